@@ -1,0 +1,17 @@
+/** A resource version: string keys to string values, never empty. */
+export type Version = Record<string, string>;
+
+/** One metadata entry shown in the build log and exposed as `((.:step.name))`. */
+export interface MetadataField {
+  name: string;
+  value: string;
+}
+
+/** What `in` and `out` print on stdout. */
+export interface VersionResult {
+  version: Version;
+  metadata?: MetadataField[];
+}
+
+/** The three scripts of a resource image: `/opt/resource/{check,in,out}`. */
+export type ScriptName = 'check' | 'in' | 'out';

@@ -1,0 +1,43 @@
+import { ProtocolError } from './errors.js';
+import type { Version, VersionResult } from './types.js';
+
+/** Concourse rejects a version with no keys or with non-string values; catch it before printing. */
+function assertVersion(version: unknown, where: string): asserts version is Version {
+  if (!version || typeof version !== 'object' || Array.isArray(version))
+    throw new ProtocolError(`${where} is not an object`);
+  const entries = Object.entries(version);
+  if (entries.length === 0) throw new ProtocolError(`${where} is empty; a version needs at least one key`);
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string') throw new ProtocolError(`${where}.${key} is not a string`);
+  }
+}
+
+const identity = (version: Version): string =>
+  JSON.stringify(
+    Object.keys(version)
+      .sort()
+      .map((key) => [key, version[key]]),
+  );
+
+export function validateCheckResult(versions: unknown): Version[] {
+  if (!Array.isArray(versions)) throw new ProtocolError('check must return an array of versions');
+  const seen = new Set<string>();
+  versions.forEach((version, index) => {
+    assertVersion(version, `check result [${index}]`);
+    const id = identity(version);
+    if (seen.has(id)) throw new ProtocolError(`check result [${index}] repeats an earlier version`);
+    seen.add(id);
+  });
+  return versions as Version[];
+}
+
+export function validateVersionResult(result: VersionResult, script: 'in' | 'out'): VersionResult {
+  assertVersion(result?.version, `${script} result version`);
+  const metadata = result.metadata ?? [];
+  metadata.forEach((field, index) => {
+    if (typeof field?.name !== 'string' || typeof field.value !== 'string') {
+      throw new ProtocolError(`${script} result metadata[${index}] must have string name and value`);
+    }
+  });
+  return { version: result.version, metadata };
+}

@@ -1,0 +1,163 @@
+import { describe, expect, test } from 'vitest';
+import { parseInvocation } from '../src/index.js';
+import { counterResource } from './fixtures/counter-resource.js';
+import { invoke } from './invoke.js';
+import { tempDir } from './temp.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+describe('parseInvocation', () => {
+  test('dispatches on the executable name, as /opt/resource/{check,in,out}', () => {
+    expect(parseInvocation(['node', '/opt/resource/in', '/tmp/build/get'])).toEqual({
+      script: 'in',
+      args: ['/tmp/build/get'],
+    });
+    expect(parseInvocation(['node', '/opt/resource/check.js'])).toEqual({ script: 'check', args: [] });
+  });
+
+  test('or on the first argument, as `resource.js out DIR`', () => {
+    expect(parseInvocation(['node', 'dist/resource.js', 'out', '/tmp/build/put'])).toEqual({
+      script: 'out',
+      args: ['/tmp/build/put'],
+    });
+  });
+
+  test('anything else is a usage error', () => {
+    expect(() => parseInvocation(['node', 'resource.js', 'fetch'])).toThrow(
+      /usage: resource.js check\|in\|out/,
+    );
+  });
+});
+
+describe('check', () => {
+  test('prints exactly one JSON array on stdout; logs, even console.log, go to stderr', async () => {
+    const outcome = await invoke(
+      counterResource,
+      ['check'],
+      '{"source":{"latest":3},"version":{"number":"2"}}',
+    );
+    expect(outcome).toMatchObject({ code: 0, stdout: '[{"number":"2"},{"number":"3"}]\n' });
+    expect(outcome.stderr).toContain('checking up to 3');
+    expect(outcome.stderr).toContain('a stray console.log from a dependency');
+  });
+
+  test('first check (no version key) and source with absent optional fields', async () => {
+    const outcome = await invoke(counterResource, ['check'], '{"source":{"latest":3}}');
+    expect(outcome.stdout).toBe('[{"number":"3"}]\n');
+  });
+
+  test('source null fails with a config error naming the missing field, not a crash', async () => {
+    const outcome = await invoke(counterResource, ['check'], '{"source":null}');
+    expect(outcome).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: missing required field 'source.latest'\n`,
+    });
+  });
+
+  test('an unknown source key names the key and the nearest known one', async () => {
+    const outcome = await invoke(counterResource, ['check'], '{"source":{"latest":1,"lastest":2}}');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe(`error: unknown key 'source.lastest' (did you mean 'latest'?)\n`);
+  });
+
+  test('input that is not JSON: one line, exit 1, no stack, nothing on stdout', async () => {
+    const outcome = await invoke(counterResource, ['check'], 'source: yaml?');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(outcome.stderr).toMatch(/^error: request on stdin is not valid JSON/);
+    expect(outcome.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  test('HANGAR_DEBUG=1 adds the stack', async () => {
+    const outcome = await invoke(counterResource, ['check'], 'nope', { HANGAR_DEBUG: '1' });
+    expect(outcome.stderr).toMatch(/^error: /);
+    expect(outcome.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('in', () => {
+  test('writes into the destination and echoes the version with metadata', async () => {
+    const dest = await tempDir();
+    const outcome = await invoke(
+      counterResource,
+      ['in', dest],
+      '{"source":{"latest":3},"version":{"number":"2"}}',
+    );
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      version: { number: '2' },
+      metadata: [{ name: 'number', value: '2' }],
+    });
+    expect(await readFile(join(dest, 'number'), 'utf8')).toBe('2');
+  });
+
+  test('validates params with the get schema and applies defaults', async () => {
+    const dest = await tempDir();
+    const bad = await invoke(
+      counterResource,
+      ['in', dest],
+      '{"source":{"latest":3},"version":{"number":"1"},"params":{"file":"x"}}',
+    );
+    expect(bad.stderr).toBe(`error: unknown key 'params.file' (did you mean 'file_name'?)\n`);
+    const good = await invoke(
+      counterResource,
+      ['in', dest],
+      '{"source":{"latest":3},"version":{"number":"1"},"params":{"file_name":"n"}}',
+    );
+    expect(good.code).toBe(0);
+    expect(await readFile(join(dest, 'n'), 'utf8')).toBe('1');
+  });
+
+  test('a version that does not exist exits non-zero', async () => {
+    const outcome = await invoke(
+      counterResource,
+      ['in', await tempDir()],
+      '{"source":{"latest":3},"version":{"number":"9"}}',
+    );
+    expect(outcome).toMatchObject({ code: 1, stdout: '', stderr: 'error: version 9 does not exist\n' });
+  });
+
+  test('without the destination argument it says what Concourse passes', async () => {
+    const outcome = await invoke(counterResource, ['in'], '{"source":{"latest":3},"version":{"number":"1"}}');
+    expect(outcome.stderr).toMatch(
+      /^error: usage: in <directory>: Concourse passes the destination directory/,
+    );
+  });
+});
+
+describe('out', () => {
+  test('omitted params are validated as empty and fail on the missing field', async () => {
+    const outcome = await invoke(counterResource, ['out', await tempDir()], '{"source":{"latest":3}}');
+    expect(outcome.stderr).toBe(`error: missing required field 'params.number'\n`);
+  });
+
+  test('returns the version and an empty metadata list', async () => {
+    const outcome = await invoke(
+      counterResource,
+      ['out', await tempDir()],
+      '{"source":{"latest":3},"params":{"number":"4"}}',
+    );
+    expect(outcome.stdout).toBe('{"version":{"number":"4"},"metadata":[]}\n');
+  });
+});
+
+describe('the SDK stops a resource from breaking the protocol', () => {
+  const broken = (versions: unknown) => ({
+    ...counterResource,
+    check: () => Promise.resolve(versions as never),
+  });
+
+  test.each([
+    ['an empty version', [{}], /check result \[0\] is empty/],
+    ['a non-string value', [{ n: 1 }], /check result \[0\].n is not a string/],
+    ['a duplicate', [{ n: '1' }, { n: '1' }], /check result \[1\] repeats an earlier version/],
+    ['not an array', { n: '1' }, /check must return an array/],
+  ])('%s is a resource bug, reported as such', async (_name, versions, message) => {
+    const outcome = await invoke(broken(versions), ['check'], '{"source":{"latest":1}}');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toMatch(/^error: resource bug: /);
+    expect(outcome.stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, parseConfig, toJsonSchema, z } from '../src/index.js';
+
+const source = z.strictObject({
+  uri: z.string(),
+  branch: z.string().optional(),
+  tag_filter: z.string().optional(),
+  files: z.array(z.strictObject({ name: z.string(), mode: z.number().optional() })).optional(),
+  nested: z.strictObject({ depth: z.number().optional() }).default({}),
+});
+
+const message = (value: unknown): string => {
+  try {
+    parseConfig(source, value, 'source');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseConfig', () => {
+  test('returns the typed value with defaults applied', () => {
+    expect(parseConfig(source, { uri: 'u' }, 'source')).toEqual({ uri: 'u', nested: {} });
+  });
+
+  test('an unknown key is named with the nearest known one', () => {
+    expect(message({ uri: 'u', brnach: 'main' })).toBe(
+      `unknown key 'source.brnach' (did you mean 'branch'?)`,
+    );
+  });
+
+  test('an unknown key with no close match lists the known keys', () => {
+    expect(message({ uri: 'u', zzzzzzzz: 1 })).toBe(
+      `unknown key 'source.zzzzzzzz' (known keys: uri, branch, tag_filter, files, nested)`,
+    );
+  });
+
+  test('unknown keys inside nested objects and arrays carry the full path', () => {
+    expect(message({ uri: 'u', nested: { dpeth: 1 } })).toBe(
+      `unknown key 'source.nested.dpeth' (did you mean 'depth'?)`,
+    );
+    expect(message({ uri: 'u', files: [{ name: 'a' }, { nmae: 'b' }] })).toContain(
+      `unknown key 'source.files[1].nmae' (did you mean 'name'?)`,
+    );
+  });
+
+  test('a missing required field and a mistyped field', () => {
+    expect(message({})).toBe(`missing required field 'source.uri'`);
+    expect(message({ uri: 3 })).toBe(`invalid 'source.uri': expected string, received number`);
+  });
+
+  test('the message is one line', () => {
+    expect(message({ branch: 1, brnach: 2, files: 'x' })).not.toContain('\n');
+  });
+});
+
+test('toJsonSchema describes the input, unknown keys forbidden', () => {
+  const schema = toJsonSchema(source, 'git source');
+  expect(schema).toMatchObject({
+    title: 'git source',
+    type: 'object',
+    required: ['uri'],
+    additionalProperties: false,
+    properties: { uri: { type: 'string' }, files: { type: 'array' } },
+  });
+});
