@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 import { ConfigError } from './errors.js';
 import { isInside, resolveInside } from './files.js';
 
@@ -74,6 +74,8 @@ export async function extractTar(
   await mkdir(root, { recursive: true });
   const realRoot = await realpath(root);
   const written: string[] = [];
+  // Loaded on first use so resources that never unpack do not pay for it at start-up.
+  const { extract: tarExtract } = await import('tar-stream');
   const extractor = tarExtract();
   const consume = (async () => {
     try {

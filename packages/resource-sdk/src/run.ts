@@ -1,12 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { readBuildMetadata, type BuildMetadata } from './build-metadata.js';
 import { ConfigError, FAILURE_EXIT_CODE, ProtocolError, debugDetail, describeError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { Redactor } from './redact.js';
 import { decodeRequest } from './request.js';
-import { parseConfig } from './schema.js';
+import { parseConfig, type Schema } from './schema.js';
 import type { ScriptName, Version, VersionResult } from './types.js';
 import { validateCheckResult, validateVersionResult } from './validate-output.js';
 
@@ -39,8 +40,6 @@ export interface OutContext<Source, Params> extends BaseContext<Source> {
   sources: string;
 }
 
-type Schema = z.ZodType;
-
 export interface ResourceDefinition<S extends Schema, G extends Schema, P extends Schema> {
   /** Resource type name, used in messages. */
   name: string;
@@ -59,7 +58,8 @@ export interface ResourceDefinition<S extends Schema, G extends Schema, P extend
 /** Where a resource reads and writes; the real process by default, buffers in tests. */
 export interface ResourceIo {
   argv: readonly string[];
-  stdin: Readable;
+  /** The request: a stream, or the bytes already read. */
+  stdin: Readable | Uint8Array;
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
@@ -80,7 +80,8 @@ export function parseInvocation(argv: readonly string[]): { script: ScriptName; 
   );
 }
 
-async function readAll(stream: Readable): Promise<Uint8Array> {
+async function readAll(stream: Readable | Uint8Array): Promise<Uint8Array> {
+  if (stream instanceof Uint8Array) return stream;
   const chunks: Buffer[] = [];
   for await (const chunk of stream)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
@@ -181,6 +182,15 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
   }
 }
 
+/** Reading fd 0 synchronously skips the stream machinery: a few ms of every resource's start-up. */
+function readStdin(): Readable | Uint8Array {
+  try {
+    return readFileSync(0);
+  } catch {
+    return process.stdin; // e.g. EAGAIN on a non-blocking descriptor
+  }
+}
+
 /**
  * The entry point of a resource bundle: reads the real stdin, writes the answer to stdout, logs
  * to stderr, and exits. On SIGTERM/SIGINT the context's signal aborts and, after the grace
@@ -198,7 +208,7 @@ export function runResource<S extends Schema, G extends Schema, P extends Schema
   process.once('SIGINT', onSignal('SIGINT', 2));
   void invokeResource(definition, {
     argv: process.argv,
-    stdin: process.stdin,
+    stdin: readStdin(),
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

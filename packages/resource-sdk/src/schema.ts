@@ -1,10 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
 import { nearestKey } from './nearest.js';
 
-export { z };
+// Resources write their schemas with `zod/mini` (import it directly: re-exporting the namespace
+// would defeat tree-shaking). Classic zod alone doubles a resource's start-up time.
 
-type Schema = z.ZodType;
+/** Any zod schema, classic or mini. */
+export type Schema = z.core.$ZodType;
 
 /** Renders a path like `source.tag_filter` or `params.files[2].name`. */
 export function formatPath(root: string, path: readonly PropertyKey[]): string {
@@ -14,15 +16,16 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
+type Def = Record<string, unknown> & { type: string };
+const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
+
 /** Peels wrappers (optional, default, pipe, …) until a schema that has a shape or elements. */
 function unwrap(schema: Schema): Schema {
   let current = schema;
   for (let depth = 0; depth < 20; depth++) {
-    const def = current.def as unknown as Record<string, unknown>;
+    const def = defOf(current);
     const inner =
-      def['innerType'] ??
-      def['in'] ??
-      (def['type'] === 'lazy' ? (def['getter'] as () => Schema)() : undefined);
+      def['innerType'] ?? def['in'] ?? (def.type === 'lazy' ? (def['getter'] as () => Schema)() : undefined);
     if (!inner) return current;
     current = inner as Schema;
   }
@@ -33,14 +36,45 @@ function unwrap(schema: Schema): Schema {
 export function knownKeysAt(schema: Schema, path: readonly PropertyKey[]): string[] {
   let current: Schema | undefined = unwrap(schema);
   for (const segment of path) {
-    if (!current) return [];
-    if (current instanceof z.ZodObject) current = (current.shape as Record<string, Schema>)[String(segment)];
-    else if (current instanceof z.ZodArray) current = current.element as Schema;
-    else if (current instanceof z.ZodRecord) current = current.valueType as Schema;
+    const def = defOf(current);
+    if (def.type === 'object') current = (def['shape'] as Record<string, Schema>)[String(segment)];
+    else if (def.type === 'array') current = def['element'] as Schema;
+    else if (def.type === 'record') current = def['valueType'] as Schema;
     else return [];
-    if (current) current = unwrap(current);
+    if (!current) return [];
+    current = unwrap(current);
   }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+  const def = defOf(current);
+  return def.type === 'object' ? Object.keys(def['shape'] as object) : [];
+}
+
+const typeOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isNaN(value) ? 'NaN' : typeof value;
+
+/** Our own wording: zod/mini carries no locale, and these read better in a build log anyway. */
+function explain(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}, got ${typeOf(issue.input)}`;
+    case 'too_small':
+      return issue.origin === 'string' || issue.origin === 'array'
+        ? `must have at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`
+        : `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' || issue.origin === 'array'
+        ? `must have at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`
+        : `must be ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_format':
+      return `must be a valid ${issue.format}${issue.format === 'regex' && issue.pattern ? ` matching ${issue.pattern}` : ''}`;
+    case 'invalid_union':
+      return 'does not match any allowed form';
+    default:
+      return issue.message && issue.message !== 'Invalid input'
+        ? issue.message
+        : issue.code.replace(/_/g, ' ');
+  }
 }
 
 function describeIssue(schema: Schema, root: string, issue: z.core.$ZodIssue): string {
@@ -60,7 +94,7 @@ function describeIssue(schema: Schema, root: string, issue: z.core.$ZodIssue): s
       .join('; ');
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field '${where}'`;
-  return `invalid '${where}': ${issue.message.replace(/^Invalid input: /, '')}`;
+  return `invalid '${where}': ${explain(issue)}`;
 }
 
 /**
@@ -68,7 +102,7 @@ function describeIssue(schema: Schema, root: string, issue: z.core.$ZodIssue): s
  * offending field path (`source.branch`) and, for unknown keys, the nearest known key.
  */
 export function parseConfig<S extends Schema>(schema: S, value: unknown, root: string): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true });
+  const result = z.safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   // A typo'd key usually also makes a required field "missing": name the typo first.
   const issues = [...result.error.issues].sort(
@@ -76,9 +110,4 @@ export function parseConfig<S extends Schema>(schema: S, value: unknown, root: s
   );
   const messages = issues.slice(0, 5).map((issue) => describeIssue(schema, root, issue));
   throw new ConfigError(messages.join('; '));
-}
-
-/** JSON Schema (draft 2020-12) of what users write, for editor autocompletion of pipeline YAML. */
-export function toJsonSchema(schema: Schema, title: string): Record<string, unknown> {
-  return { title, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) };
 }

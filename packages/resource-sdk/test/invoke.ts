@@ -1,6 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { invokeResource, type ResourceDefinition } from '../src/index.js';
-import type { z } from 'zod';
+import { invokeResource, type ResourceDefinition, type Schema } from '../src/index.js';
 
 export interface Outcome {
   code: number;
@@ -16,7 +15,7 @@ const collect = (stream: PassThrough): (() => string) => {
 
 /** Runs a resource in-process with the given argv and stdin, capturing what it prints. */
 export async function invoke(
-  definition: ResourceDefinition<z.ZodType, z.ZodType, z.ZodType>,
+  definition: ResourceDefinition<Schema, Schema, Schema>,
   args: string[],
   stdin: string | Uint8Array,
   env: Record<string, string> = {},

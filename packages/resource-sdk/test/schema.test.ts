@@ -1,12 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, parseConfig, toJsonSchema, z } from '../src/index.js';
+import * as z from 'zod/mini';
+import { ConfigError, parseConfig } from '../src/index.js';
+import { toJsonSchema } from '../src/json-schema.js';
 
 const source = z.strictObject({
   uri: z.string(),
-  branch: z.string().optional(),
-  tag_filter: z.string().optional(),
-  files: z.array(z.strictObject({ name: z.string(), mode: z.number().optional() })).optional(),
-  nested: z.strictObject({ depth: z.number().optional() }).default({}),
+  branch: z.optional(z.string()),
+  tag_filter: z.optional(z.string()),
+  files: z.optional(z.array(z.strictObject({ name: z.string(), mode: z.optional(z.number()) }))),
+  nested: z._default(z.strictObject({ depth: z.optional(z.number()) }), {}),
+  depth: z.optional(z.int().check(z.minimum(1))),
+  mode: z.optional(z.enum(['fast', 'safe'])),
 });
 
 const message = (value: unknown): string => {
@@ -32,7 +36,7 @@ describe('parseConfig', () => {
 
   test('an unknown key with no close match lists the known keys', () => {
     expect(message({ uri: 'u', zzzzzzzz: 1 })).toBe(
-      `unknown key 'source.zzzzzzzz' (known keys: uri, branch, tag_filter, files, nested)`,
+      `unknown key 'source.zzzzzzzz' (known keys: uri, branch, tag_filter, files, nested, depth, mode)`,
     );
   });
 
@@ -47,7 +51,10 @@ describe('parseConfig', () => {
 
   test('a missing required field and a mistyped field', () => {
     expect(message({})).toBe(`missing required field 'source.uri'`);
-    expect(message({ uri: 3 })).toBe(`invalid 'source.uri': expected string, received number`);
+    expect(message({ uri: 3 })).toBe(`invalid 'source.uri': expected string, got number`);
+    expect(message({ uri: 'u', depth: 0 })).toBe(`invalid 'source.depth': must be >= 1`);
+    expect(message({ uri: 'u', mode: 'slow' })).toBe(`invalid 'source.mode': must be one of "fast", "safe"`);
+    expect(message({ uri: 'u', files: {} })).toBe(`invalid 'source.files': expected array, got object`);
   });
 
   test('the message is one line', () => {
