@@ -20,11 +20,20 @@ export interface GitHttpServerOptions {
   auth?: BasicAuth;
 }
 
+export interface GitHttpRequest {
+  method: string;
+  path: string;
+  contentEncoding: string | undefined;
+  status: number;
+}
+
 export interface GitHttpServer extends AsyncDisposable {
   readonly port: number;
   /** http://127.0.0.1:port */
   readonly baseUrl: string;
   readonly auth: BasicAuth | undefined;
+  /** Every request served so far, oldest first (no credentials recorded). */
+  readonly requests: readonly GitHttpRequest[];
   /** http://127.0.0.1:port/<relative path>, without credentials. */
   url(relativePath: string): string;
   /** Same URL with `auth` (or the given credentials) as userinfo, for git clients. */
@@ -34,7 +43,16 @@ export interface GitHttpServer extends AsyncDisposable {
 
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const gitBinary = requireBinary('git');
+  const requests: GitHttpRequest[] = [];
   const server = createServer((request, response) => {
+    response.once('finish', () =>
+      requests.push({
+        method: request.method ?? 'GET',
+        path: new URL(request.url ?? '/', 'http://localhost').pathname,
+        contentEncoding: request.headers['content-encoding'],
+        status: response.statusCode,
+      }),
+    );
     if (options.auth && !authorized(request, options.auth)) {
       response.writeHead(401, {
         'WWW-Authenticate': 'Basic realm="hangar-testkit"',
@@ -57,6 +75,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     port,
     baseUrl,
     auth: options.auth,
+    requests,
     url: (path) => `${baseUrl}${withSlash(path)}`,
     urlWithCredentials(path, credentials = options.auth) {
       if (!credentials) throw new Error('urlWithCredentials needs credentials: start the server with auth');

@@ -125,21 +125,25 @@ function decodeProcAddress(hex: string): string {
   return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
-/** This machine's IPv4 addresses other than loopback (e.g. the eth0 address), if any. */
+/** This machine's addresses other than loopback (e.g. eth0's), without IPv6 link-local ones. */
 export function nonLoopbackAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flat()
-    .flatMap((info) => (info && info.family === 'IPv4' && !info.internal ? [info.address] : []));
+    .flatMap((info) => (info && !info.internal && !info.address.startsWith('fe80:') ? [info.address] : []));
 }
 
 /**
- * Throws unless `port` is bound only to 127.0.0.1: checks the kernel's listening sockets and that
- * a connect through every non-loopback address of the machine is refused.
+ * Throws unless `port` is bound only to 127.0.0.1 (plus the addresses in `allow`, e.g. '::1'): checks
+ * the kernel's listening sockets and that a connect through every non-loopback address is refused.
  */
-export async function assertLoopbackOnly(port: number): Promise<void> {
+export async function assertLoopbackOnly(
+  port: number,
+  options: { allow?: readonly string[] } = {},
+): Promise<void> {
+  const allowed = new Set([LOOPBACK, ...(options.allow ?? [])]);
   const bound = await listeningAddresses(port);
   if (bound.length === 0) throw new Error(`nothing listens on port ${port}`);
-  const wrong = bound.filter((address) => address !== LOOPBACK);
+  const wrong = bound.filter((address) => !allowed.has(address));
   if (wrong.length > 0) throw new Error(`port ${port} listens on ${wrong.join(', ')}, not only ${LOOPBACK}`);
   for (const address of nonLoopbackAddresses()) {
     if (await canConnect(port, address)) throw new Error(`port ${port} accepts connections on ${address}`);

@@ -48,7 +48,9 @@ describe('ports', () => {
     try {
       if (!address || typeof address !== 'object') throw new Error('no address');
       expect(await listeningAddresses(address.port)).toEqual(['127.0.0.2']);
-      await expect(assertLoopbackOnly(address.port)).rejects.toThrow(/listens on 127\.0\.0\.2, not only 127\.0\.0\.1/);
+      await expect(assertLoopbackOnly(address.port)).rejects.toThrow(
+        /listens on 127\.0\.0\.2, not only 127\.0\.0\.1/,
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
