@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { requireBinary } from './bin.js';
 import { GitRepo, gitEnv } from './git-repo.js';
 import { type BasicAuth, type GitHttpServer, startGitHttpServer } from './git-http-server.js';
-import { LOOPBACK, freePort, waitForPort } from './ports.js';
+import { LOOPBACK, freePort, retryOnPortClash, waitForPort } from './ports.js';
 import { type ManagedProcess, startProcess } from './process.js';
 import { type SshServer, startSshServer } from './ssh-server.js';
 import { type TempDir, tempDir } from './temp.js';
@@ -19,7 +19,11 @@ export interface GitDaemon extends AsyncDisposable {
 }
 
 /** `git daemon` on 127.0.0.1 exporting every repository under `basePath`, pushes enabled. */
-export async function startGitDaemon(basePath: string): Promise<GitDaemon> {
+export function startGitDaemon(basePath: string): Promise<GitDaemon> {
+  return retryOnPortClash(() => launchGitDaemon(basePath));
+}
+
+async function launchGitDaemon(basePath: string): Promise<GitDaemon> {
   const gitBinary = requireBinary('git');
   const port = await freePort();
   const child = startProcess(

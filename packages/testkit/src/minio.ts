@@ -3,7 +3,7 @@ import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireBinary } from './bin.js';
-import { LOOPBACK, freePort, waitForHttp } from './ports.js';
+import { LOOPBACK, freePort, retryOnPortClash, waitForHttp } from './ports.js';
 import { type ManagedProcess, startProcess } from './process.js';
 import { tempDir } from './temp.js';
 
@@ -32,7 +32,12 @@ export interface MinioServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-export async function startMinio(): Promise<MinioServer> {
+/** MinIO on free 127.0.0.1 ports, data in a temp dir, buckets `versioned` and `unversioned` created. */
+export function startMinio(): Promise<MinioServer> {
+  return retryOnPortClash(startOnce);
+}
+
+async function startOnce(): Promise<MinioServer> {
   const minio = requireBinary('minio');
   const dir = await tempDir('hangar-minio-');
   const dataDir = join(dir.path, 'data');

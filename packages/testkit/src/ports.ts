@@ -149,3 +149,20 @@ export async function assertLoopbackOnly(
     if (await canConnect(port, address)) throw new Error(`port ${port} accepts connections on ${address}`);
   }
 }
+
+const PORT_CLASH =
+  /address already in use|port is already in use|unable to allocate any listen sockets|cannot bind any address/i;
+
+/**
+ * Runs `start` again (up to `attempts` times) when the server died because its port was taken
+ * between freePort() releasing it and the server binding it — likely with parallel test workers.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof Error) || !PORT_CLASH.test(error.message)) throw error;
+    }
+  }
+}

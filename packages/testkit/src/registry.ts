@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireBinary } from './bin.js';
-import { LOOPBACK, freePort, waitForHttp } from './ports.js';
+import { LOOPBACK, freePort, retryOnPortClash, waitForHttp } from './ports.js';
 import { type ManagedProcess, startProcess } from './process.js';
 import { tempDir } from './temp.js';
 
@@ -18,7 +18,12 @@ export interface RegistryServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<RegistryServer> {
+/** docker-registry on a free 127.0.0.1 port with filesystem storage in a temp dir, no auth. */
+export function startRegistry(): Promise<RegistryServer> {
+  return retryOnPortClash(startOnce);
+}
+
+async function startOnce(): Promise<RegistryServer> {
   const registry = requireBinary('docker-registry');
   const dir = await tempDir('hangar-registry-');
   const port = await freePort();

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary } from './bin.js';
-import { LOOPBACK, freePort, waitUntil } from './ports.js';
+import { LOOPBACK, freePort, retryOnPortClash, waitUntil } from './ports.js';
 import { type ManagedProcess, runCommand, startProcess } from './process.js';
 import { type TempDir, tempDir } from './temp.js';
 import { connect } from 'node:net';
@@ -32,7 +32,12 @@ export interface SshServer extends AsyncDisposable {
 
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
-export async function startSshServer(): Promise<SshServer> {
+/** sshd on a free 127.0.0.1 port accepting one generated client key for the current user. */
+export function startSshServer(): Promise<SshServer> {
+  return retryOnPortClash(startOnce);
+}
+
+async function startOnce(): Promise<SshServer> {
   const sshd = requireBinary('sshd');
   const sshKeygen = requireBinary('ssh-keygen');
   const ssh = requireBinary('ssh');

@@ -9,6 +9,7 @@ import {
   parseCgiHead,
   redactUrlPassword,
   requireBinary,
+  retryOnPortClash,
   runCommand,
   startProcess,
   tempDir,
@@ -119,3 +120,22 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe('retryOnPortClash', () => {
+  it('retries a start that lost its port, and only that', async () => {
+    let calls = 0;
+    const flaky = () =>
+      ++calls < 3
+        ? Promise.reject(
+            new Error('sshd exited (code 255): Bind to port 1 on 127.0.0.1 failed: Address already in use.'),
+          )
+        : Promise.resolve('started');
+    expect(await retryOnPortClash(flaky)).toBe('started');
+    expect(calls).toBe(3);
+
+    calls = 0;
+    const broken = () => (calls++, Promise.reject(new Error('minio exited (code 1): bad config')));
+    await expect(retryOnPortClash(broken)).rejects.toThrow('bad config');
+    expect(calls).toBe(1);
+  });
+});
