@@ -115,6 +115,14 @@ function runBackend(
   response: ServerResponse,
 ): void {
   const url = new URL(request.url ?? '/', 'http://localhost');
+  let pathInfo: string;
+  try {
+    pathInfo = decodeURIComponent(url.pathname);
+  } catch {
+    response.writeHead(400, { 'Content-Type': 'text/plain' });
+    response.end('malformed path\n');
+    return;
+  }
   const header = (name: string) => {
     const value = request.headers[name];
     return Array.isArray(value) ? value.join(', ') : (value ?? '');
@@ -131,7 +139,7 @@ function runBackend(
       GATEWAY_INTERFACE: 'CGI/1.1',
       SERVER_PROTOCOL: `HTTP/${request.httpVersion}`,
       REQUEST_METHOD: request.method ?? 'GET',
-      PATH_INFO: decodeURIComponent(url.pathname),
+      PATH_INFO: pathInfo,
       QUERY_STRING: url.search.slice(1),
       CONTENT_TYPE: header('content-type'),
       REMOTE_ADDR: request.socket.remoteAddress ?? LOOPBACK,
@@ -174,6 +182,7 @@ function runBackend(
 }
 
 function fail(response: ServerResponse, message: string): void {
+  if (response.writableEnded) return;
   if (response.headersSent) {
     response.destroy();
     return;

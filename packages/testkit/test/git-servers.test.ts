@@ -81,6 +81,22 @@ describe('git servers', () => {
     await expect(git(['ls-remote', wrong])).rejects.not.toThrow(/wrong/);
   });
 
+  it('answers smart HTTP discovery as a CGI gateway', async () => {
+    const discovery = `${servers.http.url('repo.git')}/info/refs?service=git-upload-pack`;
+    const anonymous = await fetch(discovery);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    const response = await fetch(discovery, { headers: { Authorization: authorization } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-git-upload-pack-advertisement');
+    expect(await response.text()).toContain(`${head} refs/heads/main`);
+    const missing = await fetch(servers.http.url('nope.git/info/refs'), {
+      headers: { Authorization: authorization },
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it.each(['httpWithCredentials', 'ssh', 'git'] as const)('pushes over %s', async (transport) => {
     const clone = await Repo.clone(
       servers.urls('repo.git')[transport],
