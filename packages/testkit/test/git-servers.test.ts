@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type GitRepo,
+  GitRepo,
   type GitServers,
-  GitRepo as Repo,
   assertLoopbackOnly,
   git,
   gitEnv,
@@ -27,7 +26,7 @@ describe('git servers', () => {
     work = await tempDir('hangar-git-clients-');
     servers = await startGitServers({ httpAuth: auth });
     remote = await servers.createBareRepo('repo.git');
-    const source = await Repo.init(join(work.path, 'source'));
+    const source = await GitRepo.init(join(work.path, 'source'));
     await source.commit('initial', { 'README.md': 'hello over every transport\n' });
     head = await source.commit('second', { 'data.txt': 'data\n' });
     await source.addRemote('origin', servers.urls('repo.git').path);
@@ -59,7 +58,7 @@ describe('git servers', () => {
   it.each(['path', 'file', 'git', 'httpWithCredentials', 'ssh'] as const)(
     'clones over %s',
     async (transport) => {
-      const clone = await Repo.clone(
+      const clone = await GitRepo.clone(
         servers.urls('repo.git')[transport],
         join(work.path, `clone-${transport}`),
         {
@@ -98,7 +97,7 @@ describe('git servers', () => {
   });
 
   it.each(['httpWithCredentials', 'ssh', 'git'] as const)('pushes over %s', async (transport) => {
-    const clone = await Repo.clone(
+    const clone = await GitRepo.clone(
       servers.urls('repo.git')[transport],
       join(work.path, `push-${transport}`),
       {
@@ -125,7 +124,7 @@ describe('git servers', () => {
     });
     const before = servers.http.requests.length;
 
-    const clone = await Repo.clone(servers.urls('many.git').httpWithCredentials, join(work.path, 'many'), {
+    const clone = await GitRepo.clone(servers.urls('many.git').httpWithCredentials, join(work.path, 'many'), {
       env: servers.clientEnv,
       args: ['--no-checkout'],
     });
