@@ -5,7 +5,14 @@ import { staticLookup } from '../vars/static.js';
 import { VarSyntaxError } from '../vars/reference.js';
 import { DecodeError } from './decode.js';
 import { parsePipeline } from './parse.js';
-import { parseYamlSource, SourceError, type DataPath, type Position, type SourceLimits, type YamlSource } from './source.js';
+import {
+  parseYamlSource,
+  SourceError,
+  type DataPath,
+  type Position,
+  type SourceLimits,
+  type YamlSource,
+} from './source.js';
 import type { Pipeline } from './types.js';
 import { validatePipeline, type ValidationResult } from './validate.js';
 
@@ -41,7 +48,10 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
     source = parseYamlSource(text, file, options.limits);
   } catch (err) {
     if (err instanceof SourceError) {
-      return { kind: 'unreadable', error: { message: err.message, position: err.position ?? { file, line: 1, col: 1 } } };
+      return {
+        kind: 'unreadable',
+        error: { message: err.message, position: err.position ?? { file, line: 1, col: 1 } },
+      };
     }
     throw err;
   }
@@ -73,8 +83,14 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
 }
 
 /** Every error message, flattened, each with its position. */
-export function locatedErrors(check: Extract<CheckResult, { kind: 'checked' }>): (Located & { section: string })[] {
+export function locatedErrors(
+  check: Extract<CheckResult, { kind: 'checked' }>,
+): (Located & { section: string })[] {
   return check.result.errors.flatMap((group) =>
-    group.errors.map((e) => ({ section: group.section, message: e.message, position: check.source.locate(e.path) })),
+    group.errors.map((e) => ({
+      section: group.section,
+      message: e.message,
+      position: check.source.locate(e.path),
+    })),
   );
 }

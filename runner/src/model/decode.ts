@@ -29,10 +29,10 @@ export function decodeWith<T extends z.ZodType>(
   const issue = deepestIssue(result.error.issues);
   const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
   const field = where.replace(/^\./, '');
-  throw new DecodeError(
-    `${prefix}${field === '' ? '' : `${field}: `}${issue.message}`,
-    [...path, ...(issue.path as (string | number)[])],
-  );
+  throw new DecodeError(`${prefix}${field === '' ? '' : `${field}: `}${issue.message}`, [
+    ...path,
+    ...(issue.path as (string | number)[]),
+  ]);
 }
 
 type Issue = z.core.$ZodIssue;

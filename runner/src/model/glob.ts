@@ -75,7 +75,11 @@ export function compilePathMatch(pattern: string): JobMatcher | undefined {
   return (name) => regex.test(name);
 }
 
-function charClass(pattern: string, start: number, negation: string): { re: string; end: number } | undefined {
+function charClass(
+  pattern: string,
+  start: number,
+  negation: string,
+): { re: string; end: number } | undefined {
   let i = start + 1;
   let negate = false;
   if (pattern[i] === negation) {

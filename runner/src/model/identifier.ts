@@ -4,13 +4,17 @@ const valid = new RegExp(`^[${letterOrDigit}][${letterOrDigit}\\-_.]*$`, 'u');
 const badStart = new RegExp(`^[^${letterOrDigit}]`, 'u');
 const illegal = new RegExp(`[^${letterOrDigit}\\-_.]`, 'u');
 
-export type IdentifierCheck = { kind: 'ok' } | { kind: 'error'; message: string } | { kind: 'warning'; message: string };
+export type IdentifierCheck =
+  { kind: 'ok' } | { kind: 'error'; message: string } | { kind: 'warning'; message: string };
 
 /** Checks `name`; `context` is the message prefix such as `jobs.build.plan.do[0].get(src)`. */
 export function checkIdentifier(name: string, context: string): IdentifierCheck {
   if (name === '') return { kind: 'error', message: `${context}: identifier cannot be an empty string` };
   if (/^[0-9]+$/.test(name)) {
-    return { kind: 'warning', message: `${context}: '${name}' is not a valid identifier: cannot be just numbers` };
+    return {
+      kind: 'warning',
+      message: `${context}: '${name}' is not a valid identifier: cannot be just numbers`,
+    };
   }
   if (valid.test(name)) return { kind: 'ok' };
   let reason = '';

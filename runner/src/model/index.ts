@@ -10,3 +10,5 @@ export * from './glob.js';
 export * from './duration.js';
 export * from './check.js';
 export * from './load.js';
+export * from './format.js';
+export * from './graph.js';

@@ -25,7 +25,8 @@ const jobHooks: readonly HookKind[] = ['on_success', 'on_failure', 'on_abort', '
 function rejectUnknown(data: unknown, known: readonly string[], path: DataPath, strict: boolean): void {
   if (!strict || !isMap(data)) return;
   const [first] = unknownKeys(data, known);
-  if (first !== undefined) throw new DecodeError(`json: unknown field ${JSON.stringify(first)}`, [...path, first]);
+  if (first !== undefined)
+    throw new DecodeError(`json: unknown field ${JSON.stringify(first)}`, [...path, first]);
 }
 
 function section<T extends z.ZodObject>(
@@ -49,7 +50,8 @@ function section<T extends z.ZodObject>(
 export function parsePipeline(data: unknown, options: ParseOptions = { strict: false }): Pipeline {
   const { strict } = options;
   if (data === null || data === undefined) data = {};
-  if (!isMap(data)) throw new DecodeError('json: cannot unmarshal non-map into Go value of type atc.Config', []);
+  if (!isMap(data))
+    throw new DecodeError('json: cannot unmarshal non-map into Go value of type atc.Config', []);
   rejectUnknown(data, pipelineTopLevelKeys, [], strict);
 
   const display =
@@ -57,7 +59,10 @@ export function parsePipeline(data: unknown, options: ParseOptions = { strict: f
       ? undefined
       : (() => {
           rejectUnknown(data.display, Object.keys(displaySchema.shape), ['display'], strict);
-          return { config: decodeWith(displaySchema, data.display, ['display'], 'display.'), path: ['display'] };
+          return {
+            config: decodeWith(displaySchema, data.display, ['display'], 'display.'),
+            path: ['display'],
+          };
         })();
 
   return {

@@ -1,6 +1,16 @@
 // YAML text -> plain data, keeping a way back from any data path to its line and column.
 // Pure: takes the text, never reads files (see load.ts for that).
-import { Alias, isAlias, type Tags, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  type Tags,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 
 export type PathSegment = string | number;
 export type DataPath = readonly PathSegment[];
@@ -119,7 +129,10 @@ function goYamlTags(tags: Tags): Tags {
     if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
     const test = 'test' in t ? t.test : undefined;
     if (t.tag === 'tag:yaml.org,2002:float' && !format && test?.test('.') === true) {
-      out.push({ ...t, test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[0-9][0-9_]*$|^[-+]?[0-9][0-9_]*\.$/ } as typeof t);
+      out.push({
+        ...t,
+        test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[0-9][0-9_]*$|^[-+]?[0-9][0-9_]*\.$/,
+      } as typeof t);
     } else {
       out.push(t);
     }
@@ -149,7 +162,7 @@ function rangeStart(node: unknown): number | undefined {
 
 function resolve(doc: Document, node: unknown): unknown {
   let current = node;
-  for (let i = 0; i < 32 && isAlias(current); i++) current = (current as Alias).resolve(doc);
+  for (let i = 0; i < 32 && isAlias(current); i++) current = current.resolve(doc);
   return current;
 }
 

@@ -14,7 +14,7 @@ import {
 } from './decode.js';
 import { stepFieldSchemas, taskConfigSchema, type StepKey } from './schema.js';
 import type { DataPath } from './source.js';
-import type { AcrossVar, HookKind, Step, StepEnvelope, TaskConfig } from './types.js';
+import type { AcrossVar, Step, StepEnvelope, TaskConfig } from './types.js';
 
 /** Keys in the order Concourse tries them (atc/steps.go). `timeout` sits after get so core steps own it. */
 export const stepPrecedence: readonly StepKey[] = [
@@ -108,7 +108,7 @@ function wrapperFor(key: StepKey, f: Record<string, unknown>, path: DataPath): W
     case 'on_failure':
     case 'on_success': {
       const hook = nested(key, f[key], [...path, key]);
-      return (step) => ({ kind: key as HookKind, step, hook, path });
+      return (step) => ({ kind: key, step, hook, path });
     }
     case 'across': {
       const vars: AcrossVar[] = (Array.isArray(f.across) ? f.across : []).map((raw: unknown) => {
@@ -151,8 +151,7 @@ function coreFor(key: StepKey, f: Record<string, unknown>, path: DataPath): Step
         resource: optionalString(f.resource) || name,
         passed: stringList(f.passed),
         trigger: f.trigger === true,
-        version:
-          typeof version === 'string' || isMap(version) ? (version as Record<string, unknown>) : undefined,
+        version: typeof version === 'string' || isMap(version) ? version : undefined,
         params: optionalMap(f.params),
         tags,
         timeout,
@@ -271,10 +270,7 @@ export function taskConfig(
 }
 
 /** Parses a standalone task file (what a task step's `file:` points at, or `fly execute -c`). */
-export function parseTaskFile(
-  data: unknown,
-  path: DataPath = [],
-): { config: TaskConfig; unknown: string[] } {
+export function parseTaskFile(data: unknown, path: DataPath = []): { config: TaskConfig; unknown: string[] } {
   const config = decodeWith(z.union([taskConfigSchema, z.null()]), data, path) ?? {};
   return { config, unknown: isMap(data) ? unknownKeys(data, taskConfigKeys) : [] };
 }

@@ -27,7 +27,8 @@ export interface GetStep extends StepBase {
   resource: string;
   passed: string[];
   trigger: boolean;
-  version: 'latest' | 'every' | Record<string, unknown> | string | undefined;
+  /** `latest` (default), `every`, a pinned version map, or a `((var))` resolved later. */
+  version: string | Record<string, unknown> | undefined;
   params: Params | undefined;
   tags: string[];
   timeout: string | undefined;
@@ -39,7 +40,7 @@ export interface PutStep extends StepBase {
   resource: string;
   params: Params | undefined;
   /** `detect` (default), `all`, or a list of artifact names. */
-  inputs: 'detect' | 'all' | string[] | string;
+  inputs: string | string[];
   getParams: Params | undefined;
   noGet: boolean;
   tags: string[];

@@ -20,7 +20,8 @@ export interface Warning extends Finding {
 
 /** Errors of one `invalid <section>:` block, as fly prints them. */
 export interface ErrorGroup {
-  section: 'groups' | 'resources' | 'resource types' | 'prototypes' | 'variable sources' | 'jobs' | 'display config';
+  section:
+    'groups' | 'resources' | 'resource types' | 'prototypes' | 'variable sources' | 'jobs' | 'display config';
   errors: Finding[];
 }
 
@@ -51,7 +52,8 @@ class Collector {
   identifier(name: string, context: string, path: DataPath): void {
     const check = checkIdentifier(name, context);
     if (check.kind === 'error') this.error(check.message, path);
-    if (check.kind === 'warning') this.warnings.push({ type: 'invalid_identifier', message: check.message, path });
+    if (check.kind === 'warning')
+      this.warnings.push({ type: 'invalid_identifier', message: check.message, path });
   }
 }
 
@@ -176,7 +178,8 @@ function validateVarSources(p: Pipeline, c: Collector): void {
       c.error(`credential manager type ${vs.type} is not supported in pipeline yet`, [...path, 'type']);
     }
     const other = names.get(vs.name);
-    if (other !== undefined) c.error(`${other} and var_sources[${i}] have the same name ('${vs.name}')`, path);
+    if (other !== undefined)
+      c.error(`${other} and var_sources[${i}] have the same name ('${vs.name}')`, path);
     names.set(vs.name, `var_sources[${i}]`);
   });
   const unresolved = unorderableVarSources(p);
@@ -233,7 +236,10 @@ function validateJobs(p: Pipeline, c: Collector): void {
     const retention = job.buildLogRetention;
     const toRetain = job.buildLogsToRetain ?? 0;
     if (retention !== undefined && toRetain !== 0) {
-      c.error(`${id} can't use both build_log_retention and build_logs_to_retain`, [...at, 'build_logs_to_retain']);
+      c.error(`${id} can't use both build_log_retention and build_logs_to_retain`, [
+        ...at,
+        'build_logs_to_retain',
+      ]);
     } else if (toRetain < 0) {
       c.error(`${id} has negative build_logs_to_retain: ${toRetain}`, [...at, 'build_logs_to_retain']);
     }
@@ -291,7 +297,11 @@ class StepValidator {
   #identifier(name: string, path: DataPath): void {
     const n = this.context.length;
     const last = this.context[n - 1] ?? '';
-    if (n >= 2 && this.context[n - 2] === '.across' && (last.includes('set_pipeline') || last.includes('task'))) {
+    if (
+      n >= 2 &&
+      this.context[n - 2] === '.across' &&
+      (last.includes('set_pipeline') || last.includes('task'))
+    ) {
       return;
     }
     this.c.identifier(name, this.context.join(''), path);
@@ -299,7 +309,8 @@ class StepValidator {
   #declareLocal(name: string, path: DataPath): void {
     const current = this.#scopes[this.#scopes.length - 1] as Set<string>;
     if (current.has(name)) this.#error('repeated var name', path);
-    else if (this.#scopes.some((s) => s.has(name))) this.#warn('var_shadowed', `shadows local var '${name}'`, path);
+    else if (this.#scopes.some((s) => s.has(name)))
+      this.#warn('var_shadowed', `shadows local var '${name}'`, path);
     current.add(name);
   }
 
@@ -404,7 +415,10 @@ class StepValidator {
     if (this.#seenGets.has(step.name)) this.#error('repeated name', [...step.path, 'get']);
     this.#seenGets.add(step.name);
     if (!this.#hasResource(step.resource)) {
-      this.#error(`unknown resource '${step.resource}'`, [...step.path, step.resource === step.name ? 'get' : 'resource']);
+      this.#error(`unknown resource '${step.resource}'`, [
+        ...step.path,
+        step.resource === step.name ? 'get' : 'resource',
+      ]);
     }
     this.#with('.passed', () =>
       step.passed.forEach((pattern, i) => {

@@ -84,7 +84,9 @@ export function interpolate<T = unknown>(
       const v = hit.value;
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-      throw new InterpolationError(`cannot interpolate non-primitive value (${goTypeName(v)}) from var: ${raw}`);
+      throw new InterpolationError(
+        `cannot interpolate non-primitive value (${goTypeName(v)}) from var: ${raw}`,
+      );
     });
   };
 
