@@ -62,8 +62,9 @@ export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/** A string field; empty means unset, as with Go's zero value. */
 export function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 export function optionalMap(value: unknown): Record<string, unknown> | undefined {

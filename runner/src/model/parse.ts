@@ -12,7 +12,7 @@ import {
   resourceTypeSchema,
   varSourceSchema,
 } from './schema.js';
-import type { DataPath } from './source.js';
+import { atKey, type DataPath } from './source.js';
 import { parseStep } from './steps.js';
 import type { HookKind, Job, Named, Pipeline, Step, StepEnvelope } from './types.js';
 
@@ -26,7 +26,7 @@ function rejectUnknown(data: unknown, known: readonly string[], path: DataPath, 
   if (!strict || !isMap(data)) return;
   const [first] = unknownKeys(data, known);
   if (first !== undefined)
-    throw new DecodeError(`json: unknown field ${JSON.stringify(first)}`, [...path, first]);
+    throw new DecodeError(`json: unknown field ${JSON.stringify(first)}`, [...path, first, atKey]);
 }
 
 function section<T extends z.ZodObject>(
@@ -43,8 +43,16 @@ function section<T extends z.ZodObject>(
   return list.map((item: unknown, i) => {
     const path = [key, i];
     rejectUnknown(item, Object.keys(schema.shape), path, strict);
-    return { config: decodeWith(schema, item, path, `${key}[${i}].`), path };
+    // Go leaves missing strings empty; validation then reports "has no name" / "has no type".
+    const filled = isMap(item) ? { ...zeroStrings(schema), ...item } : item;
+    return { config: decodeWith(schema, filled, path, `${key}[${i}].`), path };
   });
+}
+
+function zeroStrings(schema: z.ZodObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['name', 'type']) if (key in schema.shape) out[key] = '';
+  return out;
 }
 
 export function parsePipeline(data: unknown, options: ParseOptions = { strict: false }): Pipeline {

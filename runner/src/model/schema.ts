@@ -8,36 +8,47 @@ import { wholeVarPattern } from '../vars/reference.js';
 export const varPlaceholder = z.string().regex(wholeVarPattern).describe('a ((var)) resolved later');
 const v = <T extends z.ZodType>(schema: T) => z.union([schema, varPlaceholder]);
 
-const str = z.string();
-const bool = v(z.boolean());
-const int = v(z.number().int());
+/** YAML 1.1 may read `1.10` or `yes` as a number or boolean; Go string fields keep them as text. */
+const scalarText = (value: unknown): unknown =>
+  typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? '' : value;
+const nullToUndefined = (value: unknown): unknown => (value === null ? undefined : value);
+
+const str = z.preprocess(scalarText, z.string());
+const optText = z.preprocess(
+  (x) => nullToUndefined(scalarText(x) === '' ? null : scalarText(x)),
+  z.string().optional(),
+);
+const optBool = z.preprocess(nullToUndefined, v(z.boolean()).optional());
+const optInt = z.preprocess(nullToUndefined, v(z.number().int()).optional());
 const map = z.record(z.string(), z.unknown());
 const anyMap = v(map.nullable());
 const strList = v(z.array(v(str)).nullable());
-const duration = v(str).describe('Go duration such as 30s, 1h30m');
+const optDuration = z
+  .preprocess(nullToUndefined, v(str).optional())
+  .describe('Go duration such as 30s, 1h30m');
 
 export const resourceSchema = z.object({
   name: str.describe('identifier of the resource'),
   type: str.describe('resource type: a resource_types entry or a worker base type'),
   source: anyMap.optional(),
-  old_name: str.optional(),
-  icon: str.optional(),
+  old_name: optText,
+  icon: optText,
   version: v(z.record(z.string(), z.unknown()).nullable()).optional(),
-  check_every: duration.optional(),
-  check_timeout: duration.optional(),
-  expose_build_created_by: bool.optional(),
+  check_every: optDuration,
+  check_timeout: optDuration,
+  expose_build_created_by: optBool,
   tags: strList.optional(),
-  public: bool.optional(),
-  webhook_token: str.optional(),
+  public: optBool,
+  webhook_token: optText,
 });
 
 export const resourceTypeSchema = z.object({
   name: str,
   type: str,
   source: anyMap.optional(),
-  privileged: bool.optional(),
+  privileged: optBool,
   params: anyMap.optional(),
-  check_every: duration.optional(),
+  check_every: optDuration,
   tags: strList.optional(),
   defaults: anyMap.optional(),
 });
@@ -57,14 +68,14 @@ export const groupSchema = z.object({
 });
 
 export const displaySchema = z.object({
-  background_image: str.optional(),
-  background_filter: str.optional(),
+  background_image: optText,
+  background_filter: optText,
 });
 
 export const buildLogRetentionSchema = z.object({
-  builds: int.optional(),
-  days: int.optional(),
-  minimum_succeeded_builds: int.optional(),
+  builds: optInt,
+  days: optInt,
+  minimum_succeeded_builds: optInt,
 });
 
 /** Step data is parsed in steps.ts; here a step is any map (the JSON Schema refines it). */
@@ -72,17 +83,17 @@ const stepData = z.record(z.string(), z.unknown());
 
 export const jobSchema = z.object({
   name: str,
-  old_name: str.optional(),
+  old_name: optText,
   plan: z.array(stepData).nullable().optional(),
-  public: bool.optional(),
-  serial: bool.optional(),
+  public: optBool,
+  serial: optBool,
   serial_groups: strList.optional(),
-  max_in_flight: int.optional(),
+  max_in_flight: optInt,
   build_log_retention: buildLogRetentionSchema.nullable().optional(),
-  build_logs_to_retain: int.optional(),
-  disable_manual_trigger: bool.optional(),
-  disable_reruns: bool.optional(),
-  interruptible: bool.optional(),
+  build_logs_to_retain: optInt,
+  disable_manual_trigger: optBool,
+  disable_reruns: optBool,
+  interruptible: optBool,
   tags: strList.optional(),
   on_success: stepData.optional(),
   on_failure: stepData.optional(),
@@ -116,28 +127,28 @@ export const containerLimitsSchema = z.object({
 });
 
 export const taskConfigSchema = z.object({
-  platform: str.optional().describe('linux, darwin, windows (required)'),
+  platform: optText.describe('linux, darwin, windows (required)'),
   image_resource: imageResourceSchema.nullable().optional(),
-  rootfs_uri: str.optional(),
+  rootfs_uri: optText,
   inputs: z
-    .array(z.object({ name: str.optional(), path: str.optional(), optional: bool.optional() }))
+    .array(z.object({ name: optText, path: optText, optional: optBool }))
     .nullable()
     .optional(),
   outputs: z
-    .array(z.object({ name: str.optional(), path: str.optional() }))
+    .array(z.object({ name: optText, path: optText }))
     .nullable()
     .optional(),
   caches: z
-    .array(z.object({ path: str, ttl: duration.optional() }))
+    .array(z.object({ path: str, ttl: optDuration }))
     .nullable()
     .optional(),
   params: anyMap.optional(),
   run: v(
     z.object({
-      path: str.optional(),
+      path: optText,
       args: v(z.array(z.unknown()).nullable()).optional(),
-      dir: str.optional(),
-      user: str.optional(),
+      dir: optText,
+      user: optText,
     }),
   ).optional(),
   container_limits: containerLimitsSchema.nullable().optional(),
@@ -151,61 +162,61 @@ const maxInFlight = v(z.union([z.literal('all'), z.number().int()]));
 export const stepFieldSchemas = {
   get: z.object({
     get: str,
-    resource: str.optional(),
+    resource: optText,
     passed: strList.optional(),
-    trigger: bool.optional(),
+    trigger: optBool,
     version: versionField.nullable().optional(),
     params: anyMap.optional(),
     tags: strList.optional(),
-    timeout: duration.optional(),
+    timeout: optDuration,
   }),
   put: z.object({
     put: str,
-    resource: str.optional(),
+    resource: optText,
     params: anyMap.optional(),
     inputs: inputsField.optional(),
     get_params: anyMap.optional(),
-    no_get: bool.optional(),
+    no_get: optBool,
     tags: strList.optional(),
-    timeout: duration.optional(),
+    timeout: optDuration,
   }),
   task: z.object({
     task: str,
     config: v(map).nullable().optional(),
-    file: str.optional(),
-    image: str.optional(),
-    privileged: bool.optional(),
-    hermetic: bool.optional(),
+    file: optText,
+    image: optText,
+    privileged: optBool,
+    hermetic: optBool,
     vars: anyMap.optional(),
     params: anyMap.optional(),
     input_mapping: v(z.record(z.string(), str).nullable()).optional(),
     output_mapping: v(z.record(z.string(), str).nullable()).optional(),
     container_limits: containerLimitsSchema.nullable().optional(),
     tags: strList.optional(),
-    timeout: duration.optional(),
+    timeout: optDuration,
   }),
   run: z.object({
     run: str,
-    type: str.optional(),
+    type: optText,
     params: anyMap.optional(),
-    privileged: bool.optional(),
+    privileged: optBool,
     tags: strList.optional(),
     container_limits: containerLimitsSchema.nullable().optional(),
-    timeout: duration.optional(),
+    timeout: optDuration,
   }),
   set_pipeline: z.object({
     set_pipeline: str,
-    file: str.optional(),
-    team: str.optional(),
+    file: optText,
+    team: optText,
     vars: anyMap.optional(),
     var_files: strList.optional(),
     instance_vars: anyMap.optional(),
   }),
   load_var: z.object({
     load_var: str,
-    file: str.optional(),
+    file: optText,
     format: z.enum(['json', 'yaml', 'yml', 'trim', 'raw']).or(varPlaceholder).optional(),
-    reveal: bool.optional(),
+    reveal: optBool,
   }),
   try: z.object({ try: stepData }),
   do: z.object({ do: z.array(stepData).nullable(), tags: strList.optional() }),
@@ -214,8 +225,8 @@ export const stepFieldSchemas = {
       z.array(stepData),
       z.object({
         steps: z.array(stepData).nullable().optional(),
-        limit: int.optional(),
-        fail_fast: bool.optional(),
+        limit: optInt,
+        fail_fast: optBool,
       }),
     ]),
     tags: strList.optional(),
@@ -230,9 +241,9 @@ export const stepFieldSchemas = {
         }),
       )
       .nullable(),
-    fail_fast: bool.optional(),
+    fail_fast: optBool,
   }),
-  attempts: z.object({ attempts: int }),
+  attempts: z.object({ attempts: z.preprocess(nullToUndefined, v(z.number().int())) }),
   timeout: z.object({ timeout: v(str) }),
   ensure: z.object({ ensure: stepData }),
   on_error: z.object({ on_error: stepData }),

@@ -15,6 +15,9 @@ import {
 export type PathSegment = string | number;
 export type DataPath = readonly PathSegment[];
 
+/** Append to a path to point at a map entry's key rather than its value. */
+export const atKey = '\u0000key';
+
 export interface Position {
   file: string;
   line: number;
@@ -110,7 +113,8 @@ export function parseYamlSource(
 }
 
 function keyText(text: string, pos: [number, number]): string {
-  const raw = /^(?:"[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(pos[0]))?.[0]?.trim() ?? '';
+  // the error points at the repeated key, or at the start of its line
+  const raw = /^\s*(?:- )?("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(pos[0]))?.[1]?.trim() ?? '';
   return raw.replace(/^["']|["']$/g, '');
 }
 
@@ -126,8 +130,16 @@ function goYamlTags(tags: Tags): Tags {
       continue;
     }
     const format = 'format' in t ? t.format : undefined;
-    if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
     const test = 'test' in t ? t.test : undefined;
+    if (t.tag === 'tag:yaml.org,2002:bool' && test !== undefined && (test.test('y') || test.test('n'))) {
+      // go-yaml v2 also reads y/n as booleans, but Go string fields keep them as text; we keep them text.
+      const words = test.test('y')
+        ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+        : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+      out.push({ ...t, test: words } as typeof t);
+      continue;
+    }
+    if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
     if (t.tag === 'tag:yaml.org,2002:float' && !format && test?.test('.') === true) {
       out.push({
         ...t,
@@ -143,8 +155,10 @@ function goYamlTags(tags: Tags): Tags {
 function offsetOf(doc: Document, path: DataPath): number {
   let node: unknown = doc.contents;
   let best = rangeStart(node) ?? 0;
-  for (const segment of path) {
-    const next = child(doc, node, segment);
+  for (const [i, segment] of path.entries()) {
+    if (segment === atKey) break;
+    const wantKey = path[i + 1] === atKey;
+    const next = child(doc, node, segment, wantKey);
     if (next === undefined) break;
     node = next.node;
     best = next.offset ?? rangeStart(node) ?? best;
@@ -170,6 +184,7 @@ function child(
   doc: Document,
   parent: unknown,
   segment: PathSegment,
+  wantKey = false,
 ): { node: unknown; offset: number | undefined } | undefined {
   const node = resolve(doc, parent);
   if (isSeq(node) && typeof segment === 'number') {
@@ -181,7 +196,7 @@ function child(
       if (isScalar(pair.key) && String(pair.key.value) === String(segment)) {
         // point at the key for maps and sequences, at the value for scalars
         const value = pair.value as Node | null;
-        const offset = isScalar(value) ? rangeStart(value) : rangeStart(pair.key);
+        const offset = isScalar(value) && !wantKey ? rangeStart(value) : rangeStart(pair.key);
         return { node: value, offset };
       }
     }
@@ -190,7 +205,7 @@ function child(
         const merged = resolve(doc, pair.value);
         const sources = isSeq(merged) ? merged.items : [merged];
         for (const source of sources) {
-          const found = child(doc, source, segment);
+          const found = child(doc, source, segment, wantKey);
           if (found) return found;
         }
       }

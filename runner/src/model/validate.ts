@@ -6,7 +6,7 @@ import { isGoDuration } from './duration.js';
 import { compileGobwas, compilePathMatch, type JobMatcher } from './glob.js';
 import { checkIdentifier } from './identifier.js';
 import { jobInputs, jobOutputs, walkSteps } from './parse.js';
-import type { DataPath } from './source.js';
+import { atKey, type DataPath } from './source.js';
 import type { Job, Named, Pipeline, Step, StepEnvelope } from './types.js';
 
 export interface Finding {
@@ -317,7 +317,7 @@ class StepValidator {
   envelope(env: StepEnvelope): void {
     if (env.unknownFields.length > 0) {
       const list = env.unknownFields.map((f) => JSON.stringify(f)).join(' ');
-      this.#error(`unknown fields [${list}]`, [...env.path, env.unknownFields[0] as string]);
+      this.#error(`unknown fields [${list}]`, [...env.path, env.unknownFields[0] as string, atKey]);
     }
     this.visit(env.step);
   }
@@ -466,28 +466,30 @@ class StepValidator {
     this.#with('.config', () => {
       if (step.configUnknownFields.length > 0) {
         const list = step.configUnknownFields.map((f) => JSON.stringify(f)).join(' ');
-        this.#error(`unknown fields [${list}]`, [...at, step.configUnknownFields[0] as string]);
+        this.#error(`unknown fields [${list}]`, [...at, step.configUnknownFields[0] as string, atKey]);
       }
-      for (const message of taskConfigErrors(cfg)) this.#error(message, at);
+      for (const e of taskConfigErrors(cfg)) this.#error(e.message, [...at, ...e.path]);
     });
   }
 }
 
-/** TaskConfig.Validate: platform and input/output names. */
+/** TaskConfig.Validate: platform and input/output names (paths relative to the config). */
 export function taskConfigErrors(cfg: {
   platform?: string | undefined;
   inputs?: ({ name?: string | undefined } | null)[] | null | undefined;
   outputs?: ({ name?: string | undefined } | null)[] | null | undefined;
-}): string[] {
-  const messages: string[] = [];
-  if (!cfg.platform) messages.push("missing 'platform'");
+}): Finding[] {
+  const found: Finding[] = [];
+  if (!cfg.platform) found.push({ message: "missing 'platform'", path: [] });
   (cfg.inputs ?? []).forEach((input, i) => {
-    if (!input?.name) messages.push(`  input in position ${i} is missing a name`);
+    if (!input?.name)
+      found.push({ message: `  input in position ${i} is missing a name`, path: ['inputs', i] });
   });
   (cfg.outputs ?? []).forEach((output, i) => {
-    if (!output?.name) messages.push(`  output in position ${i} is missing a name`);
+    if (!output?.name)
+      found.push({ message: `  output in position ${i} is missing a name`, path: ['outputs', i] });
   });
-  return messages;
+  return found;
 }
 
 function interactsWith(job: Job, resource: string): boolean {
