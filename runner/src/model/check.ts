@@ -63,7 +63,10 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
     data = out.value;
     unresolvedVars = out.unresolved;
   } catch (err) {
-    if (err instanceof InterpolationError || err instanceof VarSyntaxError) {
+    if (err instanceof InterpolationError) {
+      return { kind: 'unreadable', error: { message: err.message, position: at(err.path) } };
+    }
+    if (err instanceof VarSyntaxError) {
       return { kind: 'unreadable', error: { message: err.message, position: at([]) } };
     }
     throw err;

@@ -201,7 +201,7 @@ function child(
       }
     }
     for (const pair of node.items) {
-      if (isScalar(pair.key) && pair.key.value === '<<') {
+      if (isScalar(pair.key) && (pair.key.value === '<<' || pair.key.source === '<<')) {
         const merged = resolve(doc, pair.value);
         const sources = isSeq(merged) ? merged.items : [merged];
         for (const source of sources) {

@@ -17,6 +17,8 @@ export interface InterpolateResult<T = unknown> {
 
 export class InterpolationError extends Error {
   override name = 'InterpolationError';
+  /** Where in the data the failing var is (filled in by interpolate). */
+  path: (string | number)[] = [];
 }
 
 /** Go's %T spelling of a decoded YAML/JSON value, as Concourse prints it. */
@@ -90,21 +92,30 @@ export function interpolate<T = unknown>(
     });
   };
 
-  const visit = (v: unknown): unknown => {
-    if (typeof v === 'string') return visitString(v);
-    if (Array.isArray(v)) return v.map(visit);
+  const at = (path: (string | number)[], fn: () => unknown): unknown => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof InterpolationError && err.path.length === 0) err.path = path;
+      throw err;
+    }
+  };
+
+  const visit = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === 'string') return at(path, () => visitString(v));
+    if (Array.isArray(v)) return v.map((item, i) => visit(item, [...path, i]));
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(v)) {
-        const newKey = visitString(key);
-        out[typeof newKey === 'string' ? newKey : JSON.stringify(newKey)] = visit(item);
+        const newKey = at([...path, key], () => visitString(key));
+        out[typeof newKey === 'string' ? newKey : JSON.stringify(newKey)] = visit(item, [...path, key]);
       }
       return out;
     }
     return v;
   };
 
-  const value = visit(input) as T;
+  const value = visit(input, []) as T;
   if (!options.allowUnresolved && unresolved.length > 0) {
     throw new InterpolationError(`undefined vars: ${unresolved.join(', ')}`);
   }
