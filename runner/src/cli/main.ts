@@ -1,0 +1,45 @@
+// The `hangar` command line.
+import { formatCommand, graphCommand, validateCommand } from './commands.js';
+import { CliError, processIo, type CliIo } from './io.js';
+
+export const usage = `Usage: hangar <command> [options]
+
+Commands:
+  validate PIPELINE [-v k=v] [-y k=yaml] [-i k=yaml] [-l vars.yml] [--strict] [--output]
+                          check a pipeline like fly validate-pipeline, with file:line:col
+  graph PIPELINE [--format dot|mermaid|json]
+                          print the jobs/resources graph Concourse's UI draws
+  format PIPELINE [-w]    print (or write back) canonical YAML like fly format-pipeline
+`;
+
+const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  validate: validateCommand,
+  'validate-pipeline': validateCommand,
+  graph: graphCommand,
+  format: formatCommand,
+  'format-pipeline': formatCommand,
+};
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout)(usage);
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new CliError(`unknown command '${name}' (try: hangar help)`);
+    return await command(rest, io);
+  } catch (err) {
+    const debug = io.env.HANGAR_DEBUG === '1';
+    if (err instanceof CliError) {
+      io.stderr(`error: ${err.message}\n`);
+      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`error: ${message.split('\n')[0] ?? message}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,99 @@
+// The whole of `fly validate-pipeline` as one pure function over the file's text:
+// YAML (duplicate keys, limits) -> static vars -> decode (strict or lenient) -> validation.
+import { interpolate, InterpolationError } from '../vars/template.js';
+import { staticLookup } from '../vars/static.js';
+import { VarSyntaxError } from '../vars/reference.js';
+import { DecodeError } from './decode.js';
+import { parsePipeline } from './parse.js';
+import {
+  parseYamlSource,
+  SourceError,
+  type DataPath,
+  type Position,
+  type SourceLimits,
+  type YamlSource,
+} from './source.js';
+import type { Pipeline } from './types.js';
+import { validatePipeline, type ValidationResult } from './validate.js';
+
+export interface CheckOptions {
+  strict?: boolean;
+  /** Static vars (already merged with fly's precedence, see vars/static.ts). */
+  vars?: Record<string, unknown>;
+  limits?: SourceLimits;
+}
+
+export interface Located {
+  message: string;
+  position: Position;
+}
+
+export type CheckResult =
+  | { kind: 'unreadable'; error: Located }
+  | {
+      kind: 'checked';
+      source: YamlSource;
+      /** The pipeline data after static vars, what `--output` prints. */
+      data: unknown;
+      pipeline: Pipeline;
+      unresolvedVars: string[];
+      result: ValidationResult;
+      /** True when fly would exit 1 (errors, or warnings under --strict). */
+      failed: boolean;
+    };
+
+export function checkPipelineText(text: string, file: string, options: CheckOptions = {}): CheckResult {
+  let source: YamlSource;
+  try {
+    source = parseYamlSource(text, file, options.limits);
+  } catch (err) {
+    if (err instanceof SourceError) {
+      return {
+        kind: 'unreadable',
+        error: { message: err.message, position: err.position ?? { file, line: 1, col: 1 } },
+      };
+    }
+    throw err;
+  }
+  const at = (path: DataPath): Position => source.locate(path);
+  let data: unknown;
+  let unresolvedVars: string[];
+  try {
+    const out = interpolate(source.data, staticLookup(options.vars ?? {}), { allowUnresolved: true });
+    data = out.value;
+    unresolvedVars = out.unresolved;
+  } catch (err) {
+    if (err instanceof InterpolationError) {
+      return { kind: 'unreadable', error: { message: err.message, position: at(err.path) } };
+    }
+    if (err instanceof VarSyntaxError) {
+      return { kind: 'unreadable', error: { message: err.message, position: at([]) } };
+    }
+    throw err;
+  }
+  let pipeline: Pipeline;
+  try {
+    pipeline = parsePipeline(data, { strict: options.strict ?? false });
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      return { kind: 'unreadable', error: { message: err.message, position: at(err.path) } };
+    }
+    throw err;
+  }
+  const result = validatePipeline(pipeline);
+  const failed = result.errors.length > 0 || (options.strict === true && result.warnings.length > 0);
+  return { kind: 'checked', source, data, pipeline, unresolvedVars, result, failed };
+}
+
+/** Every error message, flattened, each with its position. */
+export function locatedErrors(
+  check: Extract<CheckResult, { kind: 'checked' }>,
+): (Located & { section: string })[] {
+  return check.result.errors.flatMap((group) =>
+    group.errors.map((e) => ({
+      section: group.section,
+      message: e.message,
+      position: check.source.locate(e.path),
+    })),
+  );
+}

@@ -1,0 +1,215 @@
+// YAML text -> plain data, keeping a way back from any data path to its line and column.
+// Pure: takes the text, never reads files (see load.ts for that).
+import {
+  isAlias,
+  type Tags,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
+
+export type PathSegment = string | number;
+export type DataPath = readonly PathSegment[];
+
+/** Append to a path to point at a map entry's key rather than its value. */
+export const atKey = '\u0000key';
+
+export interface Position {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A problem that stops the YAML from being read at all (fly would print it and exit 1). */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly position: Position | undefined,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export interface SourceLimits {
+  /** Largest accepted document, in bytes. */
+  maxBytes: number;
+  /** How many times one anchor may be expanded, relative to the document (the `yaml` package's guard). */
+  maxAliasCount: number;
+}
+
+export const defaultLimits: SourceLimits = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 1000 };
+
+export interface YamlSource {
+  file: string;
+  text: string;
+  data: unknown;
+  /** Position of the node at `path` or of its nearest ancestor that exists in the text. */
+  locate(path: DataPath): Position;
+}
+
+/**
+ * Parses one YAML document the way Concourse reads pipeline files: YAML 1.1 scalars (`yes` is a
+ * boolean, as in go-yaml), merge keys, anchors and aliases, duplicate keys rejected.
+ */
+export function parseYamlSource(
+  text: string,
+  file: string,
+  limits: SourceLimits = defaultLimits,
+): YamlSource {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > limits.maxBytes) {
+    throw new SourceError(`file is ${size} bytes, larger than the limit of ${limits.maxBytes} bytes`, {
+      file,
+      line: 1,
+      col: 1,
+    });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.1',
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    lineCounter,
+    keepSourceTokens: false,
+    customTags: goYamlTags,
+  });
+  const at = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, col: p.col };
+  };
+  const first = doc.errors[0];
+  if (first) {
+    const message =
+      first.code === 'DUPLICATE_KEY'
+        ? `mapping key ${JSON.stringify(keyText(text, first.pos))} already defined`
+        : (first.message.split('\n')[0] ?? first.message);
+    throw new SourceError(message, at(first.pos[0]));
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/alias/i.test(message)) {
+      throw new SourceError(
+        `too many alias expansions (more than ${limits.maxAliasCount}): refusing a possible alias bomb`,
+        at(0),
+      );
+    }
+    throw new SourceError(message, at(0));
+  }
+  return {
+    file,
+    text,
+    data: data ?? null,
+    locate: (path) => at(offsetOf(doc, path)),
+  };
+}
+
+function keyText(text: string, pos: [number, number]): string {
+  // the error points at the repeated key, or at the start of its line
+  const raw = /^\s*(?:- )?("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(pos[0]))?.[1]?.trim() ?? '';
+  return raw.replace(/^["']|["']$/g, '');
+}
+
+/**
+ * go-yaml v2 (what Concourse decodes with) reads YAML 1.1 scalars, minus a few things the
+ * `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as a float.
+ */
+function goYamlTags(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const t of tags) {
+    if (typeof t === 'string') {
+      if (t !== 'timestamp' && t !== 'intTime' && t !== 'floatTime') out.push(t);
+      continue;
+    }
+    const format = 'format' in t ? t.format : undefined;
+    const test = 'test' in t ? t.test : undefined;
+    if (t.tag === 'tag:yaml.org,2002:bool' && test !== undefined && (test.test('y') || test.test('n'))) {
+      // go-yaml v2 also reads y/n as booleans, but Go string fields keep them as text; we keep them text.
+      const words = test.test('y')
+        ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+        : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+      out.push({ ...t, test: words } as typeof t);
+      continue;
+    }
+    if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
+    if (t.tag === 'tag:yaml.org,2002:float' && !format && test?.test('.') === true) {
+      out.push({
+        ...t,
+        test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[0-9][0-9_]*$|^[-+]?[0-9][0-9_]*\.$/,
+      } as typeof t);
+    } else {
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+function offsetOf(doc: Document, path: DataPath): number {
+  let node: unknown = doc.contents;
+  let best = rangeStart(node) ?? 0;
+  for (const [i, segment] of path.entries()) {
+    if (segment === atKey) break;
+    const wantKey = path[i + 1] === atKey;
+    const next = child(doc, node, segment, wantKey);
+    if (next === undefined) break;
+    node = next.node;
+    best = next.offset ?? rangeStart(node) ?? best;
+  }
+  return best;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    return range?.[0];
+  }
+  return undefined;
+}
+
+function resolve(doc: Document, node: unknown): unknown {
+  let current = node;
+  for (let i = 0; i < 32 && isAlias(current); i++) current = current.resolve(doc);
+  return current;
+}
+
+function child(
+  doc: Document,
+  parent: unknown,
+  segment: PathSegment,
+  wantKey = false,
+): { node: unknown; offset: number | undefined } | undefined {
+  const node = resolve(doc, parent);
+  if (isSeq(node) && typeof segment === 'number') {
+    const item = node.items[segment];
+    return item === undefined ? undefined : { node: item, offset: rangeStart(item) };
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && String(pair.key.value) === String(segment)) {
+        // point at the key for maps and sequences, at the value for scalars
+        const value = pair.value as Node | null;
+        const offset = isScalar(value) && !wantKey ? rangeStart(value) : rangeStart(pair.key);
+        return { node: value, offset };
+      }
+    }
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && (pair.key.value === '<<' || pair.key.source === '<<')) {
+        const merged = resolve(doc, pair.value);
+        const sources = isSeq(merged) ? merged.items : [merged];
+        for (const source of sources) {
+          const found = child(doc, source, segment, wantKey);
+          if (found) return found;
+        }
+      }
+    }
+  }
+  return undefined;
+}
