@@ -13,3 +13,4 @@ export * from './layout.js';
 export * from './image.js';
 export * from './unpack.js';
 export * from './rootfs-archive.js';
+export * from './registry/index.js';
