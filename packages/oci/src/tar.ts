@@ -53,7 +53,15 @@ export function planLayer(tree: LayerTree, options: TarOptions = {}): PlannedEnt
   return entries.map((entry): PlannedEntry => {
     switch (entry.type) {
       case 'directory':
-        return { header: { ...base(entry), type: 'directory', mode: entry.mode, size: 0 } as Header };
+        return {
+          header: {
+            ...base(entry),
+            name: `${entry.path}/`,
+            type: 'directory',
+            mode: entry.mode,
+            size: 0,
+          } as Header,
+        };
       case 'symlink':
         return {
           header: {

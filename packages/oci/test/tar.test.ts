@@ -35,15 +35,15 @@ describe('deterministic tar', () => {
   it('writes sorted entries with explicit parents, root owner, empty names, one mtime and normalised modes', async () => {
     const entries = await readTar(await layerTarBuffer(sampleTree()));
     expect(entries.map((entry) => entry.header.name)).toEqual([
-      'bin',
+      'bin/',
       'bin/sh',
-      'etc',
+      'etc/',
       'etc/passwd',
-      'opt',
-      'opt/resource',
+      'opt/',
+      'opt/resource/',
       'opt/resource/check',
       'opt/resource/in',
-      'tmp',
+      'tmp/',
     ]);
     for (const { header } of entries) {
       expect(header.uid).toBe(0);
@@ -54,20 +54,28 @@ describe('deterministic tar', () => {
       expect(header.pax ?? null).toBeNull();
     }
     const byName = Object.fromEntries(entries.map((entry) => [entry.header.name, entry]));
-    expect(byName['bin']?.header).toMatchObject({ type: 'directory', mode: 0o755 });
+    expect(byName['bin/']?.header).toMatchObject({ type: 'directory', mode: 0o755 });
     expect(byName['bin/sh']?.header).toMatchObject({ type: 'symlink', linkname: 'dash' });
     expect(byName['etc/passwd']?.header).toMatchObject({ type: 'file', mode: 0o644 });
-    expect(byName['tmp']?.header).toMatchObject({ type: 'directory', mode: 0o1777 });
+    expect(byName['tmp/']?.header).toMatchObject({ type: 'directory', mode: 0o1777 });
     expect(byName['opt/resource/check']?.content.toString()).toBe('#!/bin/sh\n');
     // the first path of a hardlink group in sort order carries the content
-    expect(byName['opt/resource/in']?.header).toMatchObject({ type: 'link', linkname: 'opt/resource/check', size: 0 });
+    expect(byName['opt/resource/in']?.header).toMatchObject({
+      type: 'link',
+      linkname: 'opt/resource/check',
+      size: 0,
+    });
   });
 
   it('moves the content to whichever hardlink sorts first', async () => {
-    const tree = new LayerTree().file('usr/lib/git-core/git', 'elf', { mode: 0o755 }).hardlink('usr/bin/git', 'usr/lib/git-core/git');
+    const tree = new LayerTree()
+      .file('usr/lib/git-core/git', 'elf', { mode: 0o755 })
+      .hardlink('usr/bin/git', 'usr/lib/git-core/git');
     const entries = await readTar(await layerTarBuffer(tree));
     const files = entries.filter((entry) => entry.header.type !== 'directory');
-    expect(files.map((entry) => [entry.header.name, entry.header.type, entry.header.linkname ?? null])).toEqual([
+    expect(
+      files.map((entry) => [entry.header.name, entry.header.type, entry.header.linkname ?? null]),
+    ).toEqual([
       ['usr/bin/git', 'file', null],
       ['usr/lib/git-core/git', 'link', 'usr/bin/git'],
     ]);
@@ -80,7 +88,9 @@ describe('deterministic tar', () => {
     const atEpoch = await layerTarBuffer(sampleTree());
     expect(sha256Digest(atEpoch)).not.toBe(sha256Digest(atZero));
     const entries = await readTar(atEpoch);
-    expect(new Set(entries.map((entry) => entry.header.mtime?.getTime()))).toEqual(new Set([1_700_000_000_000]));
+    expect(new Set(entries.map((entry) => entry.header.mtime?.getTime()))).toEqual(
+      new Set([1_700_000_000_000]),
+    );
     expect((await layerTarBuffer(sampleTree(), { epoch: 0 })).equals(atZero)).toBe(true);
   });
 
@@ -88,15 +98,19 @@ describe('deterministic tar', () => {
     expect(() => new LayerTree().file('../etc/passwd', 'x')).toThrow(/'\.\.' is not allowed/);
     expect(() => new LayerTree().file('a', 'x').file('a', 'y')).toThrow(/duplicate layer path 'a'/);
     expect(() => new LayerTree().file('a', 'x').file('a/b', 'y')).toThrow(/needs 'a' to be a directory/);
-    await expect(layerTarBuffer(new LayerTree().hardlink('a', 'missing'))).rejects.toThrow(/must point at a regular file/);
-    const replaced = new LayerTree().file('/a', 'x').add({ path: 'a', type: 'file', content: 'y' }, { replace: true });
+    await expect(layerTarBuffer(new LayerTree().hardlink('a', 'missing'))).rejects.toThrow(
+      /must point at a regular file/,
+    );
+    const replaced = new LayerTree()
+      .file('/a', 'x')
+      .add({ path: 'a', type: 'file', content: 'y' }, { replace: true });
     expect((await readTar(await layerTarBuffer(replaced)))[0]?.content.toString()).toBe('y');
   });
 
   it('stores long paths with a PAX path record only', async () => {
     const long = `${'d'.repeat(120)}/${'f'.repeat(120)}`;
     const entries = await readTar(await layerTarBuffer(new LayerTree().file(long, 'x')));
-    expect(entries.map((entry) => entry.header.name)).toEqual(['d'.repeat(120), long]);
+    expect(entries.map((entry) => entry.header.name)).toEqual([`${'d'.repeat(120)}/`, long]);
     expect(entries[1]?.header.pax).toEqual({ path: long });
   });
 });
@@ -115,18 +129,22 @@ describe('addFromDisk', () => {
     const tree = new LayerTree();
     await addFromDisk(tree, dir, { prefix: 'opt/pkg', filter: (path) => path !== 'skip.me' });
     const entries = await readTar(await layerTarBuffer(tree));
-    const summary = entries.map(({ header }) => `${header.name} ${header.type} ${header.mode?.toString(8)} ${header.linkname ?? ''}`.trim());
+    const summary = entries.map(({ header }) =>
+      `${header.name} ${header.type} ${header.mode?.toString(8)} ${header.linkname ?? ''}`.trim(),
+    );
     expect(summary).toEqual([
-      'opt directory 755',
-      'opt/pkg directory 755',
-      'opt/pkg/usr directory 755',
-      'opt/pkg/usr/bin directory 755',
+      'opt/ directory 755',
+      'opt/pkg/ directory 755',
+      'opt/pkg/usr/ directory 755',
+      'opt/pkg/usr/bin/ directory 755',
       'opt/pkg/usr/bin/abs symlink 777 /usr/bin/tool',
       'opt/pkg/usr/bin/alias file 755',
       'opt/pkg/usr/bin/tool link 755 opt/pkg/usr/bin/alias',
       'opt/pkg/usr/readme file 644',
     ]);
-    expect(entries.find((entry) => entry.header.name === 'opt/pkg/usr/bin/alias')?.content.toString()).toBe('bin');
+    expect(entries.find((entry) => entry.header.name === 'opt/pkg/usr/bin/alias')?.content.toString()).toBe(
+      'bin',
+    );
 
     const again = new LayerTree();
     await addFromDisk(again, dir, { prefix: 'opt/pkg', filter: (path) => path !== 'skip.me' });

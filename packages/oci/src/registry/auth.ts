@@ -16,7 +16,9 @@ export function parseChallenge(header: string): Challenge | undefined {
   const match = /^\s*([A-Za-z]+)\s*(.*)$/s.exec(header);
   if (!match?.[1]) return undefined;
   const params: Record<string, string> = {};
-  for (const [, key, quoted, bare] of (match[2] ?? '').matchAll(/([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g)) {
+  for (const [, key, quoted, bare] of (match[2] ?? '').matchAll(
+    /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g,
+  )) {
     if (key) params[key.toLowerCase()] = (quoted ?? bare ?? '').replace(/\\(.)/g, '$1');
   }
   return { scheme: match[1].toLowerCase(), params };
@@ -55,7 +57,11 @@ export class RegistryAuth {
   async answer(response: Response, scope: string): Promise<boolean> {
     const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
     if (challenge?.scheme === 'basic') {
-      if (!this.credentials) throw new RegistryError(`registry ${this.registry}: authentication required (basic); no credentials given`, 401);
+      if (!this.credentials)
+        throw new RegistryError(
+          `registry ${this.registry}: authentication required (basic); no credentials given`,
+          401,
+        );
       if (this.#basic) return false;
       this.#basic = true;
       return true;
@@ -76,14 +82,23 @@ export class RegistryAuth {
     if (this.credentials) headers['authorization'] = basicHeader(this.credentials);
     const realmName = `${url.origin}${url.pathname}`;
     const response = await this.fetchImpl(url, { headers }).catch((error: unknown) => {
-      throw new RegistryError(`registry ${this.registry}: token request to ${realmName} failed: ${(error as Error).message}`, 0, undefined, {
-        cause: error,
-      });
+      throw new RegistryError(
+        `registry ${this.registry}: token request to ${realmName} failed: ${(error as Error).message}`,
+        0,
+        undefined,
+        {
+          cause: error,
+        },
+      );
     });
     if (!response.ok) throw await registryError(this.registry, `token request to ${realmName}`, response);
     const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
-    if (!token) throw new RegistryError(`registry ${this.registry}: token endpoint ${realmName} returned no token`, response.status);
+    if (!token)
+      throw new RegistryError(
+        `registry ${this.registry}: token endpoint ${realmName} returned no token`,
+        response.status,
+      );
     return token;
   }
 }

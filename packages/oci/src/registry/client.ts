@@ -79,7 +79,10 @@ export class RegistryClient {
 
   async hasBlob(repository: string, digest: Digest): Promise<boolean> {
     const what = `HEAD blob ${digest} in ${repository}`;
-    const response = await this.#request('HEAD', `/v2/${repository}/blobs/${digest}`, { scope: pullScope(repository), what });
+    const response = await this.#request('HEAD', `/v2/${repository}/blobs/${digest}`, {
+      scope: pullScope(repository),
+      what,
+    });
     if (response.status === 404) return false;
     if (response.ok) return true;
     throw await registryError(this.registry, what, response);
@@ -89,7 +92,12 @@ export class RegistryClient {
    * Makes `digest` present in `repository`: nothing if it is there, a cross-repository mount
    * from the first of `mountFrom` that has it, else an upload.
    */
-  async pushBlob(repository: string, digest: Digest, source: BlobSource, mountFrom: readonly string[] = []): Promise<BlobOutcome> {
+  async pushBlob(
+    repository: string,
+    digest: Digest,
+    source: BlobSource,
+    mountFrom: readonly string[] = [],
+  ): Promise<BlobOutcome> {
     if (await this.hasBlob(repository, digest)) return 'exists';
     let location: string | undefined;
     for (const from of mountFrom) {
@@ -97,7 +105,10 @@ export class RegistryClient {
       const query = new URLSearchParams({ mount: digest, from });
       const what = `mount ${digest} from ${from} into ${repository}`;
       const scope = `${pushScope(repository)} ${pullScope(from)}`;
-      const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/?${query}`, { scope, what });
+      const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {
+        scope,
+        what,
+      });
       await response.body?.cancel();
       if (response.status === 201) return 'mounted';
       if (response.status !== 202) throw await registryError(this.registry, what, response);
@@ -111,14 +122,22 @@ export class RegistryClient {
 
   async #startUpload(repository: string): Promise<string> {
     const what = `start upload to ${repository}`;
-    const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/`, { scope: pushScope(repository), what });
+    const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/`, {
+      scope: pushScope(repository),
+      what,
+    });
     await response.body?.cancel();
     const location = response.headers.get('location');
     if (response.status !== 202 || !location) throw await registryError(this.registry, what, response);
     return location;
   }
 
-  async #upload(repository: string, digest: Digest, source: BlobSource, startLocation: string): Promise<void> {
+  async #upload(
+    repository: string,
+    digest: Digest,
+    source: BlobSource,
+    startLocation: string,
+  ): Promise<void> {
     const size = source instanceof Uint8Array ? source.byteLength : (await stat(source.path)).size;
     let location = startLocation;
     const scope = pushScope(repository);
@@ -131,7 +150,11 @@ export class RegistryClient {
           scope,
           what,
           body: chunk,
-          headers: { ...octets, 'content-length': String(chunk.length), 'content-range': `${offset}-${offset + chunk.length - 1}` },
+          headers: {
+            ...octets,
+            'content-length': String(chunk.length),
+            'content-range': `${offset}-${offset + chunk.length - 1}`,
+          },
         });
         await response.body?.cancel();
         if (response.status !== 202) throw await registryError(this.registry, what, response);
@@ -146,7 +169,13 @@ export class RegistryClient {
     this.bytesUploaded += size;
   }
 
-  async #finishUpload(location: string, digest: Digest, repository: string, body: Uint8Array | Readable, size?: number): Promise<void> {
+  async #finishUpload(
+    location: string,
+    digest: Digest,
+    repository: string,
+    body: Uint8Array | Readable,
+    size?: number,
+  ): Promise<void> {
     const url = new URL(location, this.#base);
     url.searchParams.set('digest', digest);
     const what = `upload ${digest} to ${repository}`;
@@ -160,11 +189,17 @@ export class RegistryClient {
     await response.body?.cancel();
     if (response.status !== 201) throw await registryError(this.registry, what, response);
     const stored = response.headers.get('docker-content-digest');
-    if (stored && stored !== digest) throw new RegistryError(`registry ${this.registry}: stored ${digest} as ${stored}`, response.status);
+    if (stored && stored !== digest)
+      throw new RegistryError(`registry ${this.registry}: stored ${digest} as ${stored}`, response.status);
   }
 
   /** PUT a manifest under a tag or its digest; returns the digest the registry confirmed. */
-  async putManifest(repository: string, reference: string, bytes: Uint8Array, mediaType: string): Promise<Digest> {
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<Digest> {
     const digest = sha256Digest(bytes);
     const what = `PUT manifest ${repository}:${reference}`;
     const response = await this.#request('PUT', `/v2/${repository}/manifests/${reference}`, {
@@ -177,7 +212,10 @@ export class RegistryClient {
     if (response.status !== 201) throw await registryError(this.registry, what, response);
     const confirmed = response.headers.get('docker-content-digest');
     if (confirmed && confirmed !== digest) {
-      throw new RegistryError(`registry ${this.registry}: ${what} stored digest ${confirmed}, expected ${digest}`, response.status);
+      throw new RegistryError(
+        `registry ${this.registry}: ${what} stored digest ${confirmed}, expected ${digest}`,
+        response.status,
+      );
     }
     return digest;
   }
@@ -195,12 +233,18 @@ export class RegistryClient {
     const digest = sha256Digest(bytes);
     const expected = isDigest(reference) ? reference : response.headers.get('docker-content-digest');
     if (expected && expected !== digest) {
-      throw new RegistryError(`registry ${this.registry}: ${what}: content hashes to ${digest}, expected ${expected}`, response.status);
+      throw new RegistryError(
+        `registry ${this.registry}: ${what}: content hashes to ${digest}, expected ${expected}`,
+        response.status,
+      );
     }
     const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType;
     const mediaType = declared ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
     if (!MANIFEST_TYPES.includes(mediaType)) {
-      throw new RegistryError(`registry ${this.registry}: ${what}: unsupported manifest type '${mediaType}'`, response.status);
+      throw new RegistryError(
+        `registry ${this.registry}: ${what}: unsupported manifest type '${mediaType}'`,
+        response.status,
+      );
     }
     return { mediaType, digest, bytes };
   }
@@ -210,7 +254,11 @@ export class RegistryClient {
     const response = await this.#getBlobResponse(repository, digest);
     const bytes = Buffer.from(await response.arrayBuffer());
     const actual = sha256Digest(bytes);
-    if (actual !== digest) throw new RegistryError(`registry ${this.registry}: blob ${digest} in ${repository} hashes to ${actual}`, 200);
+    if (actual !== digest)
+      throw new RegistryError(
+        `registry ${this.registry}: blob ${digest} in ${repository} hashes to ${actual}`,
+        200,
+      );
     return bytes;
   }
 
@@ -220,9 +268,16 @@ export class RegistryClient {
     const temp = `${file}.partial`;
     const hashed = new DigestStream();
     try {
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashed, createWriteStream(temp));
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        hashed,
+        createWriteStream(temp),
+      );
       if (hashed.digest() !== digest) {
-        throw new RegistryError(`registry ${this.registry}: blob ${digest} in ${repository} hashes to ${hashed.digest()}`, 200);
+        throw new RegistryError(
+          `registry ${this.registry}: blob ${digest} in ${repository} hashes to ${hashed.digest()}`,
+          200,
+        );
       }
       await rename(temp, file);
       return hashed.size;
@@ -233,7 +288,10 @@ export class RegistryClient {
 
   async #getBlobResponse(repository: string, digest: Digest): Promise<Response> {
     const what = `GET blob ${digest} from ${repository}`;
-    const response = await this.#request('GET', `/v2/${repository}/blobs/${digest}`, { scope: pullScope(repository), what });
+    const response = await this.#request('GET', `/v2/${repository}/blobs/${digest}`, {
+      scope: pullScope(repository),
+      what,
+    });
     if (!response.ok || !response.body) throw await registryError(this.registry, what, response);
     return response;
   }
@@ -257,8 +315,16 @@ export class RegistryClient {
       try {
         response = await this.#fetch(url, init);
       } catch (error) {
-        const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        throw new RegistryError(`registry ${this.registry}: ${options.what} failed: ${reason}`, 0, undefined, { cause: error });
+        const reason =
+          error instanceof Error
+            ? ((error.cause as Error | undefined)?.message ?? error.message)
+            : String(error);
+        throw new RegistryError(
+          `registry ${this.registry}: ${options.what} failed: ${reason}`,
+          0,
+          undefined,
+          { cause: error },
+        );
       }
       if (response.status !== 401 || attempt > 0 || !replayable) return response;
       await response.body?.cancel();

@@ -13,7 +13,11 @@ export class RegistryError extends RemoteError {
 }
 
 /** Reads the distribution API's `{errors:[{code,message}]}` body into one line. */
-export async function registryError(registry: string, what: string, response: Response): Promise<RegistryError> {
+export async function registryError(
+  registry: string,
+  what: string,
+  response: Response,
+): Promise<RegistryError> {
   const text = await response.text().catch(() => '');
   let code: string | undefined;
   let detail = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
@@ -28,5 +32,9 @@ export async function registryError(registry: string, what: string, response: Re
     // not JSON: keep the first line of the text
   }
   const suffix = detail ? ` ${detail}` : '';
-  return new RegistryError(`registry ${registry}: ${what} failed: HTTP ${response.status}${suffix}`, response.status, code);
+  return new RegistryError(
+    `registry ${registry}: ${what} failed: HTTP ${response.status}${suffix}`,
+    response.status,
+    code,
+  );
 }

@@ -20,7 +20,8 @@ export function parseImageReference(text: string): ImageReference {
   const at = rest.indexOf('@');
   if (at >= 0) {
     const candidate = rest.slice(at + 1);
-    if (!isDigest(candidate)) throw new ConfigError(`image reference '${text}': '${candidate}' is not a sha256 digest`);
+    if (!isDigest(candidate))
+      throw new ConfigError(`image reference '${text}': '${candidate}' is not a sha256 digest`);
     digest = candidate;
     rest = rest.slice(0, at);
   }
@@ -37,7 +38,8 @@ export function parseImageReference(text: string): ImageReference {
     if (!TAG.test(tag)) throw new ConfigError(`image reference '${text}': invalid tag '${tag}'`);
   }
   if (registry === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  if (!REPOSITORY.test(path)) throw new ConfigError(`image reference '${text}': invalid repository '${path}'`);
+  if (!REPOSITORY.test(path))
+    throw new ConfigError(`image reference '${text}': invalid repository '${path}'`);
   const reference: ImageReference = { registry, repository: path };
   if (tag) reference.tag = tag;
   if (digest) reference.digest = digest;

@@ -38,10 +38,17 @@ export async function pushImage(
     } else if (isImageManifestType(descriptor.mediaType)) {
       const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;
       for (const blob of [manifest.config, ...manifest.layers]) {
-        blobs[blob.digest] ??= await client.pushBlob(repository, blob.digest, { path: layout.blobPath(blob.digest) }, options.mountFrom);
+        blobs[blob.digest] ??= await client.pushBlob(
+          repository,
+          blob.digest,
+          { path: layout.blobPath(blob.digest) },
+          options.mountFrom,
+        );
       }
     } else {
-      throw new ConfigError(`cannot push ${descriptor.digest}: unsupported media type ${descriptor.mediaType}`);
+      throw new ConfigError(
+        `cannot push ${descriptor.digest}: unsupported media type ${descriptor.mediaType}`,
+      );
     }
     for (const tag of tags.length ? tags : [descriptor.digest]) {
       await client.putManifest(repository, tag, bytes, descriptor.mediaType);
