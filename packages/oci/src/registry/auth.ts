@@ -24,6 +24,22 @@ export function parseChallenge(header: string): Challenge | undefined {
   return { scheme: match[1].toLowerCase(), params };
 }
 
+/** Splits `repository:a:pull,push repository:b:pull` into `repository:a:pull`-style atoms. */
+function scopeAtoms(scope: string): Set<string> {
+  const atoms = new Set<string>();
+  for (const item of scope.split(' ').filter(Boolean)) {
+    const cut = item.lastIndexOf(':');
+    for (const action of item.slice(cut + 1).split(',')) atoms.add(`${item.slice(0, cut)}:${action}`);
+  }
+  return atoms;
+}
+
+/** True when a token asked for `granted` also serves `needed` (push tokens serve pulls). */
+const covers = (granted: string, needed: string): boolean => {
+  const have = scopeAtoms(granted);
+  return [...scopeAtoms(needed)].every((atom) => have.has(atom));
+};
+
 const basicHeader = (credentials: Credentials): string =>
   `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
 
@@ -44,7 +60,8 @@ export class RegistryAuth {
 
   /** Authorization header for a request needing `scope` (e.g. `repository:app:pull,push`), if known. */
   header(scope: string): string | undefined {
-    const token = this.#tokens.get(scope);
+    const token =
+      this.#tokens.get(scope) ?? [...this.#tokens].find(([granted]) => covers(granted, scope))?.[1];
     if (token) return `Bearer ${token}`;
     if (this.#basic && this.credentials) return basicHeader(this.credentials);
     return undefined;

@@ -77,12 +77,9 @@ export class RegistryClient {
     if (!response.ok) throw await registryError(this.registry, 'GET /v2/', response);
   }
 
-  async hasBlob(repository: string, digest: Digest): Promise<boolean> {
+  async hasBlob(repository: string, digest: Digest, scope = pullScope(repository)): Promise<boolean> {
     const what = `HEAD blob ${digest} in ${repository}`;
-    const response = await this.#request('HEAD', `/v2/${repository}/blobs/${digest}`, {
-      scope: pullScope(repository),
-      what,
-    });
+    const response = await this.#request('HEAD', `/v2/${repository}/blobs/${digest}`, { scope, what });
     if (response.status === 404) return false;
     if (response.ok) return true;
     throw await registryError(this.registry, what, response);
@@ -98,7 +95,8 @@ export class RegistryClient {
     source: BlobSource,
     mountFrom: readonly string[] = [],
   ): Promise<BlobOutcome> {
-    if (await this.hasBlob(repository, digest)) return 'exists';
+    // Asking with the push scope up front means one token serves the whole push.
+    if (await this.hasBlob(repository, digest, pushScope(repository))) return 'exists';
     let location: string | undefined;
     for (const from of mountFrom) {
       if (from === repository) continue;
