@@ -1,5 +1,4 @@
 // Against the real registry: Debian's docker-registry started by @hangar/testkit on 127.0.0.1.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, type RegistryServer, startRegistry } from '@hangar/testkit';

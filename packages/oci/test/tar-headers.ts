@@ -9,7 +9,7 @@ export interface ReadEntry {
 
 export async function readTar(tar: Buffer): Promise<ReadEntry[]> {
   const extractor = extract();
-  Readable.from([tar]).pipe(extractor as unknown as NodeJS.WritableStream);
+  Readable.from([tar]).pipe(extractor);
   const entries: ReadEntry[] = [];
   for await (const entry of extractor) {
     const chunks: Buffer[] = [];

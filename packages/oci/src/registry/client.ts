@@ -103,7 +103,7 @@ export class RegistryClient {
       const query = new URLSearchParams({ mount: digest, from });
       const what = `mount ${digest} from ${from} into ${repository}`;
       const scope = `${pushScope(repository)} ${pullScope(from)}`;
-      const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {
+      const response = await this.#request('POST', `/v2/${repository}/blobs/uploads/?${query.toString()}`, {
         scope,
         what,
       });
