@@ -8,6 +8,8 @@ export interface AuthProxy extends AsyncDisposable {
   url: string;
   /** Scopes asked for at the token endpoint, one entry per token request. */
   tokenRequests: string[][];
+  /** Forgets every issued token, as if they had expired. */
+  expireTokens(): void;
   close(): Promise<void>;
 }
 
@@ -91,5 +93,11 @@ export async function startAuthProxy(options: Options): Promise<AuthProxy> {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   server.on('connection', (socket) => server.once('close', () => socket.destroy()));
-  return { url: base, tokenRequests, close, [Symbol.asyncDispose]: close };
+  return {
+    url: base,
+    tokenRequests,
+    expireTokens: () => tokens.clear(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

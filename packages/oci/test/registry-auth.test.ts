@@ -53,6 +53,10 @@ describe('registry auth', () => {
     await pullImage(client, 'team/app', 'v1', await OciLayout.create(join(dir, 'dst')));
     // one token for the push (the challenge's scope plus ours), and the pull reuses it
     expect(proxy.tokenRequests).toEqual([['repository:team/app:pull', 'repository:team/app:pull,push']]);
+
+    proxy.expireTokens();
+    await pullImage(client, 'team/app', 'v1', await OciLayout.create(join(dir, 'again')));
+    expect(proxy.tokenRequests).toHaveLength(2); // the refused token was replaced, once
   });
 
   it('sends basic credentials once the registry asks for them', async () => {

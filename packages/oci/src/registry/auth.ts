@@ -84,7 +84,9 @@ export class RegistryAuth {
       return true;
     }
     if (challenge?.scheme !== 'bearer' || !challenge.params['realm']) return false;
-    if (this.#tokens.has(scope)) return false;
+    // A token we already held was refused (expired, or too narrow): drop it and ask again. The
+    // caller retries each request once, so this cannot loop.
+    for (const [granted] of this.#tokens) if (covers(granted, scope)) this.#tokens.delete(granted);
     this.#tokens.set(scope, await this.#fetchToken(challenge.params, scope));
     return true;
   }
