@@ -1,5 +1,6 @@
 // Deterministic tar bytes from a LayerTree: sorted, explicit parents, fixed owner and time.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConfigError } from '@hangar/resource-sdk';
@@ -85,10 +86,13 @@ export function planLayer(tree: LayerTree, options: TarOptions = {}): PlannedEnt
   });
 }
 
-function writeEntry(archive: Pack, planned: PlannedEntry): Promise<void> {
+async function writeEntry(archive: Pack, planned: PlannedEntry): Promise<void> {
+  const { file } = planned;
+  let { header } = planned;
+  if (file?.sourcePath && file.size === undefined)
+    header = { ...header, size: (await stat(file.sourcePath)).size };
   return new Promise((resolve, reject) => {
     const done = (error?: Error | null) => (error ? reject(error) : resolve());
-    const { file, header } = planned;
     if (!file) {
       archive.entry(header, done);
     } else if (file.content) {

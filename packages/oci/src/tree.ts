@@ -17,8 +17,8 @@ export interface FileEntry extends EntryBase {
   content?: Uint8Array;
   /** ...a file on disk, streamed when the tar is written. */
   sourcePath?: string;
-  /** Size in bytes (known up front: tar headers carry it). */
-  size: number;
+  /** Size in bytes; for a sourcePath without one, the file is stat'ed when the tar is written. */
+  size?: number;
 }
 
 export interface DirectoryEntry extends EntryBase {
@@ -50,7 +50,7 @@ interface Ownership {
 /** What callers pass to `LayerTree.add`. */
 export type EntryInput =
   | ({ path: string; type: 'file'; content: string | Uint8Array } & Ownership)
-  | ({ path: string; type: 'file'; sourcePath: string; size: number } & Ownership)
+  | ({ path: string; type: 'file'; sourcePath: string; size?: number } & Ownership)
   | ({ path: string; type: 'directory' } & Ownership)
   | ({ path: string; type: 'symlink'; linkTarget: string } & Ownership)
   | ({ path: string; type: 'hardlink'; linkTarget: string } & Ownership);
@@ -90,7 +90,12 @@ function toEntry(input: EntryInput, path: string): TreeEntry {
         const content = typeof input.content === 'string' ? Buffer.from(input.content) : input.content;
         return { ...base, type: 'file', content, size: content.byteLength };
       }
-      return { ...base, type: 'file', sourcePath: input.sourcePath, size: input.size };
+      return {
+        ...base,
+        type: 'file',
+        sourcePath: input.sourcePath,
+        ...(input.size === undefined ? {} : { size: input.size }),
+      };
   }
 }
 
@@ -100,6 +105,13 @@ function toEntry(input: EntryInput, path: string): TreeEntry {
  */
 export class LayerTree {
   readonly #entries = new Map<string, TreeEntry>();
+
+  /** A tree from a list of entry descriptions. */
+  static of(inputs: Iterable<EntryInput>, options: AddOptions = {}): LayerTree {
+    const tree = new LayerTree();
+    for (const input of inputs) tree.add(input, options);
+    return tree;
+  }
 
   /** Adds one entry (and any missing parent directories). Returns the tree for chaining. */
   add(input: EntryInput, options: AddOptions = {}): this {

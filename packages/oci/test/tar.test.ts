@@ -165,3 +165,20 @@ describe('addFromDisk', () => {
     ]);
   });
 });
+
+describe('LayerTree.of', () => {
+  it('builds a tree from entry descriptions, reading sourcePath files when the tar is written', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bundle.js'), 'console.log(1)\n');
+    const tree = LayerTree.of([
+      { path: '/opt/resource/resource.js', type: 'file', sourcePath: join(dir, 'bundle.js') },
+      { path: 'opt/resource/check', type: 'symlink', linkTarget: 'resource.js' },
+      { path: 'etc/hostname', type: 'file', content: 'hangar\n', mode: 0o600 },
+    ]);
+    const entries = await readTar(await layerTarBuffer(tree));
+    const file = entries.find((entry) => entry.header.name === 'opt/resource/resource.js');
+    expect(file?.header.size).toBe(15);
+    expect(file?.content.toString()).toBe('console.log(1)\n');
+    expect(entries.find((entry) => entry.header.name === 'etc/hostname')?.header.mode).toBe(0o600);
+  });
+});
