@@ -5,7 +5,7 @@ export * from './epoch.js';
 export { normaliseLayerPath, compareLayerPaths } from './layer-path.js';
 export * from './tree.js';
 export * from './tree-from-disk.js';
-export * from './tar.js';
+export { packLayerTar, layerTarBuffer, type TarOptions } from './tar.js';
 export * from './gzip.js';
 export * from './layer.js';
 export * from './manifest.js';

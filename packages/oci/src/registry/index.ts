@@ -1,5 +1,5 @@
 export * from './auth.js';
 export * from './client.js';
-export * from './errors.js';
+export { RegistryError } from './errors.js';
 export * from './reference.js';
 export * from './transfer.js';
