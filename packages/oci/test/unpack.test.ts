@@ -190,6 +190,19 @@ describe('images', () => {
     expect(rootfs.entries.get('home/app')).toMatchObject({ uid: 1000, gid: 1000 });
   });
 
+  it('refuses a layer whose uncompressed content does not match the config diff_id', async () => {
+    const dir = await tempDir();
+    const layout = await OciLayout.create(join(dir, 'layout'));
+    const real = await layout.addLayer(new LayerTree().file('a', 'x'));
+    const other = await layout.addLayer(new LayerTree().file('a', 'y'));
+    await writeImage(layout, { layers: [{ ...real, diffId: other.diffId }], tags: ['lying'] });
+    await expect(unpackImage(layout, 'lying', join(dir, 'rootfs'))).rejects.toThrow(
+      new RegExp(
+        `layer 0 \\(${real.descriptor.digest}\\): diff_id ${real.diffId} does not match the config's ${other.diffId}`,
+      ),
+    );
+  });
+
   it('writes a deterministic rootfs.tgz with ownership kept and Concourse metadata', async () => {
     const dir = await tempDir();
     const layout = await image(join(dir, 'layout'));
