@@ -1,0 +1,33 @@
+// The generic suite: read-only protocol calls, then the bad-input corpus, then the put round-trip,
+// then the secret canaries; finally the rules every call must keep.
+import { Harness } from '../harness/harness.js';
+import type { CheckResult } from './check-result.js';
+import { runBadInput } from './bad-input.js';
+import { runCanaries } from './canaries.js';
+import {
+  executablesCheck,
+  judgeEveryCall,
+  judgeOrder,
+  judgeOutCalls,
+  judgeReadCalls,
+  runOutCalls,
+  runReadCalls,
+} from './protocol.js';
+import type { SuiteConfig } from './suite-config.js';
+
+export async function runGenericSuite(harness: Harness, config: SuiteConfig): Promise<CheckResult[]> {
+  const executables = await executablesCheck(harness);
+  const read = await runReadCalls(harness, config);
+  const badInput = await runBadInput(harness, config, read.latest ?? read.unknown);
+  const outs = await runOutCalls(harness, config, read.latest);
+  const secrets = await runCanaries(harness, config, read.latest, read.unknown);
+  return [
+    executables,
+    ...judgeReadCalls(read),
+    ...judgeOutCalls(config, read, outs),
+    judgeOrder(read, outs),
+    ...judgeEveryCall(harness.calls),
+    ...badInput,
+    secrets,
+  ];
+}
