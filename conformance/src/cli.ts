@@ -140,7 +140,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const code = (error as { code?: unknown }).code;
+    const usage = error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`hangar-conformance: ${message.split('\n')[0]}\n`);
     if (io.env['HANGAR_DEBUG'] === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
