@@ -3,10 +3,9 @@ import { execFile } from 'node:child_process';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { loadCase, type LoadedCase } from './cases/format.js';
+import { CaseFormatError, loadCase, type LoadedCase } from './cases/format.js';
 import { importSetupModule } from './cases/setups.js';
 import type { SuiteConfig } from './checks/suite-config.js';
-import type { CheckEnvMode } from './protocol/build-env.js';
 import { isPlainObject } from './protocol/types.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
@@ -101,7 +100,8 @@ function jsonObject(flag: string, text: string | undefined): Record<string, unkn
 function positiveInt(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
   return n;
 }
 
@@ -123,7 +123,10 @@ async function caseFiles(paths: string[]): Promise<LoadedCase[]> {
   return Promise.all(files.map(loadCase));
 }
 
-function chooseSubject(values: { dir?: string; cmd?: string; oci?: string; image?: string }, passEnv: string[]): Subject {
+function chooseSubject(
+  values: { dir?: string; cmd?: string; oci?: string; image?: string },
+  passEnv: string[],
+): Subject {
   const given = (['dir', 'cmd', 'oci', 'image'] as const).filter((k) => values[k] !== undefined);
   if (given.length !== 1) throw new UsageError('give exactly one subject: --dir, --cmd, --oci or --image');
   if (values.oci !== undefined || values.image !== undefined)
@@ -141,7 +144,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await run(argv, io);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const usage = error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+    const usage =
+      error instanceof UsageError ||
+      error instanceof CaseFormatError ||
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`hangar-conformance: ${message.split('\n')[0]}\n`);
     if (io.env['HANGAR_DEBUG'] === '1' && error instanceof Error) io.stderr.write(`${error.stack}\n`);
@@ -159,8 +165,10 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const passEnv = values['pass-env'] ?? [];
   const subject = chooseSubject(values, passEnv);
   const checkEnv = values['check-env'] ?? 'none';
-  if (checkEnv !== 'none' && checkEnv !== 'concourse') throw new UsageError('--check-env must be none or concourse');
-  if (values.source === undefined && values.case === undefined) throw new UsageError('give --source (quick mode) or --case');
+  if (checkEnv !== 'none' && checkEnv !== 'concourse')
+    throw new UsageError('--check-env must be none or concourse');
+  if (values.source === undefined && values.case === undefined)
+    throw new UsageError('give --source (quick mode) or --case');
 
   for (const module of values.setups ?? []) await importSetupModule(module);
   const cases = values.case ? await caseFiles(values.case) : undefined;
@@ -169,7 +177,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const inputs: Record<string, string> = {};
     for (const spec of values.input ?? []) {
       const [name, dir] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
-      if (!spec.includes('=') || name === '' || dir === '') throw new UsageError(`--input must be NAME=DIR, got "${spec}"`);
+      if (!spec.includes('=') || name === '' || dir === '')
+        throw new UsageError(`--input must be NAME=DIR, got "${spec}"`);
       inputs[name] = path.resolve(dir);
     }
     const probeCommand = values.probe;
@@ -202,7 +211,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.junit !== undefined) await writeFile(values.junit, formatJunit(report));
   if (values.json) io.stdout.write(formatJson(report));
   else {
-    const colour = values['no-color'] ? false : (values.color ?? (io.stdout.isTTY === true && !io.env['NO_COLOR']));
+    const colour = values['no-color']
+      ? false
+      : (values.color ?? (io.stdout.isTTY === true && !io.env['NO_COLOR']));
     io.stdout.write(formatHuman(report, colour));
   }
   return totals(report).failed === 0 ? 0 : 1;

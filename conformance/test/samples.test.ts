@@ -7,7 +7,16 @@ async function verdictFor(flaw: string | undefined, timeoutMs: number) {
   const remote = await sampleRemote();
   try {
     const cmd = `node ${SAMPLE}${flaw ? ` --flaw ${flaw}` : ''}`;
-    const args = ['--cmd', cmd, ...quickArgs(remote), '--timeout', String(timeoutMs), '--concurrency', '3', '--json'];
+    const args = [
+      '--cmd',
+      cmd,
+      ...quickArgs(remote),
+      '--timeout',
+      String(timeoutMs),
+      '--concurrency',
+      '3',
+      '--json',
+    ];
     const { code, stdout, stderr } = await runCli(args);
     expect(stderr).toBe('');
     return { code, report: parseReport(stdout) };

@@ -4,16 +4,24 @@ import { isPlainObject, showVersion, type Version } from '../protocol/types.js';
 
 /** Returns undefined on a match, else why not. `actual` undefined means "absent". */
 export function matchString(matcher: StringMatcher, actual: string | undefined): string | undefined {
-  if (typeof matcher === 'string') return actual === matcher ? undefined : `expected ${JSON.stringify(matcher)}, got ${show(actual)}`;
+  if (typeof matcher === 'string')
+    return actual === matcher ? undefined : `expected ${JSON.stringify(matcher)}, got ${show(actual)}`;
   if ('exists' in matcher) {
     if (matcher.exists === (actual !== undefined)) return undefined;
     return matcher.exists ? 'expected to exist' : `expected to be absent, got ${show(actual)}`;
   }
   if (actual === undefined) return 'absent';
-  if ('equals' in matcher) return actual === matcher.equals ? undefined : `expected ${JSON.stringify(matcher.equals)}, got ${show(actual)}`;
+  if ('equals' in matcher)
+    return actual === matcher.equals
+      ? undefined
+      : `expected ${JSON.stringify(matcher.equals)}, got ${show(actual)}`;
   if ('contains' in matcher)
-    return actual.includes(matcher.contains) ? undefined : `expected to contain ${JSON.stringify(matcher.contains)}, got ${show(actual)}`;
-  return new RegExp(matcher.matches).test(actual) ? undefined : `expected to match /${matcher.matches}/, got ${show(actual)}`;
+    return actual.includes(matcher.contains)
+      ? undefined
+      : `expected to contain ${JSON.stringify(matcher.contains)}, got ${show(actual)}`;
+  return new RegExp(matcher.matches).test(actual)
+    ? undefined
+    : `expected to match /${matcher.matches}/, got ${show(actual)}`;
 }
 
 function show(actual: string | undefined): string {
@@ -37,7 +45,8 @@ export function matchVersion(matcher: unknown, actual: Version | undefined): str
 
 export function matchVersions(matcher: unknown, actual: Version[]): string[] {
   if (Array.isArray(matcher)) {
-    if (matcher.length !== actual.length) return [`expected ${matcher.length} versions, got ${showVersion(actual)}`];
+    if (matcher.length !== actual.length)
+      return [`expected ${matcher.length} versions, got ${showVersion(actual)}`];
     return matcher.flatMap((m, i) => {
       const why = matchVersion(m, actual[i]);
       return why ? [`#${i + 1}: ${why}`] : [];

@@ -3,7 +3,14 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkVersions, describeExit, outputValue, responseVersion, succeeded, type Call } from '../harness/call.js';
+import {
+  checkVersions,
+  describeExit,
+  outputValue,
+  responseVersion,
+  succeeded,
+  type Call,
+} from '../harness/call.js';
 import { Harness, type HarnessOptions } from '../harness/harness.js';
 import { isPlainObject, type Script } from '../protocol/types.js';
 import { Inconclusive, skipped, verdict, type CheckResult } from '../checks/check-result.js';
@@ -20,7 +27,11 @@ export interface CaseOutcome {
   calls: Call[];
 }
 
-export async function runCase(loaded: LoadedCase, subject: Subject, options: HarnessOptions): Promise<CaseOutcome> {
+export async function runCase(
+  loaded: LoadedCase,
+  subject: Subject,
+  options: HarnessOptions,
+): Promise<CaseOutcome> {
   const { spec } = loaded;
   const dir = await mkdtemp(path.join(options.workRoot ?? tmpdir(), 'hangar-case-'));
   let setup: SetupResult = { values: {} };
@@ -35,7 +46,9 @@ export async function runCase(loaded: LoadedCase, subject: Subject, options: Har
     }
     if (spec.generic !== false) {
       const generic = interpolate(spec.generic, scope) as typeof spec.generic;
-      const inputs = generic.inputs ? await materializeInputs(generic.inputs, path.join(dir, 'generic-inputs')) : undefined;
+      const inputs = generic.inputs
+        ? await materializeInputs(generic.inputs, path.join(dir, 'generic-inputs'))
+        : undefined;
       results.push(
         ...(await runGenericSuite(harness, {
           source: isPlainObject(source) ? source : {},
@@ -76,7 +89,10 @@ function slug(text: string): string {
     .replace(/^-|-$/g, '');
 }
 
-async function materializeInputs(inputs: Record<string, Record<string, string>>, root: string): Promise<Record<string, string>> {
+async function materializeInputs(
+  inputs: Record<string, Record<string, string>>,
+  root: string,
+): Promise<Record<string, string>> {
   const dirs: Record<string, string> = {};
   for (const [name, files] of Object.entries(inputs)) {
     dirs[name] = path.join(root, name);
@@ -97,19 +113,27 @@ async function runStep(harness: Harness, step: Step, index: number, ctx: StepCon
   try {
     const request = interpolate(step[script], ctx.scope) as NonNullable<Step['check']>;
     const expect = interpolate(step.expect, ctx.scope) as Expectation;
-    if (expect.remote && !ctx.setup.probe) return verdict(id, title, ['expect.remote needs a setup with a probe']);
-    const inputs = request.inputs ? await materializeInputs(request.inputs, path.join(ctx.dir, `step-${index}`)) : undefined;
+    if (expect.remote && !ctx.setup.probe)
+      return verdict(id, title, ['expect.remote needs a setup with a probe']);
+    const inputs = request.inputs
+      ? await materializeInputs(request.inputs, path.join(ctx.dir, `step-${index}`))
+      : undefined;
     const before = expect.remote ? await ctx.setup.probe?.() : undefined;
     const call = await harness.call(
       script,
-      { source: request.source === undefined ? ctx.source : request.source, params: request.params, version: request.version },
+      {
+        source: request.source === undefined ? ctx.source : request.source,
+        params: request.params,
+        version: request.version,
+      },
       { label: `${script} (step "${name}")`, purpose: 'case', ...(inputs ? { inputs } : {}) },
     );
     const reasons = await judgeStep(call, expect);
     if (expect.remote) {
       const after = await ctx.setup.probe?.();
       const changed = JSON.stringify(before) !== JSON.stringify(after);
-      if (changed !== (expect.remote === 'changed')) reasons.push(`remote ${changed ? 'changed' : 'did not change'}`);
+      if (changed !== (expect.remote === 'changed'))
+        reasons.push(`remote ${changed ? 'changed' : 'did not change'}`);
     }
     const metadata = metadataMap(outputValue(call));
     (ctx.scope['steps'] as Record<string, unknown>)[name] = {
@@ -129,7 +153,8 @@ function metadataMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isPlainObject(value) && Array.isArray(value['metadata']))
     for (const entry of value['metadata'] as unknown[])
-      if (isPlainObject(entry) && typeof entry['name'] === 'string') out[entry['name']] = String(entry['value']);
+      if (isPlainObject(entry) && typeof entry['name'] === 'string')
+        out[entry['name']] = String(entry['value']);
   return out;
 }
 
@@ -151,7 +176,8 @@ async function judgeStep(call: Call, expect: Expectation): Promise<string[]> {
     const why = matchVersion(expect.version, responseVersion(call));
     if (why) reasons.push(why);
   }
-  if (expect.versions !== undefined) reasons.push(...matchVersions(expect.versions, checkVersions(call) ?? []));
+  if (expect.versions !== undefined)
+    reasons.push(...matchVersions(expect.versions, checkVersions(call) ?? []));
   if (expect.metadata !== undefined) {
     const metadata = metadataMap(outputValue(call));
     for (const [key, matcher] of Object.entries(expect.metadata)) {
@@ -160,7 +186,9 @@ async function judgeStep(call: Call, expect: Expectation): Promise<string[]> {
     }
   }
   for (const [rel, matcher] of Object.entries(expect.files ?? {})) {
-    const content = call.dest ? await readFile(path.join(call.dest, rel), 'utf8').catch(() => undefined) : undefined;
+    const content = call.dest
+      ? await readFile(path.join(call.dest, rel), 'utf8').catch(() => undefined)
+      : undefined;
     const why = matchString(matcher, content);
     if (why) reasons.push(`file ${rel}: ${why}`);
   }

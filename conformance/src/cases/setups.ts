@@ -40,8 +40,13 @@ export function getSetup(name: string): CaseSetup {
 /** A module passed with --setups exports `setups: Record<string, CaseSetup>` (or default), or registers itself. */
 export async function importSetupModule(specifier: string): Promise<void> {
   const url =
-    specifier.startsWith('.') || path.isAbsolute(specifier) ? pathToFileURL(path.resolve(specifier)).href : specifier;
-  const mod = (await import(url)) as { setups?: Record<string, CaseSetup>; default?: Record<string, CaseSetup> };
+    specifier.startsWith('.') || path.isAbsolute(specifier)
+      ? pathToFileURL(path.resolve(specifier)).href
+      : specifier;
+  const mod = (await import(url)) as {
+    setups?: Record<string, CaseSetup>;
+    default?: Record<string, CaseSetup>;
+  };
   for (const [name, setup] of Object.entries(mod.setups ?? mod.default ?? {})) registerSetup(name, setup);
 }
 
@@ -71,12 +76,14 @@ const run = promisify(execFile);
 registerSetup('command', async (options, context) => {
   const env = { ...process.env, HANGAR_SETUP_DIR: context.dir };
   const sh = async (script: unknown): Promise<string> =>
-    (await run('/bin/sh', ['-c', String(script)], { cwd: context.dir, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    (await run('/bin/sh', ['-c', String(script)], { cwd: context.dir, env, maxBuffer: 16 * 1024 * 1024 }))
+      .stdout;
   const stdout = await sh(options['run'] ?? 'true');
   let values: Record<string, unknown> = { dir: context.dir, stdout: stdout.trim() };
   try {
     const parsed: unknown = JSON.parse(stdout);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) values = { ...values, ...parsed };
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      values = { ...values, ...parsed };
   } catch {
     // plain text output
   }

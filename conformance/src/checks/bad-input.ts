@@ -86,7 +86,15 @@ export const BAD_INPUT_CORPUS: BadInputEntry[] = [
     payloads: (valid, script) =>
       script === 'check'
         ? []
-        : [json({ ...valid, params: { ...(isPlainObject(valid['params']) ? valid['params'] : {}), [UNKNOWN_KEY]: 'surprise' } })],
+        : [
+            json({
+              ...valid,
+              params: {
+                ...(isPlainObject(valid['params']) ? valid['params'] : {}),
+                [UNKNOWN_KEY]: 'surprise',
+              },
+            }),
+          ],
   },
   {
     id: 'huge-string',
@@ -121,7 +129,11 @@ export function validRequest(script: Script, config: SuiteConfig, version: Versi
   return { source: config.source, params: config.putParams ?? {} };
 }
 
-export async function runBadInput(harness: Harness, config: SuiteConfig, version: Version): Promise<CheckResult[]> {
+export async function runBadInput(
+  harness: Harness,
+  config: SuiteConfig,
+  version: Version,
+): Promise<CheckResult[]> {
   const skip = new Set(config.skipBadInput ?? []);
   const before = config.probe ? await config.probe() : undefined;
   const results = await Promise.all(
@@ -130,17 +142,30 @@ export async function runBadInput(harness: Harness, config: SuiteConfig, version
       if (skip.has(entry.id)) return skipped(id, entry.title, 'skipped by the case');
       const calls = await Promise.all(
         (['check', 'in', 'out'] as const).flatMap((script) =>
-          entry.payloads(validRequest(script, config, version), script).map((raw, i) =>
-            harness.call(script, { raw }, { label: `${script} (${entry.id} #${i + 1})`, purpose: 'bad-input' }),
-          ),
+          entry
+            .payloads(validRequest(script, config, version), script)
+            .map((raw, i) =>
+              harness.call(
+                script,
+                { raw },
+                { label: `${script} (${entry.id} #${i + 1})`, purpose: 'bad-input' },
+              ),
+            ),
         ),
       );
       if (calls.length === 0) return skipped(id, entry.title, 'not applicable to this source');
-      return verdict(id, entry.title, calls.flatMap(refusalProblems), calls.map((c) => c.id));
+      return verdict(
+        id,
+        entry.title,
+        calls.flatMap(refusalProblems),
+        calls.map((c) => c.id),
+      );
     }),
   );
   if (!config.probe) {
-    results.push(skipped('bad-input.remote-unchanged', 'bad input leaves the remote unchanged', 'no remote probe given'));
+    results.push(
+      skipped('bad-input.remote-unchanged', 'bad input leaves the remote unchanged', 'no remote probe given'),
+    );
   } else {
     const after = await config.probe();
     const same = JSON.stringify(before) === JSON.stringify(after);
@@ -148,7 +173,11 @@ export async function runBadInput(harness: Harness, config: SuiteConfig, version
       verdict(
         'bad-input.remote-unchanged',
         'bad input leaves the remote unchanged',
-        same ? [] : [`remote changed: ${excerpt(JSON.stringify(before), 200)} -> ${excerpt(JSON.stringify(after), 200)}`],
+        same
+          ? []
+          : [
+              `remote changed: ${excerpt(JSON.stringify(before), 200)} -> ${excerpt(JSON.stringify(after), 200)}`,
+            ],
       ),
     );
   }

@@ -15,7 +15,11 @@ export interface Canary {
 }
 
 /** Replaces the value at `path` (dot-separated keys) in a copy of `object`; missing parents are created. */
-export function setPath(object: Record<string, unknown>, keys: string[], value: unknown): Record<string, unknown> {
+export function setPath(
+  object: Record<string, unknown>,
+  keys: string[],
+  value: unknown,
+): Record<string, unknown> {
   const [head, ...rest] = keys;
   if (head === undefined) return object;
   const child = object[head];
@@ -59,10 +63,18 @@ export async function runCanaries(
   if ((config.secrets ?? []).length === 0) return skipped(id, title, 'no secret fields declared (--secret)');
   const planted = plantCanaries(config);
   const { source, getParams, putParams, inputs } = planted.config;
-  const opts = (label: string) => ({ label: `${label} [canary]`, purpose: 'canary' as const, watchProcesses: true });
+  const opts = (label: string) => ({
+    label: `${label} [canary]`,
+    purpose: 'canary' as const,
+    watchProcesses: true,
+  });
   const calls: Call[] = await Promise.all([
     harness.call('check', { source }, opts('check')),
-    harness.call('check', { source: { ...source, hangar_conformance_unknown_key: 'x' } }, opts('check (unknown key)')),
+    harness.call(
+      'check',
+      { source: { ...source, hangar_conformance_unknown_key: 'x' } },
+      opts('check (unknown key)'),
+    ),
     harness.call('in', { source, version: unknown, params: getParams }, opts('in (missing version)')),
     ...(latest
       ? [
@@ -72,7 +84,13 @@ export async function runCanaries(
       : []),
     harness.call('out', { source }, { ...opts('out (no params)'), ...(inputs ? { inputs } : {}) }),
     ...(putParams !== undefined
-      ? [harness.call('out', { source, params: putParams }, { ...opts('out'), ...(inputs ? { inputs } : {}) })]
+      ? [
+          harness.call(
+            'out',
+            { source, params: putParams },
+            { ...opts('out'), ...(inputs ? { inputs } : {}) },
+          ),
+        ]
       : []),
   ]);
 
@@ -96,7 +114,12 @@ export async function runCanaries(
   for (const rel of (await snapshotTree(scratch)).keys()) {
     scan(`file ${path.join(scratch, rel)} left by check`, await readText(path.join(scratch, rel)));
   }
-  return verdict(id, title, [...new Set(findings)], calls.map((c) => c.id));
+  return verdict(
+    id,
+    title,
+    [...new Set(findings)],
+    calls.map((c) => c.id),
+  );
 }
 
 function forms(value: string): string[] {

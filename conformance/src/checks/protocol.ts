@@ -10,7 +10,14 @@ import {
   type Call,
 } from '../harness/call.js';
 import { findStackTrace } from '../protocol/stack-trace.js';
-import { isPlainObject, sameVersion, SCRIPTS, showVersion, versionKey, type Version } from '../protocol/types.js';
+import {
+  isPlainObject,
+  sameVersion,
+  SCRIPTS,
+  showVersion,
+  versionKey,
+  type Version,
+} from '../protocol/types.js';
 import { Inconclusive, skipped, verdict, type CheckResult } from './check-result.js';
 import type { SuiteConfig } from './suite-config.js';
 
@@ -68,46 +75,101 @@ export async function runReadCalls(harness: Harness, config: SuiteConfig): Promi
     await Promise.all([
       latest
         ? Promise.all([
-            harness.call('check', { source, version: latest }, { label: 'check (from latest)', purpose: 'protocol' }),
-            harness.call('check', { source, version: latest }, { label: 'check (from latest, again)', purpose: 'protocol' }),
+            harness.call(
+              'check',
+              { source, version: latest },
+              { label: 'check (from latest)', purpose: 'protocol' },
+            ),
+            harness.call(
+              'check',
+              { source, version: latest },
+              { label: 'check (from latest, again)', purpose: 'protocol' },
+            ),
           ])
         : Promise.resolve([]),
       latest
-        ? harness.call('check', { source, version: unknown }, { label: 'check (from unknown version)', purpose: 'protocol' })
+        ? harness.call(
+            'check',
+            { source, version: unknown },
+            { label: 'check (from unknown version)', purpose: 'protocol' },
+          )
         : Promise.resolve(undefined),
       latest ? get(latest, 'in (latest)') : Promise.resolve(undefined),
       get(unknown, 'in (version that does not exist)'),
       latest ? get(latest, 'in (no params)', undefined) : Promise.resolve(undefined),
       harness.call('check', { source: null }, { label: 'check (source: null)', purpose: 'protocol' }),
-      harness.call('in', { source: null, version: latest ?? unknown }, { label: 'in (source: null)', purpose: 'protocol' }),
+      harness.call(
+        'in',
+        { source: null, version: latest ?? unknown },
+        { label: 'in (source: null)', purpose: 'protocol' },
+      ),
     ]);
-  return { initial, latest, unknown, fromLatest, checkUnknown, inLatest, inMissing, inNoParams, checkNullSource, inNullSource };
+  return {
+    initial,
+    latest,
+    unknown,
+    fromLatest,
+    checkUnknown,
+    inLatest,
+    inMissing,
+    inNoParams,
+    checkNullSource,
+    inNullSource,
+  };
 }
 
 /** Phase 3: the put round-trip, then the calls that may change the remote. */
-export async function runOutCalls(harness: Harness, config: SuiteConfig, latest: Version | undefined): Promise<OutCalls> {
+export async function runOutCalls(
+  harness: Harness,
+  config: SuiteConfig,
+  latest: Version | undefined,
+): Promise<OutCalls> {
   const { source, putParams, getParams, inputs } = config;
   let out: Call | undefined;
   let inOut: Call | undefined;
   let checkAfterOut: Call | undefined;
   if (putParams !== undefined) {
-    out = await harness.call('out', { source, params: putParams }, { label: 'out', purpose: 'protocol', ...(inputs ? { inputs } : {}) });
+    out = await harness.call(
+      'out',
+      { source, params: putParams },
+      { label: 'out', purpose: 'protocol', ...(inputs ? { inputs } : {}) },
+    );
     const created = succeeded(out) ? responseVersion(out) : undefined;
     if (created) {
       [inOut, checkAfterOut] = await Promise.all([
-        harness.call('in', { source, version: created, params: getParams }, { label: 'in (version from out)', purpose: 'protocol' }),
-        harness.call('check', latest ? { source, version: latest } : { source }, { label: 'check (after out)', purpose: 'protocol' }),
+        harness.call(
+          'in',
+          { source, version: created, params: getParams },
+          { label: 'in (version from out)', purpose: 'protocol' },
+        ),
+        harness.call('check', latest ? { source, version: latest } : { source }, {
+          label: 'check (after out)',
+          purpose: 'protocol',
+        }),
       ]);
     }
   }
   const [outNoParams, outNullSource] = await Promise.all([
-    harness.call('out', { source }, { label: 'out (no params)', purpose: 'protocol', ...(inputs ? { inputs } : {}) }),
-    harness.call('out', { source: null, params: putParams }, { label: 'out (source: null)', purpose: 'protocol', ...(inputs ? { inputs } : {}) }),
+    harness.call(
+      'out',
+      { source },
+      { label: 'out (no params)', purpose: 'protocol', ...(inputs ? { inputs } : {}) },
+    ),
+    harness.call(
+      'out',
+      { source: null, params: putParams },
+      { label: 'out (source: null)', purpose: 'protocol', ...(inputs ? { inputs } : {}) },
+    ),
   ]);
   return { out, inOut, checkAfterOut, outNoParams, outNullSource };
 }
 
-function judge(id: string, title: string, calls: (Call | undefined)[], body: (reasons: string[]) => void): CheckResult {
+function judge(
+  id: string,
+  title: string,
+  calls: (Call | undefined)[],
+  body: (reasons: string[]) => void,
+): CheckResult {
   const ids = calls.flatMap((c) => (c ? [c.id] : []));
   try {
     const reasons: string[] = [];
@@ -121,7 +183,8 @@ function judge(id: string, title: string, calls: (Call | undefined)[], body: (re
 
 /** Throws Inconclusive for timed-out calls; returns the reason a call failed, or undefined. */
 function failure(call: Call): string | undefined {
-  if (call.result.timedOut) throw new Inconclusive(`inconclusive: ${call.label} timed out (reported by timeouts)`);
+  if (call.result.timedOut)
+    throw new Inconclusive(`inconclusive: ${call.label} timed out (reported by timeouts)`);
   return succeeded(call) ? undefined : `${call.label}: ${describeExit(call)}`;
 }
 
@@ -157,45 +220,68 @@ export function judgeReadCalls(read: ReadCalls): CheckResult[] {
         if (!versions.some((v) => sameVersion(v, latest)))
           reasons.push(`requested version ${showVersion(latest)} is missing from ${showVersion(versions)}`);
         else if (!sameVersion(versions.at(-1), latest))
-          reasons.push(`does not end with requested version ${showVersion(latest)}: ${showVersion(versions)}`);
+          reasons.push(
+            `does not end with requested version ${showVersion(latest)}: ${showVersion(versions)}`,
+          );
       }),
     );
   }
 
   if (!read.latest || !read.checkUnknown) {
-    results.push(skipped('check.from-unknown', 'check from a vanished version returns the current one', 'no versions'));
+    results.push(
+      skipped('check.from-unknown', 'check from a vanished version returns the current one', 'no versions'),
+    );
   } else {
     const latest = read.latest;
     const call = read.checkUnknown;
     results.push(
-      judge('check.from-unknown', 'check from a vanished version returns the current one', [call], (reasons) => {
-        const versions = versionsOf(call, reasons);
-        if (versions && !sameVersion(versions.at(-1), latest))
-          reasons.push(`expected to end with the current version ${showVersion(latest)}, got ${showVersion(versions)}`);
-      }),
+      judge(
+        'check.from-unknown',
+        'check from a vanished version returns the current one',
+        [call],
+        (reasons) => {
+          const versions = versionsOf(call, reasons);
+          if (versions && !sameVersion(versions.at(-1), latest))
+            reasons.push(
+              `expected to end with the current version ${showVersion(latest)}, got ${showVersion(versions)}`,
+            );
+        },
+      ),
     );
   }
 
   const pairs = [read.initial, read.fromLatest].filter((p) => p.length === 2);
   results.push(
-    judge('check.idempotent', 'check gives the same answer twice (with /tmp kept)', pairs.flat(), (reasons) => {
-      for (const [x, y] of pairs) {
-        if (!x || !y) continue;
-        if (x.result.timedOut || y.result.timedOut) throw new Inconclusive(`inconclusive: ${x.label} timed out`);
-        if (x.result.exitCode !== y.result.exitCode) {
-          reasons.push(`${x.label}: exit ${x.result.exitCode}, then ${y.result.exitCode}`);
-          continue;
+    judge(
+      'check.idempotent',
+      'check gives the same answer twice (with /tmp kept)',
+      pairs.flat(),
+      (reasons) => {
+        for (const [x, y] of pairs) {
+          if (!x || !y) continue;
+          if (x.result.timedOut || y.result.timedOut)
+            throw new Inconclusive(`inconclusive: ${x.label} timed out`);
+          if (x.result.exitCode !== y.result.exitCode) {
+            reasons.push(`${x.label}: exit ${x.result.exitCode}, then ${y.result.exitCode}`);
+            continue;
+          }
+          const vx = checkVersions(x);
+          const vy = checkVersions(y);
+          if (JSON.stringify(vx?.map(versionKey)) !== JSON.stringify(vy?.map(versionKey)))
+            reasons.push(`${x.label}: ${showVersion(vx)}, then ${showVersion(vy)}`);
         }
-        const vx = checkVersions(x);
-        const vy = checkVersions(y);
-        if (JSON.stringify(vx?.map(versionKey)) !== JSON.stringify(vy?.map(versionKey)))
-          reasons.push(`${x.label}: ${showVersion(vx)}, then ${showVersion(vy)}`);
-      }
-    }),
+      },
+    ),
   );
 
   if (!read.latest || !read.inLatest) {
-    results.push(skipped('in.echoes-version', 'in fetches the latest version and echoes it', 'check returned no versions'));
+    results.push(
+      skipped(
+        'in.echoes-version',
+        'in fetches the latest version and echoes it',
+        'check returned no versions',
+      ),
+    );
   } else {
     const latest = read.latest;
     const call = read.inLatest;
@@ -205,18 +291,27 @@ export function judgeReadCalls(read: ReadCalls): CheckResult[] {
         if (why) return void reasons.push(why);
         const echoed = responseVersion(call);
         if (!sameVersion(echoed, latest))
-          reasons.push(`requested ${showVersion(latest)}, in answered ${showVersion(echoed ?? outputValue(call))}`);
+          reasons.push(
+            `requested ${showVersion(latest)}, in answered ${showVersion(echoed ?? outputValue(call))}`,
+          );
       }),
     );
   }
 
   results.push(
-    judge('in.missing-version', 'in exits non-zero for a version that does not exist', [read.inMissing], (reasons) => {
-      const call = read.inMissing;
-      if (call.result.timedOut) throw new Inconclusive(`inconclusive: ${call.label} timed out`);
-      if (call.result.exitCode === 0)
-        reasons.push(`exit 0 for ${showVersion(read.unknown)}, answered ${call.result.stdout.trim().slice(0, 120)}`);
-    }),
+    judge(
+      'in.missing-version',
+      'in exits non-zero for a version that does not exist',
+      [read.inMissing],
+      (reasons) => {
+        const call = read.inMissing;
+        if (call.result.timedOut) throw new Inconclusive(`inconclusive: ${call.label} timed out`);
+        if (call.result.exitCode === 0)
+          reasons.push(
+            `exit 0 for ${showVersion(read.unknown)}, answered ${call.result.stdout.trim().slice(0, 120)}`,
+          );
+      },
+    ),
   );
   return results;
 }
@@ -233,14 +328,17 @@ export function judgeOutCalls(config: SuiteConfig, read: ReadCalls, outs: OutCal
         const why = failure(out);
         if (why) return void reasons.push(why);
         const created = responseVersion(out);
-        if (!created || !inOut || !checkAfterOut) return void reasons.push(`out returned no version: ${out.result.stdout.trim().slice(0, 120)}`);
+        if (!created || !inOut || !checkAfterOut)
+          return void reasons.push(`out returned no version: ${out.result.stdout.trim().slice(0, 120)}`);
         const inWhy = failure(inOut);
         if (inWhy) reasons.push(inWhy);
         else if (!sameVersion(responseVersion(inOut), created))
           reasons.push(`in of ${showVersion(created)} answered ${showVersion(responseVersion(inOut))}`);
         const versions = versionsOf(checkAfterOut, reasons);
         if (versions && !sameVersion(versions.at(-1), created))
-          reasons.push(`${checkAfterOut.label} should end with ${showVersion(created)}, got ${showVersion(versions)}`);
+          reasons.push(
+            `${checkAfterOut.label} should end with ${showVersion(created)}, got ${showVersion(versions)}`,
+          );
       }),
     );
   }
@@ -250,13 +348,22 @@ export function judgeOutCalls(config: SuiteConfig, read: ReadCalls, outs: OutCal
       if (!call || call.result.timedOut) continue;
       const stack = findStackTrace(call.result.stderr);
       if (stack) reasons.push(`${call.label}: ${stack}`);
-      else if (!succeeded(call) && call.result.stderr.trim() === '') reasons.push(`${call.label}: failed with nothing on stderr`);
+      else if (!succeeded(call) && call.result.stderr.trim() === '')
+        reasons.push(`${call.label}: failed with nothing on stderr`);
     }
   };
   const absent = [read.inNoParams, outs.outNoParams];
-  results.push(judge('robust.absent-params', 'absent params never crash with a stack trace', absent, (r) => noStack(absent, r)));
+  results.push(
+    judge('robust.absent-params', 'absent params never crash with a stack trace', absent, (r) =>
+      noStack(absent, r),
+    ),
+  );
   const nulls = [read.checkNullSource, read.inNullSource, outs.outNullSource];
-  results.push(judge('robust.null-source', 'source: null never crashes with a stack trace', nulls, (r) => noStack(nulls, r)));
+  results.push(
+    judge('robust.null-source', 'source: null never crashes with a stack trace', nulls, (r) =>
+      noStack(nulls, r),
+    ),
+  );
   return results;
 }
 
@@ -271,7 +378,9 @@ export function judgeEveryCall(calls: Call[]): CheckResult[] {
     const parsed = strictOutput(call);
     if (!parsed.ok) jsonReasons.push(`${call.label}: ${parsed.reason}`);
   }
-  results.push(verdict('stdout.json', 'stdout carries exactly one JSON value; logs go to stderr', jsonReasons, ids));
+  results.push(
+    verdict('stdout.json', 'stdout carries exactly one JSON value; logs go to stderr', jsonReasons, ids),
+  );
 
   const shape: string[] = [];
   const strings: string[] = [];
@@ -280,8 +389,9 @@ export function judgeEveryCall(calls: Call[]): CheckResult[] {
     const value = outputValue(call);
     const versions: unknown[] = [];
     if (call.script === 'check') {
-      if (value !== null && value !== undefined && !Array.isArray(value)) shape.push(`${call.label}: output is not an array`);
-      if (Array.isArray(value)) versions.push(...value);
+      if (value !== null && value !== undefined && !Array.isArray(value))
+        shape.push(`${call.label}: output is not an array`);
+      if (Array.isArray(value)) versions.push(...(value as unknown[]));
     } else if (!isPlainObject(value)) {
       shape.push(`${call.label}: output is not an object`);
     } else {
@@ -291,8 +401,14 @@ export function judgeEveryCall(calls: Call[]): CheckResult[] {
         if (!Array.isArray(metadata)) shape.push(`${call.label}: metadata is not an array`);
         else
           for (const entry of metadata as unknown[])
-            if (!isPlainObject(entry) || typeof entry['name'] !== 'string' || typeof entry['value'] !== 'string')
-              shape.push(`${call.label}: metadata entry ${JSON.stringify(entry)} is not {name, value} strings`);
+            if (
+              !isPlainObject(entry) ||
+              typeof entry['name'] !== 'string' ||
+              typeof entry['value'] !== 'string'
+            )
+              shape.push(
+                `${call.label}: metadata entry ${JSON.stringify(entry)} is not {name, value} strings`,
+              );
       }
     }
     for (const version of versions) {
@@ -302,10 +418,20 @@ export function judgeEveryCall(calls: Call[]): CheckResult[] {
       }
       if (Object.keys(version).length === 0) empty.push(`${call.label}: returned the empty version {}`);
       const bad = Object.entries(version).filter(([, v]) => typeof v !== 'string');
-      if (bad.length > 0) strings.push(`${call.label}: ${bad.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')} not a string`);
+      if (bad.length > 0)
+        strings.push(
+          `${call.label}: ${bad.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')} not a string`,
+        );
     }
   }
-  results.push(verdict('response.shape', 'check answers an array of versions; in/out answer {version, metadata}', shape, ids));
+  results.push(
+    verdict(
+      'response.shape',
+      'check answers an array of versions; in/out answer {version, metadata}',
+      shape,
+      ids,
+    ),
+  );
   results.push(verdict('versions.strings', 'every version value is a string', strings, ids));
   results.push(verdict('versions.not-empty', 'no empty {} version', empty, ids));
 
@@ -319,8 +445,19 @@ export function judgeEveryCall(calls: Call[]): CheckResult[] {
   results.push(verdict('check.unique', 'check output has no duplicate versions', order, ids));
 
   const ins = calls.filter((c) => c.script === 'in' && c.purpose !== 'bad-input');
-  const outside = ins.flatMap((c) => (c.writesOutsideDest.length > 0 ? [`${c.label}: wrote ${c.writesOutsideDest.slice(0, 5).join(', ')} outside $1`] : []));
-  results.push(verdict('in.writes-in-destination', 'in writes only inside its destination $1', outside, ins.map((c) => c.id)));
+  const outside = ins.flatMap((c) =>
+    c.writesOutsideDest.length > 0
+      ? [`${c.label}: wrote ${c.writesOutsideDest.slice(0, 5).join(', ')} outside $1`]
+      : [],
+  );
+  results.push(
+    verdict(
+      'in.writes-in-destination',
+      'in writes only inside its destination $1',
+      outside,
+      ins.map((c) => c.id),
+    ),
+  );
 
   const late = calls.filter((c) => c.result.timedOut);
   results.push(
@@ -346,7 +483,9 @@ export function judgeOrder(read: ReadCalls, outs: OutCalls): CheckResult {
   const after = created ? keys.indexOf(versionKey(created)) : -1;
   const reasons =
     before >= 0 && after >= 0 && before > after
-      ? [`${checkAfterOut.label}: new version ${showVersion(created)} listed before older ${showVersion(read.latest)}`]
+      ? [
+          `${checkAfterOut.label}: new version ${showVersion(created)} listed before older ${showVersion(read.latest)}`,
+        ]
       : [];
   return verdict('check.order', title, reasons, [checkAfterOut.id]);
 }

@@ -91,7 +91,8 @@ export class Harness {
       { host: scratch.tmp, target: CONCOURSE_PATHS.tmp },
       { host: scratch.home, target: CONCOURSE_PATHS.home },
     ];
-    if (dest !== undefined) mounts.push({ host: dest, target: script === 'in' ? CONCOURSE_PATHS.get : CONCOURSE_PATHS.put });
+    if (dest !== undefined)
+      mounts.push({ host: dest, target: script === 'in' ? CONCOURSE_PATHS.get : CONCOURSE_PATHS.put });
     const runOptions: RunOptions = {
       args: dest === undefined ? [] : [dest],
       cwd: dest,

@@ -11,7 +11,8 @@ export function parseStrict(stdout: string): StrictParse {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     const found = parseLenient(stdout);
-    if (found.found) return { ok: false, reason: `stdout has other output around the JSON value: ${excerpt(text)}` };
+    if (found.found)
+      return { ok: false, reason: `stdout has other output around the JSON value: ${excerpt(text)}` };
     return { ok: false, reason: `stdout is not JSON: ${excerpt(text)}` };
   }
 }
@@ -23,7 +24,10 @@ export function parseLenient(stdout: string): LenientParse {
   const lines = stdout.split('\n').slice(0, 400); // bounded effort for very chatty subjects
   for (let len = lines.length; len >= 1; len--) {
     for (let start = 0; start + len <= lines.length; start++) {
-      const chunk = lines.slice(start, start + len).join('\n').trim();
+      const chunk = lines
+        .slice(start, start + len)
+        .join('\n')
+        .trim();
       if (chunk === '' || !'[{'.includes(chunk[0] ?? '')) continue;
       try {
         return { found: true, value: JSON.parse(chunk) as unknown };

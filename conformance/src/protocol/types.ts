@@ -24,7 +24,9 @@ export function encodeRequest(request: ResourceRequest): string {
 }
 
 function isEmptyObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+  );
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -41,7 +43,11 @@ export function normalizeVersion(value: unknown): Version | undefined {
 
 /** Identity of a version as ATC computes it: the JSON of the map with sorted keys. */
 export function versionKey(version: Version): string {
-  return JSON.stringify(Object.keys(version).sort().map((k) => [k, version[k]]));
+  return JSON.stringify(
+    Object.keys(version)
+      .sort()
+      .map((k) => [k, version[k]]),
+  );
 }
 
 export function sameVersion(a: Version | undefined, b: Version | undefined): boolean {

@@ -12,7 +12,8 @@ export function formatHuman(report: RunReport, colour: boolean): string {
     for (const result of suite.results) {
       const id = result.status === 'fail' ? c.red(result.id.padEnd(width)) : result.id.padEnd(width);
       lines.push(`  ${mark[result.status]} ${id}  ${c.dim(result.title)}`);
-      for (const reason of result.reasons.slice(0, 8)) lines.push(`      ${result.status === 'fail' ? reason : c.dim(reason)}`);
+      for (const reason of result.reasons.slice(0, 8))
+        lines.push(`      ${result.status === 'fail' ? reason : c.dim(reason)}`);
       if (result.reasons.length > 8) lines.push(`      … ${result.reasons.length - 8} more`);
     }
   }

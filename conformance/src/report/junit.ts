@@ -1,9 +1,20 @@
 // JUnit XML: one <testsuite> per suite, one <testcase> per check; skips and failures with their reasons.
 import { totals, type RunReport } from './run-report.js';
 
+/** XML 1.0 cannot carry most control characters, even escaped: drop them. */
+function dropControl(text: string): string {
+  return [...text]
+    .filter((ch) => {
+      const code = ch.codePointAt(0)!;
+      return (
+        code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff)
+      );
+    })
+    .join('');
+}
+
 function escape(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+  return dropControl(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -28,10 +39,7 @@ export function formatJunit(report: RunReport): string {
       const body = escape(result.reasons.join('\n'));
       if (result.status === 'pass') out.push(`${open}/>`);
       else if (result.status === 'skip') out.push(`${open}><skipped message="${body}"/></testcase>`);
-      else
-        out.push(
-          `${open}><failure message="${escape(result.title)}">${body}</failure></testcase>`,
-        );
+      else out.push(`${open}><failure message="${escape(result.title)}">${body}</failure></testcase>`);
     }
     out.push('  </testsuite>');
   }

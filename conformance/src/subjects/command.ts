@@ -17,7 +17,9 @@ export class CommandSubject implements Subject {
 
   available(_script: Script): Promise<Availability> {
     // A command cannot be inspected without running it; a missing program shows up as a failing call.
-    return Promise.resolve(this.command.trim() === '' ? { ok: false, reason: 'empty command' } : { ok: true });
+    return Promise.resolve(
+      this.command.trim() === '' ? { ok: false, reason: 'empty command' } : { ok: true },
+    );
   }
 
   run(script: Script, options: RunOptions): Promise<RunResult> {

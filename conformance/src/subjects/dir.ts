@@ -33,7 +33,12 @@ export class DirSubject implements Subject {
   }
 
   run(script: Script, options: RunOptions): Promise<RunResult> {
-    return runHostProcess(path.join(this.dir, script), options.args, options, hostBaseEnv(options, this.passEnv));
+    return runHostProcess(
+      path.join(this.dir, script),
+      options.args,
+      options,
+      hostBaseEnv(options, this.passEnv),
+    );
   }
 
   async close(): Promise<void> {}
