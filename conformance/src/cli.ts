@@ -38,6 +38,7 @@ Case files:
   --setups MODULE       module exporting \`setups\` for case files (repeatable)
 
 Running:
+  --skip ID             do not run these checks: an id or a prefix (bad-input, secrets) (repeatable)
   --timeout MS          per-call timeout (default 30000)
   --concurrency N       scripts run at once (default 3)
   --check-env MODE      none (default): check gets no BUILD_* variables; concourse: what ATC's code passes
@@ -72,6 +73,7 @@ const OPTIONS = {
   secret: { type: 'string', multiple: true },
   probe: { type: 'string' },
   'skip-bad-input': { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
   setups: { type: 'string', multiple: true },
   timeout: { type: 'string' },
@@ -189,6 +191,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       inputs,
       secrets: values.secret ?? [],
       skipBadInput: values['skip-bad-input'] ?? [],
+      skip: values.skip ?? [],
       probe:
         probeCommand === undefined
           ? undefined
@@ -198,6 +201,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   const report = await runConformance({
     subject,
+    skip: values.skip ?? [],
     harness: {
       timeoutMs: positiveInt('timeout', values.timeout, 30_000),
       concurrency: positiveInt('concurrency', values.concurrency, 3),

@@ -14,6 +14,8 @@ export interface ConformanceRun {
   /** Quick mode: the generic suite with this configuration. */
   quick?: SuiteConfig | undefined;
   cases?: LoadedCase[] | undefined;
+  /** Check ids or prefixes not to run, in quick mode and in every case. */
+  skip?: string[] | undefined;
 }
 
 export async function runConformance(run: ConformanceRun): Promise<RunReport> {
@@ -30,7 +32,7 @@ export async function runConformance(run: ConformanceRun): Promise<RunReport> {
     }
   }
   for (const loaded of run.cases ?? []) {
-    const outcome = await runCase(loaded, run.subject, run.harness);
+    const outcome = await runCase(loaded, run.subject, run.harness, run.skip ?? []);
     suites.push(outcome.suite);
     calls.push(...outcome.calls);
   }

@@ -31,6 +31,7 @@ export async function runCase(
   loaded: LoadedCase,
   subject: Subject,
   options: HarnessOptions,
+  skip: string[] = [],
 ): Promise<CaseOutcome> {
   const { spec } = loaded;
   const dir = await mkdtemp(path.join(options.workRoot ?? tmpdir(), 'hangar-case-'));
@@ -58,6 +59,7 @@ export async function runCase(
           secrets: spec.secrets,
           probe: setup.probe,
           skipBadInput: generic.skip_bad_input,
+          skip,
         })),
       );
     }

@@ -5,7 +5,7 @@ import { describeExit, type Call } from '../harness/call.js';
 import { findStackTrace } from '../protocol/stack-trace.js';
 import { excerpt } from '../protocol/stdout.js';
 import { isPlainObject, type Script, type Version } from '../protocol/types.js';
-import { skipped, verdict, type CheckResult } from './check-result.js';
+import { selected, skipped, verdict, type CheckResult } from './check-result.js';
 import type { SuiteConfig } from './suite-config.js';
 
 export interface BadInputEntry {
@@ -139,7 +139,8 @@ export async function runBadInput(
   const results = await Promise.all(
     BAD_INPUT_CORPUS.map(async (entry): Promise<CheckResult> => {
       const id = `bad-input.${entry.id}`;
-      if (skip.has(entry.id)) return skipped(id, entry.title, 'skipped by the case');
+      if (skip.has(entry.id)) return skipped(id, entry.title, 'accepted by this resource (skip_bad_input)');
+      if (selected(id, config.skip ?? [])) return skipped(id, entry.title, 'skipped (--skip)');
       const calls = await Promise.all(
         (['check', 'in', 'out'] as const).flatMap((script) =>
           entry

@@ -6,7 +6,7 @@ import { Harness } from '../harness/harness.js';
 import type { Call } from '../harness/call.js';
 import { snapshotTree } from '../harness/fs-snapshot.js';
 import { isPlainObject, type Version } from '../protocol/types.js';
-import { skipped, verdict, type CheckResult } from './check-result.js';
+import { selected, skipped, verdict, type CheckResult } from './check-result.js';
 import type { SuiteConfig } from './suite-config.js';
 
 export interface Canary {
@@ -60,6 +60,7 @@ export async function runCanaries(
 ): Promise<CheckResult> {
   const id = 'secrets.not-leaked';
   const title = 'secret values never appear in output, files, argv or environment';
+  if (selected(id, config.skip ?? [])) return skipped(id, title, 'skipped (--skip)');
   if ((config.secrets ?? []).length === 0) return skipped(id, title, 'no secret fields declared (--secret)');
   const planted = plantCanaries(config);
   const { source, getParams, putParams, inputs } = planted.config;

@@ -21,5 +21,10 @@ export function skipped(id: string, title: string, reason: string, calls: number
   return { id, title, status: 'skip', reasons: [reason], calls };
 }
 
+/** Whether `id` is named by one of `patterns`: the id itself or a dotted prefix of it. */
+export function selected(id: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => id === p || id.startsWith(`${p}.`));
+}
+
 /** Thrown inside a check when a call it needs timed out: the timeout is reported once, by `timeouts`. */
 export class Inconclusive extends Error {}

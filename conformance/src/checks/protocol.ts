@@ -96,7 +96,10 @@ export async function runReadCalls(harness: Harness, config: SuiteConfig): Promi
         : Promise.resolve(undefined),
       latest ? get(latest, 'in (latest)') : Promise.resolve(undefined),
       get(unknown, 'in (version that does not exist)'),
-      latest ? get(latest, 'in (no params)', undefined) : Promise.resolve(undefined),
+      // Without get params the in (latest) request already has no params key: no need to send it twice.
+      latest && Object.keys(getParams ?? {}).length > 0
+        ? get(latest, 'in (no params)', undefined)
+        : Promise.resolve(undefined),
       harness.call('check', { source: null }, { label: 'check (source: null)', purpose: 'protocol' }),
       harness.call(
         'in',
@@ -112,7 +115,7 @@ export async function runReadCalls(harness: Harness, config: SuiteConfig): Promi
     checkUnknown,
     inLatest,
     inMissing,
-    inNoParams,
+    inNoParams: inNoParams ?? inLatest,
     checkNullSource,
     inNullSource,
   };

@@ -13,6 +13,8 @@ export interface SuiteConfig {
   secrets?: string[] | undefined;
   /** Snapshots the remote (any JSON-able value); compared before and after the bad-input corpus. */
   probe?: (() => Promise<unknown>) | undefined;
+  /** Checks not to run: ids or id prefixes (`bad-input` skips the whole corpus, `secrets` the canaries). */
+  skip?: string[] | undefined;
   /** Bad-input entries this resource legitimately accepts (ids from the corpus). */
   skipBadInput?: string[] | undefined;
 }

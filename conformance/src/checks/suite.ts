@@ -1,7 +1,7 @@
 // The generic suite: read-only protocol calls, then the bad-input corpus, then the put round-trip,
 // then the secret canaries; finally the rules every call must keep.
 import { Harness } from '../harness/harness.js';
-import type { CheckResult } from './check-result.js';
+import { selected, type CheckResult } from './check-result.js';
 import { runBadInput } from './bad-input.js';
 import { runCanaries } from './canaries.js';
 import {
@@ -21,7 +21,7 @@ export async function runGenericSuite(harness: Harness, config: SuiteConfig): Pr
   const badInput = await runBadInput(harness, config, read.latest ?? read.unknown);
   const outs = await runOutCalls(harness, config, read.latest);
   const secrets = await runCanaries(harness, config, read.latest, read.unknown);
-  return [
+  const results = [
     executables,
     ...judgeReadCalls(read),
     ...judgeOutCalls(config, read, outs),
@@ -30,4 +30,8 @@ export async function runGenericSuite(harness: Harness, config: SuiteConfig): Pr
     ...badInput,
     secrets,
   ];
+  const skip = config.skip ?? [];
+  return results.map((r) =>
+    r.status !== 'skip' && selected(r.id, skip) ? { ...r, status: 'skip', reasons: ['skipped (--skip)'] } : r,
+  );
 }
