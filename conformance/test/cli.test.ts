@@ -138,6 +138,26 @@ describe.concurrent('hangar-conformance', () => {
     expect(code).toBe(0);
   });
 
+  test('case setups from a module (--setups) and from a shell command', async () => {
+    const module = path.join(PACKAGE_ROOT, 'test/fixtures/setups/numbered-files.mjs');
+    const cases = path.join(PACKAGE_ROOT, 'test/fixtures/cases/extensions');
+    const { code, stdout } = await runCli([
+      '--cmd',
+      `node ${SAMPLE}`,
+      '--setups',
+      module,
+      '--case',
+      cases,
+      '--json',
+    ]);
+    const report = parseReport(stdout);
+    expect(report.suites.map((s) => [s.name, s.results.map((r) => `${r.id}:${r.status}`)])).toEqual([
+      ['setup from a shell command', ['step.publish:pass', 'step.2-in:pass']],
+      ['setup from a module', ['step.1-check:pass', 'step.2-in:pass']],
+    ]);
+    expect(code).toBe(0);
+  });
+
   test('case steps catch type-specific misbehaviour', async () => {
     const { code, stdout } = await runCli([
       '--cmd',

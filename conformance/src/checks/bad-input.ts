@@ -163,7 +163,11 @@ export async function runBadInput(
       );
     }),
   );
-  if (!config.probe) {
+  if (selected('bad-input.remote-unchanged', config.skip ?? [])) {
+    results.push(
+      skipped('bad-input.remote-unchanged', 'bad input leaves the remote unchanged', 'skipped (--skip)'),
+    );
+  } else if (!config.probe) {
     results.push(
       skipped('bad-input.remote-unchanged', 'bad input leaves the remote unchanged', 'no remote probe given'),
     );

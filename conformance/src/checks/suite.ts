@@ -15,6 +15,34 @@ import {
 } from './protocol.js';
 import type { SuiteConfig } from './suite-config.js';
 
+/** Report order: by the script they concern, then output rules, robustness, bad input, secrets. */
+export const CHECK_ORDER = [
+  'executables',
+  'check.initial',
+  'check.from-latest',
+  'check.from-unknown',
+  'check.idempotent',
+  'check.order',
+  'check.unique',
+  'in.echoes-version',
+  'in.missing-version',
+  'in.writes-in-destination',
+  'out.round-trip',
+  'stdout.json',
+  'response.shape',
+  'versions.strings',
+  'versions.not-empty',
+  'robust.absent-params',
+  'robust.null-source',
+  'timeouts',
+];
+
+function rank(id: string): number {
+  const index = CHECK_ORDER.indexOf(id);
+  if (index >= 0) return index;
+  return id.startsWith('bad-input.') ? CHECK_ORDER.length : CHECK_ORDER.length + 1;
+}
+
 export async function runGenericSuite(harness: Harness, config: SuiteConfig): Promise<CheckResult[]> {
   const executables = await executablesCheck(harness);
   const read = await runReadCalls(harness, config);
@@ -31,6 +59,7 @@ export async function runGenericSuite(harness: Harness, config: SuiteConfig): Pr
     secrets,
   ];
   const skip = config.skip ?? [];
+  results.sort((a, b) => rank(a.id) - rank(b.id)); // stable: bad-input keeps corpus order
   return results.map((r) =>
     r.status !== 'skip' && selected(r.id, skip) ? { ...r, status: 'skip', reasons: ['skipped (--skip)'] } : r,
   );
