@@ -30,6 +30,7 @@ Quick mode (no case file):
   --get-params JSON     get params for in
   --input NAME=DIR      artifact for out, copied to $1/NAME (repeatable)
   --secret FIELD        secret field, replaced by a canary: private_key, source.a.b, params.token (repeatable)
+  --secret-output PATH  container path (prefix) declared to hold secrets, e.g. /tmp/build/get/creds (repeatable)
   --probe COMMAND       shell command printing the remote's state; bad input must not change it
   --skip-bad-input ID   bad-input entry this resource legitimately accepts (repeatable)
 
@@ -72,6 +73,7 @@ const OPTIONS = {
   input: { type: 'string', multiple: true },
   secret: { type: 'string', multiple: true },
   probe: { type: 'string' },
+  'secret-output': { type: 'string', multiple: true },
   'skip-bad-input': { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
   case: { type: 'string', multiple: true },
@@ -190,6 +192,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       getParams: jsonObject('get-params', values['get-params']),
       inputs,
       secrets: values.secret ?? [],
+      secretOutputs: values['secret-output'] ?? [],
       skipBadInput: values['skip-bad-input'] ?? [],
       skip: values.skip ?? [],
       probe:

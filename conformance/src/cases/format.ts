@@ -73,6 +73,7 @@ export const caseSchema = z.strictObject({
   setup: z.strictObject({ use: z.string(), with: object.default({}) }).optional(),
   source: json,
   secrets: z.array(z.string()).default([]),
+  secret_outputs: z.array(z.string()).default([]),
   generic: z
     .union([
       z.literal(false),

@@ -57,6 +57,7 @@ export async function runCase(
           putParams: generic.put_params,
           inputs,
           secrets: spec.secrets,
+          secretOutputs: spec.secret_outputs,
           probe: setup.probe,
           skipBadInput: generic.skip_bad_input,
           skip,

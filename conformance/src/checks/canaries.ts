@@ -2,8 +2,8 @@
 // in stdout, stderr, files the subject wrote, or the argv/environment of its processes while they run.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Harness } from '../harness/harness.js';
-import type { Call } from '../harness/call.js';
+import { CONCOURSE_PATHS, Harness } from '../harness/harness.js';
+import { containerPath, type Call } from '../harness/call.js';
 import { snapshotTree } from '../harness/fs-snapshot.js';
 import { isPlainObject, type Version } from '../protocol/types.js';
 import { selected, skipped, verdict, type CheckResult } from './check-result.js';
@@ -96,6 +96,9 @@ export async function runCanaries(
   ]);
 
   const findings: string[] = [];
+  const outputs = config.secretOutputs ?? [];
+  const declared = (where: string): boolean =>
+    outputs.some((o) => where === o || where.startsWith(o.endsWith('/') ? o : `${o}/`));
   const scan = (where: string, text: string): void => {
     for (const canary of planted.canaries)
       for (const form of forms(canary.value))
@@ -104,16 +107,26 @@ export async function runCanaries(
   for (const call of harness.calls.filter((c) => c.purpose === 'canary')) {
     scan(`stdout of ${call.label}`, call.result.stdout);
     scan(`stderr of ${call.label}`, call.result.stderr);
-    for (const file of call.filesWritten) scan(`file ${file} written by ${call.label}`, await readText(file));
+    for (const file of call.filesWritten) {
+      const where = containerPath(call.mounts, file) ?? file;
+      if (!declared(where)) scan(`file ${where} written by ${call.label}`, await readText(file));
+    }
     for (const seen of call.result.sightings) {
       scan(`argv of pid ${seen.pid} during ${call.label} (${seen.cmdline.slice(0, 60)})`, seen.cmdline);
       scan(`environment of pid ${seen.pid} during ${call.label}`, seen.environ);
     }
   }
   // check containers are reused: whatever check left in its /tmp or $HOME outlives the call.
-  const scratch = harness.checkScratch;
-  for (const rel of (await snapshotTree(scratch)).keys()) {
-    scan(`file ${path.join(scratch, rel)} left by check`, await readText(path.join(scratch, rel)));
+  for (const [dir, target] of [
+    ['tmp', CONCOURSE_PATHS.tmp],
+    ['home', CONCOURSE_PATHS.home],
+  ] as const) {
+    const root = path.join(harness.checkScratch, dir);
+    for (const [rel, print] of await snapshotTree(root)) {
+      const where = path.posix.join(target, rel);
+      if (print !== 'dir' && !declared(where))
+        scan(`file ${where} left by check`, await readText(path.join(root, rel)));
+    }
   }
   return verdict(
     id,

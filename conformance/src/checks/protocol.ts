@@ -42,11 +42,21 @@ export interface OutCalls {
   outNullSource: Call;
 }
 
+/** Availability as the subject reports it, plus any call the shell could not start (exit 126/127). */
 export async function executablesCheck(harness: Harness): Promise<CheckResult> {
   const reasons: string[] = [];
   for (const script of SCRIPTS) {
     const availability = await harness.subject.available(script);
     if (!availability.ok) reasons.push(availability.reason);
+  }
+  for (const script of SCRIPTS) {
+    const call = harness.calls.find(
+      (c) =>
+        c.script === script &&
+        (c.result.exitCode === 126 || c.result.exitCode === 127) &&
+        /not found|No such file|Permission denied|cannot execute/i.test(c.result.stderr),
+    );
+    if (call) reasons.push(`${script} could not be started: ${call.result.stderr.trim().split('\n')[0]}`);
   }
   return verdict('executables', 'check, in and out all exist and are executable', reasons);
 }
@@ -61,10 +71,24 @@ export function unknownVersionLike(version: Version | undefined): Version {
 /** Phase 1: calls that must not change the remote. */
 export async function runReadCalls(harness: Harness, config: SuiteConfig): Promise<ReadCalls> {
   const { source, getParams } = config;
-  const initial = await Promise.all([
-    harness.call('check', { source }, { label: 'check (no version)', purpose: 'protocol' }),
-    harness.call('check', { source }, { label: 'check (no version, again)', purpose: 'protocol' }),
-  ]);
+  const checkTwice = (): Promise<Call[]> =>
+    Promise.all([
+      harness.call('check', { source }, { label: 'check (no version)', purpose: 'protocol' }),
+      harness.call('check', { source }, { label: 'check (no version, again)', purpose: 'protocol' }),
+    ]);
+  let initial = await checkTwice();
+  const none = (calls: Call[]): boolean =>
+    calls[0] !== undefined && succeeded(calls[0]) && checkVersions(calls[0])?.length === 0;
+  if (none(initial) && config.putParams !== undefined) {
+    // An empty remote: let out create the first version, so in and check have something to work on.
+    const label = 'out (seeding an empty remote)';
+    await harness.call(
+      'out',
+      { source, params: config.putParams },
+      { label, purpose: 'protocol', ...(config.inputs ? { inputs: config.inputs } : {}) },
+    );
+    initial = await checkTwice();
+  }
   const first = initial[0] && succeeded(initial[0]) ? checkVersions(initial[0]) : undefined;
   const latest = first?.at(-1);
   const unknown = unknownVersionLike(latest);

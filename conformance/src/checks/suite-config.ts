@@ -11,6 +11,11 @@ export interface SuiteConfig {
   inputs?: Record<string, string> | undefined;
   /** Secret fields as paths: `source.private_key`, `params.token` (put and get params). */
   secrets?: string[] | undefined;
+  /**
+   * Declared outputs that may hold secrets, as container paths or prefixes (`/tmp/build/get/credentials`,
+   * `/root/.ssh/`). Files anywhere else that contain a canary fail `secrets.not-leaked`.
+   */
+  secretOutputs?: string[] | undefined;
   /** Snapshots the remote (any JSON-able value); compared before and after the bad-input corpus. */
   probe?: (() => Promise<unknown>) | undefined;
   /** Checks not to run: ids or id prefixes (`bad-input` skips the whole corpus, `secrets` the canaries). */

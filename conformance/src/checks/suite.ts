@@ -44,11 +44,11 @@ function rank(id: string): number {
 }
 
 export async function runGenericSuite(harness: Harness, config: SuiteConfig): Promise<CheckResult[]> {
-  const executables = await executablesCheck(harness);
   const read = await runReadCalls(harness, config);
   const badInput = await runBadInput(harness, config, read.latest ?? read.unknown);
   const outs = await runOutCalls(harness, config, read.latest);
   const secrets = await runCanaries(harness, config, read.latest, read.unknown);
+  const executables = await executablesCheck(harness);
   const results = [
     executables,
     ...judgeReadCalls(read),

@@ -124,6 +124,7 @@ export class Harness {
       filesWritten: changes
         .filter((rel) => !rel.startsWith('-') && after?.get(rel) !== 'dir')
         .map((rel) => path.join(callDir, rel)),
+      mounts,
     };
     if (dest !== undefined) call.dest = dest;
     this.calls.push(call);
