@@ -1,6 +1,6 @@
 // Watches a live process tree through /proc so secrets passed on argv or in the environment of any
 // child process are seen. Polling misses processes that live shorter than the interval; it is a net, not proof.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { ProcessSighting } from './subject.js';
 
 export interface ProcessWatch {
@@ -46,13 +46,16 @@ async function descendants(rootPid: number): Promise<number[]> {
   return result;
 }
 
+/** Children of every thread: Go and other threaded runtimes fork from any thread, not only the main one. */
 async function children(pid: number): Promise<number[]> {
-  const tasks = await readProc(pid, 'task/' + String(pid) + '/children');
-  if (tasks === undefined) return [];
-  return tasks
-    .split(' ')
-    .filter((s) => s !== '')
-    .map(Number);
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(threads.map((tid) => readProc(pid, `task/${tid}/children`)));
+  return lists.flatMap((list) =>
+    (list ?? '')
+      .split(' ')
+      .filter((s) => s !== '')
+      .map(Number),
+  );
 }
 
 async function readProc(pid: number, file: string): Promise<string | undefined> {
