@@ -22,6 +22,10 @@ test.each([
     /exactly one of check, in, out/,
   ],
   ['format: hangar-conformance/v1\nsource: [\n', /^c\.yaml:\d+:\d+: /],
+  [
+    'format: hangar-conformance/v1\nsource: {}\nsteps:\n  - {name: a, check: {}}\n  - {name: a, check: {}}\n',
+    /^c\.yaml:5:\d+: duplicate step name "a" at steps\.1\.name$/,
+  ],
 ])('rejects %j with a located message', (text, message) => {
   expect(() => parseCase(text, 'c.yaml')).toThrow(CaseFormatError);
   expect(() => parseCase(text, 'c.yaml')).toThrow(message);

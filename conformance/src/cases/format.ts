@@ -85,9 +85,28 @@ export const caseSchema = z.strictObject({
       }),
     ])
     .default({}),
-  steps: z.array(step).default([]),
+  steps: z
+    .array(step)
+    .default([])
+    .superRefine((steps, ctx) => {
+      const seen = new Set<string>();
+      steps.forEach((s, index) => {
+        if (s.name === undefined) return;
+        if (seen.has(s.name))
+          ctx.addIssue({ code: 'custom', message: `duplicate step name "${s.name}"`, path: [index, 'name'] });
+        seen.add(s.name);
+      });
+    }),
 });
 export type CaseFile = z.infer<typeof caseSchema>;
+
+/** JSON Schema of the case format, for editors (`# yaml-language-server: $schema=…`). */
+export function caseJsonSchema(): Record<string, unknown> {
+  return {
+    title: 'hangar-conformance case file (hangar-conformance/v1)',
+    ...z.toJSONSchema(caseSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}
 
 export interface LoadedCase {
   file: string;
