@@ -4,15 +4,10 @@ import { Harness } from '../harness/harness.js';
 import { selected, type CheckResult } from './check-result.js';
 import { runBadInput } from './bad-input.js';
 import { runCanaries } from './canaries.js';
-import {
-  executablesCheck,
-  judgeEveryCall,
-  judgeOrder,
-  judgeOutCalls,
-  judgeReadCalls,
-  runOutCalls,
-  runReadCalls,
-} from './protocol.js';
+import { executablesCheck } from './executables.js';
+import { judgeEveryCall } from './output-rules.js';
+import { runOutCalls, runReadCalls } from './protocol-calls.js';
+import { judgeOrder, judgeOutCalls, judgeReadCalls } from './protocol.js';
 import type { SuiteConfig } from './suite-config.js';
 
 /** Report order: by the script they concern, then output rules, robustness, bad input, secrets. */
