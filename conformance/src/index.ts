@@ -10,6 +10,7 @@ export type {
 export { DirSubject } from './subjects/dir.js';
 export { CommandSubject } from './subjects/command.js';
 export { runHostProcess, hostBaseEnv } from './subjects/host-process.js';
+export { containerPath, toContainerInvocation } from './subjects/mounts.js';
 export { Harness, CONCOURSE_PATHS, type HarnessOptions, type CallOptions } from './harness/harness.js';
 export type { Call, CallPurpose } from './harness/call.js';
 export {

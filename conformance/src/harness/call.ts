@@ -1,8 +1,8 @@
 // One invocation of a resource script by the harness, and what came of it.
 import { parseLenient, parseStrict, type StrictParse } from '../protocol/stdout.js';
 import { isPlainObject, normalizeVersion, type Script, type Version } from '../protocol/types.js';
-import path from 'node:path';
 import type { Mount, RunResult } from '../subjects/subject.js';
+export { containerPath } from '../subjects/mounts.js';
 
 /** Why the call was made: protocol calls are held to every output rule; bad input and canaries have their own. */
 export type CallPurpose = 'protocol' | 'bad-input' | 'canary' | 'case';
@@ -23,14 +23,6 @@ export interface Call {
   filesWritten: string[];
   /** The call's directories and where Concourse would mount them. */
   mounts: Mount[];
-}
-
-/** A host path as the script would see it in a Concourse container (`/tmp/build/get/x`), if mounted. */
-export function containerPath(mounts: Mount[], hostPath: string): string | undefined {
-  const mount = [...mounts]
-    .sort((a, b) => b.host.length - a.host.length)
-    .find((m) => hostPath === m.host || hostPath.startsWith(m.host + path.sep));
-  return mount ? path.posix.join(mount.target, path.relative(mount.host, hostPath)) : undefined;
 }
 
 export function succeeded(call: Call): boolean {

@@ -115,12 +115,15 @@ export class Harness {
       purpose: options.purpose,
       stdinPreview: preview(stdin),
       result,
-      writesOutsideDest: changes.filter(
-        (rel) =>
-          !isInside(rel, destRel) &&
-          !isInside(rel, path.relative(callDir, scratch.tmp)) &&
-          !isInside(rel, path.relative(callDir, scratch.home)),
-      ),
+      writesOutsideDest: [
+        ...changes.filter(
+          (rel) =>
+            !isInside(rel, destRel) &&
+            !isInside(rel, path.relative(callDir, scratch.tmp)) &&
+            !isInside(rel, path.relative(callDir, scratch.home)),
+        ),
+        ...(result.writesOutsideMounts ?? []),
+      ],
       filesWritten: changes
         .filter((rel) => !rel.startsWith('-') && after?.get(rel) !== 'dir')
         .map((rel) => path.join(callDir, rel)),

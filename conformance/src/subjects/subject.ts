@@ -42,6 +42,11 @@ export interface RunResult {
   timedOut: boolean;
   /** Set when the process could not be started at all. */
   spawnError?: string;
+  /**
+   * Container subjects: paths the call wrote in the subject's own filesystem outside the mounts
+   * (e.g. from the overlay's upper dir). Host subjects leave it out; the harness watches their sandbox.
+   */
+  writesOutsideMounts?: string[];
   sightings: ProcessSighting[];
 }
 
