@@ -12,7 +12,7 @@ import { formatJson } from './report/json.js';
 import { formatJunit } from './report/junit.js';
 import { totals } from './report/run-report.js';
 import { runConformance } from './run.js';
-import { CommandSubject } from './subjects/command.js';
+import { CommandSubject, resolveCommand } from './subjects/command.js';
 import { DirSubject } from './subjects/dir.js';
 import type { Subject } from './subjects/subject.js';
 
@@ -138,7 +138,7 @@ function chooseSubject(
       `--${given[0]} subjects (run with runc) arrive with the images issue; use --dir on an unpacked /opt/resource for now`,
     );
   if (values.dir !== undefined) return new DirSubject(values.dir, passEnv);
-  return new CommandSubject(values.cmd!, passEnv);
+  return new CommandSubject(resolveCommand(values.cmd!, process.cwd()), passEnv);
 }
 
 const exec = promisify(execFile);
