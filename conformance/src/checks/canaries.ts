@@ -104,7 +104,7 @@ export async function runCanaries(
       for (const form of forms(canary.value))
         if (text.includes(form)) findings.push(`${canary.field} leaked in ${where}`);
   };
-  for (const call of harness.calls.filter((c) => c.purpose === 'canary')) {
+  for (const call of [...harness.calls].sort((a, b) => a.id - b.id).filter((c) => c.purpose === 'canary')) {
     scan(`stdout of ${call.label}`, call.result.stdout);
     scan(`stderr of ${call.label}`, call.result.stderr);
     for (const file of call.filesWritten) {

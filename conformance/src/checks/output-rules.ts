@@ -5,7 +5,8 @@ import { isPlainObject, versionKey } from '../protocol/types.js';
 import { verdict, type CheckResult } from './check-result.js';
 
 /** Rules every call must keep, judged over all calls of the given purposes. */
-export function judgeEveryCall(calls: Call[]): CheckResult[] {
+export function judgeEveryCall(unordered: Call[]): CheckResult[] {
+  const calls = [...unordered].sort((a, b) => a.id - b.id); // reasons in call order, whatever finished first
   const kept = calls.filter((c) => c.purpose !== 'bad-input' && succeeded(c));
   const ids = kept.map((c) => c.id);
   const results: CheckResult[] = [];
