@@ -40,6 +40,8 @@ export class Harness {
   readonly calls: Call[] = [];
   private nextId = 1;
   private readonly limit: LimitFunction;
+  private readonly inFlight = new Set<Promise<Call>>();
+  private closing = false;
 
   private constructor(
     readonly subject: Subject,
@@ -68,10 +70,14 @@ export class Harness {
 
   call(script: Script, input: CallInput, options: CallOptions): Promise<Call> {
     const id = this.nextId++;
-    return this.limit(() => this.run(id, script, input, options));
+    const pending = this.limit(() => this.run(id, script, input, options));
+    this.inFlight.add(pending);
+    void pending.finally(() => this.inFlight.delete(pending)).catch(() => undefined);
+    return pending;
   }
 
   private async run(id: number, script: Script, input: CallInput, options: CallOptions): Promise<Call> {
+    if (this.closing) throw new Error('the harness is being disposed');
     const stdin = 'raw' in input ? input.raw : encodeRequest(input);
     const callDir = path.join(this.root, 'calls', `${id}-${script}`);
     const destRel = script === 'in' ? path.join('build', 'get') : path.join('build', 'put');
@@ -134,7 +140,10 @@ export class Harness {
     return call;
   }
 
+  /** Waits for calls still running (after a harness error, say) so none writes into a removed sandbox. */
   async dispose(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
     await rm(this.root, { recursive: true, force: true });
   }
 }
