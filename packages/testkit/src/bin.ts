@@ -12,7 +12,13 @@ export const cacheBinDir = (): string =>
  * directories (sshd, docker-registry). Throws with the fix when it is not installed.
  */
 export function requireBinary(name: string): string {
-  const dirs = [cacheBinDir(), ...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/bin', '/sbin'];
+  const dirs = [
+    cacheBinDir(),
+    ...(process.env['PATH'] ?? '').split(delimiter),
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+  ];
   for (const dir of dirs) {
     if (!dir) continue;
     const candidate = join(dir, name);
