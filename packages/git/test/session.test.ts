@@ -17,9 +17,9 @@ const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   servers = await startGitServers({ httpAuth: HTTP_AUTH });
   const work = await tempDir('hangar-git-session-test-');
-  cleanups.push(work.remove);
+  cleanups.push(() => work.remove());
   const fakeHome = await tempDir('hangar-git-home-');
-  cleanups.push(fakeHome.remove);
+  cleanups.push(() => fakeHome.remove());
   home = fakeHome.path;
   const remote = await servers.createBareRepo('app.git');
   const source = await GitRepo.init(join(work.path, 'source'));
