@@ -12,6 +12,7 @@ import {
   type VersionResult,
 } from '@hangar/resource-sdk';
 import { assertSafeRefName, type Git } from '@hangar/git';
+import { commitFilters, listCommits } from './commits.js';
 import { buildMetadata, readCommitInfo } from './metadata.js';
 import { PushRejected, push } from './push.js';
 import { openSourceSession, validateSource } from './remote-session.js';
@@ -130,7 +131,8 @@ export async function put({
 
   const pushed = await git.output(['rev-parse', 'HEAD']);
   const info = await readCommitInfo(git, 'iso8601');
-  const ref = params.merge && params.returning === 'unmerged' ? original : pushed;
+  let ref = params.merge && params.returning === 'unmerged' ? original : pushed;
+  if (params.apply_check_filters) ref = await newestAccepted(git, source, ref);
   return {
     version: params.branch ? { branch: params.branch, ref } : { ref },
     metadata: buildMetadata(info, source.uri, steps.branch),
@@ -178,3 +180,14 @@ async function integrateRemote(git: Git, uri: string, branch: string, params: Pu
 }
 
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
+
+/**
+ * apply_check_filters: the version is the newest commit up to `ref` that check would accept
+ * (paths, ignore_paths, commit_filter, [ci skip]). When the pushed commits are filtered out, that
+ * is a version Concourse already has, so the put does not trigger jobs (the job that pushed
+ * included). Falls back to `ref` when nothing in the local history passes.
+ */
+async function newestAccepted(git: Git, source: Source, ref: string): Promise<string> {
+  const [newest] = await listCommits(git, [ref], commitFilters(source), 1);
+  return newest ?? ref;
+}

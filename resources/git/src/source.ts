@@ -1,5 +1,5 @@
 // The configuration users write: `source`, get `params` and put `params`, field for field as in
-// concourse/git-resource (plus `known_hosts` and `push_retries`). Unknown keys are errors.
+// concourse/git-resource (plus `known_hosts`, `push_retries` and `apply_check_filters`). Unknown keys are errors.
 import * as z from 'zod/mini';
 
 const text = z.string();
@@ -92,6 +92,7 @@ export const putParamsSchema = z.strictObject({
   notes: z.optional(text),
   push_options: z.optional(texts),
   push_retries: z.optional(z.int().check(z.minimum(0), z.maximum(50))),
+  apply_check_filters: flag,
   debug: flag,
 });
 

@@ -201,3 +201,47 @@ describe('in', () => {
     expect(got.stderr).toBe("error: unknown key 'params.dpeth' (did you mean 'depth'?)\n");
   });
 });
+
+describe('in: remaining params', () => {
+  it('finds a version outside the branch with search_remote_refs', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('main');
+    await work.push('origin', 'main');
+    await work.checkout('change', { create: true });
+    const change = await work.commit('patch set 1');
+    await work.push('origin', 'HEAD:refs/changes/01/1/1');
+    const source = { uri: `file://${remote}`, branch: 'main' };
+    expect((await ws.get(source, { ref: change })).code).toBe(1);
+    const found = await ws.get({ ...source, search_remote_refs: true }, { ref: change });
+    expect(found.code, found.stderr).toBe(0);
+    expect(await git(['rev-parse', 'HEAD'], { cwd: found.dir })).toBe(change);
+  });
+
+  it('honours all_branches, fetch_tags, timestamp_format and describe_ref_options', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('one');
+    await work.tag('v1');
+    await work.branch('feature');
+    const head = await work.commit('two');
+    await work.push('origin', 'main', 'feature', '--tags');
+    const source = { uri: `file://${remote}`, branch: 'main' };
+    const got = await ws.get(
+      source,
+      { ref: head },
+      {
+        all_branches: true,
+        fetch_tags: false,
+        timestamp_format: 'unix',
+        describe_ref_options: '--always --tags',
+      },
+    );
+    expect(got.code, got.stderr).toBe(0);
+    expect(await git(['branch', '-r'], { cwd: got.dir })).toContain('origin/feature');
+    expect(await git(['tag'], { cwd: got.dir })).toBe('');
+    expect(await file(got.dir, 'commit_timestamp')).toBe(String(1_767_225_600 + 120));
+    const tagged = await ws.get(source, { ref: head }, { fetch_tags: true, describe_ref_options: '--tags' });
+    expect(await file(tagged.dir, 'describe_ref')).toBe(`v1-1-g${head.slice(0, 7)}`);
+  });
+});

@@ -263,3 +263,29 @@ describe('out', () => {
     );
   });
 });
+
+describe('out with apply_check_filters', () => {
+  it('returns the newest commit the check accepts, so a [ci skip] push does not trigger', async () => {
+    const ws = await workspace();
+    const { remote, base, sources, clone } = await setup(ws);
+    const pushed = await clone.commit('bump version [ci skip]', { VERSION: '2' });
+    const source = { uri: remote, branch: 'main' };
+    const put = await ws.put(source, { repository: 'repo', apply_check_filters: true }, sources);
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.result.version).toEqual({ ref: base });
+    expect(await remoteRef(remote, 'refs/heads/main')).toBe(pushed);
+    expect((await ws.check(source, { ref: base })).result).toEqual([{ ref: base }]);
+  });
+
+  it('returns the pushed commit when it passes the filters', async () => {
+    const ws = await workspace();
+    const { remote, sources, clone } = await setup(ws);
+    const pushed = await clone.commit('feature', { 'src/x': '1' });
+    const put = await ws.put(
+      { uri: remote, branch: 'main', paths: ['src'] },
+      { repository: 'repo', apply_check_filters: true },
+      sources,
+    );
+    expect(put.result.version).toEqual({ ref: pushed });
+  });
+});
