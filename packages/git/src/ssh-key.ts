@@ -63,7 +63,7 @@ const firstLine = (text: string) =>
     .split('\n')
     .map((line) => line.trim())
     .find(Boolean)
-    ?.replace(/"[^"]*"/, 'key') ?? 'unreadable';
+    ?.replace(/^Load key "[^"]*":\s*/, '') ?? 'unreadable';
 
 export interface SshAgent {
   readonly socket: string;
