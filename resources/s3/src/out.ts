@@ -219,10 +219,6 @@ export async function put({
   const isDirectory = (await stat(local)).isDirectory();
   const key = keyFor(mode, local, sources, params);
   checkKeyAgainstRegexp(mode, key);
-  if (isDirectory && mode.kind === 'regexp' && mode.regexp.match(bundleFileKey(key, 'x')))
-    throw new ConfigError(
-      `cannot upload directory ${basename(local)}: its files' keys (${key}.d/…) would match 'source.regexp' too`,
-    );
 
   const s3 = await openS3(source, log);
   try {

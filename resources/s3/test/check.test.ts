@@ -1,7 +1,7 @@
 import { type S3Client } from '@aws-sdk/client-s3';
 import { type MinioServer, startMinio } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connection, putObjects, run, uniquePrefix } from './harness.js';
+import { connection, putManyObjects, putObjects, run, uniquePrefix } from './harness.js';
 
 let minio: MinioServer;
 let client: S3Client;
@@ -133,11 +133,8 @@ describe('check, regexp mode', () => {
 
   it('lists page after page (more than 1,000 keys)', async () => {
     const p = uniquePrefix('many');
-    const keys: Record<string, string> = {};
-    for (let n = 0; n < 1005; n++) keys[`${p}/r-${n}.txt`] = '';
-    await Promise.all(
-      Object.entries(keys).map(([key, body]) => putObjects(client, minio.unversionedBucket, { [key]: body })),
-    );
+    const keys = Array.from({ length: 1005 }, (_, n) => `${p}/r-${n}.txt`);
+    await putManyObjects(client, minio.unversionedBucket, keys);
     const result = await check({ regexp: `${p}/r-(\\d+).txt` }, { path: `${p}/r-1002.txt` });
     expect(result.json).toEqual([
       { path: `${p}/r-1002.txt` },
