@@ -31,7 +31,7 @@ export function s3ErrorMessage(error: unknown): string {
     // Network failures: node wraps several attempts (IPv4/IPv6) in an AggregateError with no message.
     const inner = shape.errors?.find((item): item is Error => item instanceof Error);
     const message = error.message || inner?.message || shape.code || error.name;
-    return message;
+    return /^(AbortError|TimeoutError)$/.test(error.name) ? message : `network error: ${message}`;
   }
   const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined);
   const generic = !code || code === 'UnknownError' || /^\d+$/.test(code);

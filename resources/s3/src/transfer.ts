@@ -13,7 +13,7 @@ import {
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { Logger } from '@hangar/resource-sdk';
+import { RemoteError, type Logger } from '@hangar/resource-sdk';
 import { isGcsEndpoint, remoteError, type S3Connection } from '@hangar/s3-client';
 import { createProgress } from './progress.js';
 
@@ -82,7 +82,16 @@ export async function downloadObject(
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw remoteError(`download of ${where} failed`, error);
+    if (signal?.aborted) throw remoteError(`download of ${where} interrupted`, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    if ((error as NodeJS.ErrnoException).path !== undefined)
+      throw new Error(`cannot write ${path}: ${reason}`, { cause: error });
+    throw new RemoteError(
+      `download of ${where} failed: connection lost after ${received} of ${size} bytes (${reason})`,
+      {
+        cause: error,
+      },
+    );
   }
   progress.done();
   return received;

@@ -3,7 +3,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeResource } from '@hangar/resource-sdk';
 import type { MinioServer } from '@hangar/testkit';
-import { s3Resource } from '../src/resource.js';
+import { s3Resource } from '../src/s3-resource.js';
 
 export interface Outcome {
   code: number;
