@@ -3,11 +3,19 @@ import * as z from 'zod/mini';
 import { ConfigError, type Logger } from '@hangar/resource-sdk';
 import { CHECKSUM_ALGORITHMS, type CredentialSource, type S3ClientOptions } from './client.js';
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+/**
+ * S3's rules (3–63 lowercase characters) loosened for S3-compatible stores and legacy buckets.
+ * Checked here because the SDK's own bucket-name checks take quadratic time on a huge string.
+ */
+export const BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
 /** Spread into a resource's `z.strictObject({...})`. */
 export const s3ConnectionFields = {
-  bucket: nonEmpty(),
+  bucket: z.string().check(
+    z.refine((name) => BUCKET_NAME.test(name), {
+      error: 'a bucket name is 1 to 255 letters, digits, dots, hyphens or underscores',
+    }),
+  ),
   access_key_id: z.optional(z.string()),
   secret_access_key: z.optional(z.string()),
   session_token: z.optional(z.string()),

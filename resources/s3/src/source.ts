@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 import { parseRegexp, type KeyRegexp } from './key-regexp.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
+/** S3 keys are at most 1024 bytes. */
+const objectKey = () => z.string().check(z.minLength(1), z.maxLength(1024));
 
 /** `true`/`false` as YAML booleans or as the strings the Go resource insisted on. */
 const flexibleBoolean = () => z.optional(z.union([z.boolean(), z.enum(['true', 'false'])]));
@@ -25,7 +27,7 @@ export const CANNED_ACLS = [
 export const sourceSchema = z.strictObject({
   ...s3ConnectionFields,
   regexp: z.optional(nonEmpty()),
-  versioned_file: z.optional(nonEmpty()),
+  versioned_file: z.optional(objectKey()),
   order_by: z.optional(z.enum(['version', 'last_modified'])),
   aws_role_arn: z.optional(nonEmpty()),
   enable_aws_creds_provider: z.optional(z.boolean()),
@@ -35,7 +37,7 @@ export const sourceSchema = z.strictObject({
   disable_multipart: z.optional(z.boolean()),
   part_size_mb: z.optional(z.int().check(z.minimum(5), z.maximum(5120))),
   skip_download: z.optional(z.boolean()),
-  initial_path: z.optional(nonEmpty()),
+  initial_path: z.optional(objectKey()),
   initial_version: z.optional(nonEmpty()),
   initial_content_text: z.optional(z.string()),
   initial_content_binary: z.optional(z.string()),

@@ -208,6 +208,7 @@ describe('check, configuration errors name the field', () => {
     [{ regexp: 'a-(.*)', skip_s3_checksums: true, checksum_algorithm: 'CRC32' }, /checksum_algorithm/],
     [{ regexp: 'a-(.*)', checksum_algorithm: 'MD5' }, /invalid 'source.checksum_algorithm'/],
     [{ regexp: 'a-(.*)', regxp: 'b' }, /unknown key 'source.regxp' \(did you mean 'regexp'\?\)/],
+    [{ regexp: 'a-(.*)', bucket: 'no/slash' }, /invalid 'source.bucket': a bucket name is 1 to 255 letters/],
     [
       { regexp: 'a-(.*)', access_key_id: undefined, secret_access_key: 'only-secret' },
       /access_key_id' is missing/,
