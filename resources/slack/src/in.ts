@@ -1,0 +1,20 @@
+// in: echo the version; for a message posted with a bot token, leave the files a later put needs
+// to reply in its thread or update it.
+import { join } from 'node:path';
+import { writeFileAtomic, type InContext, type VersionResult } from '@hangar/resource-sdk';
+import type { Source } from './source.js';
+
+export async function get({
+  version,
+  destination,
+}: InContext<Source, Record<string, never>>): Promise<VersionResult> {
+  const { ts, channel } = version;
+  const metadata = [];
+  if (ts && channel) {
+    await writeFileAtomic(join(destination, 'thread.json'), `${JSON.stringify({ channel, ts })}\n`);
+    await writeFileAtomic(join(destination, 'ts'), ts);
+    await writeFileAtomic(join(destination, 'channel'), channel);
+    metadata.push({ name: 'channel', value: channel }, { name: 'ts', value: ts });
+  }
+  return { version, metadata };
+}
