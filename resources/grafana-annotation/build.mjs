@@ -1,5 +1,7 @@
-// Bundles dist/resource.js and regenerates schema/*.json from the zod schemas.
+// Bundles dist/resource.js and regenerates schema/*.json from the zod schemas (formatted as the
+// repository's prettier would, so a format run leaves them alone).
 import { mkdir, writeFile } from 'node:fs/promises';
+import { format, resolveConfig } from 'prettier';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
 import { toJsonSchema } from '@hangar/resource-sdk/json-schema';
 import { getParamsSchema, putParamsSchema, sourceSchema } from './dist/definition.js';
@@ -12,5 +14,7 @@ for (const [file, schema, title] of [
   ['get-params.json', getParamsSchema, `${type} resource get params`],
   ['put-params.json', putParamsSchema, `${type} resource put params`],
 ]) {
-  await writeFile(`schema/${file}`, `${JSON.stringify(toJsonSchema(schema, title), null, 2)}\n`);
+  const path = `schema/${file}`;
+  const options = { ...(await resolveConfig(path)), filepath: path };
+  await writeFile(path, await format(JSON.stringify(toJsonSchema(schema, title)), options));
 }

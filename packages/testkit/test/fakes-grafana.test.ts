@@ -13,7 +13,7 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
     headers: { authorization: 'Bearer glsa_good', 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 };
 
 describe('fake Grafana annotations API', () => {

@@ -152,8 +152,20 @@ describe('incoming webhooks', () => {
 
   test.each([
     ['an unknown hook', () => `${slack.url}/services/T1/B1/nope`, '{"text":"x"}', 404, 'no_service'],
-    ['a disabled hook', () => slack.createWebhook('general', 'disabled'), '{"text":"x"}', 404, 'no_service'],
-    ['a revoked hook', () => slack.createWebhook('general', 'revoked'), '{"text":"x"}', 403, 'invalid_token'],
+    [
+      'a disabled hook',
+      () => slack.createWebhook('general', { state: 'disabled' }),
+      '{"text":"x"}',
+      404,
+      'no_service',
+    ],
+    [
+      'a revoked hook',
+      () => slack.createWebhook('general', { state: 'revoked' }),
+      '{"text":"x"}',
+      403,
+      'invalid_token',
+    ],
     ['malformed JSON', () => slack.createWebhook(), '{"text":', 400, 'invalid_payload'],
     ['an unknown key', () => slack.createWebhook(), '{"text":"x","colour":"red"}', 400, 'invalid_payload'],
     [

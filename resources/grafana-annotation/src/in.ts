@@ -8,7 +8,9 @@ export async function get({
   destination,
 }: InContext<Source, Record<string, never>>): Promise<VersionResult> {
   const id = version['id'];
-  if (!id) throw new ConfigError("version has no 'id'");
+  // Only puts make versions: a numeric annotation id, or 'none' when creation was tolerated to fail.
+  if (!id || !/^(\d+|none)$/.test(id))
+    throw new ConfigError("version was not made by this resource: it needs an annotation 'id'");
   await writeFileAtomic(join(destination, 'id'), id);
   return { version };
 }

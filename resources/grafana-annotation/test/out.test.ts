@@ -295,3 +295,16 @@ describe('check', () => {
     expect((await invoke('check', { source: source(), version: { id: '3' } })).stdout).toBe('[{"id":"3"}]\n');
   });
 });
+
+describe('in', () => {
+  test.each([{ version: 'x' }, { id: 'abc' }, { id: '' }])(
+    'refuses %j, which no put made',
+    async (version) => {
+      const result = await invoke('in', { source: source(), version }, { dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        "error: version was not made by this resource: it needs an annotation 'id'\n",
+      );
+    },
+  );
+});

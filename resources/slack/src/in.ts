@@ -1,14 +1,19 @@
 // in: echo the version; for a message posted with a bot token, leave the files a later put needs
 // to reply in its thread or update it.
 import { join } from 'node:path';
-import { writeFileAtomic, type InContext, type VersionResult } from '@hangar/resource-sdk';
+import { ConfigError, writeFileAtomic, type InContext, type VersionResult } from '@hangar/resource-sdk';
 import type { Source } from './source.js';
 
 export async function get({
   version,
   destination,
 }: InContext<Source, Record<string, never>>): Promise<VersionResult> {
-  const { ts, channel } = version;
+  const { timestamp, ts, channel } = version;
+  // Only puts make versions; anything else cannot be fetched.
+  if (!timestamp || !/^\d+$/.test(timestamp))
+    throw new ConfigError("version was not made by this resource: it needs a numeric 'timestamp'");
+  if (ts !== undefined && !/^\d+\.\d+$/.test(ts))
+    throw new ConfigError(`version.ts '${ts.slice(0, 40)}' is not a Slack message ts`);
   const metadata = [];
   if (ts && channel) {
     await writeFileAtomic(join(destination, 'thread.json'), `${JSON.stringify({ channel, ts })}\n`);

@@ -371,3 +371,14 @@ describe('check and in', () => {
     expect(result.json).toEqual({ version: { timestamp: '5' }, metadata: [] });
   });
 });
+
+describe('in refuses versions no put made', () => {
+  test.each([{ version: 'x' }, { timestamp: 'abc' }, { timestamp: '5', ts: 'nope', channel: 'C1' }])(
+    '%j',
+    async (version) => {
+      const result = await invoke('in', { source: { url }, version }, { dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: version/);
+    },
+  );
+});

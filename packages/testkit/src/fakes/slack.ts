@@ -158,12 +158,16 @@ export class FakeSlack {
 
   /**
    * Registers an incoming webhook bound to `channel` and returns its URL. A `revoked` one answers
-   * 403 invalid_token, a `disabled` one 404 no_service, like Slack's.
+   * 403 invalid_token, a `disabled` one 404 no_service, like Slack's. `secret` is the last path
+   * segment (Slack's is 24 characters); give a canary to prove it never leaks.
    */
-  createWebhook(channel = 'general', state: WebhookState = 'active'): string {
-    const secret = `${String(this.webhooks.size + 1).padStart(4, '0')}${'x'.repeat(20)}`;
+  createWebhook(channel = 'general', options: { state?: WebhookState; secret?: string } = {}): string {
+    const secret = options.secret ?? `${String(this.webhooks.size + 1).padStart(4, '0')}${'x'.repeat(20)}`;
     const path = `/services/T00000000/B0000000${this.webhooks.size}/${secret}`;
-    this.webhooks.set(path, { channel: this.channelId(channel) ?? channel, state });
+    this.webhooks.set(path, {
+      channel: this.channelId(channel) ?? channel,
+      state: options.state ?? 'active',
+    });
     return `${this.url}${path}`;
   }
 
