@@ -7,19 +7,21 @@ export type Flag = z.output<typeof flag>;
 export const isOn = (value: Flag, fallback = false): boolean =>
   value === undefined ? fallback : value === true || value === 'true';
 
-const tags = z.optional(z.array(z.string().check(z.minLength(1))));
+// Bounds that no real value reaches, so absurd input is refused up front.
+const tags = z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))));
+const uid = z.string().check(z.minLength(1), z.maxLength(40));
 const env = z.optional(z.record(z.string(), z.string()));
 
 export const sourceSchema = z.strictObject({
   /** Grafana's base URL; `/api/annotations` is appended. */
-  url: z.url(),
+  url: z.url().check(z.maxLength(2048)),
   /** Service account token, sent as a bearer token (preferred over username/password). */
-  api_token: z.optional(z.string().check(z.minLength(1))),
-  username: z.optional(z.string().check(z.minLength(1))),
-  password: z.optional(z.string()),
+  api_token: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  username: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  password: z.optional(z.string().check(z.maxLength(4096))),
   tags,
   env,
-  dashboard_uid: z.optional(z.string().check(z.minLength(1))),
+  dashboard_uid: z.optional(uid),
   panel_id: z.optional(z.int().check(z.minimum(0))),
   insecure: flag,
   /** PEM certificate(s) trusted on top of the system bundle. */
@@ -41,7 +43,7 @@ export const putParamsSchema = z.strictObject({
   template: z.optional(z.string()),
   /** Directory (or `id` file) from an earlier put of this resource: update that annotation. */
   path: z.optional(z.string().check(z.minLength(1))),
-  dashboard_uid: z.optional(z.string().check(z.minLength(1))),
+  dashboard_uid: z.optional(uid),
   panel_id: z.optional(z.int().check(z.minimum(0))),
   /** On update, replace the annotation's tags with the configured ones instead of adding to them. */
   replace_tags: flag,

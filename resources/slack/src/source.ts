@@ -7,6 +7,8 @@ export type Flag = z.output<typeof flag>;
 export const isOn = (value: Flag): boolean => value === true || value === 'true';
 
 const objects = z.array(z.record(z.string(), z.unknown()));
+/** Bounds that no real value reaches, so absurd input is refused up front. */
+const url = z.url().check(z.maxLength(2048));
 
 export const ALERT_TYPES = [
   'auto',
@@ -23,15 +25,15 @@ export type AlertType = (typeof ALERT_TYPES)[number];
 
 export const sourceSchema = z.strictObject({
   /** Incoming-webhook URL (Slack or Mattermost). A secret. */
-  url: z.optional(z.url()),
+  url: z.optional(url),
   /** Bot token (`xoxb-…`): post with chat.postMessage instead of a webhook. A secret. */
-  token: z.optional(z.string().check(z.minLength(1))),
+  token: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   /** Web API base URL, for Slack-compatible servers and tests. */
-  api_url: z.optional(z.url()),
+  api_url: z.optional(url),
   /** Default channel in token mode. */
-  channel: z.optional(z.string()),
+  channel: z.optional(z.string().check(z.maxLength(200))),
   insecure: flag,
-  proxy: z.optional(z.url()),
+  proxy: z.optional(url),
   proxy_https_tunnel: flag,
   ca_certs: z.optional(z.array(z.strictObject({ domain: z.string(), cert: z.string() }))),
   disable: flag,
