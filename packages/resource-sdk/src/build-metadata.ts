@@ -83,14 +83,31 @@ function derivedBuildUrl(env: Env): string | undefined {
   return env['BUILD_ID'] ? `${base}/builds/${env['BUILD_ID']}` : undefined;
 }
 
+/** Extra inputs for `interpolateBuildVariables`, for resources whose text has more variables. */
+export interface InterpolationOptions {
+  /** More variables (e.g. a resource's `env` map); they win over build metadata of the same name. */
+  variables?: Readonly<Record<string, string>>;
+  /**
+   * What a reference to any other name becomes. By default it is left exactly as written; return
+   * '' to blank it, or throw to make it an error.
+   */
+  unknown?: (name: string, reference: string) => string;
+}
+
 /**
  * Replaces `$BUILD_NAME` and `${BUILD_NAME}` style references to build metadata in user text.
  * A known variable that is unset becomes empty (as in a shell, never the word "nil"); anything
- * else that merely looks like a variable is left alone, and nothing is ever evaluated.
+ * else that merely looks like a variable is left alone, and nothing is ever evaluated. One pass:
+ * substituted values are never expanded again.
  */
-export function interpolateBuildVariables(text: string, env: Env = process.env): string {
+export function interpolateBuildVariables(
+  text: string,
+  env: Env = process.env,
+  options: InterpolationOptions = {},
+): string {
   const known = new Set<string>(BUILD_VARIABLES);
   const metadata = readBuildMetadata(env);
+  const { variables = {}, unknown = (_name: string, reference: string) => reference } = options;
   const value = (name: string): string => {
     if (name === 'BUILD_URL') return metadata.url ?? '';
     if (name === 'BUILD_STATUS') return metadata.status ?? '';
@@ -100,8 +117,9 @@ export function interpolateBuildVariables(text: string, env: Env = process.env):
     /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (match, braced?: string, bare?: string) => {
       const name = braced ?? bare ?? '';
+      if (Object.hasOwn(variables, name)) return variables[name] ?? '';
       if (known.has(name)) return value(name);
-      return match;
+      return unknown(name, match);
     },
   );
 }

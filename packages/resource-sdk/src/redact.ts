@@ -4,8 +4,11 @@ export const REDACTED = '((redacted))';
 /** Keys whose string values are treated as secrets without the resource having to say so. */
 const SECRET_KEY = /password|passphrase|secret|token|private_key|credential|webhook|(^|_)key$/i;
 
-/** `scheme://user:pass@` — the userinfo part is never printed. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi;
+/**
+ * `scheme://user:pass@` — the userinfo part is never printed. Anchored on `://` rather than on the
+ * scheme: a scheme-first pattern backtracks quadratically on long runs like `a-a-a-…`.
+ */
+const URL_USERINFO = /(:\/\/)[^\s/@]+@/g;
 
 /** Lines shorter than this are not redacted on their own (a one-character line would garble logs). */
 const MIN_SECRET_LENGTH = 2;
@@ -44,7 +47,7 @@ export class Redactor {
   private collect(value: unknown, extraSecretKeys: readonly string[], key = ''): void {
     if (typeof value === 'string') {
       if (key && (looksSecret(key) || extraSecretKeys.includes(key))) this.add(value);
-      for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]+)@/gi)) {
+      for (const match of value.matchAll(/:\/\/([^\s/@]+)@/g)) {
         const userinfo = match[1] ?? '';
         const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : userinfo;
         this.add(decodeURIComponentSafe(password));

@@ -55,3 +55,27 @@ describe('interpolateBuildVariables', () => {
     expect(interpolateBuildVariables(text, env)).toBe(text);
   });
 });
+
+describe('interpolateBuildVariables with options', () => {
+  test('extra variables win over build metadata and are substituted once, never re-expanded', () => {
+    const variables = { GREETING: 'hi $BUILD_NAME', BUILD_NAME: 'mine' };
+    expect(interpolateBuildVariables('$GREETING ${BUILD_NAME} $BUILD_ID', env, { variables })).toBe(
+      'hi $BUILD_NAME mine 42',
+    );
+  });
+
+  test('unknown references can be blanked or rejected', () => {
+    expect(interpolateBuildVariables('[$NOPE] [${NOPE}]', env, { unknown: () => '' })).toBe('[] []');
+    expect(() =>
+      interpolateBuildVariables('$NOPE', env, {
+        unknown: (name) => {
+          throw new Error(`unset variable ${name}`);
+        },
+      }),
+    ).toThrow('unset variable NOPE');
+  });
+
+  test('without options the behaviour is unchanged', () => {
+    expect(interpolateBuildVariables('$NOPE $BUILD_ID', env, {})).toBe('$NOPE 42');
+  });
+});

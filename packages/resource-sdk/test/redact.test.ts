@@ -61,3 +61,12 @@ describe('a running resource never prints a secret', () => {
     expect(outcome.stdout + outcome.stderr).not.toContain(CANARY);
   });
 });
+
+describe('Redactor on huge values', () => {
+  test('long runs that look like the start of a URL are scanned in linear time', () => {
+    // A scheme-first pattern took hours on these (quadratic backtracking); this must finish at once.
+    const huge = 'a-'.repeat(1 << 18);
+    const redactor = Redactor.fromConfig({ source: { url: huge, password: 'pw-secret' } });
+    expect(redactor.redact(`${huge} https://u:pw-secret@h`)).toBe(`${huge} https://${REDACTED}@h`);
+  });
+});

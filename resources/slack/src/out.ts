@@ -1,0 +1,180 @@
+// put: build the message, post it once per channel (or reply/update in a thread), report.
+import {
+  ConfigError,
+  REDACTED,
+  RemoteError,
+  type MetadataField,
+  type OutContext,
+  type VersionResult,
+} from '@hangar/resource-sdk';
+import { planMessage, type MessageContent, type MessagePlan } from './message.js';
+import { webApiSender, webhookSender, type Posted, type Sender } from './send.js';
+import { isOn, type PutParams, type Source } from './source.js';
+import { createFetch } from './transport.js';
+
+export const DEFAULT_API_URL = 'https://slack.com/api/';
+
+/** Where messages go, as printed: the webhook's origin only, never its secret path. */
+function endpointLabel(source: Source): string {
+  if (source.token) return source.api_url ?? DEFAULT_API_URL;
+  return source.url ? `${new URL(source.url).origin}/${REDACTED}` : '';
+}
+
+function checkSource(source: Source, params: PutParams): void {
+  if (source.url && source.token)
+    throw new ConfigError('source.url and source.token: set only one (webhook or bot token)');
+  if (!source.url && !source.token)
+    throw new ConfigError("source: set 'url' (an incoming webhook) or 'token' (a bot token)");
+  if (source.url) {
+    for (const key of ['thread_ts', 'thread_file', 'update', 'reply_broadcast'] as const)
+      if (params[key] !== undefined && params[key] !== false && params[key] !== 'false')
+        throw new ConfigError(`params.${key} needs source.token: incoming webhooks cannot thread or update`);
+  }
+  if (source.token && params.icon_url !== undefined && params.icon_emoji !== undefined)
+    throw new ConfigError('params.icon_url and params.icon_emoji: Slack takes only one with a token');
+}
+
+interface Target {
+  channel: string | undefined;
+  label: string;
+}
+
+function targets(source: Source, params: PutParams, plan: MessagePlan): Target[] {
+  const label = (channel: string | undefined) => channel ?? 'the default channel';
+  if (!source.token) return plan.channels.map((channel) => ({ channel, label: label(channel) }));
+  if (plan.thread) {
+    const channel = plan.thread.channel ?? plan.channels[0] ?? source.channel;
+    if (!channel) throw new ConfigError('params.channel: the thread file has no channel, so name one');
+    return [{ channel, label: channel }];
+  }
+  if (isOn(params.update))
+    throw new ConfigError('params.update needs params.thread_ts or params.thread_file');
+  return plan.channels.map((channel) => {
+    const chosen = channel ?? source.channel;
+    if (!chosen) throw new ConfigError('params.channel or source.channel is required with source.token');
+    return { channel: chosen, label: chosen };
+  });
+}
+
+function requestBody(content: MessageContent, target: Target, plan: MessagePlan, params: PutParams): object {
+  return {
+    ...content,
+    ...(target.channel ? { channel: target.channel } : {}),
+    ...(plan.thread && !isOn(params.update) ? { thread_ts: plan.thread.ts } : {}),
+    ...(plan.thread && isOn(params.update) ? { ts: plan.thread.ts } : {}),
+  };
+}
+
+export async function out({
+  source,
+  params,
+  sources,
+  env,
+  build,
+  log,
+  redactor,
+  signal,
+}: OutContext<Source, PutParams>): Promise<VersionResult> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const silent = isOn(params.silent);
+  const info = (message: string) => {
+    if (!silent) log.info(message);
+  };
+  if (isOn(source.disable)) {
+    info('source.disable is set: nothing sent');
+    return { version: { timestamp } };
+  }
+  checkSource(source, params);
+  if (source.url) {
+    // The path of a webhook URL is its secret, wherever a library might quote it alone.
+    redactor.add(new URL(source.url).pathname);
+  }
+  if (params.redact_hook_url === false || params.redact_hook_url === 'false')
+    info('params.redact_hook_url: false is ignored; the webhook URL is always redacted');
+
+  const plan = await planMessage({ params, sources, env, build, warn: (message) => log.warn(message) });
+  const metadata: MetadataField[] = [];
+  const version: Record<string, string> = { timestamp };
+  const debug = isOn(params.debug);
+  const payloads: object[] = [];
+
+  if (plan.skip) {
+    info(`nothing sent: ${plan.skip}`);
+  } else {
+    const list = targets(source, params, plan);
+    const sender = debug ? undefined : createSender(source, log, signal);
+    const posted: Posted[] = [];
+    const failures: string[] = [];
+    for (const target of list) {
+      const body = requestBody(plan.content, target, plan, params);
+      payloads.push(body);
+      if (!sender) {
+        log.info(`debug: would post to ${target.label}: ${JSON.stringify(body)}`);
+        continue;
+      }
+      log.debug(`request body: ${JSON.stringify(body)}`);
+      try {
+        const result = await send(sender, plan, params, target);
+        posted.push(result);
+        info(`posted to ${target.label} (${result.summary})`);
+      } catch (error) {
+        if (!(error instanceof RemoteError)) throw error;
+        failures.push(`${target.label}: ${error.message}`);
+      }
+    }
+    if (failures.length)
+      throw new RemoteError(
+        `${failures.length} of ${list.length} Slack post(s) failed${posted.length ? ` (${posted.length} sent)` : ''}: ${failures.join('; ')}`,
+      );
+    const first = posted.find((result) => result.ts);
+    if (first?.ts && first.channel) Object.assign(version, { channel: first.channel, ts: first.ts });
+  }
+
+  if (isOn(params.metadata) || debug || isOn(params.payload_in_metadata)) {
+    const add = (name: string, value: string | undefined) =>
+      metadata.push({ name, value: redactor.redact(value ?? '') });
+    if (isOn(params.metadata)) {
+      add('url', endpointLabel(source));
+      add('channel', plan.channels.filter(Boolean).join(' '));
+      add('username', plan.content.username);
+      add('text', plan.content.text);
+      add('text_file', params.text_file);
+      add('text_file_exists', String(plan.textFile?.exists ?? false));
+      add('text_file_content', plan.textFile?.content);
+      if (version['ts']) add('ts', version['ts']);
+    }
+    if (debug) add('webhook_url', endpointLabel(source));
+    if (isOn(params.payload_in_metadata) || debug)
+      add('payload', JSON.stringify(payloads.length === 1 ? payloads[0] : payloads));
+  }
+  return { version, metadata };
+}
+
+function createSender(
+  source: Source,
+  log: OutContext<Source, PutParams>['log'],
+  signal: AbortSignal,
+): Sender {
+  const options = {
+    fetch: createFetch({
+      insecure: isOn(source.insecure),
+      caCerts: (source.ca_certs ?? []).map((entry) => entry.cert),
+      proxy: source.proxy,
+      proxyTunnel: isOn(source.proxy_https_tunnel),
+    }),
+    retries: source.retries ?? 3,
+    timeoutMs: (source.timeout ?? 30) * 1000,
+    log,
+    signal,
+  };
+  return source.token
+    ? webApiSender(source.token, source.api_url ?? DEFAULT_API_URL, options)
+    : webhookSender(source.url ?? '', options);
+}
+
+function send(sender: Sender, plan: MessagePlan, params: PutParams, target: Target): Promise<Posted> {
+  if (plan.thread && isOn(params.update))
+    return sender.update(plan.content, target.channel ?? '', plan.thread.ts);
+  const thread = plan.thread ? { ...plan.thread, broadcast: isOn(params.reply_broadcast) } : undefined;
+  return sender.post(plan.content, target.channel, thread);
+}

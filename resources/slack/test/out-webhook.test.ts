@@ -1,0 +1,384 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { FakeSlack } from '../../../packages/testkit/src/fakes/slack.js';
+import { BUILD_ENV, canaries, invoke, meta, tempDir } from './invoke.js';
+
+let slack: FakeSlack;
+let url: string;
+let dir: string;
+let secret: string;
+
+beforeAll(async () => {
+  slack = await FakeSlack.start();
+});
+afterAll(() => slack.close());
+
+beforeEach(async () => {
+  // Every test gets its own webhook whose secret is a canary.
+  secret = `CANARY${randomBytes(9).toString('hex')}`;
+  canaries.splice(0, canaries.length, secret);
+  url = slack.createWebhook('develop', { secret });
+  dir = await tempDir();
+});
+
+const calls = () => slack.webhookCalls().filter((call) => call.method.endsWith(secret));
+const put = (params: Record<string, unknown>, source: Record<string, unknown> = {}, env = BUILD_ENV) =>
+  invoke('out', { source: { url, retries: 2, ...source }, params }, { dir, env });
+const file = async (name: string, content: string) => {
+  await mkdir(join(dir, name, '..'), { recursive: true });
+  await writeFile(join(dir, name), content);
+};
+
+describe('the seed pipeline’s on_failure notification', () => {
+  test('works as written', async () => {
+    const result = await put({
+      channel: '#develop',
+      icon_emoji: ':airplane:',
+      text: 'Build $BUILD_NAME failed. Check it out at: $ATC_EXTERNAL_URL/builds/$BUILD_ID',
+    });
+    expect(result.code).toBe(0);
+    expect(result.json.version).toEqual({ timestamp: expect.stringMatching(/^\d{10}$/) as string });
+    const [call] = calls();
+    expect(calls()).toHaveLength(1);
+    expect(call?.headers['content-type']).toBe('application/json');
+    expect(call?.args).toEqual({
+      text: 'Build 7 failed. Check it out at: https://ci.example/builds/42',
+      channel: '#develop',
+      icon_emoji: ':airplane:',
+    });
+    expect(result.stderr).toContain('posted to #develop (ok)');
+  });
+});
+
+describe('text and text_file', () => {
+  test('text_file content is expanded and available as $TEXT_FILE_CONTENT', async () => {
+    await file('notes/summary.txt', 'job ${BUILD_JOB_NAME} <!here>\n\n');
+    const result = await put({
+      text_file: 'notes/summary.txt',
+      text: 'Summary: $TEXT_FILE_CONTENT ($BUILD_URL)',
+    });
+    expect(result.code).toBe(0);
+    expect(calls()[0]?.args['text']).toBe(
+      'Summary: job deploy <!here> (https://ci.example/teams/main/pipelines/cloud/jobs/deploy/builds/7)',
+    );
+  });
+
+  test('text defaults to the text_file content', async () => {
+    await file('msg', 'from the file');
+    await put({ text_file: 'msg' });
+    expect(calls()[0]?.args['text']).toBe('from the file');
+  });
+
+  test('a missing text_file counts as unset: the placeholder is sent', async () => {
+    const result = await put({ text_file: 'nope/missing.txt', metadata: true });
+    expect(calls()[0]?.args['text']).toBe('_(no notification provided)_');
+    expect(meta(result)).toMatchObject({ text_file: 'nope/missing.txt', text_file_exists: 'false' });
+  });
+
+  test('an empty text_file sends nothing unless always_notify', async () => {
+    await file('empty.txt', '\n');
+    const quiet = await put({ text_file: 'empty.txt' });
+    expect(quiet.code).toBe(0);
+    expect(quiet.json.version['timestamp']).toBeDefined();
+    expect(quiet.stderr).toContain('nothing sent: empty.txt is empty and always_notify is off');
+    expect(calls()).toHaveLength(0);
+    await put({ text_file: 'empty.txt', always_notify: true });
+    expect(calls().map((call) => call.args['text'])).toEqual(['_(no notification provided)_']);
+  });
+
+  test('no text at all sends the bash resource’s placeholders', async () => {
+    await put({});
+    await put({ text: '' });
+    expect(calls().map((call) => call.args['text'])).toEqual([
+      '_(no notification provided)_',
+      '_(missing notification text)_',
+    ]);
+  });
+});
+
+describe('attachments', () => {
+  const attachment = { color: 'danger', title: '$BUILD_JOB_NAME #$BUILD_NAME', text: '$TEXT_FILE_CONTENT' };
+
+  test('inline attachments have variables expanded in every string, and no placeholder text', async () => {
+    await file('why.txt', 'tests failed');
+    await put({ text_file: 'why.txt', text: '', attachments: [attachment] });
+    expect(calls()[0]?.args).toEqual({
+      attachments: [{ color: 'danger', title: 'deploy #7', text: 'tests failed' }],
+    });
+  });
+
+  test('attachments_file is read when attachments is absent', async () => {
+    await file('att.json', JSON.stringify([attachment]));
+    await put({ attachments_file: 'att.json', text: 'see below' });
+    expect(calls()[0]?.args).toEqual({
+      text: 'see below',
+      attachments: [{ color: 'danger', title: 'deploy #7', text: '' }], // no text_file: empty
+    });
+  });
+
+  test('an attachments_file that is not a JSON array of objects is a clear error', async () => {
+    await file('att.json', '{"color":');
+    const result = await put({ attachments_file: 'att.json' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error: params.attachments_file: 'att.json' is not JSON");
+    expect(calls()).toHaveLength(0);
+  });
+});
+
+describe('channels', () => {
+  test('a whitespace-separated channel list posts once per channel', async () => {
+    await put({ channel: '#develop  #ops\n#develop', text: 'x' });
+    expect(calls().map((call) => call.args['channel'])).toEqual(['#develop', '#ops']);
+  });
+
+  test('channel_file without channel posts once per listed channel and never to the default', async () => {
+    await file('channels', '#ops\n#general\n');
+    await put({ channel_file: 'channels', text: 'x' });
+    expect(calls().map((call) => call.args['channel'])).toEqual(['#ops', '#general']);
+  });
+
+  test('channel and channel_file are combined', async () => {
+    await file('channels', '#ops');
+    await put({ channel: '#develop', channel_file: 'channels', text: 'x' });
+    expect(calls().map((call) => call.args['channel'])).toEqual(['#develop', '#ops']);
+  });
+
+  test('without a channel, one post goes to the webhook’s own channel', async () => {
+    await put({ text: 'x' });
+    expect(calls().map((call) => call.args['channel'])).toEqual([undefined]);
+    expect(slack.messages.at(-1)?.channel).toBe('C0DEVELOP');
+  });
+});
+
+describe('identity and options', () => {
+  test('username with spaces and % is sent intact, icon_url too', async () => {
+    await put({
+      text: 'x',
+      username: 'Concourse CI 100% ($BUILD_TEAM_NAME)',
+      icon_url: 'https://ci.example/i.png',
+    });
+    expect(calls()[0]?.args).toMatchObject({
+      username: 'Concourse CI 100% (main)',
+      icon_url: 'https://ci.example/i.png',
+    });
+  });
+
+  test('link_names is sent only when true; string booleans are accepted', async () => {
+    await put({ text: 'x', link_names: 'true' });
+    await put({ text: 'x', link_names: false });
+    expect(calls().map((call) => call.args['link_names'])).toEqual([true, undefined]);
+  });
+
+  test('env_file values are variables for text, attachments and username', async () => {
+    await file(
+      'vars/.env',
+      '# release\nexport VERSION="1.2.3"\nOWNER=team-$BUILD_TEAM_NAME\nRAW=\'$BUILD_NAME\'\n',
+    );
+    await put({
+      env_file: 'vars/.env',
+      text: 'v$VERSION by ${OWNER} raw=$RAW',
+      username: 'release $VERSION',
+      attachments: [{ text: '$OWNER' }],
+    });
+    expect(calls()[0]?.args).toEqual({
+      text: 'v1.2.3 by team-main raw=$BUILD_NAME',
+      username: 'release 1.2.3',
+      attachments: [{ text: 'team-main' }],
+    });
+  });
+
+  test('a malformed env_file line is an error naming the line', async () => {
+    await file('.env', 'OK=1\nnot a pair\n');
+    const result = await put({ env_file: '.env', text: 'x' });
+    expect(result.stderr).toContain("error: params.env_file: line 2 of '.env' is not KEY=value");
+  });
+
+  test('files outside the put directory are refused', async () => {
+    const result = await put({ text_file: '../../etc/passwd' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("refusing path '../../etc/passwd'");
+  });
+});
+
+describe('nothing is ever evaluated', () => {
+  const attacks = [
+    '$(touch pwned)',
+    '`touch pwned`',
+    '; touch pwned',
+    '$(echo hi) && touch pwned | cat',
+    '%s%n%x',
+  ];
+
+  test.each(attacks)(
+    '%s in text, username, channel and env_file values is sent literally',
+    async (attack) => {
+      await file('.env', `EVIL=${attack}\n`);
+      await file('notes.txt', `note ${attack}`);
+      const result = await put({
+        env_file: '.env',
+        text_file: 'notes.txt',
+        text: `${attack} | $EVIL | $TEXT_FILE_CONTENT`,
+        username: attack,
+        channel: `#ops${attack.replace(/\s/g, '')}`,
+        attachments: [{ text: attack }],
+      });
+      expect(result.code).toBe(0);
+      expect(calls()[0]?.args).toEqual({
+        text: `${attack} | ${attack} | note ${attack}`,
+        username: attack,
+        channel: `#ops${attack.replace(/\s/g, '')}`,
+        attachments: [{ text: attack }],
+      });
+      expect(existsSync(join(dir, 'pwned'))).toBe(false);
+      expect(existsSync('pwned')).toBe(false);
+    },
+  );
+});
+
+describe('output: silent, metadata, payload_in_metadata, debug, disable', () => {
+  test('silent changes only logging', async () => {
+    const result = await put({ text: 'x', silent: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(calls()).toHaveLength(1);
+    slack.failNext({ error: 'no_service' });
+    const failed = await put({ text: 'x', silent: true });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('no_service');
+  });
+
+  test('metadata and payload_in_metadata, with the webhook redacted', async () => {
+    await file('t.txt', 'hello');
+    const result = await put({
+      text_file: 't.txt',
+      channel: '#ops',
+      username: 'CI',
+      metadata: true,
+      payload_in_metadata: true,
+    });
+    expect(meta(result)).toEqual({
+      url: `${slack.url}/((redacted))`,
+      channel: '#ops',
+      username: 'CI',
+      text: 'hello',
+      text_file: 't.txt',
+      text_file_exists: 'true',
+      text_file_content: 'hello',
+      payload: JSON.stringify(calls()[0]?.args),
+    });
+  });
+
+  test('debug sends nothing and shows the payload, redacted', async () => {
+    const result = await put({ text: 'x', channel: '#ops', debug: true, redact_hook_url: false });
+    expect(result.code).toBe(0);
+    expect(calls()).toHaveLength(0);
+    expect(meta(result)).toEqual({
+      webhook_url: `${slack.url}/((redacted))`,
+      payload: JSON.stringify({ text: 'x', channel: '#ops' }),
+    });
+    expect(result.stderr).toContain('debug: would post to #ops: {"text":"x","channel":"#ops"}');
+  });
+
+  test('source.disable sends nothing and still creates a version', async () => {
+    const result = await put({ text: 'x' }, { disable: true });
+    expect(result.json.version).toEqual({ timestamp: expect.any(String) as string });
+    expect(calls()).toHaveLength(0);
+  });
+});
+
+describe('Slack errors fail the put with Slack’s code', () => {
+  test.each([
+    ['disabled', 404, 'no_service'],
+    ['revoked', 403, 'invalid_token'],
+  ] as const)('a %s webhook', async (state, status, code) => {
+    const bad = slack.createWebhook('general', { state, secret });
+    const result = await invoke('out', { source: { url: bad }, params: { text: 'x' } }, { dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: 1 of 1 Slack post(s) failed: the default channel: Slack answered ${status} ${code}\n`,
+    );
+  });
+
+  test('429 is retried after Retry-After, then succeeds', async () => {
+    slack.failNext({ status: 429, retryAfter: 0 });
+    const result = await put({ text: 'x' });
+    expect(result.code).toBe(0);
+    expect(calls().map((call) => call.status)).toEqual([429, 200]);
+    expect(result.stderr).toContain('Slack answered 429 rate_limited; retrying');
+  });
+
+  test('5xx is retried a bounded number of times', async () => {
+    slack.failNext({ status: 500 }, { status: 502 }, { status: 503 });
+    const result = await put({ text: 'x' }, { retries: 2 });
+    expect(result.code).toBe(1);
+    expect(calls().map((call) => call.status)).toEqual([500, 502, 503]);
+    expect(result.stderr).toContain('Slack answered 503 internal_error');
+  });
+
+  test('one failing channel fails the put after trying the others', async () => {
+    slack.failNext({ error: 'channel_not_found' });
+    const result = await put({ text: 'x', channel: '#nope #ops' });
+    expect(result.code).toBe(1);
+    expect(calls().map((call) => call.status)).toEqual([400, 200]);
+    expect(result.stderr).toContain(
+      '1 of 2 Slack post(s) failed (1 sent): #nope: Slack answered 400 channel_not_found',
+    );
+  });
+
+  test('an unreachable Slack is a network error, retried, without the URL', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const dead = `http://127.0.0.1:${port}/services/T1/B1/${secret}`;
+    const result = await invoke('out', { source: { url: dead, retries: 1 }, params: { text: 'x' } }, { dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot reach Slack: fetch failed: ECONNREFUSED/);
+  });
+});
+
+describe('configuration errors are one line naming the field', () => {
+  test.each([
+    [{ url: 'not a url' }, { text: 'x' }, "invalid 'source.url'"],
+    [{}, { text: 'x' }, "source: set 'url' (an incoming webhook) or 'token' (a bot token)"],
+    [{ url: 'https://hooks.example/x', token: 'xoxb-1' }, {}, 'source.url and source.token: set only one'],
+    [{ url: 'https://hooks.example/x' }, { txt: 'x' }, "unknown key 'params.txt' (did you mean 'text'?)"],
+    [{ url: 'https://hooks.example/x' }, { thread_ts: '1.2' }, 'params.thread_ts needs source.token'],
+    [{ url: 'https://hooks.example/x' }, { silent: 'yes' }, "invalid 'params.silent'"],
+  ])('%j %j', async (source, params, message) => {
+    const result = await invoke('out', { source, params }, { dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('check and in', () => {
+  test('check echoes the given version, or none', async () => {
+    expect((await invoke('check', { source: { url } })).stdout).toBe('[]\n');
+    expect((await invoke('check', { source: { url }, version: { timestamp: '5' } })).stdout).toBe(
+      '[{"timestamp":"5"}]\n',
+    );
+  });
+
+  test('in echoes the version and writes nothing for a webhook message', async () => {
+    const result = await invoke('in', { source: { url }, version: { timestamp: '5' } }, { dir });
+    expect(result.json).toEqual({ version: { timestamp: '5' }, metadata: [] });
+  });
+});
+
+describe('in refuses versions no put made', () => {
+  test.each([{ version: 'x' }, { timestamp: 'abc' }, { timestamp: '5', ts: 'nope', channel: 'C1' }])(
+    '%j',
+    async (version) => {
+      const result = await invoke('in', { source: { url }, version }, { dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: version/);
+    },
+  );
+});
