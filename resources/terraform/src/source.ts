@@ -28,7 +28,9 @@ const terraformFields = {
   plugin_dir: z.optional(z.string().check(z.minLength(1))),
   parallelism: z.optional(z.int().check(z.minimum(1))),
   lock_timeout: z.optional(
-    z.string().check(z.regex(DURATION, 'must be a duration such as 30s, 5m or 1m30s')),
+    z
+      .string()
+      .check(z.refine((value) => DURATION.test(value), 'must be a duration such as 30s, 5m or 1m30s')),
   ),
   /** Removed in Terraform 0.12; accepted only to explain that. */
   output_module: z.optional(z.unknown()),
