@@ -112,7 +112,9 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
           new InterruptedError(
             killed
               ? `interrupted: '${name}' was killed after ${options.graceMs / 1000}s; its state lock may remain: run 'tofu force-unlock <lock id>' in the workspace`
-              : `interrupted: '${name}' stopped gracefully (exit ${exitSignal ?? status}) and released its state lock`,
+              : output.includes('Error releasing the state lock')
+                ? `interrupted: '${name}' stopped but could not release its state lock: run 'tofu force-unlock <lock id>' in the workspace`
+                : `interrupted: '${name}' stopped gracefully (exit ${exitSignal ?? status}) and released its state lock`,
           ),
         );
         return;
