@@ -29,7 +29,7 @@ export async function check({ source, version, log, signal, env }: CheckContext<
     if (!(await tofu.workspaces()).includes(workspace)) return [];
     await tofu.selectWorkspace(workspace, false);
     const state = await tofu.state();
-    if (!state) return [];
+    if (!state || state.empty) return [];
     const previousSerial = Number(version?.['serial'] || Number.NaN);
     const sameLineage = version?.['lineage'] === state.lineage;
     if (sameLineage && state.serial < previousSerial) return [];

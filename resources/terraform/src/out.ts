@@ -239,8 +239,9 @@ async function plan(run: PutRun): Promise<VersionResult> {
   );
   // The outputs of what is applied now: a plan version never hides them.
   const state = await tofu.state();
-  const version: Version = { env_name: run.envName, serial: state ? String(state.serial) : '' };
-  if (state) version['lineage'] = state.lineage;
+  const applied = state && !state.empty ? state : undefined;
+  const version: Version = { env_name: run.envName, serial: applied ? String(applied.serial) : '' };
+  if (applied) version['lineage'] = applied.lineage;
   Object.assign(version, { plan_only: 'true', plan_checksum: checksum });
   const metadata: MetadataField[] = [...outputMetadata(await tofu.outputs()), ...summaryMetadata(summary)];
   return { version, metadata };

@@ -16,6 +16,8 @@ export interface OutputValue {
 export interface StateInfo {
   serial: number;
   lineage: string;
+  /** No resources and no outputs: a workspace that was created but never applied (or destroyed). */
+  empty: boolean;
 }
 
 export interface TofuOptions {
@@ -99,10 +101,16 @@ export class Tofu {
   async state(): Promise<StateInfo | undefined> {
     const raw = await this.statePull();
     if (!raw.trim()) return undefined;
-    const state = parseJson(raw, 'state pull') as { serial?: unknown; lineage?: unknown };
+    const state = parseJson(raw, 'state pull') as {
+      serial?: unknown;
+      lineage?: unknown;
+      resources?: unknown[];
+      outputs?: object;
+    };
     if (typeof state.serial !== 'number' || typeof state.lineage !== 'string')
       throw new RemoteError('the state has no serial or lineage: is it a tofu/terraform state?');
-    return { serial: state.serial, lineage: state.lineage };
+    const empty = !state.resources?.length && !Object.keys(state.outputs ?? {}).length;
+    return { serial: state.serial, lineage: state.lineage, empty };
   }
 
   /** The raw state (holds secrets: never logged). */
