@@ -1,4 +1,5 @@
 // The abort protocol with stand-in programs: one SIGINT, a bounded grace, then the group is killed.
+import { existsSync, watch } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,17 +20,18 @@ async function script(name: string, body: string): Promise<string> {
   return path;
 }
 
-/** Resolves when `path` exists: the program's own signal that it is ready. */
-async function fileAppears(path: string): Promise<void> {
-  const { watch } = await import('node:fs/promises');
-  const watcher = watch(dir);
-  if (
-    await readFile(path)
-      .then(() => true)
-      .catch(() => false)
-  )
-    return;
-  for await (const event of watcher) if (event.filename && join(dir, event.filename) === path) return;
+/** Resolves when `path` exists: the program's own signal that it is ready (watch first, then look). */
+function fileAppears(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watch(dir, () => {
+      if (existsSync(path)) done();
+    });
+    const done = () => {
+      watcher.close();
+      resolve();
+    };
+    if (existsSync(path)) done();
+  });
 }
 
 it('sends one SIGINT and reports a graceful stop', async () => {
