@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
+import * as prettier from 'prettier';
 
 async function writeSchemas() {
   const dir = await mkdtemp(join(tmpdir(), 'hangar-terraform-schemas-'));
@@ -13,8 +14,14 @@ async function writeSchemas() {
     const module = join(dir, 'schemas.mjs');
     await bundleResource({ entry: 'src/json-schemas.ts', outfile: module, minify: false });
     const { jsonSchemas } = await import(pathToFileURL(module).href);
-    for (const [name, schema] of Object.entries(jsonSchemas()))
-      await writeFile(join('schema', name), `${JSON.stringify(schema, null, 2)}\n`);
+    for (const [name, schema] of Object.entries(jsonSchemas())) {
+      const file = join('schema', name);
+      const options = (await prettier.resolveConfig(file)) ?? {};
+      await writeFile(
+        file,
+        await prettier.format(JSON.stringify(schema, null, 2), { ...options, filepath: file }),
+      );
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,8 +11,8 @@ export const terraformResource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
-  // Backend credentials under names the default pattern misses.
-  secretKeys: ['access_key', 'secret_key', 'sas_token', 'client_secret', 'conn_str', 'credentials'],
+  // Backend settings that hold credentials under a name the default pattern (…_key, secret, token) misses.
+  secretKeys: ['conn_str'],
   // Room for tofu to stop after SIGINT and release its state lock, and for our cleanup.
   abortGraceMs: ABORT_GRACE_MS + 1_500,
   check,
