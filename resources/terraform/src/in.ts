@@ -44,14 +44,25 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
           `(to skip this get after a destroy, set get_params.action: destroy)`,
       );
     await tofu.selectWorkspace(workspace, false);
+    const state = await tofu.state();
+    const isPlan = version['plan_only'] === 'true';
+    if (
+      !isPlan &&
+      (!state || state.lineage !== version['lineage'] || !(Number(version['serial']) <= state.serial))
+    )
+      throw new RemoteError(
+        `version serial ${version['serial']} (lineage ${version['lineage']}) of environment '${envName}' does not exist: ` +
+          (state
+            ? `the state is at serial ${state.serial}, lineage ${state.lineage}`
+            : 'the workspace has no state'),
+      );
     const outputs = await tofu.outputs();
     await writeFileAtomic(join(destination, 'metadata'), JSON.stringify(rawOutputs(outputs)), 0o600);
     if (params.output_statefile)
       await writeFileAtomic(join(destination, 'terraform.tfstate'), await tofu.statePull(), 0o600);
-    const state = await tofu.state();
     const metadata = outputMetadata(outputs);
 
-    if (version['plan_only'] === 'true') {
+    if (isPlan) {
       const stored = await loadPlan(tofu, envName, workspaces);
       if (stored && stored.checksum === version['plan_checksum']) {
         metadata.push(...summaryMetadata(stored.summary));
@@ -61,10 +72,7 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
           `the plan ${String(version['plan_checksum']).slice(0, 12)} is no longer stored in '${planWorkspace(envName)}': it was applied or replaced by a newer plan`,
         );
       }
-    } else if (
-      state &&
-      (String(state.serial) !== version['serial'] || state.lineage !== version['lineage'])
-    ) {
+    } else if (state && String(state.serial) !== version['serial']) {
       log.warn(
         `environment '${envName}' has moved on to serial ${state.serial}: the files hold its current outputs, not those of serial ${version['serial']}`,
       );

@@ -123,6 +123,25 @@ describe('one environment from first apply to destroy', () => {
     expect(changed.meta['greeting']).toBe('hi');
     expect(changed.meta['to_change']).toBe('1');
     expect((await check(source(), first.version)).versions).toEqual([changed.version]);
+
+    // An older serial of the same state still gets (the current outputs, with a warning) …
+    const older = await get(source(), first.version, {}, join(work.path, 'get-older'));
+    expect(older.code).toBe(0);
+    expect(older.stderr).toContain(
+      `warning: environment 'staging' has moved on to serial ${changed.version['serial']}`,
+    );
+    expect(older.meta['greeting']).toBe('hi');
+    // … but a serial from the future or another lineage does not exist.
+    for (const version of [
+      { ...changed.version, serial: '99999' },
+      { ...changed.version, lineage: '00000000-0000-0000-0000-000000000000' },
+    ]) {
+      const missing = await get(source(), version, {}, join(work.path, 'get-missing'));
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(
+        /^error: version serial \S+ \(lineage \S+\) of environment 'staging' does not exist: the state is at serial \d+/m,
+      );
+    }
   });
 
   it('destroy needs only params.action, and its implicit get copes', async () => {
