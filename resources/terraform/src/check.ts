@@ -30,10 +30,14 @@ export async function check({ source, version, log, signal, env }: CheckContext<
     await tofu.selectWorkspace(workspace, false);
     const state = await tofu.state();
     if (!state || state.empty) return [];
+    const current = { env_name: envName, serial: String(state.serial), lineage: state.lineage };
     const previousSerial = Number(version?.['serial'] || Number.NaN);
-    const sameLineage = version?.['lineage'] === state.lineage;
+    const sameLineage = version?.['lineage'] === state.lineage && version['env_name'] === envName;
     if (sameLineage && state.serial < previousSerial) return [];
-    return [{ env_name: envName, serial: String(state.serial), lineage: state.lineage }];
+    // The requested version is still valid (an earlier serial of this state): list it first.
+    const isApplied = version && Object.keys(version).sort().join() === 'env_name,lineage,serial';
+    if (isApplied && sameLineage && previousSerial < state.serial) return [version, current];
+    return [current];
   } finally {
     await session.close();
   }

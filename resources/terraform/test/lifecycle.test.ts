@@ -122,7 +122,7 @@ describe('one environment from first apply to destroy', () => {
     expect(changed.version['lineage']).toBe(first.version['lineage']);
     expect(changed.meta['greeting']).toBe('hi');
     expect(changed.meta['to_change']).toBe('1');
-    expect((await check(source(), first.version)).versions).toEqual([changed.version]);
+    expect((await check(source(), first.version)).versions).toEqual([first.version, changed.version]);
 
     // An older serial of the same state still gets (the current outputs, with a warning) …
     const older = await get(source(), first.version, {}, join(work.path, 'get-older'));

@@ -94,7 +94,7 @@ describe('plan_only, then plan_run', () => {
     expect(Object.keys(ran.version).sort()).toEqual(['env_name', 'lineage', 'serial']);
     expect(Number(ran.version['serial'])).toBeGreaterThan(Number(applied.version['serial']));
     expect(await listKeys(minio, 'env:/review-plan/')).toEqual([]);
-    expect((await check(source(), applied.version)).versions).toEqual([ran.version]);
+    expect((await check(source(), applied.version)).versions).toEqual([applied.version, ran.version]);
 
     const stale = await get(
       source(),
