@@ -57,7 +57,5 @@ export function requireBackend(config: TerraformConfig, where: string): string {
     throw new ConfigError(
       `invalid 'source.backend_type': 'local' keeps state inside the build container, where it is lost; use a remote backend such as s3`,
     );
-  if (!/^[a-z][a-z0-9_]*$/.test(type))
-    throw new ConfigError(`invalid 'source.backend_type': '${type}' is not a backend name`);
   return type;
 }

@@ -15,7 +15,9 @@ const doc = <T extends z.ZodMiniType>(schema: T, text: string) => z.optional(sch
 /** The fields of the reference's `Terraform` struct, valid in source, put params and get params. */
 const terraformFields = {
   backend_type: doc(
-    z.string().check(z.minLength(1)),
+    z.string().check(
+      z.refine((value) => /^[a-z][a-z0-9_]{0,63}$/.test(value), 'must be a backend name such as s3, gcs or pg'),
+    ),
     'Backend of the state, e.g. s3, gcs, azurerm, pg (not local).',
   ),
   backend_config: doc(anyMap, 'Settings of the backend block, passed to init as -backend-config.'),
@@ -65,7 +67,8 @@ const legacyStorage = z.strictObject({
   sse_kms_key_id: z.optional(z.string()),
 });
 
-const envName = z.string().check(z.minLength(1));
+/** A workspace name: S3 keys and most backends cap it well below this. */
+const envName = z.string().check(z.minLength(1), z.maxLength(255));
 
 export const sourceSchema = z.strictObject({
   ...terraformFields,

@@ -291,6 +291,11 @@ it('explains configuration mistakes in one line naming the field', async () => {
     ],
     [{ env_name: 'x' }, { terraform_source: 'basic' }, /missing required field 'source\.backend_type'/],
     [
+      { backend_type: 'x'.repeat(100_000), env_name: 'x' },
+      { terraform_source: 'basic' },
+      /invalid 'source\.backend_type': must be a backend name such as s3/,
+    ],
+    [
       { backend_type: 'local', env_name: 'x' },
       { terraform_source: 'basic' },
       /invalid 'source\.backend_type': 'local' keeps state/,
