@@ -11,7 +11,7 @@ let bin = '';
 
 beforeAll(async () => {
   const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/hangar-sdk-bundle-'));
-  bundle = join(dir, 'resource.mjs');
+  bundle = join(dir, 'resource.js');
   await bundleResource({
     entry: new URL('./fixtures/counter-main.ts', import.meta.url).pathname,
     outfile: bundle,

@@ -1,0 +1,16 @@
+export * from './digest.js';
+export * from './media-types.js';
+export * from './canonical-json.js';
+export * from './epoch.js';
+export { normaliseLayerPath, compareLayerPaths } from './layer-path.js';
+export * from './tree.js';
+export * from './tree-from-disk.js';
+export { packLayerTar, layerTarBuffer, type TarOptions } from './tar.js';
+export * from './gzip.js';
+export * from './layer.js';
+export * from './manifest.js';
+export * from './layout.js';
+export * from './image.js';
+export * from './unpack.js';
+export * from './rootfs-archive.js';
+export * from './registry/index.js';
