@@ -1,0 +1,61 @@
+// Merging source with params, and the checks that schemas cannot express.
+import { ConfigError } from '@hangar/resource-sdk';
+import type { Source, TerraformConfig } from './source.js';
+
+const MAP_FIELDS = ['backend_config', 'vars', 'env'] as const;
+const BOOLEAN_FIELDS = ['delete_on_failure', 'plan_only', 'plan_run'] as const;
+const VALUE_FIELDS = [
+  'backend_type',
+  'terraform_source',
+  'var_files',
+  'private_key',
+  'import_files',
+  'override_files',
+  'module_override_files',
+  'plugin_dir',
+  'parallelism',
+  'lock_timeout',
+  'output_module',
+] as const;
+
+/**
+ * Source first, params on top: maps merge key by key (params win), booleans are OR-ed, any
+ * other field set in params replaces the source's. Every field merges, `lock_timeout` included.
+ */
+export function mergeConfig(source: TerraformConfig, params: TerraformConfig): TerraformConfig {
+  const merged: TerraformConfig = {};
+  const assign = <K extends keyof TerraformConfig>(key: K, value: TerraformConfig[K] | undefined) => {
+    if (value !== undefined) merged[key] = value;
+  };
+  for (const key of VALUE_FIELDS) assign(key, params[key] ?? source[key]);
+  for (const key of MAP_FIELDS) {
+    if (source[key] || params[key]) assign(key, { ...source[key], ...params[key] });
+  }
+  for (const key of BOOLEAN_FIELDS) if (source[key] || params[key]) merged[key] = true;
+  return merged;
+}
+
+/** The legacy `storage` driver is gone: say how to move to a backend, in one line. */
+export function rejectLegacyStorage(source: Source): void {
+  if (source.storage || source.migrated_from_storage) {
+    const field = source.storage ? 'storage' : 'migrated_from_storage';
+    throw new ConfigError(
+      `source.${field}: the legacy storage mode is not supported; move the state to a backend: set ` +
+        `source.backend_type: s3 and source.backend_config {bucket, key, region, access_key, secret_key}, ` +
+        `then 'tofu state push' each <bucket_path>/<env_name>.tfstate into workspace <env_name> (see the README, "Migrating from storage")`,
+    );
+  }
+}
+
+/** Checks shared by every script once source and params are merged. */
+export function requireBackend(config: TerraformConfig, where: string): string {
+  if (config.output_module !== undefined)
+    throw new ConfigError(`${where}.output_module was removed in Terraform 0.12: read the outputs instead`);
+  const type = config.backend_type;
+  if (!type) throw new ConfigError(`missing required field 'source.backend_type' (for example s3)`);
+  if (type === 'local')
+    throw new ConfigError(
+      `invalid 'source.backend_type': 'local' keeps state inside the build container, where it is lost; use a remote backend such as s3`,
+    );
+  return type;
+}

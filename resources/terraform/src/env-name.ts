@@ -1,0 +1,109 @@
+// Which environment (= workspace) a put works on.
+import { readFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
+import { ConfigError, resolveInside } from '@hangar/resource-sdk';
+import type { PutParams, Source } from './source.js';
+
+const ADJECTIVES = [
+  'amber',
+  'brave',
+  'calm',
+  'dapper',
+  'eager',
+  'fuzzy',
+  'gentle',
+  'happy',
+  'icy',
+  'jolly',
+  'keen',
+  'lucky',
+  'mellow',
+  'nimble',
+  'odd',
+  'plucky',
+  'quiet',
+  'rapid',
+  'shiny',
+  'tidy',
+  'upbeat',
+  'vivid',
+  'witty',
+  'zesty',
+];
+const NOUNS = [
+  'otter',
+  'badger',
+  'comet',
+  'dingo',
+  'ember',
+  'falcon',
+  'gecko',
+  'heron',
+  'ibis',
+  'jackal',
+  'koala',
+  'lemur',
+  'marten',
+  'newt',
+  'orca',
+  'puffin',
+  'quokka',
+  'raven',
+  'stoat',
+  'tapir',
+  'urchin',
+  'vole',
+  'walrus',
+  'yak',
+];
+
+export const randomName = (): string =>
+  `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[randomInt(NOUNS.length)]}`;
+
+/** Trimmed, inner spaces become dashes; must then be a usable workspace name. */
+export function normaliseEnvName(raw: string, field: string): string {
+  const name = raw.trim().replace(/\s+/g, '-');
+  if (!name) throw new ConfigError(`invalid '${field}': the environment name is empty`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new ConfigError(
+      `invalid '${field}': '${name}' is not a valid workspace name (letters, digits, '.', '_', '-')`,
+    );
+  return name;
+}
+
+/** `env_name_file` > `generate_random_name` > `params.env_name` > `source.env_name`. */
+export async function resolveEnvName(
+  source: Source,
+  params: PutParams,
+  sources: string,
+  existing: () => Promise<string[]>,
+): Promise<string> {
+  if (source.workspace === 'default' && (params.env_name_file || params.generate_random_name))
+    throw new ConfigError(
+      `params.${params.env_name_file ? 'env_name_file' : 'generate_random_name'} needs one workspace per environment, but source.workspace is 'default'`,
+    );
+  if (params.env_name_file) {
+    const path = resolveInside(sources, params.env_name_file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      throw new ConfigError(`invalid 'params.env_name_file': file '${params.env_name_file}' does not exist`);
+    }
+    return normaliseEnvName(text, 'params.env_name_file');
+  }
+  if (params.generate_random_name) {
+    const taken = new Set(await existing());
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const name = randomName();
+      if (!taken.has(name)) return name;
+    }
+    throw new ConfigError('params.generate_random_name: no free name after 10 attempts; set params.env_name');
+  }
+  if (params.env_name) return normaliseEnvName(params.env_name, 'params.env_name');
+  if (source.env_name) return normaliseEnvName(source.env_name, 'source.env_name');
+  if (source.workspace === 'default') return 'default';
+  throw new ConfigError(
+    `missing environment name: set source.env_name or one of params.env_name, params.env_name_file, params.generate_random_name`,
+  );
+}

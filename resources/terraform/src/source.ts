@@ -1,0 +1,118 @@
+// Schemas of the terraform resource. The same set of terraform fields is accepted in `source`,
+// put `params` and get `params`; `out` merges them (see config.ts).
+import * as z from 'zod/mini';
+
+/** A Go duration as `-lock-timeout` takes it: `0s`, `90s`, `5m`, `1m30s`. */
+const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+
+const stringMap = z.record(z.string(), z.string());
+const anyMap = z.record(z.string(), z.unknown());
+const path = z.string().check(z.minLength(1));
+
+/** Attaches the text editors show for a field (JSON Schema `description`). */
+const doc = <T extends z.ZodMiniType>(schema: T, text: string) => z.optional(schema.check(z.describe(text)));
+
+/** The fields of the reference's `Terraform` struct, valid in source, put params and get params. */
+const terraformFields = {
+  backend_type: doc(
+    z.string().check(
+      z.refine((value) => /^[a-z][a-z0-9_]{0,63}$/.test(value), 'must be a backend name such as s3, gcs or pg'),
+    ),
+    'Backend of the state, e.g. s3, gcs, azurerm, pg (not local).',
+  ),
+  backend_config: doc(anyMap, 'Settings of the backend block, passed to init as -backend-config.'),
+  terraform_source: doc(path, 'Directory of the root module, relative to the put directory.'),
+  vars: doc(anyMap, 'Input variables; source.vars < params.vars < var_files.'),
+  var_files: doc(z.array(path), 'YAML/JSON or .tfvars files of variables; later files win.'),
+  env: doc(stringMap, 'Environment of every tofu command (e.g. AWS_*, TF_VAR_*).'),
+  delete_on_failure: doc(z.boolean(), 'Destroy the environment when its apply fails.'),
+  private_key: doc(z.string(), 'SSH private key for fetching modules from private git repositories.'),
+  plan_only: doc(z.boolean(), 'Plan and store the plan in the backend; apply nothing.'),
+  plan_run: doc(z.boolean(), 'Apply the plan stored by an earlier plan_only put.'),
+  import_files: doc(z.array(path), 'YAML/JSON files mapping resource addresses to ids to import.'),
+  override_files: doc(
+    z.array(path),
+    'Files linked into terraform_source for this put (name them *_override.tf).',
+  ),
+  module_override_files: doc(
+    z.array(z.strictObject({ src: path, dst: path })),
+    'Files {src, dst} linked into the module directory dst for this put.',
+  ),
+  plugin_dir: doc(path, 'Directory of provider plugins; init uses it instead of a registry.'),
+  parallelism: doc(
+    z.int().check(z.minimum(1)),
+    'Concurrent operations of apply/plan/destroy (tofu default 10).',
+  ),
+  lock_timeout: z.optional(
+    z
+      .string()
+      .check(z.refine((value) => DURATION.test(value), 'must be a duration such as 30s, 5m or 1m30s')),
+  ),
+  /** Removed in Terraform 0.12; accepted only to explain that. */
+  output_module: doc(z.unknown(), 'Removed in Terraform 0.12: an error.'),
+};
+
+/** The legacy `storage` block: accepted so that we can explain the migration, never used. */
+const legacyStorage = z.strictObject({
+  driver: z.optional(z.string()),
+  bucket: z.optional(z.string()),
+  bucket_path: z.optional(z.string()),
+  access_key_id: z.optional(z.string()),
+  secret_access_key: z.optional(z.string()),
+  region_name: z.optional(z.string()),
+  endpoint: z.optional(z.string()),
+  use_signing_v2: z.optional(z.boolean()),
+  use_signing_v4: z.optional(z.boolean()),
+  server_side_encryption: z.optional(z.string()),
+  sse_kms_key_id: z.optional(z.string()),
+});
+
+/** A workspace name: S3 keys and most backends cap it well below this. */
+const envName = z.string().check(z.minLength(1), z.maxLength(255));
+
+export const sourceSchema = z.strictObject({
+  ...terraformFields,
+  /** One fixed environment (= workspace) for check and put. */
+  env_name: doc(envName, 'The one environment (workspace) this resource checks and puts.'),
+  /** `tofu` (shipped in the image) or `terraform` (bring your own image). */
+  binary: z._default(
+    z
+      .enum(['tofu', 'terraform'])
+      .check(z.describe('tofu (in the image) or terraform (a custom image must add it).')),
+    'tofu',
+  ),
+  /** `env_name`: one workspace per environment; `default`: the backend's default workspace. */
+  workspace: z._default(
+    z
+      .enum(['env_name', 'default'])
+      .check(z.describe('env_name: a workspace per environment; default: the default workspace.')),
+    'env_name',
+  ),
+  storage: doc(legacyStorage, 'Legacy storage mode: not supported, an error explaining the migration.'),
+  migrated_from_storage: doc(legacyStorage, 'Legacy storage mode: not supported.'),
+});
+
+export const putParamsSchema = z.strictObject({
+  ...terraformFields,
+  env_name: doc(envName, 'The environment (workspace) to apply; overrides source.env_name.'),
+  env_name_file: doc(path, 'File holding the environment name (wins over env_name).'),
+  generate_random_name: doc(z.boolean(), 'Use a new random adjective-noun environment name.'),
+  action: doc(z.enum(['apply', 'destroy']), 'destroy: destroy the environment and delete its workspace.'),
+});
+
+export const getParamsSchema = z.strictObject({
+  ...terraformFields,
+  action: doc(z.enum(['destroy']), 'destroy: write only the name file.'),
+  output_statefile: doc(z.boolean(), 'Also write terraform.tfstate.'),
+  output_planfile: doc(z.boolean(), 'For plan versions, also write plan.json.'),
+});
+
+export type Source = z.output<typeof sourceSchema>;
+export type PutParams = z.output<typeof putParamsSchema>;
+export type GetParams = z.output<typeof getParamsSchema>;
+
+/** Every terraform field on its own (used for its type). */
+export const terraformSchema = z.strictObject(terraformFields);
+
+/** The terraform fields, as in each of source and params and after merging them. */
+export type TerraformConfig = z.output<typeof terraformSchema>;

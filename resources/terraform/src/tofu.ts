@@ -1,0 +1,170 @@
+// The tofu/terraform CLI in one working directory with its own data dir and a clean environment.
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { ConfigError, ProtocolError, RemoteError, type Logger } from '@hangar/resource-sdk';
+import { runProcess, type RunResult } from './tofu-process.js';
+
+/** Tofu gets this long after SIGINT to stop and release its lock (Concourse kills at ~10s). */
+export const ABORT_GRACE_MS = 8_000;
+
+export interface OutputValue {
+  value: unknown;
+  sensitive: boolean;
+  type?: unknown;
+}
+
+export interface StateInfo {
+  serial: number;
+  lineage: string;
+  /** No resources and no outputs: a workspace that was created but never applied (or destroyed). */
+  empty: boolean;
+}
+
+export interface TofuOptions {
+  binary: string;
+  /** The root module: the working directory of every command. */
+  dir: string;
+  env: Record<string, string>;
+  signal: AbortSignal;
+  log: Logger;
+  graceMs?: number;
+}
+
+export interface CommandOptions {
+  captureStdout?: boolean;
+  allowFailure?: boolean;
+  /** Keep the output out of the build log unless the command fails. */
+  quiet?: boolean;
+}
+
+export class Tofu {
+  constructor(private readonly options: TofuOptions) {}
+
+  get binary(): string {
+    return this.options.binary;
+  }
+
+  /** Adds variables to the environment of later commands; ones already set (the user's `env`) win. */
+  addDefaultEnv(vars: Record<string, string>): void {
+    for (const [key, value] of Object.entries(vars)) this.options.env[key] ??= value;
+  }
+
+  async run(args: readonly string[], command: CommandOptions = {}): Promise<RunResult> {
+    const { log } = this.options;
+    const held: string[] = [];
+    try {
+      return await runProcess({
+        command: this.options.binary,
+        args,
+        cwd: this.options.dir,
+        env: this.options.env,
+        signal: this.options.signal,
+        graceMs: this.options.graceMs ?? ABORT_GRACE_MS,
+        onLine: (line) => (command.quiet ? held.push(line) : log.info(line)),
+        ...(command.captureStdout ? { captureStdout: true } : {}),
+        ...(command.allowFailure ? { allowFailure: true } : {}),
+      });
+    } catch (error) {
+      for (const line of held) log.info(line);
+      throw error;
+    }
+  }
+
+  async init(backendConfigFile: string, pluginDir?: string): Promise<void> {
+    const args = ['init', '-no-color', '-input=false', '-get=true', `-backend-config=${backendConfigFile}`];
+    if (pluginDir) args.push(`-plugin-dir=${pluginDir}`);
+    await this.run(args, { quiet: true });
+  }
+
+  async workspaces(): Promise<string[]> {
+    const { stdout } = await this.run(['workspace', 'list', '-no-color'], { captureStdout: true });
+    return stdout
+      .split('\n')
+      .map((line) => line.replace(/^\*/, '').trim())
+      .filter(Boolean);
+  }
+
+  async selectWorkspace(name: string, create: boolean): Promise<void> {
+    const args = ['workspace', 'select', '-no-color'];
+    if (create) args.push('-or-create');
+    await this.run([...args, name], { quiet: true });
+  }
+
+  /** Deletes a workspace (never `default`), switching away from it first. */
+  async deleteWorkspace(name: string): Promise<void> {
+    if (name === 'default') return;
+    await this.selectWorkspace('default', false);
+    await this.run(['workspace', 'delete', '-no-color', '-force', name], { quiet: true });
+  }
+
+  /** Serial and lineage of the selected workspace's state; undefined when it has none. */
+  async state(): Promise<StateInfo | undefined> {
+    const raw = await this.statePull();
+    if (!raw.trim()) return undefined;
+    const state = parseJson(raw, 'state pull') as {
+      serial?: unknown;
+      lineage?: unknown;
+      resources?: unknown[];
+      outputs?: object;
+    };
+    if (typeof state.serial !== 'number' || typeof state.lineage !== 'string')
+      throw new RemoteError('the state has no serial or lineage: is it a tofu/terraform state?');
+    const empty = !state.resources?.length && !Object.keys(state.outputs ?? {}).length;
+    return { serial: state.serial, lineage: state.lineage, empty };
+  }
+
+  /** The raw state (holds secrets: never logged). */
+  async statePull(): Promise<string> {
+    return (await this.run(['state', 'pull'], { captureStdout: true })).stdout;
+  }
+
+  async outputs(): Promise<Record<string, OutputValue>> {
+    const { stdout } = await this.run(['output', '-no-color', '-json'], { captureStdout: true });
+    if (!stdout.trim()) return {};
+    return parseJson(stdout, 'output -json') as Record<string, OutputValue>;
+  }
+
+  async stateList(): Promise<string[]> {
+    const { stdout } = await this.run(['state', 'list', '-no-color'], { captureStdout: true });
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  /** First line of `version`, e.g. `OpenTofu v1.12.6`. */
+  async version(): Promise<string> {
+    const { stdout } = await this.run(['version'], { captureStdout: true });
+    return stdout.split('\n')[0]?.trim() ?? '';
+  }
+
+  async showPlanJson(planFile: string): Promise<string> {
+    return (await this.run(['show', '-no-color', '-json', planFile], { captureStdout: true })).stdout;
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ProtocolError(`could not parse the JSON of '${what}'`, { cause: error });
+  }
+}
+
+/** Finds `tofu` or `terraform` on the PATH the resource was given. */
+export async function findBinary(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
+  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // keep looking
+    }
+  }
+  throw new ConfigError(
+    name === 'tofu'
+      ? `'tofu' is not on PATH: the resource image ships OpenTofu; a custom image must provide it`
+      : `invalid 'source.binary': 'terraform' is not on PATH (the image ships OpenTofu; use a custom image that adds terraform)`,
+  );
+}

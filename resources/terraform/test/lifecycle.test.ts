@@ -1,0 +1,226 @@
+// First apply, idempotent re-apply, a change, check, get, destroy, two environments: real tofu + MinIO.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
+import {
+  BASIC_MAIN_TF,
+  CANARY_PRIVATE_KEY,
+  check,
+  get,
+  listKeys,
+  put,
+  s3Source,
+  writeFiles,
+} from './harness.js';
+
+async function generateKey(dir: string): Promise<string> {
+  const path = join(dir, 'id_ed25519');
+  await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hangar-test', '-f', path]);
+  return readFile(path, 'utf8');
+}
+
+let minio: MinioServer;
+let work: TempDir;
+beforeAll(async () => {
+  [minio, work] = await Promise.all([startMinio(), tempDir('hangar-terraform-test-')]);
+  await writeFiles(work.path, { 'repo/terraform/main.tf': BASIC_MAIN_TF });
+  // Concourse gives every put its own copy of its inputs.
+  for (const copy of ['blue', 'green'])
+    await writeFiles(join(work.path, copy), { 'repo/terraform/main.tf': BASIC_MAIN_TF });
+});
+afterAll(async () => {
+  await minio?.stop();
+  await work?.remove();
+});
+
+describe('one environment from first apply to destroy', () => {
+  const key = 'lifecycle/terraform.tfstate';
+  const source = () => s3Source(minio, key, { env_name: 'staging' });
+  const params = { terraform_source: 'repo/terraform' };
+  let first: Awaited<ReturnType<typeof put>>;
+
+  beforeAll(async () => {
+    first = await put(source(), params, work.path);
+  });
+
+  it('applies into the environment workspace and returns {env_name, serial, lineage}', async () => {
+    expect(first.stderr).toContain('Apply complete!');
+    expect(first.code).toBe(0);
+    expect(Object.keys(first.version).sort()).toEqual(['env_name', 'lineage', 'serial']);
+    expect(first.version['env_name']).toBe('staging');
+    expect(first.version['serial']).toMatch(/^\d+$/);
+    expect(first.version['lineage']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await listKeys(minio, 'env:/staging/')).toEqual([`env:/staging/${key}`]);
+  });
+
+  it('reports outputs as metadata, hiding sensitive ones, plus the version and the plan summary', () => {
+    expect(first.meta['greeting']).toBe('hello');
+    expect(first.meta['env']).toBe('staging');
+    expect(first.meta['settings']).toBe('{"replicas":2,"tags":["a","b"]}');
+    expect(first.meta['password']).toBe('<sensitive>');
+    expect(first.meta['terraform_version']).toMatch(/^OpenTofu v1\.12\./);
+    expect([first.meta['to_add'], first.meta['to_change'], first.meta['to_destroy']]).toEqual([
+      '1',
+      '0',
+      '0',
+    ]);
+    expect(first.stdout).not.toContain('s3cr3t');
+  });
+
+  it('leaves the configuration as it found it', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = await readdir(join(work.path, 'repo/terraform'));
+    expect(files).toContain('main.tf');
+    expect(files).not.toContain('.terraform');
+    expect(files.filter((name) => name.includes('hangar'))).toEqual([]);
+  });
+
+  it('check returns the applied version, and the same one again after a no-op apply', async () => {
+    const checked = await check(source());
+    expect(checked.versions).toEqual([first.version]);
+    const again = await put(source(), params, work.path);
+    expect(again.code).toBe(0);
+    expect(again.version).toEqual(first.version);
+    expect([again.meta['to_add'], again.meta['to_change'], again.meta['to_destroy']]).toEqual([
+      '0',
+      '0',
+      '0',
+    ]);
+    expect((await check(source(), first.version)).versions).toEqual([first.version]);
+  });
+
+  it('get writes name, metadata with the sensitive values, and the state on request', async () => {
+    const dir = join(work.path, 'get-staging');
+    const got = await get(source(), first.version, { output_statefile: true }, dir);
+    expect(got.code).toBe(0);
+    expect(got.version).toEqual(first.version);
+    expect(await readFile(join(dir, 'name'), 'utf8')).toBe('staging');
+    expect(JSON.parse(await readFile(join(dir, 'metadata'), 'utf8'))).toEqual({
+      greeting: 'hello',
+      env: 'staging',
+      build_name: '',
+      settings: { replicas: 2, tags: ['a', 'b'] },
+      password: 's3cr3t-hello',
+    });
+    expect(got.meta['password']).toBe('<sensitive>');
+    expect(got.meta['terraform_version']).toMatch(/^OpenTofu v/);
+    const state = JSON.parse(await readFile(join(dir, 'terraform.tfstate'), 'utf8')) as {
+      serial: number;
+      lineage: string;
+    };
+    expect([String(state.serial), state.lineage]).toEqual([
+      first.version['serial'],
+      first.version['lineage'],
+    ]);
+  });
+
+  it('a change bumps the serial and check moves on', async () => {
+    const changed = await put(source(), { ...params, vars: { greeting: 'hi' } }, work.path);
+    expect(changed.code).toBe(0);
+    expect(Number(changed.version['serial'])).toBeGreaterThan(Number(first.version['serial']));
+    expect(changed.version['lineage']).toBe(first.version['lineage']);
+    expect(changed.meta['greeting']).toBe('hi');
+    expect(changed.meta['to_change']).toBe('1');
+    expect((await check(source(), first.version)).versions).toEqual([first.version, changed.version]);
+
+    // An older serial of the same state still gets (the current outputs, with a warning) …
+    const older = await get(source(), first.version, {}, join(work.path, 'get-older'));
+    expect(older.code).toBe(0);
+    expect(older.stderr).toContain(
+      `warning: environment 'staging' has moved on to serial ${changed.version['serial']}`,
+    );
+    expect(older.meta['greeting']).toBe('hi');
+    // … but a serial from the future or another lineage does not exist.
+    for (const version of [
+      { ...changed.version, serial: '99999' },
+      { ...changed.version, lineage: '00000000-0000-0000-0000-000000000000' },
+    ]) {
+      const missing = await get(source(), version, {}, join(work.path, 'get-missing'));
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(
+        /^error: version serial \S+ \(lineage \S+\) of environment 'staging' does not exist: the state is at serial \d+/m,
+      );
+    }
+  });
+
+  it('destroy needs only params.action, and its implicit get copes', async () => {
+    const destroyed = await put(source(), { ...params, action: 'destroy' }, work.path);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.version).toEqual({ env_name: 'staging', serial: '', destroyed: 'true' });
+    expect(destroyed.meta['to_destroy']).toBe('1');
+    expect(await listKeys(minio, 'env:/staging/')).toEqual([]);
+
+    const dir = join(work.path, 'get-destroyed');
+    const got = await get(source(), destroyed.version, {}, dir);
+    expect(got.code).toBe(0);
+    expect(await readFile(join(dir, 'name'), 'utf8')).toBe('staging');
+    expect((await check(source(), first.version)).versions).toEqual([]);
+  });
+
+  it('get of an environment that is gone fails with the hint', async () => {
+    const got = await get(source(), first.version, {}, join(work.path, 'get-gone'));
+    expect(got.code).toBe(1);
+    expect(got.stderr).toMatch(
+      /error: workspace 'staging' does not exist in the backend.*get_params\.action: destroy/,
+    );
+  });
+});
+
+it('keeps two environments side by side in one backend', async () => {
+  const key = 'two/terraform.tfstate';
+  const params = { terraform_source: 'repo/terraform' };
+  const [blue, green] = await Promise.all([
+    put(
+      s3Source(minio, key),
+      { ...params, env_name: 'blue', vars: { greeting: 'blue' } },
+      join(work.path, 'blue'),
+    ),
+    put(
+      s3Source(minio, key),
+      { ...params, env_name: 'green', vars: { greeting: 'green' } },
+      join(work.path, 'green'),
+    ),
+  ]);
+  expect([blue.code, green.code]).toEqual([0, 0]);
+  expect([blue.meta['greeting'], green.meta['greeting']]).toEqual(['blue', 'green']);
+  expect(blue.version['lineage']).not.toBe(green.version['lineage']);
+  expect(await listKeys(minio, 'env:/')).toEqual([`env:/blue/${key}`, `env:/green/${key}`]);
+  // check follows the environment of the version it is given
+  expect((await check(s3Source(minio, key), green.version)).versions).toEqual([green.version]);
+  // without env_name or a version there is nothing to check
+  expect((await check(s3Source(minio, key))).versions).toEqual([]);
+});
+
+it('never prints backend credentials or private_key', async () => {
+  const key = 'secrets/terraform.tfstate';
+  const privateKey = await generateKey(work.path);
+  const source = s3Source(minio, key, { env_name: 'secrets', private_key: privateKey });
+  const wrong = s3Source(minio, key, { env_name: 'secrets', private_key: CANARY_PRIVATE_KEY });
+  const backend = wrong['backend_config'] as Record<string, unknown>;
+  // A failing run prints the most: wrong credentials whose values are canaries.
+  backend['access_key'] = 'canary-access-key-51d0';
+  backend['secret_key'] = 'canary-secret-key-88e2';
+  const failed = await put(wrong, { terraform_source: 'repo/terraform' }, work.path);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/^error: invalid 'private_key': /m);
+  delete wrong['private_key'];
+  const refused = await put(wrong, { terraform_source: 'repo/terraform' }, work.path);
+  expect(refused.code).toBe(1);
+  const ok = await put(source, { terraform_source: 'repo/terraform' }, work.path, {});
+  expect(ok.code).toBe(0);
+  const checked = await check(source);
+  expect(checked.versions).toEqual([ok.version]);
+  const keyLine = privateKey.split('\n')[1] ?? '';
+  const outputs = [failed, refused, ok, checked].flatMap((result) => [result.stderr, result.stdout]);
+  for (const text of outputs) {
+    for (const secret of [
+      'canary-access-key-51d0',
+      'canary-secret-key-88e2',
+      CANARY_PRIVATE_KEY,
+      keyLine,
+      minio.credentials.secretAccessKey,
+    ])
+      expect(text).not.toContain(secret);
+  }
+});

@@ -1,0 +1,201 @@
+// plan_only / plan_run without any provider download, plan versions, imports, overrides, the
+// default-workspace mode: real tofu and MinIO.
+import { lstat, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
+import { BASIC_MAIN_TF, check, get, listKeys, put, s3Source, writeFiles } from './harness.js';
+
+let minio: MinioServer;
+let work: TempDir;
+beforeAll(async () => {
+  [minio, work] = await Promise.all([startMinio(), tempDir('hangar-terraform-plan-')]);
+  await writeFiles(work.path, {
+    'basic/main.tf': BASIC_MAIN_TF,
+    'import/main.tf':
+      'resource "terraform_data" "existing" {}\noutput "id" {\n  value = terraform_data.existing.id\n}\n',
+    'import/ids.yml': 'terraform_data.existing: pre-existing-id-17\n',
+    'override/main.tf':
+      BASIC_MAIN_TF +
+      '\nmodule "child" {\n  source = "./modules/child"\n}\noutput "child" {\n  value = module.child.word\n}\n',
+    'override/modules/child/main.tf': 'output "word" {\n  value = "original"\n}\n',
+    'ops/greeting_override.tf': 'variable "greeting" {\n  default = "overridden"\n}\n',
+    'ops/child_override.tf': 'output "word" {\n  value = "overridden too"\n}\n',
+  });
+});
+afterAll(async () => {
+  await minio?.stop();
+  await work?.remove();
+});
+
+describe('plan_only, then plan_run', () => {
+  const key = 'plans/terraform.tfstate';
+  const source = () => s3Source(minio, key, { env_name: 'review' });
+  let applied: Awaited<ReturnType<typeof put>>;
+  let planned: Awaited<ReturnType<typeof put>>;
+
+  beforeAll(async () => {
+    applied = await put(source(), { terraform_source: 'basic', vars: { greeting: 'current' } }, work.path);
+    planned = await put(
+      source(),
+      { terraform_source: 'basic', plan_only: true, vars: { greeting: 'planned' } },
+      work.path,
+    );
+  });
+
+  it('stores the plan in <env>-plan and returns a plan version', async () => {
+    expect(applied.code).toBe(0);
+    expect(planned.code).toBe(0);
+    expect(planned.version['plan_checksum']).toMatch(/^[0-9a-f]{64}$/);
+    expect(planned.version).toEqual({
+      ...applied.version,
+      plan_only: 'true',
+      plan_checksum: planned.version['plan_checksum'],
+    });
+    expect([planned.meta['to_add'], planned.meta['to_change'], planned.meta['to_destroy']]).toEqual([
+      '0',
+      '1',
+      '0',
+    ]);
+    expect(await listKeys(minio, 'env:/review-plan/')).toEqual([`env:/review-plan/${key}`]);
+    // nothing was applied, and no provider was downloaded for the plan's storage
+    expect(planned.stderr).not.toMatch(/registry|Installing|Downloading/i);
+    expect((await check(source(), applied.version)).versions).toEqual([applied.version]);
+  });
+
+  it('never hides the applied outputs behind a plan version (put and get)', async () => {
+    expect(planned.meta['greeting']).toBe('current');
+    const dir = join(work.path, 'get-plan');
+    const got = await get(source(), planned.version, { output_planfile: true }, dir);
+    expect(got.code).toBe(0);
+    expect(got.version).toEqual(planned.version);
+    expect(got.meta['greeting']).toBe('current');
+    expect(got.meta['to_change']).toBe('1');
+    expect(JSON.parse(await readFile(join(dir, 'metadata'), 'utf8'))).toMatchObject({ greeting: 'current' });
+    const plan = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as {
+      resource_changes: { address: string; change: { actions: string[]; after: { input: string } } }[];
+    };
+    const change = plan.resource_changes.find((entry) => entry.address === 'terraform_data.greeting');
+    expect(change?.change.actions).toEqual(['update']);
+    expect(change?.change.after.input).toBe('planned');
+  });
+
+  it('plan_run applies exactly the stored plan, whatever the vars say now, then forgets it', async () => {
+    const ran = await put(
+      source(),
+      { terraform_source: 'basic', plan_run: true, vars: { greeting: 'not-in-the-plan' } },
+      work.path,
+    );
+    expect(ran.code).toBe(0);
+    expect(ran.stderr).toContain(
+      `applying the stored plan ${planned.version['plan_checksum']?.slice(0, 12)}`,
+    );
+    expect(ran.meta['greeting']).toBe('planned');
+    expect(Object.keys(ran.version).sort()).toEqual(['env_name', 'lineage', 'serial']);
+    expect(Number(ran.version['serial'])).toBeGreaterThan(Number(applied.version['serial']));
+    expect(await listKeys(minio, 'env:/review-plan/')).toEqual([]);
+    expect((await check(source(), applied.version)).versions).toEqual([applied.version, ran.version]);
+
+    const stale = await get(
+      source(),
+      planned.version,
+      { output_planfile: true },
+      join(work.path, 'get-stale'),
+    );
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/error: the plan [0-9a-f]{12} is no longer stored in 'review-plan'/);
+  });
+
+  it('plan_run without a stored plan says what to do', async () => {
+    const ran = await put(source(), { terraform_source: 'basic', plan_run: true }, work.path);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(
+      /^error: params\.plan_run: no stored plan for environment 'review': run a put with plan_only: true first/m,
+    );
+  });
+});
+
+it('a plan for a new environment applies nothing and check stays empty until plan_run', async () => {
+  const source = s3Source(minio, 'fresh/terraform.tfstate', { env_name: 'fresh' });
+  const planned = await put(source, { terraform_source: 'basic', plan_only: true }, work.path);
+  expect(planned.code).toBe(0);
+  expect(planned.version).toMatchObject({ env_name: 'fresh', serial: '', plan_only: 'true' });
+  expect(planned.meta['to_add']).toBe('1');
+  expect((await check(source)).versions).toEqual([]);
+  const ran = await put(source, { terraform_source: 'basic', plan_run: true }, work.path);
+  expect(ran.code).toBe(0);
+  expect((await check(source)).versions).toEqual([ran.version]);
+});
+
+it('imports from import_files once, and leaves them alone afterwards', async () => {
+  const source = s3Source(minio, 'imports/terraform.tfstate', { env_name: 'imports' });
+  const params = { terraform_source: 'import', import_files: ['import/ids.yml'] };
+  const first = await put(source, params, work.path);
+  expect(first.code).toBe(0);
+  expect(first.stderr).toContain('Import successful!');
+  expect(first.meta['id']).toBe('pre-existing-id-17');
+  expect(first.meta['to_add']).toBe('0');
+  const second = await put(source, params, work.path);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('terraform_data.existing is already in the state: not importing');
+  expect(second.version).toEqual(first.version);
+});
+
+it('links override_files and module_override_files for the put only', async () => {
+  const result = await put(
+    s3Source(minio, 'overrides/terraform.tfstate', { env_name: 'overrides' }),
+    {
+      terraform_source: 'override',
+      override_files: ['ops/greeting_override.tf'],
+      module_override_files: [{ src: 'ops/child_override.tf', dst: 'override/modules/child' }],
+    },
+    work.path,
+  );
+  expect(result.code).toBe(0);
+  expect(result.meta['greeting']).toBe('overridden');
+  expect(result.meta['child']).toBe('overridden too');
+  expect((await readdir(join(work.path, 'override'))).filter((name) => name.endsWith('.tf'))).toEqual([
+    'main.tf',
+  ]);
+  await expect(lstat(join(work.path, 'override/modules/child/child_override.tf'))).rejects.toThrow();
+});
+
+describe('workspace: default', () => {
+  const key = 'legacy-single/terraform.tfstate';
+
+  it('uses the default workspace (the state at the key itself) and keeps it on destroy', async () => {
+    const source = s3Source(minio, key, { workspace: 'default' });
+    const applied = await put(source, { terraform_source: 'basic' }, work.path);
+    expect(applied.code).toBe(0);
+    expect(applied.version['env_name']).toBe('default');
+    expect(await listKeys(minio, 'legacy-single/')).toEqual([key]);
+    expect(await listKeys(minio, 'env:/default')).toEqual([]);
+    expect((await check(source)).versions).toEqual([applied.version]);
+
+    const named = s3Source(minio, key, { workspace: 'default', env_name: 'production' });
+    const again = await put(named, { terraform_source: 'basic' }, work.path);
+    // same state (lineage); env_name only labels it, and reaches the config as var.env_name
+    expect(again.version['env_name']).toBe('production');
+    expect(again.version['lineage']).toBe(applied.version['lineage']);
+    expect(again.meta['env']).toBe('production');
+
+    const got = await get(named, again.version, {}, join(work.path, 'get-default'));
+    expect(got.code).toBe(0);
+    expect(await readFile(join(work.path, 'get-default/name'), 'utf8')).toBe('production');
+
+    const destroyed = await put(named, { terraform_source: 'basic', action: 'destroy' }, work.path);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.meta['to_destroy']).toBe('1');
+    expect(await listKeys(minio, 'legacy-single/')).toEqual([key]);
+    expect((await check(named)).versions).toEqual([]);
+  });
+
+  it('refuses generated names, which need a workspace per environment', async () => {
+    const source = s3Source(minio, key, { workspace: 'default' });
+    const result = await put(source, { terraform_source: 'basic', generate_random_name: true }, work.path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: params\.generate_random_name needs one workspace per environment, but source\.workspace is 'default'$/m,
+    );
+  });
+});
