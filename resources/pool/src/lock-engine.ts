@@ -111,9 +111,7 @@ export async function performRobustAction(
           `${doing} gave up after ${maxConflicts} push conflicts on branch '${repo.branch}' (last: ${outcome.detail})`,
         );
       log.debug(`push conflict ${conflicts}: ${outcome.detail}; re-applying on the new tip`);
-      await pause(backoff(conflicts, 25, Math.max(25, Math.min(options.retryDelayMs, 2_000)))).catch(
-        stopOnAbort(stopIfAborted),
-      );
+      await pause(backoff(conflicts, 25, 1_000)).catch(stopOnAbort(stopIfAborted));
       stopIfLate();
       continue;
     }

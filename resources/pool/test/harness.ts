@@ -238,57 +238,67 @@ export function spawnResource(
 }
 
 /**
- * Replays the branch history commit by commit and checks the pool invariant at each one:
- * every lock is in exactly one state and the set of locks never changes. Returns the claim
- * commits (lock names per commit).
+ * Replays the branch history commit by commit and checks the pool invariants at each one: every
+ * lock is in exactly one state, the set of locks never changes, a claim only takes free locks,
+ * and a release is made by the build (Hangar-Build-Id) that holds the lock.
  */
 export async function auditHistory(
   remote: PoolRemote,
   locks: readonly string[],
   pool = 'pool',
 ): Promise<{ commits: number; claims: number; releases: number; violations: string[] }> {
-  const commits = await remote.log();
+  const raw = await git(['log', '--reverse', '--format=%H%x00%B%x01', remote.branch], { cwd: remote.path });
+  const commits = raw
+    .split('\x01')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [sha = '', message = ''] = entry.split('\0');
+      return { sha, message };
+    });
   const violations: string[] = [];
+  const holders = new Map<string, string>();
   let claims = 0;
   let releases = 0;
-  let previous: { claimed: string[]; unclaimed: string[] } | undefined;
-  for (const commit of commits) {
-    const files = (await git(['ls-tree', '-r', '--name-only', commit, '--', pool], { cwd: remote.path }))
+  for (const { sha, message } of commits) {
+    const files = (await git(['ls-tree', '-r', '--name-only', sha, '--', pool], { cwd: remote.path }))
       .split('\n')
       .filter((file) => file && !file.endsWith('/.gitkeep'));
-    const claimed = files
-      .filter((f) => f.startsWith(`${pool}/claimed/`))
-      .map((f) => f.split('/').pop() ?? '');
-    const unclaimed = files
-      .filter((f) => f.startsWith(`${pool}/unclaimed/`))
-      .map((f) => f.split('/').pop() ?? '');
+    const inState = (state: string) =>
+      files.filter((file) => file.startsWith(`${pool}/${state}/`)).map((file) => file.split('/').pop() ?? '');
+    const claimed = inState('claimed');
+    const unclaimed = inState('unclaimed');
     const both = claimed.filter((lock) => unclaimed.includes(lock));
-    if (both.length) violations.push(`${commit}: ${both.join(',')} claimed and unclaimed`);
-    const all = [...claimed, ...unclaimed].sort();
-    if (JSON.stringify([...new Set(all)]) !== JSON.stringify([...locks].sort()))
-      violations.push(`${commit}: locks are [${all.join(',')}], expected [${[...locks].sort().join(',')}]`);
-    if (previous) {
-      const newlyClaimed = claimed.filter((lock) => !previous?.claimed.includes(lock));
-      const newlyReleased = unclaimed.filter((lock) => !previous?.unclaimed.includes(lock));
-      // A claim commit moves exactly the locks it names from unclaimed: a lock claimed again
-      // without a release in between would show up as "already claimed" here.
-      const message = await remote.message(commit);
-      if (message.startsWith('claiming: ')) {
-        claims++;
-        const named = message.split('\n')[0]?.slice('claiming: '.length).split(', ') ?? [];
-        for (const lock of named)
-          if (previous.claimed.includes(lock)) violations.push(`${commit}: ${lock} claimed twice`);
-        if (JSON.stringify(newlyClaimed.sort()) !== JSON.stringify([...named].sort()))
-          violations.push(
-            `${commit}: claim commit moved [${newlyClaimed.join(',')}], names [${named.join(',')}]`,
-          );
+    if (both.length) violations.push(`${sha}: ${both.join(',')} both claimed and unclaimed`);
+    const all = [...new Set([...claimed, ...unclaimed])].sort();
+    if (all.join(',') !== [...locks].sort().join(','))
+      violations.push(`${sha}: locks are [${all.join(',')}], expected [${[...locks].sort().join(',')}]`);
+    const [subject = ''] = message.split('\n');
+    const build = /^Hangar-Build-Id: (.*)$/m.exec(message)?.[1] ?? '?';
+    const named = subject.replace(/^[a-z ]+: /, '').split(', ');
+    if (subject.startsWith('claiming: ')) {
+      claims++;
+      for (const lock of named) {
+        const holder = holders.get(lock);
+        if (holder !== undefined)
+          violations.push(`${sha}: ${lock} claimed by build ${build} while held by ${holder}`);
+        if (!claimed.includes(lock)) violations.push(`${sha}: claim of ${lock} did not move it to claimed/`);
+        holders.set(lock, build);
       }
-      if (message.startsWith('unclaiming: ')) {
-        releases++;
-        if (!newlyReleased.length) violations.push(`${commit}: release commit released nothing`);
+    } else if (subject.startsWith('unclaiming: ')) {
+      releases++;
+      for (const lock of named) {
+        const holder = holders.get(lock);
+        if (holder !== build)
+          violations.push(`${sha}: ${lock} released by build ${build}, held by ${holder ?? 'nobody'}`);
+        if (!unclaimed.includes(lock))
+          violations.push(`${sha}: release of ${lock} did not move it to unclaimed/`);
+        holders.delete(lock);
       }
     }
-    previous = { claimed, unclaimed };
+    for (const lock of claimed)
+      if (!holders.has(lock) && subject !== 'initial pool')
+        violations.push(`${sha}: ${lock} claimed without a claim commit`);
   }
   return { commits: commits.length, claims, releases, violations };
 }
