@@ -4,6 +4,8 @@
 import * as z from 'zod/mini';
 
 const text = z.string();
+/** Remote, branch and pool end up in git's argv: bounded, so a pasted blob fails fast. */
+const shortText = z.string().check(z.maxLength(4096));
 const flag = z.optional(z.boolean());
 /** Go duration string or integer nanoseconds, as the reference's mapstructure decoding accepts. */
 const duration = z.optional(z.union([text, z.number().check(z.minimum(0))]));
@@ -14,9 +16,9 @@ const duration = z.optional(z.union([text, z.number().check(z.minimum(0))]));
 const directory = z.optional(z.union([text, z.literal(false), z.null()]));
 
 export const sourceSchema = z.strictObject({
-  uri: text,
-  branch: text,
-  pool: text,
+  uri: shortText,
+  branch: shortText,
+  pool: shortText,
   private_key: z.optional(text),
   private_key_user: z.optional(text),
   private_key_passphrase: z.optional(text),
