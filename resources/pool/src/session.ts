@@ -1,0 +1,55 @@
+// Opens a @hangar/git session from `source`: credentials, git_config, TLS and tunnel settings. The
+// lock-commit identity defaults to the reference's fallback and yields to `git_config` entries.
+import { assertSafeRefName, assertSafeRemote, openGitSession, type GitSession } from '@hangar/git';
+import { ConfigError } from '@hangar/resource-sdk';
+import type { Source } from './source.js';
+
+/** Checks the fields every script uses before any git process starts. */
+export function validateSource(source: Source): void {
+  assertSafeRemote(source.uri, 'source.uri');
+  assertSafeRefName(source.branch, 'source.branch');
+  poolPath(source.pool);
+}
+
+/** The pool directory as a relative path; nested paths are allowed, escapes are not. */
+export function poolPath(pool: string): string {
+  const parts = pool.split('/').filter((part) => part !== '' && part !== '.');
+  if (!parts.length) throw new ConfigError('source.pool must name a directory of the repository');
+  if (parts.some((part) => part === '..' || part === '.git' || part.startsWith('-')))
+    throw new ConfigError(`source.pool '${pool}' must stay inside the repository`);
+  return parts.join('/');
+}
+
+const IDENTITY: readonly (readonly [string, string])[] = [
+  ['user.name', 'CI Pool Resource'],
+  ['user.email', 'ci-pool@localhost'],
+];
+
+export function openSourceSession(
+  source: Source,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<GitSession> {
+  const tunnel = source.https_tunnel;
+  return openGitSession({
+    ...(source.private_key ? { privateKey: source.private_key } : {}),
+    ...(source.private_key_passphrase ? { privateKeyPassphrase: source.private_key_passphrase } : {}),
+    ...(source.private_key_user ? { privateKeyUser: source.private_key_user } : {}),
+    ...(source.forward_agent ? { forwardAgent: true } : {}),
+    ...(source.known_hosts ? { knownHosts: source.known_hosts } : {}),
+    ...(source.username && source.password ? { username: source.username, password: source.password } : {}),
+    ...(tunnel?.proxy_host && tunnel.proxy_port !== undefined
+      ? {
+          httpsTunnel: {
+            proxyHost: tunnel.proxy_host,
+            proxyPort: tunnel.proxy_port,
+            ...(tunnel.proxy_user ? { proxyUser: tunnel.proxy_user } : {}),
+            ...(tunnel.proxy_password ? { proxyPassword: tunnel.proxy_password } : {}),
+          },
+        }
+      : {}),
+    skipSslVerification: Boolean(source.skip_ssl_verification),
+    config: [...IDENTITY, ...(source.git_config ?? []).map(({ name, value }) => [name, value] as const)],
+    parentEnv: env,
+    ...(env['TMPDIR'] ? { tmpDir: env['TMPDIR'] } : {}),
+  });
+}

@@ -1,0 +1,212 @@
+// `check` (pool commits, oldest first, cursor inclusive) and `in` (name/metadata files, the
+// "no longer acquired" error, unclaimed versions) against real remotes.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServers, type GitServers } from '@hangar/testkit';
+import { CANARY, seedPool, workspace } from './harness.js';
+
+let servers: GitServers;
+beforeAll(async () => {
+  servers = await startGitServers({ httpAuth: { username: 'ci', password: CANARY } });
+});
+afterAll(() => servers?.stop());
+
+const sourceFor = (remote: { urls: { file: string }; branch: string }, extra: object = {}) => ({
+  uri: remote.urls.file,
+  branch: remote.branch,
+  pool: 'pool',
+  retry_delay: '20ms',
+  ...extra,
+});
+
+describe('check', () => {
+  it('answers the latest commit touching the pool, then every pool commit since the cursor, oldest first', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' }, files: { 'other/claimed/.gitkeep': '' } });
+    const ws = await workspace();
+    const [root] = await remote.log();
+    const first = await ws.check(sourceFor(remote));
+    expect(first.result).toEqual([{ ref: root }]);
+
+    expect((await ws.put(sourceFor(remote), { acquire: true })).code).toBe(0);
+    // Commits elsewhere (another pool, a README) are invisible.
+    await remote.work.run('pull', '--quiet', 'origin', remote.branch);
+    await remote.work.commit('other pool', { 'other/unclaimed/x': '' });
+    await remote.work.commit('docs', { 'README.md': 'hi' });
+    await remote.work.push('origin', remote.branch);
+    await ws.lockDir('lock', 'a');
+    expect((await ws.put(sourceFor(remote), { release: 'lock' })).code).toBe(0);
+
+    const all = await remote.log();
+    const poolCommits = [all[0], all[1], all[4]];
+    const fromRoot = await ws.check(sourceFor(remote), { ref: root ?? '' });
+    expect(fromRoot.result).toEqual(poolCommits.map((ref) => ({ ref })));
+    const fromClaim = await ws.check(sourceFor(remote), { ref: all[1] ?? '' });
+    expect(fromClaim.result).toEqual([{ ref: all[1] }, { ref: all[4] }]);
+    const latest = await ws.check(sourceFor(remote), { ref: all[4] ?? '' });
+    expect(latest.result).toEqual([{ ref: all[4] }]);
+  });
+
+  it('answers only the latest pool commit for an unknown or bogus cursor', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const [root] = await remote.log();
+    expect((await ws.check(sourceFor(remote), { ref: 'f'.repeat(40) })).result).toEqual([{ ref: root }]);
+    expect((await ws.check(sourceFor(remote), { ref: 'not-a-sha' })).result).toEqual([{ ref: root }]);
+  });
+
+  it('answers [] when no commit touches the pool', async () => {
+    const remote = await seedPool(servers);
+    const ws = await workspace();
+    expect((await ws.check({ ...sourceFor(remote), pool: 'elsewhere' })).result).toEqual([]);
+  });
+
+  it('works over HTTP with basic auth and never prints the password', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const ok = await ws.check({
+      ...sourceFor(remote),
+      uri: remote.urls.http,
+      username: 'ci',
+      password: CANARY,
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    const wrong = await ws.check({
+      ...sourceFor(remote),
+      uri: remote.urls.http,
+      username: 'ci',
+      password: `${CANARY}-x`,
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).not.toContain(CANARY);
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports every missing required field', async () => {
+    const ws = await workspace();
+    const result = await ws.check({});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/source\.uri/);
+    expect(result.stderr).toMatch(/source\.branch/);
+    expect(result.stderr).toMatch(/source\.pool/);
+  });
+});
+
+describe('in', () => {
+  it('writes name and metadata of the lock claimed at the version', async () => {
+    const remote = await seedPool(servers, { unclaimed: { 'env-1': '{"host":"one"}' } });
+    const ws = await workspace();
+    const put = await ws.put(sourceFor(remote), { acquire: true });
+    const got = await ws.get(sourceFor(remote), put.result.version);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.result).toEqual({
+      version: put.result.version,
+      metadata: [
+        { name: 'lock_name', value: 'env-1' },
+        { name: 'pool_name', value: 'pool' },
+      ],
+    });
+    expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('env-1\n');
+    expect(await readFile(join(got.dir, 'metadata'), 'utf8')).toBe('{"host":"one"}');
+    expect((await readdir(got.dir)).sort()).toEqual(['metadata', 'name']);
+  });
+
+  it('fails with "lock instance is no longer acquired" when the claim moved since', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const claim = await ws.put(sourceFor(remote), { acquire: true });
+    await ws.lockDir('lock', 'a');
+    expect((await ws.put(sourceFor(remote), { release: 'lock' })).code).toBe(0);
+    expect((await ws.put(sourceFor(remote), { acquire: true })).code).toBe(0);
+    const stale = await ws.get(sourceFor(remote), claim.result.version);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toBe('error: lock instance is no longer acquired\n');
+  });
+
+  it('prints "lock does not exist" and writes nothing for a remove commit', async () => {
+    const remote = await seedPool(servers, { claimed: { a: '' } });
+    const ws = await workspace();
+    await ws.lockDir('lock', 'a');
+    const removed = await ws.put(sourceFor(remote), { remove: 'lock' });
+    const got = await ws.get(sourceFor(remote), removed.result.version);
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr).toContain('lock does not exist');
+    expect(await readdir(got.dir)).toEqual([]);
+  });
+
+  it("fails for a lock that is not claimed at the version, except after this build's own put or with allow_unclaimed", async () => {
+    const remote = await seedPool(servers, { claimed: { a: 'm' } });
+    const releaser = await workspace({ BUILD_ID: '1', BUILD_URL: 'http://ci/builds/1' });
+    await releaser.lockDir('lock', 'a');
+    const released = await releaser.put(sourceFor(remote), { release: 'lock' });
+    // The implicit get after the put runs in the same build: fine.
+    expect((await releaser.get(sourceFor(remote), released.result.version)).code).toBe(0);
+    // Another build triggered by the release commit does not hold the lock.
+    const other = await workspace({ BUILD_ID: '2', BUILD_URL: 'http://ci/builds/2' });
+    const got = await other.get(sourceFor(remote), released.result.version);
+    expect(got.code).toBe(1);
+    expect(got.stderr).toMatch(
+      /^error: lock 'a' is not claimed at version [0-9a-f]{12}; set params\.allow_unclaimed: true to fetch unclaimed locks$/m,
+    );
+    const allowed = await other.get(sourceFor(remote), released.result.version, { allow_unclaimed: true });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(await readFile(join(allowed.dir, 'name'), 'utf8')).toBe('a\n');
+  });
+
+  it('never takes .gitkeep for a lock', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const [root] = await remote.log();
+    const got = await ws.get(sourceFor(remote), { ref: root ?? '' }, { allow_unclaimed: true });
+    // The seed commit adds .gitkeep files and lock a: the lock is a, never .gitkeep.
+    expect(got.result.metadata[0]).toEqual({ name: 'lock_name', value: 'a' });
+    await remote.work.run('pull', '--quiet', 'origin', remote.branch);
+    await remote.work.commit('keep', { 'pool/claimed/.gitkeep': 'x' });
+    await remote.work.push('origin', remote.branch);
+    const keep = await ws.get(sourceFor(remote), { ref: (await remote.log()).at(-1) ?? '' });
+    expect(keep.code, keep.stderr).toBe(0);
+    expect(keep.result.metadata[0]).toEqual({ name: 'lock_name', value: '' });
+    expect(await readdir(keep.dir)).toEqual([]);
+  });
+
+  it('uses the latest commit to this pool when later commits touch another pool', async () => {
+    const remote = await seedPool(servers, {
+      unclaimed: { a: 'm' },
+      files: { 'other/unclaimed/.gitkeep': '' },
+    });
+    const ws = await workspace();
+    const put = await ws.put(sourceFor(remote), { acquire: true });
+    await remote.work.run('pull', '--quiet', 'origin', remote.branch);
+    await remote.work.commit('other', { 'other/unclaimed/z': '' });
+    await remote.work.push('origin', remote.branch);
+    const got = await ws.get(sourceFor(remote), put.result.version);
+    expect(got.code, got.stderr).toBe(0);
+    expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('a\n');
+  });
+
+  it('honours depth and fails clearly for a version beyond it', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const first = await ws.put(sourceFor(remote), { acquire: true });
+    await ws.lockDir('lock', 'a');
+    await ws.put(sourceFor(remote), { release: 'lock' });
+    const last = await ws.put(sourceFor(remote), { acquire: true });
+    expect((await ws.get(sourceFor(remote), last.result.version, { depth: 1 })).code).toBe(0);
+    const deep = await ws.get(sourceFor(remote), first.result.version, { depth: 1 });
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toMatch(/is not on branch 'master' within params\.depth 1/);
+  });
+});
+
+describe('transports', () => {
+  it('acquire and release over SSH with a key', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: '' } });
+    const ws = await workspace();
+    const source = { ...sourceFor(remote), uri: remote.urls.ssh, private_key: servers.ssh.privateKey };
+    const put = await ws.put(source, { acquire: true });
+    expect(put.code, put.stderr).toBe(0);
+    const got = await ws.get(source, put.result.version);
+    expect(got.code, got.stderr).toBe(0);
+    expect(await remote.state()).toEqual({ claimed: ['a'], unclaimed: [] });
+  });
+});
