@@ -1,0 +1,73 @@
+// Clone for `in`: one `git clone` that also brings notes (and all tags when asked), then the
+// checkout of the requested commit, deepening a shallow clone until the commit is there.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { RemoteError, type Logger } from '@hangar/resource-sdk';
+import { lsRemote, type Git } from '@hangar/git';
+
+export interface CloneOptions {
+  uri: string;
+  destination: string;
+  branch: string | undefined;
+  depth: number;
+  allBranches: boolean;
+  /** true: all tags; false: none; undefined: git's default (tags on fetched history). */
+  fetchTags: boolean | undefined;
+  noCheckout: boolean;
+}
+
+export async function cloneRepository(git: Git, options: CloneOptions): Promise<void> {
+  const args = ['clone', '--quiet', '-c', 'remote.origin.fetch=+refs/notes/*:refs/notes/*'];
+  if (options.fetchTags === true) args.push('-c', 'remote.origin.fetch=+refs/tags/*:refs/tags/*');
+  if (options.fetchTags === false) args.push('--no-tags');
+  if (!options.allBranches) args.push('--single-branch');
+  if (options.depth > 0) args.push(`--depth=${options.depth}`);
+  if (options.branch) args.push('--branch', options.branch);
+  if (options.noCheckout) args.push('--no-checkout');
+  args.push('--', options.uri, options.destination);
+  await git.run(args);
+}
+
+const DEEP_CLONE_THRESHOLD = 127;
+
+const hasCommit = (git: Git, rev: string) =>
+  git.succeeds(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+
+/**
+ * Makes `ref` (and `depth - 1` ancestors) available in a shallow clone: deepen by doubling steps,
+ * then fall back to a full fetch once the clone is `DEEP_CLONE_THRESHOLD` deep.
+ */
+export async function deepenUntilFound(git: Git, ref: string, depth: number, log: Logger): Promise<void> {
+  const shallowFile = join(git.cwd ?? '.', '.git', 'shallow');
+  const target = depth > 1 ? `${ref}~${depth - 1}` : ref;
+  let total = depth;
+  let step = depth;
+  while (!(await hasCommit(git, target))) {
+    if (!existsSync(shallowFile)) return; // complete history: the ref is as deep as it gets
+    if (total >= DEEP_CLONE_THRESHOLD) {
+      log.info(`${ref} not found within depth ${total}; fetching the complete history`);
+      await git.run(['fetch', '--quiet', '--unshallow', 'origin']);
+      return;
+    }
+    step *= 2;
+    log.info(`${ref} not found within depth ${total}; deepening by ${step}`);
+    await git.run(['fetch', '--quiet', `--deepen=${step}`, 'origin']);
+    total += step;
+  }
+}
+
+/** search_remote_refs: fetch every remote ref whose tip is `sha` (e.g. Gerrit `refs/changes/*`). */
+export async function fetchRemoteRefsPointingAt(git: Git, uri: string, sha: string): Promise<boolean> {
+  const { refs } = await lsRemote(git, uri);
+  const matching = [...refs].filter(([name, id]) => id === sha && name !== 'HEAD').map(([name]) => name);
+  if (!matching.length) return false;
+  await git.run(['fetch', '--quiet', 'origin', ...matching]);
+  return hasCommit(git, sha);
+}
+
+/** Checks out `ref` (a sha or a tag) detached, as the reference does, or fails naming it. */
+export async function checkoutRef(git: Git, ref: string, where: string): Promise<void> {
+  if (!(await hasCommit(git, ref)))
+    throw new RemoteError(`version ${ref} is not in ${where}: was it force-pushed away?`);
+  await git.run(['checkout', '--quiet', '--force', '--detach', `${ref}^{commit}`]);
+}

@@ -1,0 +1,100 @@
+// in: clone the version into the destination, verify it, and write metadata and `.git/*` files.
+import { join } from 'node:path';
+import type { InContext, VersionResult } from '@hangar/resource-sdk';
+import { assertSafeRefName, retryTransient } from '@hangar/git';
+import { checkoutRef, cloneRepository, deepenUntilFound, fetchRemoteRefsPointingAt } from './clone.js';
+import { buildMetadata, readCommitInfo, writeGitFiles } from './metadata.js';
+import { openSourceSession, validateSource } from './remote-session.js';
+import type { GetParams, Source } from './source.js';
+import { updateSubmodules } from './submodules.js';
+import { unlockGitCrypt, verifyCommitSignature, wantsVerification } from './verification.js';
+
+const tagMode = (source: Source) => source.tag_filter !== undefined || source.tag_regex !== undefined;
+
+export async function get({
+  source,
+  params,
+  version,
+  destination,
+  env,
+  log,
+}: InContext<Source, GetParams>): Promise<VersionResult> {
+  validateSource(source);
+  const branch = version?.['branch'] ?? source.branch;
+  if (version?.['branch'] !== undefined) assertSafeRefName(version['branch'], 'version.branch');
+  for (const [index, name] of (params.fetch ?? []).entries())
+    assertSafeRefName(name, `params.fetch[${index}]`);
+  const ref = version?.['ref'];
+  const depth = params.depth ?? 0;
+  const sparse = (source.sparse_paths ?? []).filter((path) => path !== '.');
+  const fetchTags = params.fetch_tags ?? source.fetch_tags ?? (tagMode(source) ? true : undefined);
+
+  await using session = await openSourceSession(source, {
+    env,
+    extraEnv: params.disable_git_lfs ? { GIT_LFS_SKIP_SMUDGE: '1' } : {},
+  });
+  const git = session.git.at(destination);
+  log.info(
+    `Cloning ${source.uri}${branch ? ` (branch ${branch})` : ''}${depth ? ` with depth ${depth}` : ''}`,
+  );
+  await retryTransient(() =>
+    cloneRepository(session.git, {
+      uri: source.uri,
+      destination,
+      branch,
+      depth,
+      allBranches: Boolean(params.all_branches),
+      fetchTags,
+      noCheckout: sparse.length > 0 || ref !== undefined,
+    }),
+  );
+  const tracked =
+    branch ?? ((await git.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'])).stdout.trim() || undefined);
+  for (const { name, value } of source.git_config ?? []) await git.run(['config', '--', name, value]);
+  if (sparse.length) await git.run(['sparse-checkout', 'set', '--no-cone', '--', ...sparse]);
+
+  if (ref !== undefined) {
+    if (depth > 0) await deepenUntilFound(git, ref, depth, log);
+    const present = await git.succeeds(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    if (!present && source.search_remote_refs) await fetchRemoteRefsPointingAt(git, source.uri, ref);
+    await checkoutRef(git, ref, branch ? `branch ${branch}` : 'the repository');
+  } else if (sparse.length) {
+    await git.run(['checkout', '--quiet', '--force', '--detach', 'HEAD']);
+  }
+
+  if (wantsVerification(source)) await verifyCommitSignature(git, source, session.dir);
+  if (source.git_crypt_key) await unlockGitCrypt(git, source.git_crypt_key, session.dir);
+  await updateSubmodules(git, destination, source, params, env, log);
+  const extra = params.fetch ?? [];
+  if (extra.length) {
+    const missing = [];
+    for (const name of extra)
+      if (!(await git.succeeds(['show-ref', '--verify', '--quiet', `refs/heads/${name}`])))
+        missing.push(name);
+    if (missing.length)
+      await git.run([
+        'fetch',
+        '--quiet',
+        'origin',
+        ...missing.map((name) => `refs/heads/${name}:refs/heads/${name}`),
+      ]);
+  }
+
+  const info = await readCommitInfo(git, params.timestamp_format ?? 'iso8601');
+  const metadata = buildMetadata(info, source.uri, tracked);
+  const describeOptions = (params.describe_ref_options ?? '--always --dirty --broken')
+    .split(/\s+/)
+    .filter(Boolean);
+  const describeRef = (await git.exec(['describe', ...describeOptions])).stdout.trim();
+  const returned = ref ?? info.commit;
+  await writeGitFiles(join(destination, '.git'), info, metadata, {
+    ref: returned,
+    shortRefFormat: params.short_ref_format ?? '%s',
+    describeRef,
+  });
+  if (params.clean_tags) {
+    const tags = await git.lines(['tag', '--list']);
+    if (tags.length) await git.run(['tag', '--delete', '--', ...tags]);
+  }
+  return { version: version ?? { ref: info.commit }, metadata };
+}

@@ -1,0 +1,72 @@
+// Opens a @hangar/git session from `source`: credentials, git_config, TLS and tunnel settings.
+import { ConfigError } from '@hangar/resource-sdk';
+import {
+  assertSafeRefName,
+  assertSafeRemote,
+  openGitSession,
+  type GitSession,
+  type HostCredential,
+} from '@hangar/git';
+import type { Source } from './source.js';
+
+/** Checks the fields every script uses before any git process starts. */
+export function validateSource(source: Source): void {
+  assertSafeRemote(source.uri, 'source.uri');
+  if (source.branch !== undefined) assertSafeRefName(source.branch, 'source.branch');
+  if (source.tag_filter !== undefined && source.tag_regex !== undefined)
+    throw new ConfigError('source.tag_filter and source.tag_regex cannot both be set: choose one');
+  if (source.tag_regex !== undefined) {
+    try {
+      new RegExp(source.tag_regex);
+    } catch (error) {
+      throw new ConfigError(
+        `source.tag_regex is not a valid regular expression: ${(error as Error).message}`,
+      );
+    }
+  }
+  for (const [index, entry] of (source.submodule_credentials ?? []).entries())
+    if ('url' in entry) assertSafeRemote(entry.url, `source.submodule_credentials[${index}].url`);
+}
+
+export interface SessionExtras {
+  env: Readonly<Record<string, string | undefined>>;
+  extraEnv?: Record<string, string>;
+  /** A different key (a submodule's) instead of source.private_key. */
+  key?: { privateKey: string; passphrase?: string | undefined; field: string };
+}
+
+export function openSourceSession(source: Source, extras: SessionExtras): Promise<GitSession> {
+  const hostCredentials: HostCredential[] = (source.submodule_credentials ?? []).flatMap((entry) =>
+    'host' in entry ? [entry] : [],
+  );
+  const key = extras.key ?? {
+    privateKey: source.private_key,
+    passphrase: source.private_key_passphrase,
+    field: 'source.private_key',
+  };
+  const tunnel = source.https_tunnel;
+  const debugEnv: Record<string, string> = source.debug ? { GIT_TRACE: '1', GIT_CURL_VERBOSE: '1' } : {};
+  return openGitSession({
+    ...(key.privateKey ? { privateKey: key.privateKey, keyField: key.field } : {}),
+    ...(key.passphrase ? { privateKeyPassphrase: key.passphrase } : {}),
+    ...(source.private_key_user ? { privateKeyUser: source.private_key_user } : {}),
+    ...(source.forward_agent ? { forwardAgent: true } : {}),
+    ...(source.known_hosts ? { knownHosts: source.known_hosts } : {}),
+    ...(source.username && source.password ? { username: source.username, password: source.password } : {}),
+    hostCredentials,
+    ...(tunnel?.proxy_host && tunnel.proxy_port !== undefined
+      ? {
+          httpsTunnel: {
+            proxyHost: tunnel.proxy_host,
+            proxyPort: tunnel.proxy_port,
+            ...(tunnel.proxy_user ? { proxyUser: tunnel.proxy_user } : {}),
+            ...(tunnel.proxy_password ? { proxyPassword: tunnel.proxy_password } : {}),
+          },
+        }
+      : {}),
+    skipSslVerification: Boolean(source.skip_ssl_verification),
+    config: (source.git_config ?? []).map(({ name, value }) => [name, value] as const),
+    parentEnv: extras.env,
+    extraEnv: { ...debugEnv, ...extras.extraEnv },
+  });
+}

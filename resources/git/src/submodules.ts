@@ -1,0 +1,73 @@
+// Submodules for `in`: all, none or a list of paths; a submodule whose URL has its own key in
+// submodule_credentials is updated in a session holding that key.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@hangar/resource-sdk';
+import type { Git } from '@hangar/git';
+import type { GetParams, Source } from './source.js';
+import { openSourceSession } from './remote-session.js';
+
+interface Submodule {
+  name: string;
+  path: string;
+  url: string;
+}
+
+async function listSubmodules(git: Git): Promise<Submodule[]> {
+  const entries = await git
+    .lines(['config', '--file', '.gitmodules', '--get-regexp', '^submodule\\..*\\.(path|url)$'])
+    .catch(() => []);
+  const byName = new Map<string, Partial<Submodule>>();
+  for (const line of entries) {
+    const match = /^submodule\.(.*)\.(path|url) (.*)$/.exec(line);
+    if (!match) continue;
+    const [, name = '', key = '', value = ''] = match;
+    byName.set(name, { ...byName.get(name), name, [key]: value });
+  }
+  return [...byName.values()].filter((s): s is Submodule => Boolean(s.path && s.url));
+}
+
+export async function updateSubmodules(
+  git: Git,
+  destination: string,
+  source: Source,
+  params: GetParams,
+  env: Readonly<Record<string, string | undefined>>,
+  log: Logger,
+): Promise<void> {
+  const wanted = params.submodules ?? 'all';
+  if (wanted === 'none' || !existsSync(join(destination, '.gitmodules'))) return;
+  let modules = await listSubmodules(git);
+  if (Array.isArray(wanted)) {
+    const paths = new Set(wanted.map((path) => path.replace(/\/+$/, '')));
+    for (const path of paths)
+      if (!modules.some((module) => module.path === path))
+        log.warn(`submodule path '${path}' is not in .gitmodules; skipped`);
+    modules = modules.filter((module) => paths.has(module.path));
+  }
+  if (!modules.length) return;
+  const flags = ['--init'];
+  if (params.depth) flags.push(`--depth=${params.depth}`);
+  if (params.submodule_recursive !== false) flags.push('--recursive');
+  if (params.submodule_remote) flags.push('--remote');
+  await git.run(['submodule', '--quiet', 'sync', '--recursive']);
+  const keys = (source.submodule_credentials ?? []).flatMap((entry, index) =>
+    'url' in entry ? [{ entry, index }] : [],
+  );
+  const plain = modules.filter((module) => !keys.some(({ entry }) => entry.url === module.url));
+  if (plain.length)
+    await git.run(['submodule', '--quiet', 'update', ...flags, '--', ...plain.map((m) => m.path)]);
+  for (const module of modules) {
+    const key = keys.find(({ entry }) => entry.url === module.url);
+    if (!key) continue;
+    await using session = await openSourceSession(source, {
+      env,
+      key: {
+        privateKey: key.entry.private_key,
+        passphrase: key.entry.private_key_passphrase,
+        field: `source.submodule_credentials[${key.index}].private_key`,
+      },
+    });
+    await session.git.at(destination).run(['submodule', '--quiet', 'update', ...flags, '--', module.path]);
+  }
+}
