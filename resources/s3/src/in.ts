@@ -1,0 +1,144 @@
+// in: the object (or initial content), `url`, `s3_uri`, `version`, optionally `tags.json`.
+import { GetObjectTaggingCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { basename, join } from 'node:path';
+import {
+  ConfigError,
+  writeFileAtomic,
+  type InContext,
+  type MetadataField,
+  type Version,
+  type VersionResult,
+} from '@hangar/resource-sdk';
+import { remoteError, type S3Connection } from '@hangar/s3-client';
+import { BUNDLE_FORMAT, BUNDLE_MARKER, restoreBundle } from './bundle.js';
+import { openS3 } from './connection.js';
+import { asBoolean, initialContent, resolveMode, type GetParams, type Source } from './source.js';
+import { downloadObject } from './transfer.js';
+import { unpackFile } from './unpack.js';
+
+interface Target {
+  key: string;
+  versionId: string | undefined;
+  /** What the `version` file holds: the regexp capture or the object version id. */
+  versionText: string;
+  initial: boolean;
+}
+
+function resolveTarget(source: Source, version: Version): Target {
+  const mode = resolveMode(source);
+  if (mode.kind === 'versioned_file') {
+    const id = version['version_id'];
+    if (!id) throw new ConfigError("the requested version has no 'version_id' (source.versioned_file mode)");
+    return { key: mode.key, versionId: id, versionText: id, initial: id === source.initial_version };
+  }
+  const path = version['path'];
+  if (!path) throw new ConfigError("the requested version has no 'path' (source.regexp mode)");
+  const match = mode.regexp.match(path);
+  if (!match)
+    throw new ConfigError(
+      `version path '${path}' does not match 'source.regexp' ${JSON.stringify(mode.regexp.source)}`,
+    );
+  return {
+    key: path,
+    versionId: undefined,
+    versionText: match.capture ?? path,
+    initial: path === source.initial_path,
+  };
+}
+
+async function head(s3: S3Connection, bucket: string, target: Target): Promise<HeadObjectCommandOutput> {
+  try {
+    return await s3.client.send(
+      new HeadObjectCommand({
+        Bucket: bucket,
+        Key: target.key,
+        ...(target.versionId ? { VersionId: target.versionId } : {}),
+      }),
+    );
+  } catch (error) {
+    const which = target.versionId ? ` version ${target.versionId}` : '';
+    throw remoteError(`cannot get s3://${bucket}/${target.key}${which}`, error);
+  }
+}
+
+async function writeTags(
+  s3: S3Connection,
+  bucket: string,
+  target: Target,
+  destination: string,
+): Promise<void> {
+  let tags: Record<string, string>;
+  try {
+    const answer = await s3.client.send(
+      new GetObjectTaggingCommand({
+        Bucket: bucket,
+        Key: target.key,
+        ...(target.versionId ? { VersionId: target.versionId } : {}),
+      }),
+    );
+    tags = Object.fromEntries((answer.TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+  } catch (error) {
+    throw remoteError(`cannot read the tags of s3://${bucket}/${target.key}`, error);
+  }
+  await writeFileAtomic(join(destination, 'tags.json'), `${JSON.stringify(tags)}\n`);
+}
+
+export async function get({
+  source,
+  params,
+  version,
+  destination,
+  log,
+  signal,
+}: InContext<Source, GetParams>): Promise<VersionResult> {
+  const target = resolveTarget(source, version);
+  const filename = basename(target.key);
+  if (source.cloudfront_url !== undefined)
+    log.warn("'source.cloudfront_url' is deprecated and ignored: objects are fetched from S3 directly");
+  if (target.initial) {
+    await writeFileAtomic(join(destination, filename), initialContent(source));
+    await writeFileAtomic(join(destination, 'version'), target.versionText);
+    return { version, metadata: [{ name: 'filename', value: filename }] };
+  }
+
+  const skipDownload = asBoolean(params.skip_download) ?? source.skip_download ?? false;
+  const s3 = await openS3(source, log);
+  try {
+    const { bucket } = source;
+    const url = source.private
+      ? await s3.presignGetUrl(bucket, target.key, { versionId: target.versionId })
+      : s3.objectUrl(bucket, target.key, target.versionId);
+    if (!skipDownload) {
+      const found = await head(s3, bucket, target);
+      const local = join(destination, filename);
+      if (found.Metadata?.[BUNDLE_MARKER] === BUNDLE_FORMAT) {
+        const count = await restoreBundle(s3, bucket, target.key, target.versionId, local, log, signal);
+        log.info(`restored ${count} file(s) of s3://${bucket}/${target.key} into ${filename}/`);
+        if (asBoolean(params.unpack))
+          log.warn(`'params.unpack' ignored: ${filename} is a directory of files`);
+      } else {
+        const bytes = await downloadObject(
+          s3,
+          { bucket, key: target.key, versionId: target.versionId },
+          local,
+          log,
+          signal,
+        );
+        log.info(`downloaded s3://${bucket}/${target.key} (${bytes} bytes)`);
+        if (asBoolean(params.unpack)) {
+          const kind = await unpackFile(local, log);
+          log.info(`unpacked ${filename} (${kind})`);
+        }
+      }
+    }
+    if (asBoolean(params.download_tags)) await writeTags(s3, bucket, target, destination);
+    await writeFileAtomic(join(destination, 'url'), url);
+    await writeFileAtomic(join(destination, 's3_uri'), `s3://${bucket}/${target.key}`);
+    await writeFileAtomic(join(destination, 'version'), target.versionText);
+    const metadata: MetadataField[] = [{ name: 'filename', value: filename }];
+    if (!source.private) metadata.push({ name: 'url', value: url });
+    return { version, metadata };
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,268 @@
+// out: upload one file (or a directory of files) and answer with its version. Every check that
+// can fail without the store runs before the first byte is sent.
+import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import {
+  ConfigError,
+  RemoteError,
+  type Logger,
+  type MetadataField,
+  type OutContext,
+  type Version,
+  type VersionResult,
+} from '@hangar/resource-sdk';
+import { remoteError, type S3Connection } from '@hangar/s3-client';
+import {
+  BUNDLE_CONTENT_TYPE,
+  BUNDLE_FORMAT,
+  BUNDLE_MARKER,
+  bundleFileKey,
+  manifestBody,
+  type BundleManifest,
+} from './bundle.js';
+import { requireVersioning } from './check.js';
+import { openS3 } from './connection.js';
+import { parseSemiSemantic } from './semi-semantic.js';
+import { resolveMode, type Mode, type PutParams, type Source } from './source.js';
+import { uploadFile } from './transfer.js';
+
+const MIB = 1024 * 1024;
+
+/** Every file under `directory`, relative, `/`-separated, sorted. */
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+/** `params.file`: a glob relative to the put's directory that must match exactly one path. */
+async function matchFile(sources: string, pattern: string): Promise<string> {
+  const { glob } = await import('tinyglobby');
+  const matches = await glob(pattern, {
+    cwd: sources,
+    onlyFiles: false,
+    dot: true,
+    expandDirectories: false,
+    absolute: false,
+  });
+  const paths = matches.map((match) => match.replace(/\/$/, '')).sort();
+  if (paths.length === 0)
+    throw new ConfigError(`'params.file' ${JSON.stringify(pattern)} matched nothing in ${sources}`);
+  if (paths.length > 1)
+    throw new ConfigError(
+      `'params.file' ${JSON.stringify(pattern)} matched ${paths.length} paths (${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', …' : ''}); it must match exactly one`,
+    );
+  return join(sources, paths[0]!);
+}
+
+/** Deprecated `from`: an unanchored regexp over every file below the put's directory. */
+async function matchFrom(sources: string, from: string): Promise<string> {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(from.replace(/\(\?P</g, '(?<'));
+  } catch (error) {
+    throw new ConfigError(`invalid 'params.from': ${(error as Error).message}`);
+  }
+  const matches = (await filesUnder(sources)).filter((path) => pattern.test(path));
+  if (matches.length !== 1)
+    throw new ConfigError(
+      `'params.from' ${JSON.stringify(from)} matched ${matches.length} files${matches.length ? ` (${matches.slice(0, 5).join(', ')})` : ''}; it must match exactly one`,
+    );
+  return join(sources, matches[0]!);
+}
+
+function keyFor(mode: Mode, local: string, sources: string, params: PutParams): string {
+  if (mode.kind === 'versioned_file') return mode.key;
+  if (params.from && params.to !== undefined && params.to !== '') {
+    if (params.to.endsWith('/')) return `${params.to}${basename(local)}`;
+    const relativePath = relative(sources, local).split(sep).join('/');
+    return relativePath.replace(
+      new RegExp(params.from.replace(/\(\?P</g, '(?<')),
+      params.to.replace(/\$\{(\w+)\}/g, '$$<$1>'),
+    );
+  }
+  const directory = mode.regexp.uploadDirectory();
+  if ('problem' in directory)
+    throw new ConfigError(`cannot derive the key to upload to: ${directory.problem}`);
+  return `${directory.directory}${basename(local)}`;
+}
+
+/** The key must be one that check will report and get will accept. */
+function checkKeyAgainstRegexp(mode: Mode, key: string): void {
+  if (mode.kind !== 'regexp') return;
+  const match = mode.regexp.match(key);
+  const regexp = JSON.stringify(mode.regexp.source);
+  if (!match)
+    throw new ConfigError(
+      `refusing to upload to '${key}': it does not match 'source.regexp' ${regexp}, so check would never report it; rename the file or change the regexp`,
+    );
+  if (mode.orderBy === 'version' && !parseSemiSemantic(match.capture ?? ''))
+    throw new ConfigError(
+      `refusing to upload to '${key}': its captured version ${JSON.stringify(match.capture ?? '')} is not a version, so check would skip it`,
+    );
+}
+
+function attributesFrom(
+  source: Source,
+  params: PutParams,
+): Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body'> {
+  return {
+    ...(params.acl ? { ACL: params.acl } : {}),
+    ...(params.content_type ? { ContentType: params.content_type } : {}),
+    ...(params.cache_control ? { CacheControl: params.cache_control } : {}),
+    ...(params.content_encoding ? { ContentEncoding: params.content_encoding } : {}),
+    ...(params.content_disposition ? { ContentDisposition: params.content_disposition } : {}),
+    ...(params.metadata ? { Metadata: params.metadata } : {}),
+    ...(source.server_side_encryption ? { ServerSideEncryption: source.server_side_encryption } : {}),
+    ...(source.sse_kms_key_id ? { SSEKMSKeyId: source.sse_kms_key_id } : {}),
+  };
+}
+
+function validateParams(params: PutParams, log: Logger): void {
+  if (params.from !== undefined || params.to !== undefined)
+    log.warn("'params.from' and 'params.to' are deprecated: use 'params.file' (a glob) and 'source.regexp'");
+  if (params.file && params.from) throw new ConfigError("'params.file' and 'params.from' cannot both be set");
+  if (!params.file && !params.from) throw new ConfigError("missing required field 'params.file'");
+  for (const name of Object.keys(params.metadata ?? {}))
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+      throw new ConfigError(`invalid 'params.metadata.${name}': metadata names must be HTTP header tokens`);
+  for (const [name, value] of Object.entries(params.tags ?? {})) {
+    if (name.length > 128)
+      throw new ConfigError(
+        `invalid 'params.tags.${name.slice(0, 20)}…': tag keys have at most 128 characters`,
+      );
+    if (value.length > 256)
+      throw new ConfigError(`invalid 'params.tags.${name}': tag values have at most 256 characters`);
+  }
+  if (Object.keys(params.tags ?? {}).length > 10)
+    throw new ConfigError("invalid 'params.tags': S3 allows at most 10 tags per object");
+}
+
+async function uploadDirectory(
+  s3: S3Connection,
+  source: Source,
+  params: PutParams,
+  local: string,
+  key: string,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const files = await filesUnder(local);
+  if (files.length === 0)
+    throw new ConfigError(`'params.file' matched the directory ${local}, which holds no files`);
+  const attributes = attributesFrom(source, params);
+  const entries: BundleManifest['files'] = [];
+  for (const path of files) {
+    const file = join(local, path);
+    const size = (await stat(file)).size;
+    const fileKey = bundleFileKey(key, path);
+    const { versionId } = await uploadFile(
+      s3,
+      {
+        bucket: source.bucket,
+        key: fileKey,
+        file,
+        size,
+        attributes: { ...attributes, ContentType: undefined },
+        tags: params.tags,
+        disableMultipart: source.disable_multipart,
+        partSize: source.part_size_mb ? source.part_size_mb * MIB : undefined,
+      },
+      log,
+      signal,
+    );
+    entries.push({
+      path,
+      key: fileKey,
+      size,
+      ...(versionId && versionId !== 'null' ? { version_id: versionId } : {}),
+    });
+  }
+  try {
+    const { ContentType: _ignored, ...manifestAttributes } = attributes;
+    const answer = await s3.client.send(
+      new PutObjectCommand({
+        Bucket: source.bucket,
+        Key: key,
+        Body: manifestBody(entries),
+        ...manifestAttributes,
+        ContentType: BUNDLE_CONTENT_TYPE,
+        Metadata: { ...params.metadata, [BUNDLE_MARKER]: BUNDLE_FORMAT },
+        ...(params.tags ? { Tagging: new URLSearchParams(params.tags).toString() } : {}),
+      }),
+      { abortSignal: signal },
+    );
+    log.info(`uploaded ${files.length} file(s) from ${basename(local)}/ under s3://${source.bucket}/${key}`);
+    return answer.VersionId;
+  } catch (error) {
+    throw remoteError(`cannot write the manifest s3://${source.bucket}/${key}`, error);
+  }
+}
+
+export async function put({
+  source,
+  params,
+  sources,
+  log,
+  signal,
+}: OutContext<Source, PutParams>): Promise<VersionResult> {
+  const mode = resolveMode(source);
+  if (source.use_v2_signing !== undefined)
+    log.warn("'source.use_v2_signing' is deprecated and ignored: requests are always signed with SigV4");
+  validateParams(params, log);
+  const local = params.file
+    ? await matchFile(sources, params.file)
+    : await matchFrom(sources, params.from ?? '');
+  const isDirectory = (await stat(local)).isDirectory();
+  const key = keyFor(mode, local, sources, params);
+  checkKeyAgainstRegexp(mode, key);
+
+  const s3 = await openS3(source, log);
+  try {
+    if (mode.kind === 'versioned_file') await requireVersioning(s3, source.bucket, mode.key);
+    let versionId: string | undefined;
+    if (isDirectory) {
+      versionId = await uploadDirectory(s3, source, params, local, key, log, signal);
+    } else {
+      const size = (await stat(local)).size;
+      ({ versionId } = await uploadFile(
+        s3,
+        {
+          bucket: source.bucket,
+          key,
+          file: local,
+          size,
+          attributes: attributesFrom(source, params),
+          tags: params.tags,
+          disableMultipart: source.disable_multipart,
+          partSize: source.part_size_mb ? source.part_size_mb * MIB : undefined,
+        },
+        log,
+        signal,
+      ));
+      log.info(`uploaded ${relative(sources, local)} (${size} bytes) to s3://${source.bucket}/${key}`);
+    }
+    let version: Version;
+    if (mode.kind === 'versioned_file') {
+      if (!versionId || versionId === 'null')
+        throw new RemoteError(
+          `the store returned no version id for s3://${source.bucket}/${key} although versioning is enabled`,
+        );
+      version = { version_id: versionId };
+    } else {
+      version = { path: key };
+    }
+    const metadata: MetadataField[] = [{ name: 'filename', value: basename(key) }];
+    if (!source.private)
+      metadata.push({
+        name: 'url',
+        value: s3.objectUrl(source.bucket, key, mode.kind === 'versioned_file' ? versionId : undefined),
+      });
+    return { version, metadata };
+  } finally {
+    s3.destroy();
+  }
+}

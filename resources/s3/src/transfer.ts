@@ -1,0 +1,178 @@
+// Streaming transfers: downloads go through a temporary file (no partial file ever sits under the
+// final name) and never sit whole in memory; uploads stream from disk through lib-storage.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type GetObjectCommandOutput,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { RemoteError, type Logger } from '@hangar/resource-sdk';
+import { isGcsEndpoint, remoteError, type S3Connection } from '@hangar/s3-client';
+import { createProgress } from './progress.js';
+
+const MIB = 1024 * 1024;
+/** S3 allows at most 10,000 parts. */
+const MAX_PARTS = 10_000;
+export const DEFAULT_PART_SIZE = 16 * MIB;
+/** Parts in flight at once: with 16 MiB parts that bounds buffered data to about 64 MiB. */
+export const QUEUE_SIZE = 4;
+
+const counting = (onBytes: (total: number) => void): Transform => {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      onBytes(total);
+      callback(null, chunk);
+    },
+  });
+};
+
+export interface DownloadTarget {
+  bucket: string;
+  key: string;
+  versionId?: string | undefined;
+}
+
+/** Streams the object to `path` through a temporary sibling, renamed only when complete. */
+export async function downloadObject(
+  s3: S3Connection,
+  target: DownloadTarget,
+  path: string,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<number> {
+  const where = `s3://${target.bucket}/${target.key}${target.versionId ? ` (version ${target.versionId})` : ''}`;
+  let response: GetObjectCommandOutput;
+  try {
+    response = await s3.client.send(
+      new GetObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        ...(target.versionId ? { VersionId: target.versionId } : {}),
+      }),
+      signal ? { abortSignal: signal } : {},
+    );
+  } catch (error) {
+    throw remoteError(`cannot get ${where}`, error);
+  }
+  const size = response.ContentLength ?? 0;
+  const progress = createProgress(log, 'downloading', basename(target.key), size);
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+  let received = 0;
+  try {
+    await pipeline(
+      response.Body as Readable,
+      counting((total) => {
+        received = total;
+        progress.update(total);
+      }),
+      createWriteStream(temporary),
+      signal ? { signal } : {},
+    );
+    if (response.ContentLength !== undefined && received !== response.ContentLength)
+      throw new Error(`connection closed after ${received} of ${response.ContentLength} bytes`);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    if (signal?.aborted) throw remoteError(`download of ${where} interrupted`, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    if ((error as NodeJS.ErrnoException).path !== undefined)
+      throw new Error(`cannot write ${path}: ${reason}`, { cause: error });
+    throw new RemoteError(
+      `download of ${where} failed: connection lost after ${received} of ${size} bytes (${reason})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  progress.done();
+  return received;
+}
+
+export interface UploadOptions {
+  bucket: string;
+  key: string;
+  file: string;
+  size: number;
+  /** Object attributes: content type, ACL, encryption, metadata, tags… */
+  attributes: Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body' | 'ContentLength'>;
+  /** `Tagging` as a map; lib-storage applies it after a multipart upload. */
+  tags?: Record<string, string> | undefined;
+  disableMultipart?: boolean | undefined;
+  partSize?: number | undefined;
+}
+
+/** Part size for a file: the configured one, raised so the file fits in 10,000 parts. */
+export const partSizeFor = (size: number, configured = DEFAULT_PART_SIZE): number =>
+  Math.max(configured, Math.ceil(size / MAX_PARTS));
+
+/**
+ * Uploads a file with bounded memory: lib-storage multipart (aborted on failure, so no partial
+ * object appears) or, for stores without multipart, one streamed PutObject.
+ */
+export async function uploadFile(
+  s3: S3Connection,
+  options: UploadOptions,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<{ versionId: string | undefined }> {
+  const where = `s3://${options.bucket}/${options.key}`;
+  const progress = createProgress(log, 'uploading', basename(options.file), options.size);
+  const checksum = s3.checksumAlgorithm ? { ChecksumAlgorithm: s3.checksumAlgorithm } : {};
+  const tagging = options.tags && Object.keys(options.tags).length ? options.tags : undefined;
+  const singlePart = options.disableMultipart || isGcsEndpoint(s3.endpoint);
+  try {
+    if (singlePart) {
+      const answer = await s3.client.send(
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: options.key,
+          Body: createReadStream(options.file).pipe(counting((total) => progress.update(total))),
+          ContentLength: options.size,
+          ...options.attributes,
+          ...checksum,
+          ...(tagging ? { Tagging: new URLSearchParams(tagging).toString() } : {}),
+        }),
+        signal ? { abortSignal: signal } : {},
+      );
+      progress.done();
+      return { versionId: answer.VersionId };
+    }
+    const upload = new Upload({
+      client: s3.client,
+      params: {
+        Bucket: options.bucket,
+        Key: options.key,
+        Body: createReadStream(options.file, { highWaterMark: MIB }),
+        ...options.attributes,
+        ...checksum,
+      },
+      ...(tagging ? { tags: Object.entries(tagging).map(([Key, Value]) => ({ Key, Value })) } : {}),
+      partSize: partSizeFor(options.size, options.partSize),
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+      ...(signal ? { abortController: abortControllerFor(signal) } : {}),
+    });
+    upload.on('httpUploadProgress', (event) => progress.update(event.loaded ?? 0));
+    const answer = await upload.done();
+    progress.done();
+    return { versionId: answer.VersionId };
+  } catch (error) {
+    throw remoteError(`upload to ${where} failed`, error);
+  }
+}
+
+function abortControllerFor(signal: AbortSignal): AbortController {
+  const controller = new AbortController();
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller;
+}

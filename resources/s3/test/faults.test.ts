@@ -1,0 +1,128 @@
+// Transfers that break halfway: the resource must fail clearly and leave nothing half-done.
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import { connection, putObjects, run, uniquePrefix } from './harness.js';
+
+const MIB = 1024 * 1024;
+let minio: MinioServer;
+let client: S3Client;
+let proxy: FaultProxy;
+let work: TempDir;
+
+beforeAll(async () => {
+  minio = await startMinio();
+  client = minio.client();
+});
+afterAll(async () => {
+  client?.destroy();
+  await minio?.stop();
+});
+beforeEach(async () => {
+  proxy = await startFaultProxy(minio.port);
+  work = await tempDir('hangar-s3-faults-');
+});
+afterEach(async () => {
+  await proxy.stop();
+  await work.remove();
+});
+
+const viaProxy = (extra: Record<string, unknown>) => ({
+  ...connection(minio),
+  endpoint: proxy.endpoint,
+  ...extra,
+});
+const exists = (key: string) =>
+  client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key })).then(
+    () => true,
+    () => false,
+  );
+const openUploads = async (prefix: string) =>
+  (await client.send(new ListMultipartUploadsCommand({ Bucket: minio.unversionedBucket, Prefix: prefix })))
+    .Uploads ?? [];
+
+describe('a put interrupted mid-upload', () => {
+  it('fails after its bounded retries when the store goes away, and no object appears', async () => {
+    const p = uniquePrefix('gone');
+    await writeFile(join(work.path, 'big-1.bin'), Buffer.alloc(24 * MIB, 3));
+    const cut = proxy.cutAfter('up', 7 * MIB, { refuseAfter: true });
+    const result = await run(
+      'out',
+      {
+        source: viaProxy({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5, max_attempts: 2 }),
+        params: { file: 'big-1.bin' },
+      },
+      work.path,
+    );
+    await cut;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error: upload to s3://unversioned/${p}/big-1.bin failed: .*(ECONNRESET|ECONNREFUSED|socket hang up|EPIPE)`,
+        'm',
+      ),
+    );
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);
+    expect(await exists(`${p}/big-1.bin`)).toBe(false);
+  });
+
+  it('aborts the multipart upload when the store is still reachable', async () => {
+    const p = uniquePrefix('abort');
+    await writeFile(join(work.path, 'big-1.bin'), Buffer.alloc(24 * MIB, 4));
+    const cut = proxy.cutAfter('up', 7 * MIB);
+    const result = await run(
+      'out',
+      {
+        source: viaProxy({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5, max_attempts: 1 }),
+        params: { file: 'big-1.bin' },
+      },
+      work.path,
+    );
+    await cut;
+    expect(result.code).toBe(1);
+    expect(await exists(`${p}/big-1.bin`)).toBe(false);
+    expect(await openUploads(`${p}/`)).toEqual([]);
+  });
+
+  it('survives a dropped connection through the SDK retries', async () => {
+    const p = uniquePrefix('retry');
+    await writeFile(join(work.path, 'big-1.bin'), Buffer.alloc(12 * MIB, 5));
+    const cut = proxy.cutAfter('up', 3 * MIB);
+    const result = await run(
+      'out',
+      {
+        source: viaProxy({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5, max_attempts: 4 }),
+        params: { file: 'big-1.bin' },
+      },
+      work.path,
+    );
+    await cut;
+    expect(result.code, result.stderr).toBe(0);
+    expect(await exists(`${p}/big-1.bin`)).toBe(true);
+  });
+});
+
+describe('a get interrupted mid-download', () => {
+  it('fails and leaves no file, partial or not, in the destination', async () => {
+    const p = uniquePrefix('download');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/big-1.bin`]: Buffer.alloc(12 * MIB, 6) });
+    const cut = proxy.cutAfter('down', 3 * MIB, { refuseAfter: true });
+    const result = await run(
+      'in',
+      { source: viaProxy({ regexp: `${p}/big-(.*).bin` }), version: { path: `${p}/big-1.bin` } },
+      work.path,
+    );
+    await cut;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^error: download of s3://unversioned/${p}/big-1.bin failed: connection lost after \\d+ of 12582912 bytes`,
+        'm',
+      ),
+    );
+    expect(await readdir(work.path)).toEqual([]);
+  });
+});

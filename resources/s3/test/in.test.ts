@@ -1,0 +1,226 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connection, putObjects, run, uniquePrefix } from './harness.js';
+
+let minio: MinioServer;
+let client: S3Client;
+let dest: TempDir;
+
+beforeAll(async () => {
+  minio = await startMinio();
+  client = minio.client();
+});
+afterAll(async () => {
+  client?.destroy();
+  await minio?.stop();
+});
+beforeEach(async () => {
+  dest = await tempDir('hangar-s3-in-');
+});
+afterEach(() => dest.remove());
+
+const fixture = (name: string) => readFile(new URL(`./fixtures/unpack/${name}`, import.meta.url));
+const read = (name: string) => readFile(join(dest.path, name), 'utf8');
+const get = (
+  source: Record<string, unknown>,
+  version: Record<string, string>,
+  params?: Record<string, unknown>,
+) =>
+  run(
+    'in',
+    { source: { ...connection(minio), ...source }, version, ...(params ? { params } : {}) },
+    dest.path,
+  );
+
+describe('get, regexp mode', () => {
+  it('writes the object, url, s3_uri and version, and answers with filename and url metadata', async () => {
+    const p = uniquePrefix('get');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.2.3.tgz`]: 'payload' });
+    const version = { path: `${p}/app-1.2.3.tgz` };
+    const result = await get({ regexp: `${p}/app-(.*).tgz` }, version);
+    expect(result.code).toBe(0);
+    const url = `${minio.endpoint}/unversioned/${p}/app-1.2.3.tgz`;
+    expect(result.json).toEqual({
+      version,
+      metadata: [
+        { name: 'filename', value: 'app-1.2.3.tgz' },
+        { name: 'url', value: url },
+      ],
+    });
+    expect(await read('app-1.2.3.tgz')).toBe('payload');
+    expect(await read('url')).toBe(url);
+    expect(await read('s3_uri')).toBe(`s3://unversioned/${p}/app-1.2.3.tgz`);
+    expect(await read('version')).toBe('1.2.3');
+    expect((await readdir(dest.path)).sort()).toEqual(['app-1.2.3.tgz', 's3_uri', 'url', 'version']);
+  });
+
+  it.each([true, 'true'])('skip_download: %j still writes url, s3_uri and version', async (skip) => {
+    const p = uniquePrefix('skip');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const result = await get(
+      { regexp: `${p}/app-(.*).tgz` },
+      { path: `${p}/app-1.tgz` },
+      { skip_download: skip },
+    );
+    expect(result.code).toBe(0);
+    expect((await readdir(dest.path)).sort()).toEqual(['s3_uri', 'url', 'version']);
+  });
+
+  it('params.skip_download "false" overrides source.skip_download', async () => {
+    const p = uniquePrefix('noskip');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const result = await get(
+      { regexp: `${p}/app-(.*).tgz`, skip_download: true },
+      { path: `${p}/app-1.tgz` },
+      { skip_download: 'false' },
+    );
+    expect(result.code).toBe(0);
+    expect(await read('app-1.tgz')).toBe('x');
+  });
+
+  it('writes a presigned URL for a private bucket and leaves url out of the metadata', async () => {
+    const p = uniquePrefix('private');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'secret payload' });
+    const result = await get({ regexp: `${p}/app-(.*).tgz`, private: true }, { path: `${p}/app-1.tgz` });
+    expect(result.json).toMatchObject({ metadata: [{ name: 'filename', value: 'app-1.tgz' }] });
+    const url = await read('url');
+    expect(url).toMatch(/X-Amz-Expires=86400/);
+    expect(await (await fetch(url)).text()).toBe('secret payload');
+  });
+
+  it('writes tags.json with download_tags', async () => {
+    const p = uniquePrefix('tags');
+    const key = `${p}/app-1.tgz`;
+    await putObjects(client, minio.unversionedBucket, { [key]: 'x' });
+    await client.send(
+      new PutObjectTaggingCommand({
+        Bucket: minio.unversionedBucket,
+        Key: key,
+        Tagging: { TagSet: [{ Key: 'team', Value: 'core' }] },
+      }),
+    );
+    const result = await get({ regexp: `${p}/app-(.*).tgz` }, { path: key }, { download_tags: true });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(await read('tags.json'))).toEqual({ team: 'core' });
+  });
+
+  it('writes the initial content for initial_path without touching the store', async () => {
+    const source = {
+      regexp: 'nowhere/app-(.*).tgz',
+      initial_path: 'nowhere/app-0.0.0.tgz',
+      initial_content_binary: Buffer.from([0, 1, 2]).toString('base64'),
+      endpoint: 'http://127.0.0.1:1',
+    };
+    const result = await get(source, { path: 'nowhere/app-0.0.0.tgz' }, { unpack: true });
+    expect(result.json).toEqual({
+      version: { path: 'nowhere/app-0.0.0.tgz' },
+      metadata: [{ name: 'filename', value: 'app-0.0.0.tgz' }],
+    });
+    expect([...(await readFile(join(dest.path, 'app-0.0.0.tgz')))]).toEqual([0, 1, 2]);
+    expect(await read('version')).toBe('0.0.0');
+  });
+
+  it('fails with one line for a version that is gone, or one that does not match the regexp', async () => {
+    const p = uniquePrefix('gone');
+    const missing = await get({ regexp: `${p}/app-(.*).tgz` }, { path: `${p}/app-9.tgz` });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(new RegExp(`^error: cannot get s3://unversioned/${p}/app-9.tgz: .*404`));
+    const mismatch = await get({ regexp: `${p}/app-(.*).tgz` }, { path: `${p}/lib-9.tgz` });
+    expect(mismatch.stderr).toMatch(/version path '.*lib-9.tgz' does not match 'source.regexp'/);
+    const noPath = await get({ regexp: `${p}/app-(.*).tgz` }, { version_id: 'x' });
+    expect(noPath.stderr).toMatch(/no 'path'/);
+  });
+});
+
+describe('get, versioned_file mode', () => {
+  it('fetches the requested object version and writes the version id', async () => {
+    const key = `${uniquePrefix('vf')}/state.json`;
+    const first = (await putObjects(client, minio.versionedBucket, { [key]: 'one' }))[key]!;
+    await putObjects(client, minio.versionedBucket, { [key]: 'two' });
+    const result = await run(
+      'in',
+      {
+        source: { ...connection(minio, minio.versionedBucket), versioned_file: key },
+        version: { version_id: first },
+      },
+      dest.path,
+    );
+    expect(result.code).toBe(0);
+    expect(await read('state.json')).toBe('one');
+    expect(await read('version')).toBe(first);
+    expect(await read('url')).toBe(`${minio.endpoint}/versioned/${key}?versionId=${first}`);
+  });
+
+  it('writes the initial content for initial_version', async () => {
+    const result = await run(
+      'in',
+      {
+        source: {
+          ...connection(minio, minio.versionedBucket),
+          versioned_file: 'a/b.txt',
+          initial_version: 'seed',
+          initial_content_text: 'hi',
+        },
+        version: { version_id: 'seed' },
+      },
+      dest.path,
+    );
+    expect(result.code).toBe(0);
+    expect(await read('b.txt')).toBe('hi');
+    expect(await read('version')).toBe('seed');
+  });
+});
+
+describe('get with unpack', () => {
+  it.each(['app.tgz', 'app.tar', 'app.tar.bz2', 'app.zip'])(
+    'unpacks %s and removes the archive',
+    async (name) => {
+      const p = uniquePrefix('unpack');
+      const key = `${p}/${name.replace('app', 'app-1.0')}`;
+      await putObjects(client, minio.unversionedBucket, { [key]: await fixture(name) });
+      const result = await get({ regexp: `${p}/app-([0-9.]+)\\..*` }, { path: key }, { unpack: true });
+      expect(result.code, result.stderr).toBe(0);
+      expect(await read('hello.txt')).toBe('hello from the archive\n');
+      expect(await read('sub/nested.txt')).toBe('nested\n');
+      expect((await stat(join(dest.path, 'sub/nested.txt'))).mode & 0o777).toBe(0o755);
+      expect(await readdir(dest.path)).not.toContain(key.split('/').pop());
+    },
+  );
+
+  it('decompresses a compressed plain file in place', async () => {
+    const p = uniquePrefix('bz');
+    await putObjects(client, minio.unversionedBucket, {
+      [`${p}/notes-1.txt.bz2`]: await fixture('notes.txt.bz2'),
+    });
+    const result = await get(
+      { regexp: `${p}/notes-(\\d+).txt.bz2` },
+      { path: `${p}/notes-1.txt.bz2` },
+      { unpack: true },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(await read('notes-1.txt')).toBe('just text\n');
+  });
+
+  it('refuses a zip entry that escapes the destination and says it is not an archive otherwise', async () => {
+    const p = uniquePrefix('evil');
+    await putObjects(client, minio.unversionedBucket, {
+      [`${p}/evil-1.zip`]: await fixture('evil.zip'),
+      [`${p}/evil-2.zip`]: 'plain text',
+    });
+    const evil = await get({ regexp: `${p}/evil-(\\d+).zip` }, { path: `${p}/evil-1.zip` }, { unpack: true });
+    expect(evil.code).toBe(1);
+    expect(evil.stderr).toMatch(/^error: cannot unpack 'evil-1.zip' as zip: invalid relative path/m);
+    await expect(stat(join(dest.path, '..', 'escaped.txt'))).rejects.toThrow();
+    const plain = await get(
+      { regexp: `${p}/evil-(\\d+).zip` },
+      { path: `${p}/evil-2.zip` },
+      { unpack: true },
+    );
+    expect(plain.stderr).toMatch(
+      /cannot unpack 'evil-2.zip' \(params.unpack\): it is not a zip, tar, gzip or bzip2 archive/,
+    );
+  });
+});

@@ -1,0 +1,238 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connection, run, uniquePrefix } from './harness.js';
+
+let minio: MinioServer;
+let client: S3Client;
+let work: TempDir;
+
+beforeAll(async () => {
+  minio = await startMinio();
+  client = minio.client();
+});
+afterAll(async () => {
+  client?.destroy();
+  await minio?.stop();
+});
+beforeEach(async () => {
+  work = await tempDir('hangar-s3-out-');
+});
+afterEach(() => work.remove());
+
+async function files(tree: Record<string, string | Buffer>) {
+  for (const [path, body] of Object.entries(tree)) {
+    await mkdir(join(work.path, path, '..'), { recursive: true });
+    await writeFile(join(work.path, path), body);
+  }
+}
+const put = (
+  source: Record<string, unknown>,
+  params: Record<string, unknown>,
+  bucket = minio.unversionedBucket,
+) => run('out', { source: { ...connection(minio, bucket), ...source }, params }, work.path);
+const keysUnder = async (prefix: string, bucket = minio.unversionedBucket) =>
+  ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
+    (o) => o.Key,
+  );
+const body = async (key: string, bucket = minio.unversionedBucket, versionId?: string) =>
+  (
+    await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+    )
+  ).Body?.transformToString();
+
+describe('put, regexp mode', () => {
+  it('uploads the one file the glob matches under the regexp directory, with its attributes', async () => {
+    const p = uniquePrefix('put');
+    await files({ 'build/app-1.4.0.tgz': 'artefact', 'build/app.sha': 'x' });
+    const result = await put(
+      { regexp: `${p}/app-(.*).tgz` },
+      {
+        file: 'build/app-*.tgz',
+        acl: 'private',
+        content_type: 'application/gzip',
+        cache_control: 'max-age=60',
+        content_encoding: 'identity',
+        metadata: { commit: 'abc123' },
+        tags: { team: 'core', stage: 'rc' },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const key = `${p}/app-1.4.0.tgz`;
+    expect(result.json).toEqual({
+      version: { path: key },
+      metadata: [
+        { name: 'filename', value: 'app-1.4.0.tgz' },
+        { name: 'url', value: `${minio.endpoint}/unversioned/${key}` },
+      ],
+    });
+    const head = await client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    expect(head).toMatchObject({
+      ContentType: 'application/gzip',
+      CacheControl: 'max-age=60',
+      ContentEncoding: 'identity',
+      Metadata: { commit: 'abc123' },
+    });
+    const tags = await client.send(
+      new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+    );
+    expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({
+      team: 'core',
+      stage: 'rc',
+    });
+    expect(await body(key)).toBe('artefact');
+  });
+
+  it('a put followed by its implicit get and a check agree on the version', async () => {
+    const p = uniquePrefix('roundtrip');
+    await files({ 'out/app-2.0.0.tgz': 'v2' });
+    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    const putResult = await run('out', { source, params: { file: 'out/app-*.tgz' } }, work.path);
+    const version = (putResult.json as { version: Record<string, string> }).version;
+    expect((await run('check', { source })).json).toEqual([version]);
+    await using dest = await tempDir();
+    expect((await run('in', { source, version }, dest.path)).code).toBe(0);
+  });
+
+  it.each([
+    [{ file: 'nothing-*.tgz' }, /'params.file' "nothing-\*.tgz" matched nothing/],
+    [
+      { file: 'many/*' },
+      /'params.file' "many\/\*" matched 2 paths \(many\/app-1.tgz, many\/app-2.tgz\); it must match exactly one/,
+    ],
+    [{ file: 'many/app-1.tgz', acl: 'world' }, /invalid 'params.acl'/],
+    [{}, /missing required field 'params.file'/],
+    [{ file: 'many/app-1.tgz', tags: { a: 'x'.repeat(300) } }, /params.tags.a.*256/],
+  ])('%j fails before uploading', async (params, message) => {
+    const p = uniquePrefix('bad');
+    await files({ 'many/app-1.tgz': '1', 'many/app-2.tgz': '2' });
+    const result = await put({ regexp: `${p}/app-(.*).tgz` }, params);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(await keysUnder(`${p}/`)).toEqual([]);
+  });
+
+  it('checks the key against the regexp before uploading', async () => {
+    const p = uniquePrefix('mismatch');
+    await files({ 'lib-1.0.zip': 'x', 'app-1..2.tgz': 'y' });
+    const wrongName = await put({ regexp: `${p}/app-(.*).tgz` }, { file: 'lib-1.0.zip' });
+    expect(wrongName.stderr).toMatch(
+      /refusing to upload to '.*\/lib-1.0.zip': it does not match 'source.regexp'/,
+    );
+    const notVersion = await put({ regexp: `${p}/app-(.*).tgz` }, { file: 'app-1..2.tgz' });
+    expect(notVersion.stderr).toMatch(/captured version "1..2" is not a version/);
+    const patternDir = await put({ regexp: `${p}/v\\d+/app-(.*).tgz` }, { file: 'lib-1.0.zip' });
+    expect(patternDir.stderr).toMatch(/directory part .* is a pattern/);
+    expect(await keysUnder(`${p}/`)).toEqual([]);
+  });
+
+  it('streams a file larger than one part through a multipart upload', async () => {
+    const p = uniquePrefix('multipart');
+    const big = Buffer.alloc(11 * 1024 * 1024, 7);
+    big.write('end', big.length - 3);
+    await files({ 'big-1.bin': big });
+    const result = await put({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5 }, { file: 'big-1.bin' });
+    expect(result.code, result.stderr).toBe(0);
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/big-1.bin` }),
+    );
+    expect(head.ContentLength).toBe(big.length);
+    expect(head.ETag).toMatch(/-3"$/); // three parts
+    expect(result.stderr).toMatch(/uploading big-1.bin: \d+% .* MiB\/s, ETA/);
+  });
+
+  it('uploads in one request with disable_multipart', async () => {
+    const p = uniquePrefix('single');
+    await files({ 'big-1.bin': Buffer.alloc(6 * 1024 * 1024, 1) });
+    const result = await put(
+      { regexp: `${p}/big-(.*).bin`, part_size_mb: 5, disable_multipart: true },
+      { file: 'big-1.bin' },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/big-1.bin` }),
+    );
+    expect(head.ETag).not.toMatch(/-\d+"$/);
+  });
+
+  it('sends server-side encryption and reports the store refusing it in one line', async () => {
+    const p = uniquePrefix('sse');
+    await files({ 'app-1.tgz': 'x' });
+    const result = await put(
+      { regexp: `${p}/app-(.*).tgz`, server_side_encryption: 'aws:kms', sse_kms_key_id: 'my-key' },
+      { file: 'app-1.tgz' },
+    );
+    // This MinIO has no KMS configured, so the header's arrival shows as a refusal.
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: upload to s3:\/\/unversioned\/.*app-1.tgz failed: .*\(HTTP \d{3}\)/m,
+    );
+  });
+
+  it('uploads a directory under one version and get restores it', async () => {
+    const p = uniquePrefix('bundle');
+    await files({
+      'dist/pkgs-3.1/a.deb': 'A',
+      'dist/pkgs-3.1/nested/b.rpm': 'B',
+      'dist/pkgs-3.1/.hidden': 'H',
+    });
+    const source = { ...connection(minio), regexp: `${p}/pkgs-(.*)` };
+    const result = await run(
+      'out',
+      { source, params: { file: 'dist/pkgs-*', metadata: { build: '7' } } },
+      work.path,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json).toMatchObject({ version: { path: `${p}/pkgs-3.1` } });
+    expect((await keysUnder(`${p}/`)).sort()).toEqual([
+      `${p}/pkgs-3.1`,
+      `${p}/pkgs-3.1.d/.hidden`,
+      `${p}/pkgs-3.1.d/a.deb`,
+      `${p}/pkgs-3.1.d/nested/b.rpm`,
+    ]);
+    expect((await run('check', { source })).json).toEqual([{ path: `${p}/pkgs-3.1` }]);
+    await using dest = await tempDir();
+    const got = await run('in', { source, version: { path: `${p}/pkgs-3.1` } }, dest.path);
+    expect(got.code, got.stderr).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(dest.path, 'pkgs-3.1/nested/b.rpm'), 'utf8')).toBe('B');
+    expect(await readFile(join(dest.path, 'pkgs-3.1/.hidden'), 'utf8')).toBe('H');
+    expect(await readFile(join(dest.path, 'version'), 'utf8')).toBe('3.1');
+  });
+});
+
+describe('put, versioned_file mode', () => {
+  it('answers with the new object version id', async () => {
+    const key = `${uniquePrefix('vput')}/state.json`;
+    await files({ 'state.json': '{"serial":1}' });
+    const result = await put({ versioned_file: key }, { file: 'state.json' }, minio.versionedBucket);
+    expect(result.code, result.stderr).toBe(0);
+    const { version } = result.json as { version: { version_id: string } };
+    expect(version.version_id).toMatch(/\S/);
+    expect(await body(key, minio.versionedBucket, version.version_id)).toBe('{"serial":1}');
+    expect(result.json).toMatchObject({
+      metadata: [
+        { name: 'filename', value: 'state.json' },
+        { name: 'url', value: expect.stringContaining(`?versionId=${version.version_id}`) as string },
+      ],
+    });
+  });
+
+  it('fails before uploading to a bucket without versioning', async () => {
+    const key = `${uniquePrefix('vput-unversioned')}/state.json`;
+    await files({ 'state.json': 'x' });
+    const result = await put({ versioned_file: key }, { file: 'state.json' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bucket 'unversioned' is not versioned/);
+    expect(await keysUnder(key)).toEqual([]);
+  });
+});
