@@ -36,7 +36,7 @@ export class PushConflict extends RemoteError {}
 
 /** Rejections that mean "the branch moved", as opposed to hooks, permissions or protection. */
 const CONFLICT =
-  /\[rejected\].*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\].*\((cannot lock ref|failed to update ref|incorrect old value|failed to lock)\)|! \[rejected\].*already exists/i;
+  /\[rejected\]\s*\((fetch first|non-fast-forward|stale info|already exists)\)|\[remote rejected\]\s*\((cannot lock ref|failed to update ref|incorrect old value|failed to lock|reference already exists)/i;
 
 /** Classifies a failed push: a {@link PushConflict}, or the original error. */
 export function classifyPushFailure(error: GitCommandError): Error {
