@@ -34,7 +34,7 @@ export function s3ErrorMessage(error: unknown): string {
     return /^(AbortError|TimeoutError)$/.test(error.name) ? message : `network error: ${message}`;
   }
   const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined);
-  const generic = !code || code === 'UnknownError' || /^\d+$/.test(code);
+  const generic = !code || code === 'UnknownError' || code === 'Unknown' || /^\d+$/.test(code);
   const label = generic ? (HTTP_REASONS[status] ?? 'error') : code;
   const detail =
     error.message && error.message !== code && error.message !== 'UnknownError' ? `: ${error.message}` : '';
@@ -51,6 +51,18 @@ export function isNotFound(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion' || s3Status(error) === 404;
 }
 
+/** The store's answer (or the network failure) in one line; the SDK's error is its cause. */
+export class S3RequestError extends Error {
+  readonly status: number | undefined;
+  constructor(error: unknown) {
+    super(s3ErrorMessage(error), { cause: error });
+    this.name = 'S3RequestError';
+    this.status = s3Status(error);
+  }
+}
+
 /** A RemoteError saying what we were doing: `cannot list s3://bucket/prefix: access denied (HTTP 403)`. */
-export const remoteError = (action: string, error: unknown): RemoteError =>
-  new RemoteError(`${action}: ${s3ErrorMessage(error)}`, { cause: error });
+export function remoteError(action: string, error: unknown): RemoteError {
+  const described = error instanceof S3RequestError ? error : new S3RequestError(error);
+  return new RemoteError(`${action}: ${described.message}`, { cause: described });
+}

@@ -20,8 +20,8 @@ import { createProgress } from './progress.js';
 const MIB = 1024 * 1024;
 /** S3 allows at most 10,000 parts. */
 const MAX_PARTS = 10_000;
-export const DEFAULT_PART_SIZE = 16 * MIB;
-/** Parts in flight at once: with 16 MiB parts that bounds buffered data to about 64 MiB. */
+export const DEFAULT_PART_SIZE = 8 * MIB;
+/** Parts in flight at once: with 8 MiB parts that bounds buffered data to about 32 MiB. */
 export const QUEUE_SIZE = 4;
 
 const counting = (onBytes: (total: number) => void): Transform => {

@@ -1,0 +1,247 @@
+// Source fields about reaching the store: TLS trust, credentials, checksums, deprecated fields.
+import { readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { createServer, type Server } from 'node:tls';
+import { join } from 'node:path';
+import { HeadObjectCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type MinioServer, type TempDir, runCommand, startMinio, tempDir } from '@hangar/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connection, putObjects, run, uniquePrefix } from './harness.js';
+
+let minio: MinioServer;
+let client: S3Client;
+let certs: TempDir;
+let tlsProxy: Server;
+let tlsEndpoint: string;
+let caPem: string;
+
+/** TLS in front of MinIO with a certificate made for this run, so trust options have something to trust. */
+async function startTlsProxy(): Promise<void> {
+  certs = await tempDir('hangar-s3-tls-');
+  const [key, cert] = [join(certs.path, 'key.pem'), join(certs.path, 'cert.pem')];
+  await runCommand('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  caPem = await readFile(cert, 'utf8');
+  tlsProxy = createServer({ key: await readFile(key), cert: caPem }, (socket) => {
+    const upstream = connect(minio.port, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((done) => tlsProxy.listen(0, '127.0.0.1', done));
+  const address = tlsProxy.address();
+  tlsEndpoint = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+beforeAll(async () => {
+  minio = await startMinio();
+  client = minio.client();
+  await startTlsProxy();
+});
+afterAll(async () => {
+  client?.destroy();
+  await new Promise((done) => (tlsProxy ? tlsProxy.close(done) : done(undefined)));
+  await certs?.remove();
+  await minio?.stop();
+});
+
+describe('TLS trust', () => {
+  it('refuses an untrusted certificate in one line, then trusts it through ca_bundle or skip_ssl_verification', async () => {
+    const p = uniquePrefix('tls');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const source = { ...connection(minio), endpoint: tlsEndpoint, regexp: `${p}/app-(.*).tgz` };
+    const untrusted = await run('check', { source });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/^error: cannot list .*self-signed certificate/);
+    expect((await run('check', { source: { ...source, ca_bundle: caPem } })).json).toEqual([
+      { path: `${p}/app-1.tgz` },
+    ]);
+    expect((await run('check', { source: { ...source, skip_ssl_verification: true } })).json).toEqual([
+      { path: `${p}/app-1.tgz` },
+    ]);
+  });
+
+  it('adds https:// to an endpoint without a scheme, and http:// with disable_ssl', async () => {
+    const p = uniquePrefix('scheme');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const bare = tlsEndpoint.replace('https://', '');
+    const https = await run('check', {
+      source: {
+        ...connection(minio),
+        endpoint: bare,
+        skip_ssl_verification: true,
+        regexp: `${p}/app-(.*).tgz`,
+      },
+    });
+    expect(https.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+    const plain = await run('check', {
+      source: {
+        ...connection(minio),
+        endpoint: minio.endpoint.replace('http://', ''),
+        disable_ssl: true,
+        regexp: `${p}/app-(.*).tgz`,
+      },
+    });
+    expect(plain.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+  });
+});
+
+describe('credentials', () => {
+  it('reads a public bucket anonymously when no keys are given', async () => {
+    const bucket = minio.unversionedBucket;
+    const p = uniquePrefix('anon');
+    await putObjects(client, bucket, { [`public/${p}/app-1.tgz`]: 'open' });
+    await client.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: ['*'] },
+              Action: ['s3:GetObject'],
+              Resource: [`arn:aws:s3:::${bucket}/public/*`],
+            },
+            {
+              Effect: 'Allow',
+              Principal: { AWS: ['*'] },
+              Action: ['s3:ListBucket'],
+              Resource: [`arn:aws:s3:::${bucket}`],
+            },
+          ],
+        }),
+      }),
+    );
+    const source = {
+      bucket,
+      endpoint: minio.endpoint,
+      use_path_style: true,
+      regexp: `public/${p}/app-(.*).tgz`,
+    };
+    expect((await run('check', { source })).json).toEqual([{ path: `public/${p}/app-1.tgz` }]);
+    await using dest = await tempDir();
+    const got = await run('in', { source, version: { path: `public/${p}/app-1.tgz` } }, dest.path);
+    expect(got.code, got.stderr).toBe(0);
+    expect(await readFile(join(dest.path, 'app-1.tgz'), 'utf8')).toBe('open');
+  });
+
+  it('assumes aws_role_arn with the given keys (MinIO implements STS)', async () => {
+    const p = uniquePrefix('role');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const result = await run('check', {
+      source: {
+        ...connection(minio),
+        aws_role_arn: 'arn:aws:iam::123456789012:role/ci',
+        regexp: `${p}/app-(.*).tgz`,
+      },
+    });
+    expect(result.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+  });
+
+  it('uses the SDK default chain (here the environment) with enable_aws_creds_provider', async () => {
+    const p = uniquePrefix('chain');
+    await putObjects(client, minio.unversionedBucket, { [`private/${p}/app-1.tgz`]: 'x' });
+    const { access_key_id: _id, secret_access_key: _secret, ...keyless } = connection(minio);
+    const source = { ...keyless, regexp: `private/${p}/app-(.*).tgz` };
+    process.env['AWS_ACCESS_KEY_ID'] = minio.credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = minio.credentials.secretAccessKey;
+    try {
+      expect((await run('check', { source: { ...source, enable_aws_creds_provider: true } })).json).toEqual([
+        { path: `private/${p}/app-1.tgz` },
+      ]);
+      // Without the flag the request is anonymous, whatever the environment holds (reading
+      // outside public/ is refused; the anonymous-access test may have opened listing).
+      await using dest = await tempDir();
+      const anonymous = await run('in', { source, version: { path: `private/${p}/app-1.tgz` } }, dest.path);
+      expect(anonymous.code).toBe(1);
+      expect(anonymous.stderr).toMatch(/: access denied \(HTTP 403\)$/m);
+    } finally {
+      delete process.env['AWS_ACCESS_KEY_ID'];
+      delete process.env['AWS_SECRET_ACCESS_KEY'];
+    }
+  });
+});
+
+describe('checksums', () => {
+  const head = (key: string) =>
+    client.send(
+      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
+
+  it('uploads with checksum_algorithm, the SDK default, or none with skip_s3_checksums', async () => {
+    await using work = await tempDir();
+    await writeFile(join(work.path, 'app-1.tgz'), 'payload');
+    const upload = async (extra: Record<string, unknown>) => {
+      const p = uniquePrefix('sum');
+      const result = await run(
+        'out',
+        {
+          source: { ...connection(minio), regexp: `${p}/app-(.*).tgz`, ...extra },
+          params: { file: 'app-1.tgz' },
+        },
+        work.path,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return head(`${p}/app-1.tgz`);
+    };
+    expect((await upload({ checksum_algorithm: 'SHA256' })).ChecksumSHA256).toBeDefined();
+    expect((await upload({})).ChecksumCRC32).toBeDefined();
+    const skipped = await upload({ skip_s3_checksums: true });
+    expect(skipped.ChecksumCRC32 ?? skipped.ChecksumSHA256 ?? skipped.ChecksumCRC64NVME).toBeUndefined();
+  });
+});
+
+describe('deprecated fields', () => {
+  it('warns about cloudfront_url and use_v2_signing and carries on', async () => {
+    const p = uniquePrefix('deprecated');
+    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const source = {
+      ...connection(minio),
+      regexp: `${p}/app-(.*).tgz`,
+      cloudfront_url: 'https://d1.cloudfront.net',
+      use_v2_signing: true,
+    };
+    await using dest = await tempDir();
+    const got = await run('in', { source, version: { path: `${p}/app-1.tgz` } }, dest.path);
+    expect(got.code).toBe(0);
+    expect(got.stderr).toMatch(/warning: 'source.cloudfront_url' is deprecated/);
+    await writeFile(join(dest.path, 'app-2.tgz'), 'y');
+    const put = await run('out', { source, params: { file: 'app-2.tgz' } }, dest.path);
+    expect(put.code).toBe(0);
+    expect(put.stderr).toMatch(/warning: 'source.use_v2_signing' is deprecated/);
+  });
+
+  it('still uploads with params.from and params.to', async () => {
+    const p = uniquePrefix('fromto');
+    await using work = await tempDir();
+    await writeFile(join(work.path, 'app-3.0.tgz'), 'z');
+    await writeFile(join(work.path, 'notes.txt'), 'n');
+    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    const folder = await run('out', { source, params: { from: 'app-(.*)\\.tgz', to: `${p}/` } }, work.path);
+    expect(folder.code, folder.stderr).toBe(0);
+    expect(folder.json).toMatchObject({ version: { path: `${p}/app-3.0.tgz` } });
+    expect(folder.stderr).toMatch(/warning: 'params.from' and 'params.to' are deprecated/);
+    const renamed = await run(
+      'out',
+      { source, params: { from: 'app-(.*)\\.tgz', to: `${p}/app-$1.1.tgz` } },
+      work.path,
+    );
+    expect(renamed.json).toMatchObject({ version: { path: `${p}/app-3.0.1.tgz` } });
+  });
+});
