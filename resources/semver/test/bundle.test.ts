@@ -1,0 +1,62 @@
+// The shipped artefacts: the single-file bundle runs as check/in/out processes (the runner's demo
+// path: git driver bump), and schema/*.json match the zod schemas.
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleResource } from '@hangar/resource-sdk/bundle';
+import { GitRepo, git } from '@hangar/testkit';
+import { jsonSchemas } from '../src/json-schemas.js';
+import { workspace } from './harness.js';
+
+describe('bundle', () => {
+  it('runs check, out and in through links named like /opt/resource/*', async () => {
+    const ws = await workspace();
+    const bin = join(ws.root, 'opt-resource');
+    await mkdir(bin);
+    await bundleResource({
+      entry: join(import.meta.dirname, '../src/index.ts'),
+      outfile: join(bin, 'resource.js'),
+    });
+    for (const name of ['check', 'in', 'out']) await symlink('resource.js', join(bin, `${name}.js`));
+    const remote = join(ws.root, 'remote.git');
+    await GitRepo.initBare(remote);
+    const work = await GitRepo.init(join(ws.root, 'work'), { branch: 'version' });
+    await work.commit('initial', { version: '1.0.0\n' });
+    await work.push(remote, 'version');
+    const run = (script: string, args: string[], request: object) =>
+      spawnSync('node', [join(bin, `${script}.js`), ...args], {
+        input: JSON.stringify(request),
+        env: ws.env,
+        encoding: 'utf8',
+      });
+    const source = { driver: 'git', uri: `file://${remote}`, branch: 'version', file: 'version' };
+    expect(JSON.parse(run('check', [], { source }).stdout)).toEqual([{ number: '1.0.0' }]);
+    const put = run('out', [ws.sources], { source, params: { bump: 'patch' } });
+    expect(put.status, put.stderr).toBe(0);
+    expect(JSON.parse(put.stdout)).toEqual({
+      version: { number: '1.0.1' },
+      metadata: [{ name: 'number', value: '1.0.1' }],
+    });
+    expect(await git(['--git-dir', remote, 'show', 'version:version'])).toBe('1.0.1');
+    const dest = join(ws.root, 'dest');
+    const got = run('in', [dest], { source, version: { number: '1.0.1' }, params: { pre: 'rc' } });
+    expect(got.status, got.stderr).toBe(0);
+    expect(await readFile(join(dest, 'number'), 'utf8')).toBe('1.0.1-rc.1');
+    const bad = run('check', [], { source: { ...source, brnach: 'x', password: 'canary-bundle-pw' } });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("did you mean 'branch'");
+    expect(bad.stderr).not.toContain('canary');
+  });
+});
+
+describe('schema/*.json', () => {
+  it.each(Object.entries(jsonSchemas()))(
+    '%s is up to date (npm run build regenerates it)',
+    async (name, schema) => {
+      expect(JSON.parse(await readFile(join(import.meta.dirname, '../schema', name), 'utf8'))).toEqual(
+        schema,
+      );
+    },
+  );
+});
