@@ -112,7 +112,7 @@ export class HostRuntime implements Runtime {
     return run({
       command: command ?? process.execPath,
       args,
-      cwd: inv.dir,
+      cwd: inv.cwd ?? inv.dir,
       env: { ...hostBaseEnv(), ...inv.env },
       stdin: inv.stdin,
       signal: inv.signal,

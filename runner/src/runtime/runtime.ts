@@ -12,6 +12,8 @@ export interface ResourceInvocation {
   action: ResourceAction;
   /** `$1` for `in` (destination) and `out` (sources); unset for `check`. */
   dir?: string | undefined;
+  /** Working directory; defaults to `dir`. */
+  cwd?: string | undefined;
   /** The exact JSON written to stdin. */
   stdin: string;
   env: Record<string, string>;
