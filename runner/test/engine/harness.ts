@@ -11,7 +11,9 @@ import { HostRuntime } from '../../src/runtime/host.js';
 import { ResourceTypeRegistry } from '../../src/runtime/registry.js';
 import type { BuildRow, Store } from '../../src/store/store.js';
 
-export const fileResource = fileURLToPath(new URL('../fixtures/resources/file-resource.mjs', import.meta.url));
+export const fileResource = fileURLToPath(
+  new URL('../fixtures/resources/file-resource.mjs', import.meta.url),
+);
 
 export interface Harness {
   dir: string;
@@ -31,11 +33,17 @@ export interface Harness {
 }
 
 /** `pipeline` is YAML or an object (written as JSON, which is YAML). `((root))` is the temp dir. */
-export function harness(pipeline: unknown, options: { noCache?: boolean; overrides?: Map<string, string> } = {}) {
+export function harness(
+  pipeline: unknown,
+  options: { noCache?: boolean; overrides?: Map<string, string> } = {},
+) {
   return setup(pipeline, options);
 }
 
-async function setup(pipeline: unknown, options: { noCache?: boolean; overrides?: Map<string, string> }): Promise<Harness> {
+async function setup(
+  pipeline: unknown,
+  options: { noCache?: boolean; overrides?: Map<string, string> },
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-test-'));
   const file = join(dir, 'pipeline.yml');
   writeFileSync(file, typeof pipeline === 'string' ? pipeline : JSON.stringify(pipeline, null, 2));
@@ -50,7 +58,11 @@ async function setup(pipeline: unknown, options: { noCache?: boolean; overrides?
     runtime: new HostRuntime(registry),
     stateDir: join(dir, '.hangar'),
     pipelineName: 'p',
-    build: { noCache: options.noCache ?? false, overrides: options.overrides ?? new Map(), externalUrl: 'http://127.0.0.1:9' },
+    build: {
+      noCache: options.noCache ?? false,
+      overrides: options.overrides ?? new Map(),
+      externalUrl: 'http://127.0.0.1:9',
+    },
     listeners: [
       (_id, e) => {
         events.push(e);
@@ -74,11 +86,21 @@ async function setup(pipeline: unknown, options: { noCache?: boolean; overrides?
       const n = readdirSync(root).filter((f) => /^v\d+$/.test(f)).length + 1;
       writeFileSync(join(root, `v${n}`), `${content}${n}`);
     },
-    builds: (job) => store.builds({ pipelineId: runner.pipelineId }).filter((b) => job === undefined || b.job === job).reverse(),
+    builds: (job) =>
+      store
+        .builds({ pipelineId: runner.pipelineId })
+        .filter((b) => job === undefined || b.job === job)
+        .reverse(),
     eventsOf: (id) => store.events(id) as BuildEvent[],
     logOf: (id) =>
       (store.events(id) as BuildEvent[])
-        .map((e) => (e.event === 'log' ? String(e.data.payload) : e.event === 'error' ? `ERROR ${String(e.data.message)}\n` : ''))
+        .map((e) =>
+          e.event === 'log'
+            ? String(e.data.payload)
+            : e.event === 'error'
+              ? `ERROR ${String(e.data.message)}\n`
+              : '',
+        )
         .join(''),
     runJob: async (job) => {
       const build = await runner.trigger(job);
@@ -92,7 +114,11 @@ async function setup(pipeline: unknown, options: { noCache?: boolean; overrides?
 }
 
 /** Task step config running `sh -c script`. */
-export function sh(name: string, script: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function sh(
+  name: string,
+  script: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const { inputs, outputs, params, caches, ...step } = extra;
   return {
     task: name,

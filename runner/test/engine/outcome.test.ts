@@ -10,9 +10,13 @@ const err = { task: 'boom', file: 'missing/task.yml' };
 const hookOk = sh('hook', 'true');
 const hookFail = sh('hook', 'exit 1');
 const hookErr = { task: 'hook', file: 'missing/hook.yml' };
-const counting = sh('count', 'n=$(cat "$C" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$C"; [ $n -ge 2 ]', {
-  params: { C: '((root))/attempts-count' },
-});
+const counting = sh(
+  'count',
+  'n=$(cat "$C" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$C"; [ $n -ge 2 ]',
+  {
+    params: { C: '((root))/attempts-count' },
+  },
+);
 
 interface Row {
   name: string;
@@ -24,14 +28,39 @@ interface Row {
 
 const rows: Row[] = [
   { name: 'on-success-ok-ok', plan: [{ ...ok, on_success: hookOk }], status: 'succeeded', hookRan: true },
-  { name: 'on-success-ok-hook-fails', plan: [{ ...ok, on_success: hookFail }], status: 'failed', hookRan: true },
+  {
+    name: 'on-success-ok-hook-fails',
+    plan: [{ ...ok, on_success: hookFail }],
+    status: 'failed',
+    hookRan: true,
+  },
   { name: 'on-success-ok-hook-errors', plan: [{ ...ok, on_success: hookErr }], status: 'errored' },
-  { name: 'on-success-step-fails', plan: [{ ...fail, on_success: hookOk }], status: 'failed', hookRan: false },
-  { name: 'on-success-step-errors', plan: [{ ...err, on_success: hookOk }], status: 'errored', hookRan: false },
-  { name: 'on-failure-fails-hook-ok', plan: [{ ...fail, on_failure: hookOk }], status: 'failed', hookRan: true },
+  {
+    name: 'on-success-step-fails',
+    plan: [{ ...fail, on_success: hookOk }],
+    status: 'failed',
+    hookRan: false,
+  },
+  {
+    name: 'on-success-step-errors',
+    plan: [{ ...err, on_success: hookOk }],
+    status: 'errored',
+    hookRan: false,
+  },
+  {
+    name: 'on-failure-fails-hook-ok',
+    plan: [{ ...fail, on_failure: hookOk }],
+    status: 'failed',
+    hookRan: true,
+  },
   { name: 'on-failure-fails-hook-errors', plan: [{ ...fail, on_failure: hookErr }], status: 'errored' },
   { name: 'on-failure-step-ok', plan: [{ ...ok, on_failure: hookOk }], status: 'succeeded', hookRan: false },
-  { name: 'on-failure-step-errors', plan: [{ ...err, on_failure: hookOk }], status: 'errored', hookRan: false },
+  {
+    name: 'on-failure-step-errors',
+    plan: [{ ...err, on_failure: hookOk }],
+    status: 'errored',
+    hookRan: false,
+  },
   { name: 'on-error-errors-hook-ok', plan: [{ ...err, on_error: hookOk }], status: 'errored', hookRan: true },
   { name: 'on-error-step-fails', plan: [{ ...fail, on_error: hookOk }], status: 'failed', hookRan: false },
   { name: 'on-error-step-ok', plan: [{ ...ok, on_error: hookOk }], status: 'succeeded', hookRan: false },
@@ -47,16 +76,36 @@ const rows: Row[] = [
   { name: 'in-parallel-error-beats-failure', plan: [{ in_parallel: [fail, err] }], status: 'errored' },
   { name: 'attempts-retry-until-success', plan: [{ ...counting, attempts: 3 }], status: 'succeeded' },
   { name: 'attempts-last-error-wins', plan: [{ ...err, attempts: 2 }], status: 'errored' },
-  { name: 'timeout-fails-not-errors', plan: [{ ...sh('slow', 'sleep 5'), timeout: '300ms' }], status: 'failed' },
+  {
+    name: 'timeout-fails-not-errors',
+    plan: [{ ...sh('slow', 'sleep 5'), timeout: '300ms' }],
+    status: 'failed',
+  },
   {
     name: 'timeout-fires-on-failure-hook',
     plan: [{ ...sh('slow', 'sleep 5'), timeout: '300ms', on_failure: hookOk }],
     status: 'failed',
     hookRan: true,
   },
-  { name: 'timeout-modifier-on-do', plan: [{ do: [sh('slow', 'sleep 5')], timeout: '300ms' }], status: 'failed' },
-  { name: 'job-on-failure-hook', plan: [fail], jobHooks: { on_failure: hookOk }, status: 'failed', hookRan: true },
-  { name: 'job-ensure-after-error', plan: [err], jobHooks: { ensure: hookOk }, status: 'errored', hookRan: true },
+  {
+    name: 'timeout-modifier-on-do',
+    plan: [{ do: [sh('slow', 'sleep 5')], timeout: '300ms' }],
+    status: 'failed',
+  },
+  {
+    name: 'job-on-failure-hook',
+    plan: [fail],
+    jobHooks: { on_failure: hookOk },
+    status: 'failed',
+    hookRan: true,
+  },
+  {
+    name: 'job-ensure-after-error',
+    plan: [err],
+    jobHooks: { ensure: hookOk },
+    status: 'errored',
+    hookRan: true,
+  },
 ];
 
 let h: Harness;
@@ -106,7 +155,10 @@ describe('abort', () => {
       a.runner.abort();
       const result = await done;
       expect(result.status).toBe('aborted');
-      const names = a.eventsOf(build.id).filter((e) => e.event === 'initialize-task').map((e) => e.data.name);
+      const names = a
+        .eventsOf(build.id)
+        .filter((e) => e.event === 'initialize-task')
+        .map((e) => e.data.name);
       expect(names).toEqual(['long', 'hook', 'cleanup']);
       expect(a.store.build(build.id).status).toBe('aborted');
     } finally {
