@@ -20,6 +20,8 @@ export interface Harness {
   store: Store;
   runner: PipelineRunner;
   events: BuildEvent[];
+  /** Every build status change seen, in order (started, then the final status). */
+  statuses: { buildId: number; status: string }[];
   /** Adds version N+1 of a file resource with this content. */
   push: (resource: string, content?: string) => void;
   builds: (job?: string) => BuildRow[];
@@ -52,6 +54,7 @@ async function setup(
   const registry = new ResourceTypeRegistry();
   registry.register('file', [process.execPath, fileResource]);
   const events: BuildEvent[] = [];
+  const statuses: { buildId: number; status: string }[] = [];
   const waiters: { match: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
   const runner = new PipelineRunner({
     store,
@@ -64,8 +67,9 @@ async function setup(
       externalUrl: 'http://127.0.0.1:9',
     },
     listeners: [
-      (_id, e) => {
+      (id, e) => {
         events.push(e);
+        if (e.event === 'status') statuses.push({ buildId: id, status: String(e.data.status) });
         for (const w of [...waiters]) {
           if (w.match(e)) {
             waiters.splice(waiters.indexOf(w), 1);
@@ -80,6 +84,7 @@ async function setup(
     store,
     runner,
     events,
+    statuses,
     push: (resource, content = resource) => {
       const root = join(dir, resource);
       mkdirSync(root, { recursive: true });
