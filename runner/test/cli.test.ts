@@ -33,13 +33,13 @@ describe('hangar validate', () => {
       [
         '',
         'DEPRECATION WARNING:',
-        `  - ${file}:6:9: jobs.Build: 'Build' is not a valid identifier: must start with a lowercase letter or a number`,
+        `  - ${file}:7:9: jobs.Build: 'Build' is not a valid identifier: must start with a lowercase letter or a number`,
         '',
         '',
         'WARNING:',
         'Error loading existing config:',
         '  - invalid jobs:',
-        `\t${file}:9:10: jobs.Build.plan.do[1].get(src): unknown resource 'src'`,
+        `\t${file}:10:10: jobs.Build.plan.do[1].get(src): unknown resource 'src'`,
         '',
         '',
         'configuration invalid',
@@ -103,7 +103,7 @@ describe('hangar validate', () => {
     expect(await hangar('validate', file, '-y', 'repo={a: 1}')).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: ${file}:5:10: cannot interpolate non-primitive value (map[string]interface {}) from var: repo\n`,
+      stderr: `error: ${file}:6:10: cannot interpolate non-primitive value (map[string]interface {}) from var: repo\n`,
     });
     expect((await hangar('validate', file, '-y', 'branch={a: 1}')).code).toBe(0);
   });

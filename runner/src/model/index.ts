@@ -12,3 +12,4 @@ export * from './check.js';
 export * from './load.js';
 export * from './format.js';
 export * from './graph.js';
+export * from './json-schema.js';

@@ -13,6 +13,7 @@ import {
   varSourceSchema,
 } from './schema.js';
 import { atKey, type DataPath } from './source.js';
+import { firstUnknownKey } from './strict.js';
 import { parseStep } from './steps.js';
 import type { HookKind, Job, Named, Pipeline, Step, StepEnvelope } from './types.js';
 
@@ -22,11 +23,20 @@ export interface ParseOptions {
 
 const jobHooks: readonly HookKind[] = ['on_success', 'on_failure', 'on_abort', 'on_error', 'ensure'];
 
-function rejectUnknown(data: unknown, known: readonly string[], path: DataPath, strict: boolean): void {
+function rejectUnknown(
+  data: unknown,
+  schema: z.ZodType | readonly string[],
+  path: DataPath,
+  strict: boolean,
+): void {
   if (!strict || !isMap(data)) return;
-  const [first] = unknownKeys(data, known);
-  if (first !== undefined)
-    throw new DecodeError(`json: unknown field ${JSON.stringify(first)}`, [...path, first, atKey]);
+  const found = Array.isArray(schema)
+    ? unknownKeys(data, schema).map((key) => [...path, key])[0]
+    : firstUnknownKey(schema as z.ZodType, data, path);
+  const key = found?.[found.length - 1];
+  if (found !== undefined && key !== undefined) {
+    throw new DecodeError(`json: unknown field ${JSON.stringify(String(key))}`, [...found, atKey]);
+  }
 }
 
 function section<T extends z.ZodObject>(
@@ -42,7 +52,7 @@ function section<T extends z.ZodObject>(
   }
   return list.map((item: unknown, i) => {
     const path = [key, i];
-    rejectUnknown(item, Object.keys(schema.shape), path, strict);
+    rejectUnknown(item, schema, path, strict);
     // Go leaves missing strings empty; validation then reports "has no name" / "has no type".
     const filled = isMap(item) ? { ...zeroStrings(schema), ...item } : item;
     return { config: decodeWith(schema, filled, path, `${key}[${i}].`), path };
@@ -66,7 +76,7 @@ export function parsePipeline(data: unknown, options: ParseOptions = { strict: f
     data.display === undefined || data.display === null
       ? undefined
       : (() => {
-          rejectUnknown(data.display, Object.keys(displaySchema.shape), ['display'], strict);
+          rejectUnknown(data.display, displaySchema, ['display'], strict);
           return {
             config: decodeWith(displaySchema, data.display, ['display'], 'display.'),
             path: ['display'],

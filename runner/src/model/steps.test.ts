@@ -126,5 +126,10 @@ describe('jobs', () => {
     expect(() => parsePipeline({ jobs: [{ name: 'j', plan: [], seral: true }] }, { strict: true })).toThrow(
       'json: unknown field "seral"',
     );
+    const nested = { jobs: [{ name: 'j', plan: [], build_log_retention: { bilds: 1 } }] };
+    expect(parsePipeline(nested).jobs).toHaveLength(1);
+    expect(() => parsePipeline(nested, { strict: true })).toThrow('json: unknown field "bilds"');
+    const free = { resources: [{ name: 'r', type: 't', source: { anything: { goes: 1 } } }], jobs: [] };
+    expect(parsePipeline(free, { strict: true }).resources).toHaveLength(1);
   });
 });
