@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { worstStatus } from '../engine/pipeline-runner.js';
 import type { BuildEvent } from '../engine/events.js';
-import { finishedStatuses, type BuildStatus } from '../store/store.js';
+import { finishedStatuses } from '../store/store.js';
 import { parse } from './args.js';
 import { CliError, type CliIo } from './io.js';
 import { exitCodeFor, summaryTable } from './render.js';
@@ -138,7 +138,11 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-export async function buildsCommand(args: string[], io: CliIo): Promise<number> {
+export function buildsCommand(args: string[], io: CliIo): Promise<number> {
+  return Promise.resolve().then(() => listBuilds(args, io));
+}
+
+function listBuilds(args: string[], io: CliIo): number {
   const parsed = parse(args, { ...engineOptions, count: { type: 'string', short: 'c', default: '50' } });
   const session = openSession(parsed, io, false);
   try {
@@ -184,7 +188,7 @@ export async function watchCommand(args: string[], io: CliIo): Promise<number> {
       }
       seen = events.length;
       const status = session.store.build(build.id).status;
-      if (finishedStatuses.includes(status)) return exitCodeFor(status as BuildStatus, lastTaskExit);
+      if (finishedStatuses.includes(status)) return exitCodeFor(status, lastTaskExit);
       await delay(200);
     }
   } catch (err) {

@@ -55,7 +55,13 @@ export async function executeCommand(args: string[], io: CliIo): Promise<number>
   } catch (err) {
     throw new CliError(`could not read task config ${configFile}: ${(err as Error).message.split('\n')[0]}`);
   }
-  const { config, unknown } = parseTaskFile(data);
+  const parsedTask = parseTaskFile(data);
+  const unknown = parsedTask.unknown;
+  let config = parsedTask.config;
+  if (extraArgs.length > 0 && config.run && typeof config.run === 'object') {
+    const base = Array.isArray(config.run.args) ? config.run.args : [];
+    config = { ...config, run: { ...config.run, args: [...base, ...extraArgs] } };
+  }
   if (unknown.length > 0) throw new CliError(`${configFile}: unknown fields: [${unknown.join(' ')}]`);
   const inputNames = (config.inputs ?? []).map((i) => i.name ?? '');
   const outputNames = (config.outputs ?? []).map((o) => o.name ?? '');

@@ -11,7 +11,7 @@ Commands:
   graph PIPELINE [--format dot|mermaid|json]
                           print the jobs/resources graph Concourse's UI draws
   format PIPELINE [-w]    print (or write back) canonical YAML like fly format-pipeline
-`;
+${engineUsage}`;
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,

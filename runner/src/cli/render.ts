@@ -21,6 +21,16 @@ const codes = {
 } as const;
 type Colour = keyof typeof codes;
 
+/** Event fields are JSON; anything that is not a string or number is shown as JSON. */
+const str = (v: unknown, fallback = ''): string =>
+  v === undefined || v === null
+    ? fallback
+    : typeof v === 'string'
+      ? v
+      : typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
+
 const kindOf = (event: string): string => event.replace(/^(initialize|start|finish)-?/, '') || 'step';
 
 export function formatDuration(ms: number): string {
@@ -74,14 +84,14 @@ export class LogRenderer {
     const origin = (data.origin as { id?: string } | undefined)?.id ?? '';
     const key = `${buildId}:${origin}`;
     if (e.event.startsWith('initialize')) {
-      const kind = e.event === 'initialize' ? String(data.step ?? 'step') : kindOf(e.event);
-      const label = `${kind}: ${String(data.name ?? '')}`;
+      const kind = e.event === 'initialize' ? str(data.step, 'step') : kindOf(e.event);
+      const label = `${kind}: ${str(data.name)}`;
       this.#steps.set(key, { label, started: Date.now() });
       this.#line(buildId, this.paint('bold', this.paint('blue', label)), data.time);
       return;
     }
     if (e.event === 'log') {
-      const payload = String(data.payload ?? '').replace(/\n$/, '');
+      const payload = str(data.payload).replace(/\n$/, '');
       for (const line of payload.split('\n')) this.#line(buildId, line, data.time);
       return;
     }
@@ -97,7 +107,7 @@ export class LogRenderer {
             ? versionText(data.version)
             : status === 0
               ? ''
-              : `exit status ${String(status)}`;
+              : `exit status ${str(status)}`;
       const mark = ok ? this.paint('green', '✓') : this.paint('red', '✗');
       this.#line(
         buildId,
@@ -107,11 +117,11 @@ export class LogRenderer {
       return;
     }
     if (e.event === 'error') {
-      this.#line(buildId, this.paint('red', String(data.message ?? 'error')), data.time);
+      this.#line(buildId, this.paint('red', str(data.message, 'error')), data.time);
       return;
     }
     if (e.event === 'status') {
-      const s = String(data.status) as BuildStatus | 'started';
+      const s = str(data.status) as BuildStatus | 'started';
       if (s === 'started') return;
       const colour: Colour =
         s === 'succeeded' ? 'green' : s === 'failed' ? 'red' : s === 'errored' ? 'yellow' : 'gray';

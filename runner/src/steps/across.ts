@@ -23,7 +23,7 @@ export async function runAcross(
   const lists = step.vars.map((v) => {
     const values = resolveVars(v.values, ctx, state);
     if (!Array.isArray(values)) throw new StepError(`across var '${v.var}': values must be a list`);
-    return values as unknown[];
+    return values;
   });
   const combos = combinations(lists);
   const limit = step.vars.reduce((product, v, i) => {

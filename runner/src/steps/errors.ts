@@ -16,6 +16,10 @@ export class MultiStepError extends StepError {
   }
 }
 
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new StepError(String(err));
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -5,7 +5,7 @@
 import type { HookStep } from '../model/types.js';
 import type { BuildStatus } from '../store/store.js';
 import type { BuildContext, StepState } from './context.js';
-import { isAborted, MultiStepError } from './errors.js';
+import { asError, isAborted, MultiStepError } from './errors.js';
 import type { RunStep } from './types.js';
 
 function hookState(ctx: BuildContext, state: StepState, status: BuildStatus | undefined): StepState {
@@ -68,10 +68,10 @@ export async function runHook(
       } catch (err) {
         hookErr = err;
       }
-      if (stepErr !== undefined && isAborted(stepErr)) throw stepErr;
+      if (stepErr !== undefined && isAborted(stepErr)) throw asError(stepErr);
       if (stepErr !== undefined && hookErr !== undefined) throw new MultiStepError([stepErr, hookErr]);
-      if (stepErr !== undefined) throw stepErr;
-      if (hookErr !== undefined) throw hookErr;
+      if (stepErr !== undefined) throw asError(stepErr);
+      if (hookErr !== undefined) throw asError(hookErr);
       return ok && hookOk;
     }
   }

@@ -330,9 +330,13 @@ export class Store {
   ): BuildRow[] {
     const where: string[] = [];
     const args: (number | string)[] = [];
-    if (filter.pipelineId !== undefined) (where.push('b.pipeline_id = ?'), args.push(filter.pipelineId));
-    if (filter.jobId !== undefined) (where.push('b.job_id = ?'), args.push(filter.jobId));
-    if (filter.status !== undefined) (where.push('b.status = ?'), args.push(filter.status));
+    const add = (clause: string, value: number | string): void => {
+      where.push(clause);
+      args.push(value);
+    };
+    if (filter.pipelineId !== undefined) add('b.pipeline_id = ?', filter.pipelineId);
+    if (filter.jobId !== undefined) add('b.job_id = ?', filter.jobId);
+    if (filter.status !== undefined) add('b.status = ?', filter.status);
     const sql = `${buildSelect}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY b.id DESC${
       filter.limit ? ` LIMIT ${filter.limit}` : ''
     }`;

@@ -125,12 +125,12 @@ describe('outcome algebra', () => {
     }
   });
 
-  it('logs "timeout exceeded" for a timed-out step', async () => {
+  it('logs "timeout exceeded" for a timed-out step', () => {
     const build = h.builds('timeout-fails-not-errors').at(-1)!;
     expect(h.logOf(build.id)).toContain('ERROR timeout exceeded');
   });
 
-  it('retries an errored step up to attempts', async () => {
+  it('retries an errored step up to attempts', () => {
     const build = h.builds('attempts-last-error-wins').at(-1)!;
     expect(h.eventsOf(build.id).filter((e) => e.event === 'error' && e.data.origin).length).toBe(2);
   });
