@@ -177,3 +177,12 @@ describe('hangar execute', () => {
     expect(existsSync(join(dir, '.hangar', 'state.db'))).toBe(true);
   });
 });
+
+describe('examples/hello', () => {
+  it('is a valid pipeline', async () => {
+    const file = new URL('../../../examples/hello/pipeline.yml', import.meta.url).pathname;
+    const r = await hangar(['validate', file]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
