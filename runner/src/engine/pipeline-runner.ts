@@ -1,5 +1,6 @@
 // Runs one pipeline on this machine: checks resources, creates builds by the trigger rule, starts
 // pending builds as concurrency allows, and loops until idle (or forever with --watch).
+import { setMaxListeners } from 'node:events';
 import { parsePipeline } from '../model/parse.js';
 import { parseGoDuration } from '../model/duration.js';
 import type { Job, Pipeline } from '../model/types.js';
@@ -10,7 +11,7 @@ import { runBuild, type BuildResult } from './build-runner.js';
 import { checkResource, type CheckOutcome } from './checker.js';
 import { inFlightLimit, relatedJobs } from './concurrency.js';
 import type { EventListener } from './events.js';
-import { inputSpecs, resolveInputs, type Resolution } from './inputs.js';
+import { inputSpecs, resolveInputs, type InputSpec, type Resolution } from './inputs.js';
 
 export interface RunnerOptions {
   store: Store;
@@ -45,9 +46,14 @@ export class PipelineRunner {
   readonly #kill = new AbortController();
   readonly #results = new Map<number, BuildResult>();
   #reload = false;
+  /** Jobs whose inputs may have changed since they were last scheduled (Concourse's "needs scheduling"). */
+  readonly #dirty = new Set<string>();
+  readonly #specs = new Map<string, InputSpec[]>();
 
   constructor(options: RunnerOptions) {
     this.#o = options;
+    // every running build and step listens to these
+    setMaxListeners(0, this.#abort.signal, this.#kill.signal);
     this.load();
   }
 
@@ -71,6 +77,42 @@ export class PipelineRunner {
     const registry = (this.#o.runtime as { registry?: { setCustomTypes(n: Iterable<string>): void } })
       .registry;
     registry?.setCustomTypes(this.#pipeline.resourceTypes.map((t) => t.config.name));
+    this.#specs.clear();
+    for (const j of this.#pipeline.jobs) this.#dirty.add(j.name);
+  }
+
+  /** A job's input specs (fixed until the pipeline is reloaded). */
+  #inputs(job: Job): InputSpec[] {
+    let specs = this.#specs.get(job.name);
+    if (!specs)
+      this.#specs.set(job.name, (specs = inputSpecs(this.#o.store, this.#pipelineId, this.#pipeline, job)));
+    return specs;
+  }
+
+  /** Jobs with a get of this resource. */
+  #markResource(resource: string): void {
+    for (const job of this.#pipeline.jobs) {
+      if (this.#inputs(job).some((s) => s.resource === resource)) {
+        this.#dirty.add(job.name);
+      }
+    }
+  }
+
+  /** After a build of `jobName`: the job itself (every, pending) and jobs with it in `passed`. */
+  #markAfterBuild(jobName: string, buildId: number): void {
+    this.#dirty.add(jobName);
+    const jobId = this.#o.store.jobId(this.#pipelineId, jobName);
+    for (const job of this.#pipeline.jobs) {
+      if (this.#inputs(job).some((s) => s.passed.includes(jobId))) {
+        this.#dirty.add(job.name);
+      }
+    }
+    for (const out of this.#o.store.buildOutputs(buildId)) {
+      const name = this.#pipeline.resources.find(
+        (r) => this.#o.store.resourceId(this.#pipelineId, r.config.name) === out.resourceId,
+      )?.config.name;
+      if (name !== undefined) this.#markResource(name);
+    }
   }
 
   #message(text: string): void {
@@ -103,6 +145,7 @@ export class PipelineRunner {
       signal: this.#abort.signal,
       onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),
     });
+    if (outcome.newVersions > 0) this.#markResource(resource);
     if (outcome.error) this.#message(`check ${resource} errored: ${outcome.error}\n`);
     else if (outcome.newVersions > 0)
       this.#message(`check ${resource}: ${outcome.newVersions} new version(s)\n`);
@@ -113,8 +156,7 @@ export class PipelineRunner {
   #checkable(onlyDue: boolean): string[] {
     const names = new Set<string>();
     for (const job of this.#autoJobs()) {
-      for (const spec of inputSpecs(this.#o.store, this.#pipelineId, this.#pipeline, job))
-        names.add(spec.resource);
+      for (const spec of this.#inputs(job)) names.add(spec.resource);
     }
     const now = Date.now();
     return [...names].filter((name) => {
@@ -135,11 +177,12 @@ export class PipelineRunner {
   // ---- scheduling ----
 
   /** What the scheduler would do for each job now (used by --dry-run and by schedule()). */
-  decide(): Decision[] {
+  decide(only?: ReadonlySet<string>): Decision[] {
     const store = this.#o.store;
-    return this.#autoJobs().map((job) => {
+    const jobs = this.#autoJobs().filter((j) => only === undefined || only.has(j.name));
+    return jobs.map((job) => {
       const jobId = store.jobId(this.#pipelineId, job.name);
-      const specs = inputSpecs(store, this.#pipelineId, this.#pipeline, job);
+      const specs = this.#inputs(job);
       const resolution = resolveInputs(store, jobId, specs);
       if (!resolution.ok)
         return { job: job.name, resolution, action: `waiting: ${resolution.input}: ${resolution.error}` };
@@ -159,7 +202,10 @@ export class PipelineRunner {
       this.load();
     }
     const store = this.#o.store;
-    for (const d of this.decide()) {
+    const dirty = new Set(this.#dirty);
+    this.#dirty.clear();
+    for (const d of this.decide(dirty)) {
+      if (d.resolution.ok && d.resolution.hasNext) this.#dirty.add(d.job);
       if (!d.action.startsWith('trigger')) continue;
       const job = this.#job(d.job);
       store.createBuild(this.#pipelineId, store.jobId(this.#pipelineId, job.name), false);
@@ -188,11 +234,7 @@ export class PipelineRunner {
         if (older) continue;
       }
       const jobId = build.jobId!;
-      const resolution = resolveInputs(
-        store,
-        jobId,
-        inputSpecs(store, this.#pipelineId, this.#pipeline, job),
-      );
+      const resolution = resolveInputs(store, jobId, this.#inputs(job));
       if (!resolution.ok) continue;
       startedNow.add(build.id);
       this.#start(build, job, resolution.inputs);
@@ -236,10 +278,12 @@ export class PipelineRunner {
       kill: this.#kill.signal,
     })
       .then((result) => {
+        this.#markAfterBuild(job.name, build.id);
         this.#results.set(build.id, result);
         this.#o.onBuildFinished?.(store.build(build.id), result);
       })
       .catch((err: unknown) => {
+        this.#dirty.add(job.name);
         store.finishBuild(build.id, 'errored', err instanceof Error ? err.message : String(err));
         this.#results.set(build.id, { status: 'errored', lastTaskExit: undefined });
       })
@@ -251,7 +295,7 @@ export class PipelineRunner {
   async trigger(jobName: string): Promise<BuildRow> {
     const job = this.#job(jobName);
     if (job.disableManualTrigger) throw new Error(`job '${jobName}' has manual triggering disabled`);
-    const specs = inputSpecs(this.#o.store, this.#pipelineId, this.#pipeline, job);
+    const specs = this.#inputs(job);
     await Promise.all(
       specs
         .filter((s) => s.passed.length === 0 && !s.pin)

@@ -1,6 +1,7 @@
 // Runs branches with a concurrency limit and optional fail-fast, combining outcomes the way
 // in_parallel and across do: any error -> error (all of them), else failed if any failed; an
 // aborted parent -> abort. Branches cancelled by fail-fast count as failed, not errored.
+import { setMaxListeners } from 'node:events';
 import { AbortedError, isAborted, MultiStepError } from './errors.js';
 
 export async function runBranches(
@@ -11,6 +12,7 @@ export async function runBranches(
   branch: (index: number, signal: AbortSignal) => Promise<boolean>,
 ): Promise<boolean> {
   const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
   const onParentAbort = (): void => cancel.abort();
   parent.addEventListener('abort', onParentAbort, { once: true });
   const results: boolean[] = new Array<boolean>(count).fill(false);
