@@ -71,9 +71,8 @@ export async function triggerCommand(args: string[], io: CliIo): Promise<number>
   const session = openSession(parsed, io, false);
   try {
     const name = await pipelineFor(session, parsed, pipelineArg, 'trigger');
-    const runner = makeRunner(session, io, name);
-    const watch = parsed.values.watch === true;
-    if (!watch) runner.load();
+    // without -w only the start and the result are printed (the build still runs here)
+    const runner = makeRunner(session, io, name, [], parsed.values.watch === true);
     let build;
     try {
       build = await runner.trigger(jobName);

@@ -113,6 +113,7 @@ export function makeRunner(
   io: CliIo,
   pipelineName: string,
   jobs: string[] = [],
+  showLogs = true,
 ): PipelineRunner {
   return new PipelineRunner({
     store: session.store,
@@ -121,7 +122,7 @@ export function makeRunner(
     pipelineName,
     build: session.build,
     jobs,
-    listeners: [(id, e) => session.renderer.event(id, e)],
+    listeners: showLogs ? [(id, e) => session.renderer.event(id, e)] : [],
     onMessage: (t) => io.stderr(t),
     onBuildStarted: (b) => {
       session.renderer.buildStarted(b);

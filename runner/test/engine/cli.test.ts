@@ -76,7 +76,7 @@ describe('hangar run', () => {
         },
       ],
     });
-    const r = await hangar(['trigger', w.file, 'j', ...w.common]);
+    const r = await hangar(['trigger', w.file, 'j', '-w', ...w.common]);
     expect(r.out).toContain('value=((redacted))');
     expect(r.out).not.toContain('s3crt');
   });
@@ -184,5 +184,39 @@ describe('examples/hello', () => {
     const r = await hangar(['validate', file]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('interrupts and watch', () => {
+  it('Ctrl-C aborts the running build, runs on_abort, exits 3; watch replays the log', async () => {
+    const { spawn } = await import('node:child_process');
+    const w = workspace({
+      jobs: [
+        {
+          name: 'j',
+          plan: [
+            { ...task('long', 'echo holding; exec sleep 30'), on_abort: task('cleanup', 'echo cleaned up') },
+          ],
+        },
+      ],
+    });
+    const bin = new URL('../../bin/hangar.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'trigger', w.file, 'j', '-w', '--no-color', ...w.common], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (chunk.includes('holding')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(3);
+    expect(out).toContain('cleaned up');
+    expect(out).toContain('aborted');
+    const watched = await hangar(['watch', ...w.common.slice(0, 2)]);
+    expect(watched.code).toBe(3);
+    expect(watched.out).toContain('task: long');
+    expect(watched.out).toContain('interrupted');
   });
 });

@@ -20,6 +20,8 @@ export interface Harness {
   store: Store;
   runner: PipelineRunner;
   events: BuildEvent[];
+  /** Lines the runner printed about checks and scheduling (check stderr included). */
+  messages: string[];
   /** Every build status change seen, in order (started, then the final status). */
   statuses: { buildId: number; status: string }[];
   /** Adds version N+1 of a file resource with this content. */
@@ -55,12 +57,14 @@ async function setup(
   registry.register('file', [process.execPath, fileResource]);
   const events: BuildEvent[] = [];
   const statuses: { buildId: number; status: string }[] = [];
+  const messages: string[] = [];
   const waiters: { match: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
   const runner = new PipelineRunner({
     store,
     runtime: new HostRuntime(registry),
     stateDir: join(dir, '.hangar'),
     pipelineName: 'p',
+    onMessage: (t) => messages.push(t),
     build: {
       noCache: options.noCache ?? false,
       overrides: options.overrides ?? new Map(),
@@ -85,6 +89,7 @@ async function setup(
     runner,
     events,
     statuses,
+    messages,
     push: (resource, content = resource) => {
       const root = join(dir, resource);
       mkdirSync(root, { recursive: true });
