@@ -220,3 +220,32 @@ describe('interrupts and watch', () => {
     expect(watched.out).toContain('interrupted');
   });
 });
+
+describe('hangar execute -j', () => {
+  it("takes the job's resolved inputs, -i overriding them", async () => {
+    const w = workspace({
+      resources: [{ name: 'r', type: 'file', source: { root: '((root))/r' } }],
+      jobs: [{ name: 'j', plan: [{ get: 'r', trigger: true }] }],
+    });
+    mkdirSync(join(w.dir, 'r'));
+    writeFileSync(join(w.dir, 'r', 'v1'), 'from-the-job');
+    await hangar(['check', w.file, 'r', ...w.common]);
+    const taskFile = join(w.dir, 'task.yml');
+    writeFileSync(
+      taskFile,
+      JSON.stringify({
+        platform: 'linux',
+        inputs: [{ name: 'r' }],
+        run: { path: 'cat', args: ['r/content'] },
+      }),
+    );
+    const r = await hangar(['execute', '-c', taskFile, '-j', 'p/j', ...w.common]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('from-the-job');
+    const local = join(w.dir, 'local');
+    mkdirSync(local);
+    writeFileSync(join(local, 'content'), 'local-copy');
+    const o = await hangar(['execute', '-c', taskFile, '-j', 'p/j', '-i', `r=${local}`, ...w.common]);
+    expect(o.out).toContain('local-copy');
+  });
+});

@@ -251,3 +251,25 @@ describe('serial, serial_groups, max_in_flight', () => {
     expect(r.max).toBe(2);
   });
 });
+
+describe('--watch', () => {
+  it('keeps checking on check_every and builds each new version until interrupted', async () => {
+    h = await harness({
+      resources: [fileRes('r', { check_every: '10ms' })],
+      jobs: [job('j', [{ get: 'r', trigger: true }, ok])],
+    });
+    const hh = h;
+    const succeeded = (n: number) =>
+      hh.waitFor(() => hh.statuses.filter((s) => s.status === 'succeeded').length >= n);
+    hh.push('r');
+    const first = succeeded(1);
+    const watching = hh.runner.watch(10);
+    await first;
+    const second = succeeded(2);
+    hh.push('r');
+    await second;
+    hh.runner.abort();
+    await watching;
+    expect(versionsUsed(hh, 'j', 'r')).toEqual(['1', '2']);
+  });
+});

@@ -53,7 +53,7 @@ describe('get, put and the build environment', () => {
       resources: [fileRes('dst')],
       jobs: [
         job('j', [
-          { put: 'dst', params: { content: 'a' } },
+          { put: 'dst', params: { content: 'a' }, get_params: { print_env: true } },
           { put: 'dst2', resource: 'dst', no_get: true, params: { content: 'b' } },
         ]),
       ],
@@ -63,6 +63,7 @@ describe('get, put and the build environment', () => {
     expect(h.store.buildOutputs(b.id)).toHaveLength(2);
     const gets = h.eventsOf(b.id).filter((e) => e.event === 'finish-get');
     expect(gets.map((e) => e.data.version)).toEqual([{ n: '1' }]);
+    expect(h.logOf(b.id)).toContain('in env:'); // get_params reach the implicit get
   });
 
   it('reuses the resource cache for the same version and re-fetches with --no-cache', async () => {
