@@ -7,7 +7,8 @@ import type { ResourceConfig } from '../model/types.js';
 import { parseCheckOutput, requestJson, type Version } from '../runtime/protocol.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
-import { interpolate } from '../vars/template.js';
+import { Redactor } from '../vars/redact.js';
+import { interpolate, type Lookup } from '../vars/template.js';
 
 export interface CheckOutcome {
   resource: string;
@@ -24,19 +25,25 @@ export async function checkResource(opts: {
   from?: Version | undefined;
   signal: AbortSignal;
   onLog: (text: string) => void;
+  /** Resolves `((var))` in the source (var sources); values it returns are redacted from logs. */
+  lookup?: Lookup;
 }): Promise<CheckOutcome> {
   const { store, config } = opts;
   const name = config.name;
   try {
     opts.runtime.assertResourceType(config.type);
-    const source = interpolate(config.source ?? null, () => ({ found: false }), {
-      allowUnresolved: false,
-    }).value;
+    const redactor = new Redactor();
+    const lookup: Lookup = (ref) => {
+      const hit = opts.lookup?.(ref) ?? { found: false };
+      if (hit.found) redactor.track(hit.value);
+      return hit;
+    };
+    const source = interpolate(config.source ?? null, lookup, { allowUnresolved: false }).value;
     const from = opts.from ?? store.latestVersion(opts.resourceId)?.version;
     // The check "container" is reused between checks, like Concourse's check session.
     const cwd = join(opts.stateDir, 'check', String(opts.resourceId));
     await mkdir(cwd, { recursive: true });
-    const lines = new LineBuffer(opts.onLog);
+    const lines = new LineBuffer((t) => opts.onLog(redactor.redact(t)));
     const result = await opts.runtime.runResource({
       type: config.type,
       action: 'check',

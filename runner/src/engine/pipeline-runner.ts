@@ -6,6 +6,7 @@ import { parseGoDuration } from '../model/duration.js';
 import type { Job, Pipeline } from '../model/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions, ResolvedInput } from '../steps/context.js';
+import { varSourceLookup } from '../steps/runtime-vars.js';
 import type { BuildRow, BuildStatus, Store } from '../store/store.js';
 import { runBuild, type BuildResult } from './build-runner.js';
 import { checkResource, type CheckOutcome } from './checker.js';
@@ -144,6 +145,7 @@ export class PipelineRunner {
       from,
       signal: this.#abort.signal,
       onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),
+      lookup: varSourceLookup(this.#pipeline),
     });
     if (outcome.newVersions > 0) this.#markResource(resource);
     if (outcome.error) this.#message(`check ${resource} errored: ${outcome.error}\n`);

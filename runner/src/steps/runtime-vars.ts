@@ -2,14 +2,25 @@
 // chain, `((src:x))` from the pipeline's var_sources (only `dummy` on one machine). Values from
 // var sources are tracked for redaction. Missing vars make the step error.
 import { interpolate, type Lookup } from '../vars/template.js';
+import type { Pipeline } from '../model/types.js';
 import type { BuildContext, StepState } from './context.js';
 import { StepError } from './errors.js';
 
 export function runtimeLookup(ctx: BuildContext, state: StepState): Lookup {
+  const sources = varSourceLookup(ctx.pipeline?.pipeline);
   return (ref) => {
     if (ref.source === '.') return state.scope.getVar(ref.path);
-    if (ref.source !== undefined) {
-      const vs = ctx.pipeline?.pipeline.varSources.find((s) => s.config.name === ref.source);
+    const hit = sources(ref);
+    if (hit.found) ctx.redactor.track(hit.value);
+    return hit;
+  };
+}
+
+/** `((src:x))` from the pipeline's var_sources; only `dummy` exists on one machine. */
+export function varSourceLookup(pipeline: Pipeline | undefined): Lookup {
+  return (ref) => {
+    if (ref.source !== undefined && ref.source !== '.') {
+      const vs = pipeline?.varSources.find((s) => s.config.name === ref.source);
       if (!vs) return { found: false };
       if (vs.config.type !== 'dummy') {
         throw new StepError(
@@ -22,7 +33,6 @@ export function runtimeLookup(ctx: BuildContext, state: StepState): Lookup {
         unknown
       >;
       if (!Object.hasOwn(vars, ref.path)) return { found: false };
-      ctx.redactor.track(vars[ref.path]);
       return { found: true, value: vars[ref.path] };
     }
     return { found: false };

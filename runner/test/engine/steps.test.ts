@@ -393,3 +393,20 @@ describe('resource directories', () => {
     expect(JSON.stringify(h.eventsOf(b.id))).not.toContain('/tmp/build/');
   });
 });
+
+describe('var sources', () => {
+  it('resolves ((dummy:x)) in sources and params at run time and redacts the values', async () => {
+    h = await harness({
+      var_sources: [
+        { name: 'vault', type: 'dummy', config: { vars: { token: 'tok-12345', root: 'unused' } } },
+      ],
+      resources: [fileRes('src', { source: { token: '((vault:token))', print_env: true } })],
+      jobs: [job('j', [{ get: 'src' }, sh('t', 'echo "token is $T"', { params: { T: '((vault:token))' } })])],
+    });
+    h.push('src');
+    const b = await h.runJob('j');
+    expect(b.status).toBe('succeeded');
+    expect(h.logOf(b.id)).toContain('token is ((redacted))');
+    expect(h.logOf(b.id)).not.toContain('tok-12345');
+  });
+});
