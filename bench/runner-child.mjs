@@ -28,9 +28,12 @@ const runner = new PipelineRunner({
   build: { noCache: false, overrides: new Map(), externalUrl: 'http://127.0.0.1:8080' },
 });
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 await runner.runUntilIdle();
 const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const statuses = {};
 for (const b of store.builds({})) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
 store.close();
-process.stdout.write(JSON.stringify({ wallMs, statuses, maxRssKb: process.resourceUsage().maxRSS }));
+process.stdout.write(JSON.stringify({ wallMs, cpuMs, statuses, maxRssKb: process.resourceUsage().maxRSS }));

@@ -64,6 +64,7 @@ export async function measure(label, pipeline, jobs, rounds = 3) {
   const peak = Math.max(...runs.map((r) => r.maxRssKb)) / 1024;
   console.log(
     `${label.padEnd(26)} wall ${m.wallMs.toFixed(0).padStart(6)} ms   bare spawns ${m.baselineMs.toFixed(0).padStart(5)} ms   ` +
-      `${(m.wallMs / m.baselineMs).toFixed(2)}x   per-job overhead ${m.perJob.toFixed(1)} ms (goal <= 20)   peak RSS ${peak.toFixed(0)} MiB (goal <= 200)`,
+      `${(m.wallMs / m.baselineMs).toFixed(2)}x   per-job overhead ${m.perJob.toFixed(1)} ms (goal <= 20)   ` +
+      `runner CPU ${(m.cpuMs / jobs).toFixed(1)} ms/job   peak RSS ${peak.toFixed(0)} MiB (goal <= 200)`,
   );
 }
