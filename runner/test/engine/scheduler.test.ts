@@ -179,6 +179,25 @@ describe('version: every, pins', () => {
     expect(versionsUsed(h, 'l', 'r')).toEqual(['2', '4']);
   });
 
+  it('every with passed walks every upstream build in order; latest with passed takes the newest', async () => {
+    h = await harness({
+      resources: [fileRes('r')],
+      jobs: [
+        job('a', [{ get: 'r' }, ok]),
+        job('e', [{ get: 'r', trigger: true, passed: ['a'], version: 'every' }, ok]),
+        job('l', [{ get: 'r', trigger: true, passed: ['a'] }, ok]),
+      ],
+    });
+    for (let i = 0; i < 3; i++) {
+      h.push('r');
+      await h.runJob('a');
+    }
+    expect(versionsUsed(h, 'a', 'r')).toEqual(['1', '2', '3']);
+    await h.runner.runUntilIdle();
+    expect(versionsUsed(h, 'e', 'r')).toEqual(['1', '2', '3']);
+    expect(versionsUsed(h, 'l', 'r')).toEqual(['3']);
+  });
+
   it('a resource-level version pin and a get-level pin', async () => {
     h = await harness({
       resources: [fileRes('r', { version: { n: '1' } }), fileRes('s')],

@@ -362,6 +362,28 @@ describe('load_var, across, in_parallel, set_pipeline, hooks env', () => {
     expect(h.eventsOf(b.id).find((e) => e.event === 'set-pipeline-changed')?.data.changed).toBe(true);
   });
 
+  it('set_pipeline: self replaces the running pipeline, which the scheduler reloads', async () => {
+    const next = {
+      jobs: [
+        { name: 'j', plan: [{ task: 't', config: { platform: 'linux', run: { path: 'true' } } }] },
+        { name: 'added', plan: [{ task: 't', config: { platform: 'linux', run: { path: 'true' } } }] },
+      ],
+    };
+    h = await harness({
+      jobs: [
+        job('j', [
+          sh('w', `echo '${JSON.stringify(next)}' > o/p.yml`, { outputs: [{ name: 'o' }] }),
+          { set_pipeline: 'self', file: 'o/p.yml' },
+        ]),
+      ],
+    });
+    const b = await h.runJob('j');
+    expect(b.status).toBe('succeeded');
+    h.runner.schedule();
+    expect(h.runner.pipeline.jobs.map((j) => j.name)).toEqual(['j', 'added']);
+    expect((await h.runJob('added')).status).toBe('succeeded');
+  });
+
   it('BUILD_STATUS reaches get/put inside on_failure hooks, not ensure', async () => {
     h = await harness({
       resources: [fileRes('dst')],
