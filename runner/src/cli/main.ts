@@ -1,5 +1,6 @@
 // The `hangar` command line.
 import { formatCommand, graphCommand, validateCommand } from './commands.js';
+import { engineCommands, engineUsage } from './engine-usage.js';
 import { CliError, processIo, type CliIo } from './io.js';
 
 export const usage = `Usage: hangar <command> [options]
@@ -10,7 +11,7 @@ Commands:
   graph PIPELINE [--format dot|mermaid|json]
                           print the jobs/resources graph Concourse's UI draws
   format PIPELINE [-w]    print (or write back) canonical YAML like fly format-pipeline
-`;
+${engineUsage}`;
 
 const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   validate: validateCommand,
@@ -18,6 +19,7 @@ const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   graph: graphCommand,
   format: formatCommand,
   'format-pipeline': formatCommand,
+  ...engineCommands,
 };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {

@@ -1,0 +1,30 @@
+// The engine's commands and their help text, kept apart from the model's commands in main.ts.
+import { buildsCommand, checkCommand, runCommand, triggerCommand, watchCommand } from './engine-commands.js';
+import { executeCommand } from './execute.js';
+import type { CliIo } from './io.js';
+
+export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--dry-run] [--override name=dir] [--no-cache]
+                          check, schedule and run builds until idle (or keep checking with --watch)
+  trigger PIPELINE JOB [-w]
+                          start a build of JOB now (its inputs without passed are checked first)
+  check PIPELINE RESOURCE [--from k:v]
+                          run the resource's check and save new versions
+  builds [PIPELINE]       list builds with their status
+  watch [BUILD]           print a build's log (the latest build by default)
+  execute -c task.yml [-i name=dir] [-o name=dir] [-j PIPELINE/JOB] [--include-ignored] [-- args]
+  execute --job PIPELINE JOB
+                          run one task like fly execute, or one whole job
+Engine options: --state DIR (default .hangar), -p NAME, -t/--timestamps, --no-color,
+  --resource-type type=command (run a type with a local script), --external-url URL
+`;
+
+export const engineCommands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  run: runCommand,
+  trigger: triggerCommand,
+  'trigger-job': triggerCommand,
+  check: checkCommand,
+  'check-resource': checkCommand,
+  builds: buildsCommand,
+  watch: watchCommand,
+  execute: executeCommand,
+};

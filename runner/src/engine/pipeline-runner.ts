@@ -1,0 +1,395 @@
+// Runs one pipeline on this machine: checks resources, creates builds by the trigger rule, starts
+// pending builds as concurrency allows, and loops until idle (or forever with --watch).
+import { setMaxListeners } from 'node:events';
+import { parsePipeline } from '../model/parse.js';
+import { parseGoDuration } from '../model/duration.js';
+import type { Job, Pipeline } from '../model/types.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { BuildOptions, ResolvedInput } from '../steps/context.js';
+import { varSourceLookup } from '../steps/runtime-vars.js';
+import type { BuildRow, BuildStatus, Store } from '../store/store.js';
+import { runBuild, type BuildResult } from './build-runner.js';
+import { checkResource, type CheckOutcome } from './checker.js';
+import { inFlightLimit, relatedJobs } from './concurrency.js';
+import type { EventListener } from './events.js';
+import { inputSpecs, resolveInputs, type InputSpec, type Resolution } from './inputs.js';
+
+export interface RunnerOptions {
+  store: Store;
+  runtime: Runtime;
+  stateDir: string;
+  pipelineName: string;
+  build: BuildOptions;
+  listeners?: EventListener[];
+  /** Only these jobs are scheduled automatically (`--job`); empty = all. */
+  jobs?: string[];
+  /** Lines about checks and scheduling decisions. */
+  onMessage?: (text: string) => void;
+  /** Called when a build starts (before its first event). */
+  onBuildStarted?: (build: BuildRow) => void;
+  onBuildFinished?: (build: BuildRow, result: BuildResult) => void;
+}
+
+export interface Decision {
+  job: string;
+  resolution: Resolution;
+  action: string;
+}
+
+const defaultCheckEvery = 60_000;
+
+export class PipelineRunner {
+  readonly #o: RunnerOptions;
+  #pipeline!: Pipeline;
+  #pipelineId!: number;
+  readonly #running = new Map<number, Promise<void>>();
+  readonly #abort = new AbortController();
+  readonly #kill = new AbortController();
+  readonly #results = new Map<number, BuildResult>();
+  #reload = false;
+  /** Jobs whose inputs may have changed since they were last scheduled (Concourse's "needs scheduling"). */
+  readonly #dirty = new Set<string>();
+  readonly #specs = new Map<string, InputSpec[]>();
+
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+    // every running build and step listens to these
+    setMaxListeners(0, this.#abort.signal, this.#kill.signal);
+    this.load();
+  }
+
+  get pipeline(): Pipeline {
+    return this.#pipeline;
+  }
+
+  get pipelineId(): number {
+    return this.#pipelineId;
+  }
+
+  get results(): ReadonlyMap<number, BuildResult> {
+    return this.#results;
+  }
+
+  load(): void {
+    const saved = this.#o.store.pipeline(this.#o.pipelineName);
+    if (!saved) throw new Error(`pipeline '${this.#o.pipelineName}' not found`);
+    this.#pipelineId = saved.id;
+    this.#pipeline = parsePipeline(saved.config, { strict: false });
+    const registry = (this.#o.runtime as { registry?: { setCustomTypes(n: Iterable<string>): void } })
+      .registry;
+    registry?.setCustomTypes(this.#pipeline.resourceTypes.map((t) => t.config.name));
+    this.#specs.clear();
+    for (const j of this.#pipeline.jobs) this.#dirty.add(j.name);
+  }
+
+  /** A job's input specs (fixed until the pipeline is reloaded). */
+  #inputs(job: Job): InputSpec[] {
+    let specs = this.#specs.get(job.name);
+    if (!specs)
+      this.#specs.set(job.name, (specs = inputSpecs(this.#o.store, this.#pipelineId, this.#pipeline, job)));
+    return specs;
+  }
+
+  /** Jobs with a get of this resource. */
+  #markResource(resource: string): void {
+    for (const job of this.#pipeline.jobs) {
+      if (this.#inputs(job).some((s) => s.resource === resource)) {
+        this.#dirty.add(job.name);
+      }
+    }
+  }
+
+  /** After a build of `jobName`: the job itself (every, pending) and jobs with it in `passed`. */
+  #markAfterBuild(jobName: string, buildId: number): void {
+    this.#dirty.add(jobName);
+    const jobId = this.#o.store.jobId(this.#pipelineId, jobName);
+    for (const job of this.#pipeline.jobs) {
+      if (this.#inputs(job).some((s) => s.passed.includes(jobId))) {
+        this.#dirty.add(job.name);
+      }
+    }
+    for (const out of this.#o.store.buildOutputs(buildId)) {
+      const name = this.#pipeline.resources.find(
+        (r) => this.#o.store.resourceId(this.#pipelineId, r.config.name) === out.resourceId,
+      )?.config.name;
+      if (name !== undefined) this.#markResource(name);
+    }
+  }
+
+  #message(text: string): void {
+    this.#o.onMessage?.(text);
+  }
+
+  #job(name: string): Job {
+    const job = this.#pipeline.jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`job '${name}' not found in pipeline '${this.#o.pipelineName}'`);
+    return job;
+  }
+
+  #autoJobs(): Job[] {
+    const only = this.#o.jobs ?? [];
+    return this.#pipeline.jobs.filter((j) => only.length === 0 || only.includes(j.name));
+  }
+
+  // ---- checks ----
+
+  async check(resource: string, from?: Record<string, string>): Promise<CheckOutcome> {
+    const config = this.#pipeline.resources.find((r) => r.config.name === resource)?.config;
+    if (!config) throw new Error(`resource '${resource}' not found in pipeline '${this.#o.pipelineName}'`);
+    const outcome = await checkResource({
+      store: this.#o.store,
+      runtime: this.#o.runtime,
+      stateDir: this.#o.stateDir,
+      resourceId: this.#o.store.resourceId(this.#pipelineId, resource),
+      config,
+      from,
+      signal: this.#abort.signal,
+      onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),
+      lookup: varSourceLookup(this.#pipeline),
+    });
+    if (outcome.newVersions > 0) this.#markResource(resource);
+    if (outcome.error) this.#message(`check ${resource} errored: ${outcome.error}\n`);
+    else if (outcome.newVersions > 0)
+      this.#message(`check ${resource}: ${outcome.newVersions} new version(s)\n`);
+    return outcome;
+  }
+
+  /** Resources the scheduler checks: inputs of the scheduled jobs, minus `check_every: never`. */
+  #checkable(onlyDue: boolean): string[] {
+    const names = new Set<string>();
+    for (const job of this.#autoJobs()) {
+      for (const spec of this.#inputs(job)) names.add(spec.resource);
+    }
+    const now = Date.now();
+    return [...names].filter((name) => {
+      const cfg = this.#pipeline.resources.find((r) => r.config.name === name)?.config;
+      if (!cfg || cfg.check_every === 'never') return false;
+      if (!onlyDue) return true;
+      const last = this.#o.store.lastChecked(this.#o.store.resourceId(this.#pipelineId, name));
+      const every = (cfg.check_every && parseGoDuration(cfg.check_every)) || defaultCheckEvery;
+      return last === null || now - last >= every;
+    });
+  }
+
+  async checkAll(onlyDue = false): Promise<number> {
+    const outcomes = await Promise.all(this.#checkable(onlyDue).map((r) => this.check(r)));
+    return outcomes.reduce((n, o) => n + o.newVersions, 0);
+  }
+
+  // ---- scheduling ----
+
+  /** What the scheduler would do for each job now (used by --dry-run and by schedule()). */
+  decide(only?: ReadonlySet<string>): Decision[] {
+    const store = this.#o.store;
+    const jobs = this.#autoJobs().filter((j) => only === undefined || only.has(j.name));
+    return jobs.map((job) => {
+      const jobId = store.jobId(this.#pipelineId, job.name);
+      const specs = this.#inputs(job);
+      const resolution = resolveInputs(store, jobId, specs);
+      if (!resolution.ok)
+        return { job: job.name, resolution, action: `waiting: ${resolution.input}: ${resolution.error}` };
+      const fresh = specs.filter((s) => {
+        const r = resolution.inputs.get(s.name);
+        return s.trigger && r !== undefined && !store.wasUsed(jobId, s.name, r.versionId);
+      });
+      if (fresh.length === 0) return { job: job.name, resolution, action: 'no new triggering versions' };
+      return { job: job.name, resolution, action: `trigger (new: ${fresh.map((s) => s.name).join(', ')})` };
+    });
+  }
+
+  /** Creates automatic builds, then starts every pending build that may start. */
+  schedule(): void {
+    if (this.#reload) {
+      this.#reload = false;
+      this.load();
+    }
+    const store = this.#o.store;
+    const dirty = new Set(this.#dirty);
+    this.#dirty.clear();
+    for (const d of this.decide(dirty)) {
+      if (d.resolution.ok && d.resolution.hasNext) this.#dirty.add(d.job);
+      if (!d.action.startsWith('trigger')) continue;
+      const job = this.#job(d.job);
+      store.createBuild(this.#pipelineId, store.jobId(this.#pipelineId, job.name), false);
+    }
+    this.#startPending();
+  }
+
+  #startPending(): void {
+    const store = this.#o.store;
+    const pending = store.builds({ pipelineId: this.#pipelineId, status: 'pending' }).reverse();
+    const jobsById = new Map(this.#pipeline.jobs.map((j) => [store.jobId(this.#pipelineId, j.name), j]));
+    const startedNow = new Set<number>();
+    for (const build of pending) {
+      const job = build.jobId === null ? undefined : jobsById.get(build.jobId);
+      if (!job) continue;
+      const related = relatedJobs(job, this.#pipeline.jobs).map((j) => store.jobId(this.#pipelineId, j.name));
+      const limit = inFlightLimit(job);
+      if (limit !== Infinity) {
+        const running = store
+          .builds({ pipelineId: this.#pipelineId, status: 'started' })
+          .filter((b) => b.jobId !== null && related.includes(b.jobId)).length;
+        if (running >= limit) continue;
+        const older = pending.find(
+          (b) => b.jobId !== null && related.includes(b.jobId) && b.id < build.id && !startedNow.has(b.id),
+        );
+        if (older) continue;
+      }
+      const jobId = build.jobId!;
+      const resolution = resolveInputs(store, jobId, this.#inputs(job));
+      if (!resolution.ok) continue;
+      startedNow.add(build.id);
+      this.#start(build, job, resolution.inputs);
+    }
+  }
+
+  #start(build: BuildRow, job: Job, resolved: Map<string, { resourceId: number; versionId: number }>): void {
+    const store = this.#o.store;
+    const jobId = build.jobId!;
+    const inputs = [...resolved].map(([name, r]) => ({
+      name,
+      resourceId: r.resourceId,
+      versionId: r.versionId,
+      firstOccurrence: !store.wasUsed(jobId, name, r.versionId),
+    }));
+    store.startBuild(build.id, inputs);
+    const started = store.build(build.id);
+    this.#o.onBuildStarted?.(started);
+    const resolvedInputs = new Map<string, ResolvedInput>(
+      [...resolved].map(([name, r]) => [name, { ...r, version: store.version(r.versionId).version }]),
+    );
+    const promise = runBuild({
+      store,
+      runtime: this.#o.runtime,
+      stateDir: this.#o.stateDir,
+      options: this.#o.build,
+      pipeline: {
+        id: this.#pipelineId,
+        name: this.#o.pipelineName,
+        pipeline: this.#pipeline,
+        onPipelineSet: (name) => {
+          if (name === this.#o.pipelineName) this.#reload = true;
+        },
+      },
+      job,
+      build: started,
+      inputs: resolvedInputs,
+      listeners: this.#o.listeners ?? [],
+      step: job.step,
+      abort: this.#abort.signal,
+      kill: this.#kill.signal,
+    })
+      .then((result) => {
+        this.#markAfterBuild(job.name, build.id);
+        this.#results.set(build.id, result);
+        this.#o.onBuildFinished?.(store.build(build.id), result);
+      })
+      .catch((err: unknown) => {
+        this.#dirty.add(job.name);
+        store.finishBuild(build.id, 'errored', err instanceof Error ? err.message : String(err));
+        this.#results.set(build.id, { status: 'errored', lastTaskExit: undefined });
+      })
+      .finally(() => this.#running.delete(build.id));
+    this.#running.set(build.id, promise);
+  }
+
+  /** A manual trigger: checks the job's inputs without `passed` or a pin first, then a pending build. */
+  async trigger(jobName: string): Promise<BuildRow> {
+    const job = this.#job(jobName);
+    if (job.disableManualTrigger) throw new Error(`job '${jobName}' has manual triggering disabled`);
+    const specs = this.#inputs(job);
+    await Promise.all(
+      specs
+        .filter((s) => s.passed.length === 0 && !s.pin)
+        .filter(
+          (s) =>
+            this.#pipeline.resources.find((r) => r.config.name === s.resource)?.config.check_every !==
+            'never',
+        )
+        .map((s) => this.check(s.resource)),
+    );
+    const build = this.#o.store.createBuild(
+      this.#pipelineId,
+      this.#o.store.jobId(this.#pipelineId, jobName),
+      true,
+    );
+    return build!;
+  }
+
+  /** Starts what can start and waits until the given build finished. */
+  async runBuildToEnd(buildId: number): Promise<BuildResult> {
+    for (;;) {
+      this.#startPending();
+      const done = this.#results.get(buildId);
+      if (done) return done;
+      const running = [...this.#running.values()];
+      if (running.length === 0) {
+        const b = this.#o.store.build(buildId);
+        throw new Error(`build ${b.job ?? ''} #${b.name} cannot start: its inputs are not satisfiable`);
+      }
+      await Promise.race(running);
+    }
+  }
+
+  /** Check, schedule and run until nothing is pending or running and a final check finds nothing new. */
+  async runUntilIdle(): Promise<void> {
+    await this.checkAll();
+    for (;;) {
+      if (this.#abort.signal.aborted) {
+        await Promise.all(this.#running.values());
+        return;
+      }
+      this.schedule();
+      if (this.#running.size > 0) {
+        await Promise.race(this.#running.values());
+        continue;
+      }
+      const fresh = await this.checkAll();
+      if (fresh > 0) continue;
+      this.schedule();
+      if (this.#running.size === 0) return;
+    }
+  }
+
+  /** Keeps checking on each resource's check_every and running builds until aborted. */
+  async watch(tickMs = 1000): Promise<void> {
+    await this.checkAll();
+    while (!this.#abort.signal.aborted) {
+      this.schedule();
+      const tick = new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, tickMs);
+        this.#abort.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      });
+      await Promise.race([tick, ...this.#running.values()]);
+      await this.checkAll(true);
+    }
+    await Promise.all(this.#running.values());
+  }
+
+  /** First interrupt: abort running builds (their on_abort/ensure hooks run). */
+  abort(): void {
+    this.#abort.abort();
+  }
+
+  /** Second interrupt: stop hooks as well. */
+  kill(): void {
+    this.#abort.abort();
+    this.#kill.abort();
+  }
+
+  get aborted(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  pendingBuilds(): BuildRow[] {
+    return this.#o.store.builds({ pipelineId: this.#pipelineId, status: 'pending' });
+  }
+}
+
+export function worstStatus(statuses: BuildStatus[]): BuildStatus | undefined {
+  const rank: Record<string, number> = { succeeded: 0, failed: 1, errored: 2, aborted: 3 };
+  return statuses.reduce<BuildStatus | undefined>(
+    (worst, s) => (worst === undefined || (rank[s] ?? 0) > (rank[worst] ?? 0) ? s : worst),
+    undefined,
+  );
+}

@@ -1,0 +1,70 @@
+// Opening the state directory and setting a pipeline from a file, shared by the CLI commands.
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
+import { checkPipelineText, locatedErrors } from '../model/check.js';
+import { Store } from '../store/store.js';
+
+export const interruptedMessage =
+  'build interrupted: the runner stopped (killed or crashed) while this build was running';
+
+/** Opens `.hangar/` (or --state) and marks builds a previous process left running as errored. */
+export function openState(dir: string): { store: Store; interrupted: number } {
+  const store = new Store(dir);
+  const interrupted = store.interruptStartedBuilds(interruptedMessage);
+  for (const b of interrupted) {
+    const seq = store.nextEventSeq(b.id);
+    store.appendEvent(b.id, seq, {
+      event: 'error',
+      version: '4.1',
+      data: { message: interruptedMessage, time: Math.floor(Date.now() / 1000) },
+    });
+    store.appendEvent(b.id, seq + 1, {
+      event: 'status',
+      version: '1.0',
+      data: { status: 'errored', time: Math.floor(Date.now() / 1000) },
+    });
+  }
+  return { store, interrupted: interrupted.length };
+}
+
+export function pipelineNameFor(file: string): string {
+  return basename(file, extname(file));
+}
+
+export class PipelineConfigError extends Error {
+  override name = 'PipelineConfigError';
+}
+
+/** Validates a pipeline file with static vars and saves it under `name`. */
+export async function setPipelineFromFile(
+  store: Store,
+  file: string,
+  name: string,
+  vars: Record<string, unknown>,
+): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new PipelineConfigError(
+      `could not read pipeline ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  const result = checkPipelineText(text, file, { vars });
+  if (result.kind === 'unreadable') {
+    const p = result.error.position;
+    throw new PipelineConfigError(`${p.file}:${p.line}:${p.col}: ${result.error.message}`);
+  }
+  if (result.failed) {
+    const first = locatedErrors(result)[0];
+    const where = first ? `${first.position.file}:${first.position.line}:${first.position.col}: ` : '';
+    throw new PipelineConfigError(`invalid pipeline: ${where}${first?.message ?? 'configuration invalid'}`);
+  }
+  store.savePipeline(
+    name,
+    result.data,
+    result.pipeline.resources.map((r) => r.config.name),
+    result.pipeline.jobs.map((j) => j.name),
+    resolve(file),
+  );
+}

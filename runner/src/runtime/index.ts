@@ -1,0 +1,4 @@
+export * from './runtime.js';
+export * from './registry.js';
+export * from './host.js';
+export * from './protocol.js';

@@ -1,0 +1,55 @@
+// `set_pipeline`: validate `<artifact>/<file>` with the step's vars and var_files, then save it in
+// the same state (`self` = the running pipeline, which the scheduler then reloads).
+import { parse as parseYaml } from 'yaml';
+import { checkPipelineText, locatedErrors } from '../model/check.js';
+import type { SetPipelineStep } from '../model/types.js';
+import { readArtifactFile } from './artifact-path.js';
+import type { BuildContext, StepState } from './context.js';
+import { StepError } from './errors.js';
+import { resolveVars } from './runtime-vars.js';
+
+export async function runSetPipeline(
+  step: SetPipelineStep,
+  ctx: BuildContext,
+  state: StepState,
+  origin: string,
+): Promise<boolean> {
+  ctx.events.emit('initialize', { origin: { id: origin }, name: step.name, step: 'set_pipeline' });
+  ctx.events.emit('start', { origin: { id: origin } });
+  const name = step.name === 'self' ? ctx.pipeline?.name : step.name;
+  if (name === undefined) throw new StepError('set_pipeline: self can only be used in a pipeline build');
+  const text = await readArtifactFile(state.scope, step.file, 'pipeline config');
+  const vars: Record<string, unknown> = {};
+  for (const file of step.varFiles) {
+    const data = parseYaml(await readArtifactFile(state.scope, file, 'var file'), {
+      version: '1.1',
+    }) as unknown;
+    if (data && typeof data === 'object') Object.assign(vars, data);
+  }
+  Object.assign(vars, resolveVars(step.vars ?? {}, ctx, state));
+  const result = checkPipelineText(text, step.file, { vars });
+  if (result.kind === 'unreadable') throw new StepError(`${result.error.message}`);
+  if (result.failed) {
+    const first = locatedErrors(result)[0];
+    throw new StepError(`invalid pipeline ${step.file}: ${first?.message ?? 'configuration invalid'}`);
+  }
+  const previous = ctx.store.pipeline(name);
+  const changed = JSON.stringify(previous?.config) !== JSON.stringify(result.data);
+  if (changed) {
+    ctx.store.savePipeline(
+      name,
+      result.data,
+      result.pipeline.resources.map((r) => r.config.name),
+      result.pipeline.jobs.map((j) => j.name),
+      undefined,
+      ctx.build.id,
+    );
+    ctx.events.log(origin, 'stdout', `pipeline ${name} ${previous ? 'updated' : 'created'}\n`);
+    ctx.pipeline?.onPipelineSet?.(name);
+  } else {
+    ctx.events.log(origin, 'stdout', 'no changes to apply\n');
+  }
+  ctx.events.emit('set-pipeline-changed', { origin: { id: origin }, changed });
+  ctx.events.emit('finish', { origin: { id: origin }, succeeded: true });
+  return true;
+}

@@ -1,0 +1,90 @@
+// The state database's tables. Version ids, build ids and check order are Concourse's notions;
+// secrets never reach these tables (events are redacted before they are stored).
+export const schemaVersion = 1;
+
+export const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pipelines (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  config TEXT NOT NULL,
+  file TEXT,
+  set_by_build INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS resources (
+  id INTEGER PRIMARY KEY,
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
+  name TEXT NOT NULL,
+  last_checked INTEGER,
+  check_error TEXT,
+  UNIQUE (pipeline_id, name)
+);
+CREATE TABLE IF NOT EXISTS versions (
+  id INTEGER PRIMARY KEY,
+  resource_id INTEGER NOT NULL REFERENCES resources(id),
+  sha TEXT NOT NULL,
+  version TEXT NOT NULL,
+  metadata TEXT,
+  check_order INTEGER NOT NULL,
+  UNIQUE (resource_id, sha)
+);
+CREATE INDEX IF NOT EXISTS versions_order ON versions (resource_id, check_order);
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
+  name TEXT NOT NULL,
+  build_seq INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (pipeline_id, name)
+);
+CREATE TABLE IF NOT EXISTS builds (
+  id INTEGER PRIMARY KEY,
+  pipeline_id INTEGER,
+  job_id INTEGER,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  manual INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  start_time INTEGER,
+  end_time INTEGER,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS builds_job ON builds (job_id, status);
+CREATE TABLE IF NOT EXISTS build_inputs (
+  build_id INTEGER NOT NULL REFERENCES builds(id),
+  job_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  resource_id INTEGER NOT NULL,
+  version_id INTEGER NOT NULL,
+  first_occurrence INTEGER NOT NULL,
+  PRIMARY KEY (build_id, name)
+);
+CREATE INDEX IF NOT EXISTS build_inputs_use ON build_inputs (job_id, name, version_id);
+CREATE TABLE IF NOT EXISTS build_outputs (
+  build_id INTEGER NOT NULL REFERENCES builds(id),
+  resource_id INTEGER NOT NULL,
+  version_id INTEGER NOT NULL,
+  PRIMARY KEY (build_id, resource_id, version_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+  build_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (build_id, seq)
+);
+CREATE TABLE IF NOT EXISTS task_caches (
+  job_id INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  path TEXT NOT NULL,
+  dir TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (job_id, step, path)
+);
+CREATE TABLE IF NOT EXISTS resource_caches (
+  key TEXT PRIMARY KEY,
+  dir TEXT NOT NULL,
+  version TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;

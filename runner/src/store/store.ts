@@ -1,0 +1,518 @@
+// The runner's state in SQLite (better-sqlite3, WAL). Every state change is one transaction, so a
+// SIGKILL at any point leaves either the old or the new state, never half of one.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemaSql, schemaVersion } from './schema.js';
+import { versionSha } from './version-identity.js';
+
+export type BuildStatus = 'pending' | 'started' | 'succeeded' | 'failed' | 'errored' | 'aborted';
+export const finishedStatuses: readonly BuildStatus[] = ['succeeded', 'failed', 'errored', 'aborted'];
+
+export type Version = Record<string, string>;
+export interface Metadata {
+  name: string;
+  value: string;
+}
+
+export interface VersionRow {
+  id: number;
+  resourceId: number;
+  version: Version;
+  metadata: Metadata[];
+  checkOrder: number;
+}
+
+export interface BuildRow {
+  id: number;
+  pipelineId: number | null;
+  jobId: number | null;
+  pipeline: string | null;
+  job: string | null;
+  name: string;
+  status: BuildStatus;
+  manual: boolean;
+  createdAt: number;
+  startTime: number | null;
+  endTime: number | null;
+  error: string | null;
+}
+
+export interface BuildInput {
+  name: string;
+  resourceId: number;
+  versionId: number;
+  firstOccurrence: boolean;
+}
+
+interface RawVersion {
+  id: number;
+  resource_id: number;
+  version: string;
+  metadata: string | null;
+  check_order: number;
+}
+
+interface RawBuild {
+  id: number;
+  pipeline_id: number | null;
+  job_id: number | null;
+  pipeline: string | null;
+  job: string | null;
+  name: string;
+  status: BuildStatus;
+  manual: number;
+  created_at: number;
+  start_time: number | null;
+  end_time: number | null;
+  error: string | null;
+}
+
+const toVersion = (r: RawVersion): VersionRow => ({
+  id: r.id,
+  resourceId: r.resource_id,
+  version: JSON.parse(r.version) as Version,
+  metadata: r.metadata ? (JSON.parse(r.metadata) as Metadata[]) : [],
+  checkOrder: r.check_order,
+});
+
+const toBuild = (r: RawBuild): BuildRow => ({
+  id: r.id,
+  pipelineId: r.pipeline_id,
+  jobId: r.job_id,
+  pipeline: r.pipeline,
+  job: r.job,
+  name: r.name,
+  status: r.status,
+  manual: r.manual === 1,
+  createdAt: r.created_at,
+  startTime: r.start_time,
+  endTime: r.end_time,
+  error: r.error,
+});
+
+const buildSelect = `SELECT b.*, p.name AS pipeline, j.name AS job FROM builds b
+  LEFT JOIN pipelines p ON p.id = b.pipeline_id LEFT JOIN jobs j ON j.id = b.job_id`;
+
+export class Store {
+  readonly db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  readonly #ids = new Map<string, number>();
+  /** succeededBuilds per job, dropped when a build of the job finishes or gains an output. */
+  readonly #succeeded = new Map<number, { id: number; versions: Map<number, Set<number>> }[]>();
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.db = new Database(join(dir, 'state.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schemaSql);
+    this.#q('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
+      'schema_version',
+      String(schemaVersion),
+    );
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Prepared statements are cached: preparing is most of the cost of a small query. */
+  #q(sql: string): Database.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt;
+  }
+
+  #now(): number {
+    return Date.now();
+  }
+
+  // ---- pipelines, resources, jobs ----
+
+  /** Saves a pipeline's config (JSON after static vars) and makes sure its resources and jobs exist. */
+  savePipeline(
+    name: string,
+    config: unknown,
+    resources: string[],
+    jobs: string[],
+    file?: string,
+    setByBuild?: number,
+  ): number {
+    return this.db.transaction(() => {
+      this.#q(
+        `INSERT INTO pipelines (name, config, file, set_by_build, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (name) DO UPDATE SET config = excluded.config, file = COALESCE(excluded.file, file),
+             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at`,
+      ).run(name, JSON.stringify(config), file ?? null, setByBuild ?? null, this.#now());
+      const id = (this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number }).id;
+      const addResource = this.#q('INSERT OR IGNORE INTO resources (pipeline_id, name) VALUES (?, ?)');
+      for (const r of resources) addResource.run(id, r);
+      const addJob = this.#q('INSERT OR IGNORE INTO jobs (pipeline_id, name) VALUES (?, ?)');
+      for (const j of jobs) addJob.run(id, j);
+      return id;
+    })();
+  }
+
+  pipeline(name: string): { id: number; name: string; config: unknown; file: string | null } | undefined {
+    const row = this.#q('SELECT id, name, config, file FROM pipelines WHERE name = ?').get(name) as
+      { id: number; name: string; config: string; file: string | null } | undefined;
+    return row && { ...row, config: JSON.parse(row.config) as unknown };
+  }
+
+  pipelines(): { id: number; name: string }[] {
+    return this.#q('SELECT id, name FROM pipelines ORDER BY id').all() as {
+      id: number;
+      name: string;
+    }[];
+  }
+
+  resourceId(pipelineId: number, name: string): number {
+    const key = `r:${pipelineId}:${name}`;
+    const cached = this.#ids.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.#q('SELECT id FROM resources WHERE pipeline_id = ? AND name = ?').get(
+      pipelineId,
+      name,
+    ) as { id: number } | undefined;
+    if (!row) throw new Error(`unknown resource '${name}'`);
+    this.#ids.set(key, row.id);
+    return row.id;
+  }
+
+  jobId(pipelineId: number, name: string): number {
+    const key = `j:${pipelineId}:${name}`;
+    const cached = this.#ids.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.#q('SELECT id FROM jobs WHERE pipeline_id = ? AND name = ?').get(pipelineId, name) as
+      { id: number } | undefined;
+    if (!row) throw new Error(`unknown job '${name}'`);
+    this.#ids.set(key, row.id);
+    return row.id;
+  }
+
+  setCheckResult(resourceId: number, error: string | null): void {
+    this.#q('UPDATE resources SET last_checked = ?, check_error = ? WHERE id = ?').run(
+      this.#now(),
+      error,
+      resourceId,
+    );
+  }
+
+  lastChecked(resourceId: number): number | null {
+    const row = this.#q('SELECT last_checked FROM resources WHERE id = ?').get(resourceId) as
+      { last_checked: number | null } | undefined;
+    return row?.last_checked ?? null;
+  }
+
+  // ---- versions ----
+
+  /**
+   * Saves a check result. When at least one version is new, every returned version is moved to
+   * the top in the returned order (so the last one is the latest); otherwise nothing changes.
+   * Returns how many versions were new.
+   */
+  saveCheckedVersions(resourceId: number, versions: Version[]): number {
+    return this.db.transaction(() => {
+      const exists = this.#q('SELECT id FROM versions WHERE resource_id = ? AND sha = ?');
+      const shas = versions.map((v) => versionSha(v));
+      const fresh = shas.filter((sha) => exists.get(resourceId, sha) === undefined).length;
+      if (fresh === 0) return 0;
+      let order = this.#maxOrder(resourceId);
+      const upsert = this.#q(
+        `INSERT INTO versions (resource_id, sha, version, check_order) VALUES (?, ?, ?, ?)
+         ON CONFLICT (resource_id, sha) DO UPDATE SET check_order = excluded.check_order`,
+      );
+      versions.forEach((v, i) => upsert.run(resourceId, shas[i], JSON.stringify(v), ++order));
+      return fresh;
+    })();
+  }
+
+  #maxOrder(resourceId: number): number {
+    const row = this.#q('SELECT COALESCE(MAX(check_order), 0) AS m FROM versions WHERE resource_id = ?').get(
+      resourceId,
+    ) as { m: number };
+    return row.m;
+  }
+
+  /** A version produced by `out` or fetched by `in`: appended as latest when new; metadata updated. */
+  saveVersion(resourceId: number, version: Version, metadata?: Metadata[]): { id: number; isNew: boolean } {
+    return this.db.transaction(() => {
+      const sha = versionSha(version);
+      const found = this.#q('SELECT id FROM versions WHERE resource_id = ? AND sha = ?').get(
+        resourceId,
+        sha,
+      ) as { id: number } | undefined;
+      if (found) {
+        if (metadata && metadata.length > 0) {
+          this.#q('UPDATE versions SET metadata = ? WHERE id = ?').run(JSON.stringify(metadata), found.id);
+        }
+        return { id: found.id, isNew: false };
+      }
+      const info = this.#q(
+        'INSERT INTO versions (resource_id, sha, version, metadata, check_order) VALUES (?, ?, ?, ?, ?)',
+      ).run(
+        resourceId,
+        sha,
+        JSON.stringify(version),
+        metadata ? JSON.stringify(metadata) : null,
+        this.#maxOrder(resourceId) + 1,
+      );
+      return { id: Number(info.lastInsertRowid), isNew: true };
+    })();
+  }
+
+  /** Versions newest (highest check order) first. */
+  versions(resourceId: number): VersionRow[] {
+    return (
+      this.#q('SELECT * FROM versions WHERE resource_id = ? ORDER BY check_order DESC').all(
+        resourceId,
+      ) as RawVersion[]
+    ).map(toVersion);
+  }
+
+  latestVersion(resourceId: number): VersionRow | undefined {
+    const row = this.#q('SELECT * FROM versions WHERE resource_id = ? ORDER BY check_order DESC LIMIT 1').get(
+      resourceId,
+    ) as RawVersion | undefined;
+    return row && toVersion(row);
+  }
+
+  version(id: number): VersionRow {
+    return toVersion(this.#q('SELECT * FROM versions WHERE id = ?').get(id) as RawVersion);
+  }
+
+  /** The latest version containing every key/value of `pin` (a pin may name a subset of keys). */
+  pinnedVersion(resourceId: number, pin: Record<string, unknown>): VersionRow | undefined {
+    return this.versions(resourceId).find((v) =>
+      Object.entries(pin).every(([k, value]) => v.version[k] === String(value)),
+    );
+  }
+
+  // ---- builds ----
+
+  /**
+   * Creates a pending build of a job. Automatic builds are only created when the job has no
+   * pending build (returns undefined then).
+   */
+  createBuild(pipelineId: number, jobId: number, manual: boolean): BuildRow | undefined {
+    return this.db.transaction(() => {
+      if (!manual) {
+        const pending = this.#q("SELECT 1 FROM builds WHERE job_id = ? AND status = 'pending'").get(jobId);
+        if (pending) return undefined;
+      }
+      this.#q('UPDATE jobs SET build_seq = build_seq + 1 WHERE id = ?').run(jobId);
+      const { build_seq } = this.#q('SELECT build_seq FROM jobs WHERE id = ?').get(jobId) as {
+        build_seq: number;
+      };
+      const info = this.#q(
+        "INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+      ).run(pipelineId, jobId, String(build_seq), manual ? 1 : 0, this.#now());
+      return this.build(Number(info.lastInsertRowid));
+    })();
+  }
+
+  /** A one-off build (`hangar execute`), started at once; names come from their own sequence. */
+  createOneOffBuild(pipelineId: number | null): BuildRow {
+    return this.db.transaction(() => {
+      const row = this.#q("SELECT value FROM meta WHERE key = 'one_off_seq'").get() as
+        { value: string } | undefined;
+      const next = Number(row?.value ?? '0') + 1;
+      this.#q("INSERT OR REPLACE INTO meta (key, value) VALUES ('one_off_seq', ?)").run(String(next));
+      const now = this.#now();
+      const info = this.#q(
+        "INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at, start_time) VALUES (?, NULL, ?, 'started', 1, ?, ?)",
+      ).run(pipelineId, String(next), now, now);
+      return this.build(Number(info.lastInsertRowid));
+    })();
+  }
+
+  build(id: number): BuildRow {
+    const row = this.#q(`${buildSelect} WHERE b.id = ?`).get(id) as RawBuild | undefined;
+    if (!row) throw new Error(`build ${id} not found`);
+    return toBuild(row);
+  }
+
+  builds(
+    filter: { pipelineId?: number; jobId?: number; status?: BuildStatus; limit?: number } = {},
+  ): BuildRow[] {
+    const where: string[] = [];
+    const args: (number | string)[] = [];
+    const add = (clause: string, value: number | string): void => {
+      where.push(clause);
+      args.push(value);
+    };
+    if (filter.pipelineId !== undefined) add('b.pipeline_id = ?', filter.pipelineId);
+    if (filter.jobId !== undefined) add('b.job_id = ?', filter.jobId);
+    if (filter.status !== undefined) add('b.status = ?', filter.status);
+    const sql = `${buildSelect}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY b.id DESC${
+      filter.limit ? ` LIMIT ${filter.limit}` : ''
+    }`;
+    return (this.#q(sql).all(...args) as RawBuild[]).map(toBuild);
+  }
+
+  /** Records the resolved inputs and marks the build started, in one transaction. */
+  startBuild(buildId: number, inputs: BuildInput[]): void {
+    this.db.transaction(() => {
+      const build = this.build(buildId);
+      const add = this.#q(
+        'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const i of inputs) {
+        add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
+      }
+      this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ? AND status = 'pending'").run(
+        this.#now(),
+        buildId,
+      );
+    })();
+  }
+
+  finishBuild(buildId: number, status: BuildStatus, error?: string): void {
+    this.#succeeded.clear();
+    this.#q('UPDATE builds SET status = ?, end_time = ?, error = COALESCE(?, error) WHERE id = ?').run(
+      status,
+      this.#now(),
+      error ?? null,
+      buildId,
+    );
+  }
+
+  /** Marks builds left `started` by a previous process errored; returns them. */
+  interruptStartedBuilds(message: string): BuildRow[] {
+    return this.db.transaction(() => {
+      const rows = this.builds({ status: 'started' });
+      const mark = this.#q("UPDATE builds SET status = 'errored', end_time = ?, error = ? WHERE id = ?");
+      for (const b of rows) mark.run(this.#now(), message, b.id);
+      return rows;
+    })();
+  }
+
+  buildInputs(buildId: number): BuildInput[] {
+    return (
+      this.#q(
+        'SELECT name, resource_id, version_id, first_occurrence FROM build_inputs WHERE build_id = ?',
+      ).all(buildId) as { name: string; resource_id: number; version_id: number; first_occurrence: number }[]
+    ).map((r) => ({
+      name: r.name,
+      resourceId: r.resource_id,
+      versionId: r.version_id,
+      firstOccurrence: r.first_occurrence === 1,
+    }));
+  }
+
+  addBuildOutput(buildId: number, resourceId: number, versionId: number): void {
+    this.#succeeded.clear();
+    this.#q('INSERT OR IGNORE INTO build_outputs (build_id, resource_id, version_id) VALUES (?, ?, ?)').run(
+      buildId,
+      resourceId,
+      versionId,
+    );
+  }
+
+  buildOutputs(buildId: number): { resourceId: number; versionId: number }[] {
+    return (
+      this.#q('SELECT resource_id, version_id FROM build_outputs WHERE build_id = ?').all(buildId) as {
+        resource_id: number;
+        version_id: number;
+      }[]
+    ).map((r) => ({ resourceId: r.resource_id, versionId: r.version_id }));
+  }
+
+  /** Succeeded builds of a job, newest first, each with the versions it vouches for (inputs ∪ outputs). */
+  succeededBuilds(jobId: number): { id: number; versions: Map<number, Set<number>> }[] {
+    const cached = this.#succeeded.get(jobId);
+    if (cached) return cached;
+    const rows = this.#q(
+      `SELECT b.id AS id, x.resource_id AS resource_id, x.version_id AS version_id FROM builds b
+         JOIN (SELECT build_id, resource_id, version_id FROM build_inputs
+               UNION SELECT build_id, resource_id, version_id FROM build_outputs) x ON x.build_id = b.id
+         WHERE b.job_id = ? AND b.status = 'succeeded' ORDER BY b.id DESC`,
+    ).all(jobId) as { id: number; resource_id: number; version_id: number }[];
+    const out: { id: number; versions: Map<number, Set<number>> }[] = [];
+    for (const r of rows) {
+      let last = out[out.length - 1];
+      if (!last || last.id !== r.id) {
+        last = { id: r.id, versions: new Map() };
+        out.push(last);
+      }
+      let set = last.versions.get(r.resource_id);
+      if (!set) last.versions.set(r.resource_id, (set = new Set()));
+      set.add(r.version_id);
+    }
+    this.#succeeded.set(jobId, out);
+    return out;
+  }
+
+  /** True when `versionId` was already an input named `name` of some build of the job. */
+  wasUsed(jobId: number, name: string, versionId: number): boolean {
+    return (
+      this.#q('SELECT 1 FROM build_inputs WHERE job_id = ? AND name = ? AND version_id = ? LIMIT 1').get(
+        jobId,
+        name,
+        versionId,
+      ) !== undefined
+    );
+  }
+
+  /** The newest (by check order) version the job ever used for input `name`. */
+  newestUsed(jobId: number, name: string): VersionRow | undefined {
+    const row = this.#q(
+      `SELECT v.* FROM build_inputs i JOIN versions v ON v.id = i.version_id
+         WHERE i.job_id = ? AND i.name = ? ORDER BY v.check_order DESC LIMIT 1`,
+    ).get(jobId, name) as RawVersion | undefined;
+    return row && toVersion(row);
+  }
+
+  // ---- events ----
+
+  appendEvent(buildId: number, seq: number, payload: unknown): void {
+    this.#q('INSERT INTO events (build_id, seq, payload) VALUES (?, ?, ?)').run(
+      buildId,
+      seq,
+      JSON.stringify(payload),
+    );
+  }
+
+  events(buildId: number): unknown[] {
+    return (
+      this.#q('SELECT payload FROM events WHERE build_id = ? ORDER BY seq').all(buildId) as {
+        payload: string;
+      }[]
+    ).map((r) => JSON.parse(r.payload) as unknown);
+  }
+
+  nextEventSeq(buildId: number): number {
+    const row = this.#q('SELECT COALESCE(MAX(seq), 0) AS m FROM events WHERE build_id = ?').get(buildId) as {
+      m: number;
+    };
+    return row.m + 1;
+  }
+
+  // ---- caches ----
+
+  resourceCache(key: string): { dir: string; version: Version; metadata: Metadata[] } | undefined {
+    const row = this.#q('SELECT dir, version, metadata FROM resource_caches WHERE key = ?').get(key) as
+      { dir: string; version: string; metadata: string } | undefined;
+    return (
+      row && {
+        dir: row.dir,
+        version: JSON.parse(row.version) as Version,
+        metadata: JSON.parse(row.metadata) as Metadata[],
+      }
+    );
+  }
+
+  saveResourceCache(key: string, dir: string, version: Version, metadata: Metadata[]): void {
+    this.#q(
+      'INSERT OR REPLACE INTO resource_caches (key, dir, version, metadata, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(key, dir, JSON.stringify(version), JSON.stringify(metadata), this.#now());
+  }
+
+  saveTaskCache(jobId: number, step: string, path: string, dir: string): void {
+    this.#q(
+      'INSERT OR REPLACE INTO task_caches (job_id, step, path, dir, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(jobId, step, path, dir, this.#now());
+  }
+}
