@@ -20,7 +20,12 @@ export function parseDependsField(field: string): string[][] {
     .map((group) =>
       group
         .split('|')
-        .map((alternative) => alternative.trim().replace(/\s*\(.*\)$/, '').replace(/:any$/, ''))
+        .map((alternative) =>
+          alternative
+            .trim()
+            .replace(/\s*\(.*\)$/, '')
+            .replace(/:any$/, ''),
+        )
         .filter(Boolean),
     )
     .filter((group) => group.length > 0);

@@ -31,13 +31,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       const existing = await builtLayouts(join(out, 'oci')).catch(() => []);
       const have = new Set(existing.map((ref) => ref.type));
       const missing = types.filter((type) => !have.has(type));
-      if (missing.length || (!types.length && !existing.length)) await buildImages({ out, types: missing, log });
+      if (missing.length || (!types.length && !existing.length))
+        await buildImages({ out, types: missing, log });
       return builtLayouts(join(out, 'oci'), types);
     };
     switch (command) {
       case 'build': {
         const { built, skipped } = await buildImages({ out, types, log });
-        for (const image of built) process.stdout.write(`${image.repository}:${image.version}\t${image.manifest.digest}\n`);
+        for (const image of built)
+          process.stdout.write(`${image.repository}:${image.version}\t${image.manifest.digest}\n`);
         // Asking for a type by name that cannot be built is an error; building "all" skips what has not landed.
         return types.length && skipped.length ? 1 : 0;
       }
@@ -59,7 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`hangar-images: ${message}\n`);
-    if (process.env['HANGAR_DEBUG'] === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (process.env['HANGAR_DEBUG'] === '1' && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     return 1;
   }
 }

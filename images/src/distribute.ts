@@ -17,7 +17,9 @@ export async function builtLayouts(ociDir: string, types: readonly string[] = []
   const refs: LayoutRef[] = [];
   for (const type of wanted) {
     if (!present.includes(type))
-      throw new ConfigError(`no built image for '${type}' in ${ociDir}: run 'hangar-images build ${type}' first`);
+      throw new ConfigError(
+        `no built image for '${type}' in ${ociDir}: run 'hangar-images build ${type}' first`,
+      );
     const layout = await OciLayout.open(join(ociDir, type));
     const { config } = await readImage(layout, 'latest');
     const version = config.config?.Labels?.['org.opencontainers.image.version'] ?? 'latest';

@@ -33,7 +33,8 @@ export async function fetchNodeTarball(
   const dir = join(cacheDir, 'node');
   await mkdir(dir, { recursive: true });
   const key = node.integrity ? Buffer.from(node.integrity.slice(7), 'base64').toString('hex') : undefined;
-  if (key && (await exists(join(dir, `${key}.tgz`)))) return { path: join(dir, `${key}.tgz`), integrity: node.integrity as string };
+  if (key && (await exists(join(dir, `${key}.tgz`))))
+    return { path: join(dir, `${key}.tgz`), integrity: node.integrity as string };
   const temp = await mkdtemp(join(dir, '.pack-'));
   try {
     await run('npm', ['pack', '--silent', '--pack-destination', temp, `${node.package}@${node.version}`], {
@@ -94,7 +95,12 @@ export async function fetchNodeBinary(
   const temp = await mkdtemp(join(cacheDir, 'node', '.unpack-'));
   try {
     await run('tar', ['-xzf', tarball.path, '-C', temp, 'package/bin/node']);
-    const stripped = await stripInto(join(temp, 'package', 'bin', 'node'), 'node', cacheDir, node.strippedSha256);
+    const stripped = await stripInto(
+      join(temp, 'package', 'bin', 'node'),
+      'node',
+      cacheDir,
+      node.strippedSha256,
+    );
     return { path: stripped.path, integrity: tarball.integrity, sha256: stripped.sha256 };
   } finally {
     await rm(temp, { recursive: true, force: true });
@@ -103,7 +109,10 @@ export async function fetchNodeBinary(
 
 /** The locked OpenTofu binary, verified, then stripped (Go debug info is a third of it). */
 export async function fetchTofuBinary(
-  tofu: Omit<LockedBinary, 'sha256' | 'strippedSha256' | 'version'> & { sha256?: string; strippedSha256?: string },
+  tofu: Omit<LockedBinary, 'sha256' | 'strippedSha256' | 'version'> & {
+    sha256?: string;
+    strippedSha256?: string;
+  },
   cacheDir: string,
 ): Promise<{ path: string; sha256: string; strippedSha256: string }> {
   if (tofu.sha256 && tofu.strippedSha256) {
@@ -112,8 +121,7 @@ export async function fetchTofuBinary(
       return { path: cached, sha256: tofu.sha256, strippedSha256: tofu.strippedSha256 };
   }
   const source = join(cacheDir, tofu.cachePath);
-  if (!(await exists(source)))
-    throw new ConfigError(`OpenTofu is not at ${source}: run scripts/bootstrap`);
+  if (!(await exists(source))) throw new ConfigError(`OpenTofu is not at ${source}: run scripts/bootstrap`);
   const sha256 = await sha256File(source);
   if (tofu.sha256 && sha256 !== tofu.sha256)
     throw new ConfigError(`${source} hashes to ${sha256}, the lock pins ${tofu.sha256}`);

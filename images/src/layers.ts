@@ -1,9 +1,27 @@
 // The shared layers (base, node, git tools, tofu), each built once from locked inputs and cached
 // outside the repository by a hash of everything that determines its bytes.
 import { createHash } from 'node:crypto';
-import { link, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  link,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
-import { addFromDisk, canonicalJson, LayerTree, writeLayerBlob, type Layer, type OciLayout } from '@hangar/oci';
+import {
+  addFromDisk,
+  canonicalJson,
+  LayerTree,
+  writeLayerBlob,
+  type Layer,
+  type OciLayout,
+} from '@hangar/oci';
 import { fetchDeb } from './apt.js';
 import { run } from './exec.js';
 import { fetchNodeBinary, fetchTofuBinary } from './inputs.js';
@@ -111,7 +129,12 @@ export async function gitLayerTree(lock: ImagesLock, cacheDir: string): Promise<
 
 export async function tofuLayerTree(lock: ImagesLock, cacheDir: string): Promise<LayerTree> {
   const tofu = await fetchTofuBinary(lock.tofu, cacheDir);
-  return new LayerTree().add({ path: 'usr/local/bin/tofu', type: 'file', sourcePath: tofu.path, mode: 0o755 });
+  return new LayerTree().add({
+    path: 'usr/local/bin/tofu',
+    type: 'file',
+    sourcePath: tofu.path,
+    mode: 0o755,
+  });
 }
 
 const TREES: Record<SharedLayerName, (lock: ImagesLock, cacheDir: string) => Promise<LayerTree>> = {
@@ -181,7 +204,8 @@ export class SharedLayers {
     const dir = join(this.layerCacheDir, layerKey(name, this.lock));
     const metaPath = join(dir, 'layer.json');
     const cached = await readFile(metaPath, 'utf8').catch(() => undefined);
-    if (cached !== undefined) return { ...(JSON.parse(cached) as Omit<CachedLayer, 'blob'>), blob: join(dir, 'blob') };
+    if (cached !== undefined)
+      return { ...(JSON.parse(cached) as Omit<CachedLayer, 'blob'>), blob: join(dir, 'blob') };
     await mkdir(this.layerCacheDir, { recursive: true });
     const temp = await mkdtemp(join(this.layerCacheDir, `.${name}-`));
     try {

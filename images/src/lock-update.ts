@@ -36,7 +36,9 @@ export async function updateLock(path = LOCK_PATH, cacheDir = hangarCacheDir()):
   const git = await resolveLayer(DEB_LAYERS.git, new Set(base.packages.map((deb) => deb.name)), cacheDir);
   const node = await fetchNodeBinary(NODE_INPUT, cacheDir);
   const tofu = await fetchTofuBinary(TOFU_INPUT, cacheDir);
-  const tofuVersion = /OpenTofu v(\S+)/.exec(await run(`${cacheDir}/${TOFU_INPUT.cachePath}`, ['version']))?.[1];
+  const tofuVersion = /OpenTofu v(\S+)/.exec(
+    await run(`${cacheDir}/${TOFU_INPUT.cachePath}`, ['version']),
+  )?.[1];
   const lock: ImagesLock = {
     lockVersion: 1,
     distribution: { id: 'debian', release: await osRelease(), arch },
@@ -57,5 +59,7 @@ export async function updateLock(path = LOCK_PATH, cacheDir = hangarCacheDir()):
 if (import.meta.url === `file://${process.argv[1]}`) {
   const lock = await updateLock();
   const count = lock.layers.base.packages.length + lock.layers.git.packages.length;
-  process.stderr.write(`wrote ${LOCK_PATH}: ${count} Debian packages, ${lock.node.package}@${lock.node.version}, tofu ${lock.tofu.version}\n`);
+  process.stderr.write(
+    `wrote ${LOCK_PATH}: ${count} Debian packages, ${lock.node.package}@${lock.node.version}, tofu ${lock.tofu.version}\n`,
+  );
 }

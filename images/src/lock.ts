@@ -57,9 +57,12 @@ export const LOCK_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'lo
 
 export async function readLock(path = LOCK_PATH): Promise<ImagesLock> {
   const text = await readFile(path, 'utf8').catch((error: unknown) => {
-    throw new ConfigError(`${path} is missing: run 'npm run lock:update -w @hangar/images'`, { cause: error });
+    throw new ConfigError(`${path} is missing: run 'npm run lock:update -w @hangar/images'`, {
+      cause: error,
+    });
   });
   const lock = JSON.parse(text) as ImagesLock;
-  if (lock.lockVersion !== 1) throw new ConfigError(`${path}: unsupported lockVersion ${String(lock.lockVersion)}`);
+  if (lock.lockVersion !== 1)
+    throw new ConfigError(`${path}: unsupported lockVersion ${String(lock.lockVersion)}`);
   return lock;
 }

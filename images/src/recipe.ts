@@ -28,8 +28,19 @@ export const DEB_LAYERS = {
   git: {
     description: 'git, openssh-client, gnupg, git-lfs, git-crypt and their libraries',
     roots: ['git', 'openssh-client', 'gnupg', 'git-lfs', 'git-crypt'],
-    // git-man and liberror-perl only serve git's perl commands (send-email, svn); gnupg-l10n is translations.
-    excluded: [...NEVER, 'git-man', 'liberror-perl', 'gnupg-l10n'],
+    // git-man and liberror-perl only serve git's perl commands (send-email, svn); gnupg-l10n is
+    // translations; keyserver access (dirmngr), S/MIME (gpgsm) and the web key directory tools are
+    // not used to verify or sign commits, and leaving them out keeps the git image under 75 MB.
+    excluded: [
+      ...NEVER,
+      'git-man',
+      'liberror-perl',
+      'gnupg-l10n',
+      'dirmngr',
+      'gpgsm',
+      'gpg-wks-client',
+      'gpg-wks-server',
+    ],
   },
 } as const;
 
