@@ -156,6 +156,23 @@ async function buildOne(
   };
 }
 
+/** `<out>/images.json`: every image built into `out` so far (entries of rebuilt types replaced), sorted by type. */
+async function writeSummary(out: string, built: readonly BuiltImage[]): Promise<void> {
+  const path = join(out, 'images.json');
+  const previous = JSON.parse(await readFile(path, 'utf8').catch(() => '[]')) as { type: string }[];
+  const fresh = built.map(({ type, repository, version, manifest, layers }) => ({
+    type,
+    repository,
+    version,
+    digest: manifest.digest,
+    size: manifest.size,
+    layers,
+  }));
+  const merged = [...previous.filter((entry) => !built.some((image) => image.type === entry.type)), ...fresh];
+  merged.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  await writeFile(path, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
 export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const log = options.log ?? (() => {});
@@ -198,20 +215,6 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
     const image = result.built.at(-1) as BuiltImage;
     log(`built ${image.repository}:${image.version} ${image.manifest.digest} -> ${image.layout}`);
   }
-  await writeFile(
-    join(options.out, 'images.json'),
-    `${JSON.stringify(
-      result.built.map(({ type, repository, version, manifest, layers }) => ({
-        type,
-        repository,
-        version,
-        digest: manifest.digest,
-        size: manifest.size,
-        layers,
-      })),
-      null,
-      2,
-    )}\n`,
-  );
+  await writeSummary(options.out, result.built);
   return result;
 }
