@@ -148,11 +148,7 @@ describe('the built image under runc, as Concourse runs it', () => {
   it('runs /bin/sh in the base layer and finds the CA bundle and accounts', async () => {
     const result = await runInRootfs({
       rootfs,
-      args: [
-        '/bin/sh',
-        '-c',
-        'echo "hello $(cat /etc/passwd | wc -l 2>/dev/null)"; test -s /etc/ssl/certs/ca-certificates.crt && echo ca-ok',
-      ],
+      args: ['/bin/sh', '-c', 'echo hello; test -s /etc/ssl/certs/ca-certificates.crt && echo ca-ok'],
     });
     expect(result.exitCode, result.stderr.toString()).toBe(0);
     expect(result.stdout.toString()).toContain('ca-ok');
@@ -223,7 +219,7 @@ describe('tool layers', () => {
       'git lfs version',
       'git-crypt --version',
       `git ls-remote ${daemon.url('app.git')} refs/heads/main`,
-      `git clone -q ${daemon.url('app.git')} /tmp/clone && cat /tmp/clone/README.md`,
+      `git clone -q ${daemon.url('app.git')} /tmp/clone && git -C /tmp/clone show HEAD:README.md`,
     ].join(' && ');
     const result = await runInRootfs({
       rootfs,
