@@ -28,7 +28,7 @@ import { fetchNodeBinary, fetchTofuBinary } from './inputs.js';
 import type { ImagesLock, LockedDeb } from './lock.js';
 
 /** Bump when the way layers are assembled changes, so cached blobs are rebuilt. */
-const LAYER_RECIPE_VERSION = 1;
+const LAYER_RECIPE_VERSION = 2;
 
 export type SharedLayerName = 'base' | 'node' | 'git' | 'tofu';
 
@@ -54,6 +54,18 @@ const DROPPED = [
   'etc/logrotate.d',
   'lib/systemd',
   'usr/lib/systemd',
+  // git's server side and extras a resource never runs: daemon, http backend, shell, imap,
+  // http-push, dumb-http fetch, scalar and gitweb (about 17 MB uncompressed).
+  'usr/lib/git-core/git-daemon',
+  'usr/lib/git-core/git-http-backend',
+  'usr/lib/git-core/git-http-fetch',
+  'usr/lib/git-core/git-http-push',
+  'usr/lib/git-core/git-imap-send',
+  'usr/lib/git-core/git-shell',
+  'usr/bin/git-shell',
+  'usr/lib/git-core/scalar',
+  'usr/bin/scalar',
+  'usr/share/gitweb',
 ];
 
 export function keepPath(relative: string): boolean {
