@@ -1,0 +1,61 @@
+// The generic suite: read-only protocol calls, then the bad-input corpus, then the put round-trip,
+// then the secret canaries; finally the rules every call must keep.
+import { Harness } from '../harness/harness.js';
+import { selected, type CheckResult } from './check-result.js';
+import { runBadInput } from './bad-input.js';
+import { runCanaries } from './canaries.js';
+import { executablesCheck } from './executables.js';
+import { judgeEveryCall } from './output-rules.js';
+import { runOutCalls, runReadCalls } from './protocol-calls.js';
+import { judgeOrder, judgeOutCalls, judgeReadCalls } from './protocol.js';
+import type { SuiteConfig } from './suite-config.js';
+
+/** Report order: by the script they concern, then output rules, robustness, bad input, secrets. */
+export const CHECK_ORDER = [
+  'executables',
+  'check.initial',
+  'check.from-latest',
+  'check.from-unknown',
+  'check.idempotent',
+  'check.order',
+  'check.unique',
+  'in.echoes-version',
+  'in.missing-version',
+  'in.writes-in-destination',
+  'out.round-trip',
+  'stdout.json',
+  'response.shape',
+  'versions.strings',
+  'versions.not-empty',
+  'robust.absent-params',
+  'robust.null-source',
+  'timeouts',
+];
+
+function rank(id: string): number {
+  const index = CHECK_ORDER.indexOf(id);
+  if (index >= 0) return index;
+  return id.startsWith('bad-input.') ? CHECK_ORDER.length : CHECK_ORDER.length + 1;
+}
+
+export async function runGenericSuite(harness: Harness, config: SuiteConfig): Promise<CheckResult[]> {
+  const read = await runReadCalls(harness, config);
+  const badInput = await runBadInput(harness, config, read.latest ?? read.unknown);
+  const outs = await runOutCalls(harness, config, read.latest);
+  const secrets = await runCanaries(harness, config, read.latest, read.unknown);
+  const executables = await executablesCheck(harness);
+  const results = [
+    executables,
+    ...judgeReadCalls(read),
+    ...judgeOutCalls(config, read, outs),
+    judgeOrder(read, outs),
+    ...judgeEveryCall(harness.calls),
+    ...badInput,
+    secrets,
+  ];
+  const skip = config.skip ?? [];
+  results.sort((a, b) => rank(a.id) - rank(b.id)); // stable: bad-input keeps corpus order
+  return results.map((r) =>
+    r.status !== 'skip' && selected(r.id, skip) ? { ...r, status: 'skip', reasons: ['skipped (--skip)'] } : r,
+  );
+}
