@@ -128,7 +128,7 @@ describe('hangar-images build', () => {
   it('CLI: build counter prints the same digest', async () => {
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => chunks.push(String(chunk)) > 0);
+    process.stdout.write = (chunk: string) => chunks.push(String(chunk)) > 0;
     try {
       expect(await main(['build', 'counter', '--out', join(work, 'cli')])).toBe(0);
     } finally {
