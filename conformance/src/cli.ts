@@ -13,6 +13,7 @@ import { formatJunit } from './report/junit.js';
 import { totals } from './report/run-report.js';
 import { runConformance } from './run.js';
 import { CommandSubject, resolveCommand } from './subjects/command.js';
+import { OciSubject } from './subjects/oci.js';
 import { DirSubject } from './subjects/dir.js';
 import type { Subject } from './subjects/subject.js';
 
@@ -21,8 +22,8 @@ export const USAGE = `Usage: hangar-conformance (--dir PATH | --cmd COMMAND) (--
 Subject (exactly one):
   --dir PATH            directory holding executables check, in and out (e.g. an image's /opt/resource)
   --cmd COMMAND         command that takes check|in|out as its first argument ("node dist/resource.js")
-  --oci PATH            OCI image layout, run with runc (arrives with the images issue)
-  --image REF           image in a registry, run with runc (arrives with the images issue)
+  --oci PATH            OCI image layout (tag latest), unpacked and run with runc (needs root)
+  --image REF           image in a registry (not built yet: pull it into a layout, use --oci)
 
 Quick mode (no case file):
   --source JSON         a working source; versions are discovered with the subject's own check
@@ -133,10 +134,11 @@ function chooseSubject(
 ): Subject {
   const given = (['dir', 'cmd', 'oci', 'image'] as const).filter((k) => values[k] !== undefined);
   if (given.length !== 1) throw new UsageError('give exactly one subject: --dir, --cmd, --oci or --image');
-  if (values.oci !== undefined || values.image !== undefined)
+  if (values.image !== undefined)
     throw new UsageError(
-      `--${given[0]} subjects (run with runc) arrive with the images issue; use --dir on an unpacked /opt/resource for now`,
+      '--image subjects (pull, then run with runc) are not built yet; pull the image into a layout and use --oci',
     );
+  if (values.oci !== undefined) return new OciSubject(values.oci);
   if (values.dir !== undefined) return new DirSubject(values.dir, passEnv);
   return new CommandSubject(resolveCommand(values.cmd!, process.cwd()), passEnv);
 }

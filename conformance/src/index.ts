@@ -9,6 +9,7 @@ export type {
 } from './subjects/subject.js';
 export { DirSubject } from './subjects/dir.js';
 export { CommandSubject } from './subjects/command.js';
+export { OciSubject, type OciSubjectOptions } from './subjects/oci.js';
 export { runHostProcess, hostBaseEnv } from './subjects/host-process.js';
 export { containerPath, toContainerInvocation } from './subjects/mounts.js';
 export { Harness, CONCOURSE_PATHS, type HarnessOptions, type CallOptions } from './harness/harness.js';

@@ -183,10 +183,9 @@ describe('usage errors: one line, exit 2, stack only with HANGAR_DEBUG=1', () =>
   test.each([
     [[], 'give exactly one subject: --dir, --cmd, --oci or --image'],
     [['--cmd', 'x', '--dir', 'y', '--source', '{}'], 'give exactly one subject'],
-    [['--oci', './layout', '--source', '{}'], '--oci subjects (run with runc) arrive with the images issue'],
     [
       ['--image', 'reg/x:1', '--source', '{}'],
-      '--image subjects (run with runc) arrive with the images issue',
+      '--image subjects (pull, then run with runc) are not built yet',
     ],
     [['--cmd', 'x'], 'give --source (quick mode) or --case'],
     [['--cmd', 'x', '--source', '{nope'], '--source is not valid JSON'],

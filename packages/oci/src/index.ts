@@ -14,3 +14,4 @@ export * from './image.js';
 export * from './unpack.js';
 export * from './rootfs-archive.js';
 export * from './registry/index.js';
+export * from './runc.js';

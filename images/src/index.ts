@@ -1,0 +1,6 @@
+export * from './lock.js';
+export * from './specs.js';
+export * from './layers.js';
+export * from './build.js';
+export * from './distribute.js';
+export { hangarCacheDir } from './inputs.js';
