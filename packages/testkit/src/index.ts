@@ -9,3 +9,5 @@ export * from './git-servers.js';
 export * from './minio.js';
 export * from './registry.js';
 export * from './tofu.js';
+export * from './fakes/slack.js';
+export * from './fakes/grafana.js';
