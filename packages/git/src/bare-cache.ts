@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Git } from './git-process.js';
+import { GitCommandError, type Git } from './git-process.js';
 
 export interface BareCacheOptions {
   /** Directory holding the caches, e.g. `$TMPDIR/hangar-git-cache`. */
@@ -51,9 +51,19 @@ function refspecs(options: BareCacheOptions): string[] {
 export async function syncBareCache(git: Git, options: BareCacheOptions): Promise<BareCache> {
   const dir = bareCacheDir(options);
   const cache = git.at(dir);
-  if (existsSync(join(dir, 'HEAD')) && (await cache.succeeds(['rev-parse', '--git-dir']))) {
-    await cache.run(['fetch', '--quiet', '--no-tags', '--prune', '--force', 'origin', ...refspecs(options)]);
-    return { git: cache, dir, created: false };
+  if (existsSync(join(dir, 'HEAD'))) {
+    const fetched = await cache.exec([
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--prune',
+      '--force',
+      'origin',
+      ...refspecs(options),
+    ]);
+    if (fetched.code === 0) return { git: cache, dir, created: false };
+    // A remote failure is reported as such; a cache that is no longer a repository is rebuilt.
+    if (await cache.succeeds(['rev-parse', '--git-dir'])) throw new GitCommandError(['fetch'], fetched);
   }
   await rm(dir, { recursive: true, force: true });
   await mkdir(options.root, { recursive: true });
@@ -76,6 +86,9 @@ export async function syncBareCache(git: Git, options: BareCacheOptions): Promis
     // Record the refspecs so later fetches (and `git fetch origin` by hand) keep the same shape.
     await staged.run(['config', '--unset-all', 'remote.origin.fetch']).catch(() => undefined);
     for (const spec of refspecs(options)) await staged.run(['config', '--add', 'remote.origin.fetch', spec]);
+    // Checks must not pay for background maintenance; the container is gone within the hour.
+    await staged.run(['config', 'gc.auto', '0']);
+    await staged.run(['config', 'maintenance.auto', 'false']);
     if (options.tags)
       await staged.run(['fetch', '--quiet', '--no-tags', 'origin', '+refs/tags/*:refs/tags/*']);
     await rename(staging, dir).catch(async (error: unknown) => {

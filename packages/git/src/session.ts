@@ -2,7 +2,7 @@
 // environment that makes git and ssh use them — GIT_SSH_COMMAND, GIT_ASKPASS, a credential-store
 // file and GIT_CONFIG_* entries. Nothing touches ~/.netrc, ~/.ssh or the global git config, so
 // resources running side by side in one container cannot see or clobber each other's secrets.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigEntry, BASE_CONFIG, ENFORCED_CONFIG, baseGitEnv, configEnv } from './config-env.js';
@@ -73,7 +73,9 @@ async function writePrivate(path: string, content: string, mode = 0o600): Promis
 
 /** Creates the private directory and everything git needs to authenticate. */
 export async function openGitSession(options: GitSessionOptions = {}): Promise<GitSession> {
-  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'hangar-git-session-'));
+  const parent = options.tmpDir ?? tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, 'hangar-git-session-'));
   await chmod(dir, 0o700);
   let agent: SshAgent | undefined;
   const close = async () => {

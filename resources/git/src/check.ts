@@ -79,7 +79,6 @@ export async function checkCommits(
     sha !== undefined &&
     /^[0-9a-f]{4,64}$/.test(sha) &&
     (await git.succeeds(['merge-base', '--is-ancestor', sha, tip]));
-  if (!(await git.succeeds(['rev-parse', '--verify', '--quiet', `${tip}^{commit}`]))) return [];
   const commits = cursorValid
     ? await listCommits(git, [tip, `^${sha}^@`], filters)
     : await listCommits(git, [tip], filters, depth);

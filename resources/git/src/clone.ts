@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RemoteError, type Logger } from '@hangar/resource-sdk';
-import { lsRemote, type Git } from '@hangar/git';
+import { GitCommandError, lsRemote, type Git } from '@hangar/git';
 
 export interface CloneOptions {
   uri: string;
@@ -30,7 +30,7 @@ export async function cloneRepository(git: Git, options: CloneOptions): Promise<
 
 const DEEP_CLONE_THRESHOLD = 127;
 
-const hasCommit = (git: Git, rev: string) =>
+export const hasCommit = (git: Git, rev: string) =>
   git.succeeds(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
 
 /**
@@ -67,7 +67,13 @@ export async function fetchRemoteRefsPointingAt(git: Git, uri: string, sha: stri
 
 /** Checks out `ref` (a sha or a tag) detached, as the reference does, or fails naming it. */
 export async function checkoutRef(git: Git, ref: string, where: string): Promise<void> {
-  if (!(await hasCommit(git, ref)))
+  const result = await git.exec(['checkout', '--quiet', '--force', '--detach', `${ref}^{commit}`]);
+  if (result.code === 0) return;
+  if (
+    /reference is not a tree|invalid reference|unknown revision|not a commit|did not match|does not take a path/i.test(
+      result.stderr,
+    )
+  )
     throw new RemoteError(`version ${ref} is not in ${where}: was it force-pushed away?`);
-  await git.run(['checkout', '--quiet', '--force', '--detach', `${ref}^{commit}`]);
+  throw new GitCommandError(['checkout'], result);
 }

@@ -2,7 +2,13 @@
 import { join } from 'node:path';
 import type { InContext, VersionResult } from '@hangar/resource-sdk';
 import { assertSafeRefName, retryTransient } from '@hangar/git';
-import { checkoutRef, cloneRepository, deepenUntilFound, fetchRemoteRefsPointingAt } from './clone.js';
+import {
+  checkoutRef,
+  cloneRepository,
+  deepenUntilFound,
+  fetchRemoteRefsPointingAt,
+  hasCommit,
+} from './clone.js';
 import { buildMetadata, readCommitInfo, writeGitFiles } from './metadata.js';
 import { openSourceSession, validateSource } from './remote-session.js';
 import type { GetParams, Source } from './source.js';
@@ -55,8 +61,8 @@ export async function get({
 
   if (ref !== undefined) {
     if (depth > 0) await deepenUntilFound(git, ref, depth, log);
-    const present = await git.succeeds(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    if (!present && source.search_remote_refs) await fetchRemoteRefsPointingAt(git, source.uri, ref);
+    if (source.search_remote_refs && !(await hasCommit(git, ref)))
+      await fetchRemoteRefsPointingAt(git, source.uri, ref);
     await checkoutRef(git, ref, branch ? `branch ${branch}` : 'the repository');
   } else if (sparse.length) {
     await git.run(['checkout', '--quiet', '--force', '--detach', 'HEAD']);

@@ -27,8 +27,18 @@ export interface CommitInfo {
 }
 
 export async function readCommitInfo(git: Git, timestampFormat: string): Promise<CommitInfo> {
-  const format = ['%H', '%an', '%ae', '%ai', '%cn', '%ce', '%ci', '%cd', '%B'].join('%x00');
-  const log = await git.run(['log', '-1', `--date=${timestampFormat}`, `--format=${format}`, 'HEAD']);
+  // %D with full names, limited to local branches and tags, replaces a for-each-ref call.
+  const format = ['%H', '%an', '%ae', '%ai', '%cn', '%ce', '%ci', '%cd', '%D', '%B'].join('%x00');
+  const log = await git.run([
+    'log',
+    '-1',
+    '--decorate=full',
+    '--decorate-refs=refs/heads/',
+    '--decorate-refs=refs/tags/',
+    `--date=${timestampFormat}`,
+    `--format=${format}`,
+    'HEAD',
+  ]);
   const [
     commit = '',
     authorName = '',
@@ -38,15 +48,13 @@ export async function readCommitInfo(git: Git, timestampFormat: string): Promise
     committerEmail = '',
     committerDate = '',
     timestamp = '',
+    decorations = '',
     ...rest
   ] = log.split('\0');
-  const refs = await git.lines([
-    'for-each-ref',
-    '--points-at=HEAD',
-    '--format=%(refname)',
-    'refs/heads',
-    'refs/tags',
-  ]);
+  const refs = decorations
+    .split(', ')
+    .map((entry) => entry.replace(/^HEAD -> /, '').replace(/^tag: /, ''))
+    .filter((ref) => ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/'));
   return {
     commit,
     authorName,

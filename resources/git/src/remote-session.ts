@@ -67,6 +67,7 @@ export function openSourceSession(source: Source, extras: SessionExtras): Promis
     skipSslVerification: Boolean(source.skip_ssl_verification),
     config: (source.git_config ?? []).map(({ name, value }) => [name, value] as const),
     parentEnv: extras.env,
+    ...(extras.env['TMPDIR'] ? { tmpDir: extras.env['TMPDIR'] } : {}),
     extraEnv: { ...debugEnv, ...extras.extraEnv },
   });
 }
