@@ -11,7 +11,7 @@ import * as prettier from 'prettier';
 async function writeSchemas() {
   const dir = await mkdtemp(join(tmpdir(), 'hangar-terraform-schemas-'));
   try {
-    const module = join(dir, 'schemas.mjs');
+    const module = join(dir, 'schemas.cjs');
     await bundleResource({ entry: 'src/json-schemas.ts', outfile: module, minify: false });
     const { jsonSchemas } = await import(pathToFileURL(module).href);
     for (const [name, schema] of Object.entries(jsonSchemas())) {
