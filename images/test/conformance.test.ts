@@ -35,6 +35,7 @@ it('the sample image passes the generic protocol checks through runc', async () 
       subject,
       harness: { timeoutMs: 30_000, concurrency: 2, checkEnv: 'none' },
       quick: {
+        skipBadInput: ['huge-string'],
         source: { latest: 3, password: 'hunter2' },
         putParams: { number: '3' },
         secrets: ['password'],
