@@ -13,6 +13,7 @@ import { formatJunit } from './report/junit.js';
 import { totals } from './report/run-report.js';
 import { runConformance } from './run.js';
 import { CommandSubject, resolveCommand } from './subjects/command.js';
+import { imageSubject, registryCredentials } from './subjects/image.js';
 import { OciSubject } from './subjects/oci.js';
 import { DirSubject } from './subjects/dir.js';
 import type { Subject } from './subjects/subject.js';
@@ -23,7 +24,8 @@ Subject (exactly one):
   --dir PATH            directory holding executables check, in and out (e.g. an image's /opt/resource)
   --cmd COMMAND         command that takes check|in|out as its first argument ("node dist/resource.js")
   --oci PATH            OCI image layout (tag latest), unpacked and run with runc (needs root)
-  --image REF           image in a registry (not built yet: pull it into a layout, use --oci)
+  --image REF           image in a registry (host[:port]/repo[:tag|@digest]), pulled then run like --oci;
+                        credentials from HANGAR_REGISTRY_USERNAME and HANGAR_REGISTRY_PASSWORD
 
 Quick mode (no case file):
   --source JSON         a working source; versions are discovered with the subject's own check
@@ -131,13 +133,17 @@ async function caseFiles(paths: string[]): Promise<LoadedCase[]> {
 function chooseSubject(
   values: { dir?: string; cmd?: string; oci?: string; image?: string },
   passEnv: string[],
+  env: Record<string, string | undefined>,
 ): Subject {
   const given = (['dir', 'cmd', 'oci', 'image'] as const).filter((k) => values[k] !== undefined);
   if (given.length !== 1) throw new UsageError('give exactly one subject: --dir, --cmd, --oci or --image');
-  if (values.image !== undefined)
-    throw new UsageError(
-      '--image subjects (pull, then run with runc) are not built yet; pull the image into a layout and use --oci',
-    );
+  if (values.image !== undefined) {
+    try {
+      return imageSubject(values.image, registryCredentials(env));
+    } catch (error) {
+      throw new UsageError(`--image: ${(error as Error).message}`);
+    }
+  }
   if (values.oci !== undefined) return new OciSubject(values.oci);
   if (values.dir !== undefined) return new DirSubject(values.dir, passEnv);
   return new CommandSubject(resolveCommand(values.cmd!, process.cwd()), passEnv);
@@ -169,7 +175,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const passEnv = values['pass-env'] ?? [];
-  const subject = chooseSubject(values, passEnv);
+  const subject = chooseSubject(values, passEnv, io.env);
   const checkEnv = values['check-env'] ?? 'none';
   if (checkEnv !== 'none' && checkEnv !== 'concourse')
     throw new UsageError('--check-env must be none or concourse');

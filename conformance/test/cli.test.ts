@@ -183,10 +183,7 @@ describe('usage errors: one line, exit 2, stack only with HANGAR_DEBUG=1', () =>
   test.each([
     [[], 'give exactly one subject: --dir, --cmd, --oci or --image'],
     [['--cmd', 'x', '--dir', 'y', '--source', '{}'], 'give exactly one subject'],
-    [
-      ['--image', 'reg/x:1', '--source', '{}'],
-      '--image subjects (pull, then run with runc) are not built yet',
-    ],
+    [['--image', 'reg/X:1', '--source', '{}'], "--image: image reference 'reg/X:1': invalid repository"],
     [['--cmd', 'x'], 'give --source (quick mode) or --case'],
     [['--cmd', 'x', '--source', '{nope'], '--source is not valid JSON'],
     [['--cmd', 'x', '--source', '[]'], '--source must be a JSON object'],

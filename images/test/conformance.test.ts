@@ -15,18 +15,29 @@ import {
   main as conformanceMain,
   runConformance,
 } from '@hangar/conformance';
+import { startRegistry, type RegistryServer } from '@hangar/testkit';
 import { buildImages, type BuiltImage } from '../src/build.js';
+import { builtLayouts, pushImages } from '../src/distribute.js';
 
 let work: string;
 let image: BuiltImage;
+let registry: RegistryServer;
+/** The sample image pushed to a real local registry, for the `--image` subject. */
+let pushedRef: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'hangar-images-conformance-'));
   const { built } = await buildImages({ out: work, types: ['counter'] });
   image = built[0] as BuiltImage;
+  registry = await startRegistry();
+  await pushImages(`${registry.host}/hangar`, await builtLayouts(join(work, 'oci')));
+  pushedRef = `${registry.host}/hangar/counter-resource:latest`;
 }, 300_000);
 
-afterAll(() => rm(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await registry?.stop();
+  await rm(work, { recursive: true, force: true });
+});
 
 it('the sample image passes the generic protocol checks through runc', async () => {
   const subject = new OciSubject(image.layout);
@@ -61,29 +72,27 @@ it('the sample image passes the generic protocol checks through runc', async () 
   }
 }, 300_000);
 
-it('hangar-conformance --oci runs the same checks from the command line', async () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await conformanceMain(
-    [
-      '--oci',
-      image.layout,
-      '--source',
-      '{"latest": 2}',
-      '--params',
-      '{"number": "2"}',
-      '--skip',
-      'bad-input',
-    ],
-    {
-      stdout: { write: (text: string) => out.push(text) > 0 },
-      stderr: { write: (text: string) => err.push(text) > 0 },
-      env: {},
-    },
-  );
-  const text = out.join('') + err.join('');
-  expect(code, text).toBe(1);
-  expect(text).toContain(`oci ${image.layout}`);
-  expect(text).toMatch(/2 failed, 16 passed/);
-  for (const id of SAMPLE_GAPS) expect(text).toMatch(new RegExp(`✗ ${id.replace('.', '\\.')}`));
-}, 120_000);
+it.each([
+  ['--oci', () => image.layout, () => `oci ${image.layout}`],
+  ['--image', () => pushedRef, () => `image ${pushedRef}`],
+])(
+  'hangar-conformance %s runs the same checks from the command line',
+  async (flag, subject, described) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await conformanceMain(
+      [flag, subject(), '--source', '{"latest": 2}', '--params', '{"number": "2"}', '--skip', 'bad-input'],
+      {
+        stdout: { write: (text: string) => out.push(text) > 0 },
+        stderr: { write: (text: string) => err.push(text) > 0 },
+        env: {},
+      },
+    );
+    const text = out.join('') + err.join('');
+    expect(code, text).toBe(1);
+    expect(text).toContain(described());
+    expect(text).toMatch(/2 failed, 16 passed/);
+    for (const id of SAMPLE_GAPS) expect(text).toMatch(new RegExp(`✗ ${id.replace('.', '\\.')}`));
+  },
+  120_000,
+);

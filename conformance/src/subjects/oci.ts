@@ -12,12 +12,17 @@ import type { Availability, RunOptions, RunResult, Subject } from './subject.js'
 export interface OciSubjectOptions {
   /** Tag or digest in the layout; default `latest`, else the layout's only image. */
   reference?: string;
+  /** How the subject names itself in reports (default `oci <layout>[:reference]`). */
+  description?: string;
   /**
    * Share the host's network namespace (default true): Concourse containers reach the network, and
    * case-file remotes listen on the host's 127.0.0.1.
    */
   hostNetwork?: boolean;
 }
+
+/** Fills an OCI layout (e.g. by pulling from a registry) under `workDir`; returns its path. */
+export type LayoutSource = (workDir: string) => Promise<string>;
 
 interface Unpacked {
   dir: string;
@@ -38,22 +43,26 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
 export class OciSubject implements Subject {
   readonly kind = 'oci';
   readonly description: string;
-  readonly #layoutDir: string;
+  readonly #layout: string | LayoutSource;
   readonly #options: OciSubjectOptions;
   #unpacked: Promise<Unpacked> | undefined;
 
-  constructor(layoutDir: string, options: OciSubjectOptions = {}) {
-    this.#layoutDir = path.resolve(layoutDir);
+  /** `layout` is a layout directory, or a function filling one inside the subject's work directory. */
+  constructor(layout: string | LayoutSource, options: OciSubjectOptions = {}) {
+    this.#layout = typeof layout === 'string' ? path.resolve(layout) : layout;
     this.#options = options;
-    this.description = `oci ${layoutDir}${options.reference ? `:${options.reference}` : ''}`;
+    this.description =
+      options.description ?? `oci ${String(layout)}${options.reference ? `:${options.reference}` : ''}`;
   }
 
   #unpack(): Promise<Unpacked> {
     this.#unpacked ??= (async () => {
-      const layout = await OciLayout.open(this.#layoutDir);
+      const dir = await mkdtemp(path.join(tmpdir(), 'hangar-conformance-oci-'));
+      const layout = await OciLayout.open(
+        typeof this.#layout === 'string' ? this.#layout : await this.#layout(dir),
+      );
       const reference =
         this.#options.reference ?? ((await layout.tags()).includes('latest') ? 'latest' : undefined);
-      const dir = await mkdtemp(path.join(tmpdir(), 'hangar-conformance-oci-'));
       const rootfs = path.join(dir, 'rootfs');
       const { config } = await unpackImage(layout, reference, rootfs, { ownership: 'preserve' });
       const user = await resolveContainerUser(rootfs, config.config?.User);
