@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineBuffer } from './line-buffer.js';
-import type { ResourceConfig } from '../model/types.js';
+import type { ResourceConfig, ResourceTypeConfig } from '../model/types.js';
 import { parseCheckOutput, requestJson, type Version } from '../runtime/protocol.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +22,7 @@ export async function checkResource(opts: {
   stateDir: string;
   resourceId: number;
   config: ResourceConfig;
+  resourceTypes?: readonly ResourceTypeConfig[];
   from?: Version | undefined;
   signal: AbortSignal;
   onLog: (text: string) => void;
@@ -31,7 +32,7 @@ export async function checkResource(opts: {
   const { store, config } = opts;
   const name = config.name;
   try {
-    opts.runtime.assertResourceType(config.type);
+    opts.runtime.assertResourceType(config.type, opts.resourceTypes);
     const redactor = new Redactor();
     const lookup: Lookup = (ref) => {
       const hit = opts.lookup?.(ref) ?? { found: false };
@@ -52,6 +53,7 @@ export async function checkResource(opts: {
       env: {},
       signal: opts.signal,
       onStderr: (t) => lines.push(t),
+      resourceTypes: opts.resourceTypes,
     });
     lines.flush();
     if (result.exitCode !== 0) {
