@@ -147,4 +147,26 @@ describe('oci runtime', () => {
     const finishPut = h.eventsOf(build.id).find((e) => e.event === 'finish-put');
     expect(finishPut?.data.version).toEqual({ ref: '3' });
   });
+
+  it('errors a task whose image cannot be fetched, with one line naming the cause', async () => {
+    const task = (name: string, source: Record<string, unknown>) => {
+      const step = sh(name, 'true');
+      return {
+        ...step,
+        config: { ...(step.config as object), image_resource: { type: 'registry-image', source } },
+      };
+    };
+    const h = await ociHarness({
+      jobs: [
+        { name: 'no-repo', plan: [task('t', {})] },
+        { name: 'no-tag', plan: [task('t', { repository: `${registry.host}/tools/busybox`, tag: 'nope' })] },
+      ],
+    });
+    const noRepo = await h.runJob('no-repo');
+    expect(noRepo.status).toBe('errored');
+    expect(h.logOf(noRepo.id)).toBe('ERROR registry-image: source.repository must be a non-empty string\n');
+    const noTag = await h.runJob('no-tag');
+    expect(noTag.status).toBe('errored');
+    expect(h.logOf(noTag.id)).toMatch(/^ERROR registry [\d.:]+: GET manifest tools\/busybox:nope.*\n$/);
+  });
 });

@@ -12,7 +12,7 @@ import type { ResourceTypeConfig } from '../../model/types.js';
 import { canonicalJson } from '../../store/version-identity.js';
 import { HostRuntime } from '../host.js';
 import { parseCheckOutput, requestJson } from '../protocol.js';
-import { ResourceTypeError, ResourceTypeRegistry } from '../registry.js';
+import { ResourceTypeRegistry } from '../registry.js';
 import type {
   ImageResource,
   ProcessResult,
@@ -220,41 +220,41 @@ export class OciRuntime implements Runtime {
   async runResource(inv: ResourceInvocation): Promise<ProcessResult> {
     await this.start();
     if (this.registry.isRegistered(inv.type)) return this.host.runResource(inv);
-    try {
-      if (inv.type === 'registry-image' && !this.#custom(inv.type, inv.resourceTypes, new Set())) {
-        return { exitCode: 0, stdout: await this.registryImage.run(inv.action, inv.stdin, inv.dir) };
-      }
-      const image = await this.#typeImage(inv.type, inv.resourceTypes, new Set(), inv.signal);
-      if (!image) {
-        this.#note(
-          `type:${inv.type}`,
-          `no image for resource type '${inv.type}' (npx hangar-images build ${inv.type} --out ${relative(process.cwd(), this.local.imagesDir) || '.'}); running its bundle on this machine`,
-          inv.onStderr,
-        );
-        return await this.host.runResource(inv);
-      }
+    if (inv.type === 'registry-image' && !this.#custom(inv.type, inv.resourceTypes, new Set())) {
+      // The built-in type answers like a script: a registry failure fails the step.
       try {
-        // A check's directory persists between checks of one resource: its container's /tmp.
-        const tmpDir = inv.action === 'check' ? inv.cwd : undefined;
-        return await this.#runScript(
-          image,
-          inv.action,
-          inv.stdin,
-          inv.dir,
-          tmpDir,
-          inv.env,
-          inv.signal,
-          inv.onStderr,
-        );
-      } finally {
-        image.release();
-      }
-    } catch (err) {
-      if (err instanceof ImageSourceError || err instanceof ResourceTypeError) {
+        return { exitCode: 0, stdout: await this.registryImage.run(inv.action, inv.stdin, inv.dir) };
+      } catch (err) {
+        if (!(err instanceof ImageSourceError)) throw err;
         inv.onStderr(`${err.message}\n`);
         return { exitCode: 1, stdout: '' };
       }
-      throw err;
+    }
+    // Failing to get the type's image errors the step, as in Concourse.
+    const image = await this.#typeImage(inv.type, inv.resourceTypes, new Set(), inv.signal);
+    if (!image) {
+      this.#note(
+        `type:${inv.type}`,
+        `no image for resource type '${inv.type}' (npx hangar-images build ${inv.type} --out ${relative(process.cwd(), this.local.imagesDir) || '.'}); running its bundle on this machine`,
+        inv.onStderr,
+      );
+      return this.host.runResource(inv);
+    }
+    try {
+      // A check's directory persists between checks of one resource: its container's /tmp.
+      const tmpDir = inv.action === 'check' ? inv.cwd : undefined;
+      return await this.#runScript(
+        image,
+        inv.action,
+        inv.stdin,
+        inv.dir,
+        tmpDir,
+        inv.env,
+        inv.signal,
+        inv.onStderr,
+      );
+    } finally {
+      image.release();
     }
   }
 
@@ -266,19 +266,11 @@ export class OciRuntime implements Runtime {
       );
       return this.host.runTask(inv);
     }
-    let image: CachedImage;
-    try {
-      image =
-        inv.image.kind === 'artifact'
-          ? await artifactImage(inv.image.dir)
-          : await this.#imageOf(inv.image.resource, inv.resourceTypes, new Set(), inv.signal);
-    } catch (err) {
-      if (err instanceof ImageSourceError) {
-        inv.onOutput(`${err.message}\n`, 'stderr');
-        return { exitCode: 1 };
-      }
-      throw err;
-    }
+    // Failing to fetch the image errors the task (thrown), as in Concourse.
+    const image =
+      inv.image.kind === 'artifact'
+        ? await artifactImage(inv.image.dir)
+        : await this.#imageOf(inv.image.resource, inv.resourceTypes, new Set(), inv.signal);
     try {
       const user = await resolveContainerUser(image.rootfs, inv.user ?? image.metadata.user);
       if (user.uid !== 0) await chown(inv.workDir, user.uid, user.gid);
