@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineBuffer } from './line-buffer.js';
+import { withTypeDefaults } from '../model/defaults.js';
 import type { ResourceConfig, ResourceTypeConfig } from '../model/types.js';
 import { parseCheckOutput, requestJson, type Version } from '../runtime/protocol.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -39,7 +40,8 @@ export async function checkResource(opts: {
       if (hit.found) redactor.track(hit.value);
       return hit;
     };
-    const source = interpolate(config.source ?? null, lookup, { allowUnresolved: false }).value;
+    const withDefaults = withTypeDefaults(config.source, config.type, opts.resourceTypes ?? []);
+    const source = interpolate(withDefaults ?? null, lookup, { allowUnresolved: false }).value;
     const from = opts.from ?? store.latestVersion(opts.resourceId)?.version;
     // The check "container" is reused between checks, like Concourse's check session.
     const cwd = join(opts.stateDir, 'check', String(opts.resourceId));

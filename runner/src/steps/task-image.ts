@@ -1,11 +1,17 @@
 // What a task runs in on a runtime with images: the step's `image:` artifact, else the config's
 // `image_resource`, else nothing (Concourse's precedence); and `container_limits` in numbers.
-import type { TaskConfig, TaskStep } from '../model/types.js';
+import { withTypeDefaults } from '../model/defaults.js';
+import type { ResourceTypeConfig, TaskConfig, TaskStep } from '../model/types.js';
 import type { ContainerLimits, TaskImage } from '../runtime/runtime.js';
 import type { StepState } from './context.js';
 import { StepError } from './errors.js';
 
-export function taskImage(step: TaskStep, config: TaskConfig, state: StepState): TaskImage {
+export function taskImage(
+  step: TaskStep,
+  config: TaskConfig,
+  state: StepState,
+  resourceTypes: readonly ResourceTypeConfig[],
+): TaskImage {
   if (step.image !== undefined) {
     const dir = state.scope.artifact(step.image);
     if (dir === undefined) throw new StepError(`image artifact '${step.image}' not found`);
@@ -18,7 +24,7 @@ export function taskImage(step: TaskStep, config: TaskConfig, state: StepState):
       kind: 'resource',
       resource: {
         type: res.type,
-        source: asMap(res.source ?? {}, 'source'),
+        source: asMap(withTypeDefaults(res.source, res.type, resourceTypes) ?? {}, 'source'),
         params: res.params ? asMap(res.params, 'params') : undefined,
         ...(version ? { version } : {}),
       },

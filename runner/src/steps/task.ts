@@ -157,7 +157,7 @@ export async function runTask(
       onOutput: (text, source) => (source === 'stdout' ? out : err).push(text),
       workDir: work,
       containerDir: `/tmp/build/${hash}`,
-      image: ctx.runtime.runsImages ? taskImage(step, config, state) : undefined,
+      image: ctx.runtime.runsImages ? taskImage(step, config, state, resourceTypesOf(ctx)) : undefined,
       resourceTypes: resourceTypesOf(ctx),
       user: run.user,
       privileged: step.privileged,

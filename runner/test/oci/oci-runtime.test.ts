@@ -93,16 +93,18 @@ describe('oci runtime', () => {
     }
   });
 
-  it('pulls a custom resource type from the registry and runs check, get and put in it', async () => {
+  it('pulls a custom resource type from the registry, with its defaults, and runs check, get and put in it', async () => {
     const h = await ociHarness({
       resource_types: [
         {
           name: 'counter-thing',
           type: 'registry-image',
           source: { repository: `${registry.host}/other/counter-thing` },
+          defaults: { latest: 3 },
         },
       ],
-      resources: [{ name: 'n', type: 'counter-thing', source: { latest: 3 } }],
+      // `latest` comes from the type's defaults.
+      resources: [{ name: 'n', type: 'counter-thing', source: {} }],
       jobs: [
         {
           name: 'j',
