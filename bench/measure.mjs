@@ -32,6 +32,18 @@ export function compare(cases, { rounds = 30, warmup = 3 } = {}) {
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
+/** `compare` for cases that return a promise of their elapsed milliseconds. */
+export async function compareAsync(cases, { rounds = 30, warmup = 3 } = {}) {
+  const samples = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+  for (let round = 0; round < warmup + rounds; round++) {
+    for (const [name, run] of Object.entries(cases)) {
+      const elapsed = await run();
+      if (round >= warmup) samples[name].push(elapsed);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+}
+
 export function report(medians, baseline) {
   for (const [name, value] of Object.entries(medians)) {
     const ratio = value / medians[baseline];

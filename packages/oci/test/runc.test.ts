@@ -140,6 +140,63 @@ describe('runInRootfs', () => {
   });
 });
 
+describe('runInRootfs for a runner', () => {
+  it('writes through an overlay, leaving the shared rootfs untouched', async () => {
+    const layer = await mkdtemp(join(tmpdir(), 'hangar-overlay-'));
+    try {
+      const overlay = { upper: join(layer, 'upper'), work: join(layer, 'work') };
+      const result = await runInRootfs({
+        rootfs,
+        args: ['/bin/sh', '-c', 'echo changed > /etc/group; read line < /etc/group; echo $line'],
+        overlay,
+        bundle: join(layer, 'bundle'),
+      });
+      expect(result.stdout.toString()).toBe('changed\n');
+      expect(await readFile(join(rootfs, 'etc', 'group'), 'utf8')).toMatch(/^root:x:0:/);
+      expect(await readFile(join(overlay.upper, 'etc', 'group'), 'utf8')).toBe('changed\n');
+    } finally {
+      await rm(layer, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps /tmp in a host directory, streams output and honours privileged', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'hangar-tmp-'));
+    try {
+      const chunks: string[] = [];
+      // The rootfs has only dash and node: no grep.
+      const script =
+        'echo kept > /tmp/mark; while read l; do case $l in CapEff*) echo $l;; esac; done < /proc/self/status';
+      const confined = await runInRootfs({ rootfs, args: ['/bin/sh', '-c', script], tmpDir: tmp });
+      const privileged = await runInRootfs({
+        rootfs,
+        args: ['/bin/sh', '-c', script],
+        privileged: true,
+        onStdout: (chunk) => chunks.push(chunk.toString()),
+      });
+      expect(await readFile(join(tmp, 'mark'), 'utf8')).toBe('kept\n');
+      expect(privileged.stdout.length).toBe(0);
+      const caps = (text: string) => BigInt(`0x${/CapEff:\s*(\w+)/.exec(text)?.[1] ?? '0'}`);
+      expect(caps(chunks.join(''))).toBeGreaterThan(caps(confined.stdout.toString()));
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('kills the container when its signal aborts', async () => {
+    const controller = new AbortController();
+    const running = runInRootfs({
+      rootfs,
+      args: ['/bin/sh', '-c', 'echo ready; while :; do :; done'],
+      signal: controller.signal,
+      onStdout: () => controller.abort(),
+    });
+    const result = await running;
+    expect(result.aborted).toBe(true);
+    expect(result.exitCode).not.toBe(0);
+    expect(() => execFileSync('runc', ['state', result.id], { stdio: 'pipe' })).toThrow();
+  });
+});
+
 describe('runcConfig and resolveContainerUser', () => {
   it('refuses relative paths and maps image users to ids', async () => {
     expect(() => runcConfig({ rootfs, args: ['x'], cwd: 'relative' })).toThrow(/absolute/);

@@ -2,6 +2,7 @@
 import { buildsCommand, checkCommand, runCommand, triggerCommand, watchCommand } from './engine-commands.js';
 import { executeCommand } from './execute.js';
 import type { CliIo } from './io.js';
+import { runtimeUsage } from './runtime-flags.js';
 
 export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--dry-run] [--override name=dir] [--no-cache]
                           check, schedule and run builds until idle (or keep checking with --watch)
@@ -16,7 +17,7 @@ export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--
                           run one task like fly execute, or one whole job
 Engine options: --state DIR (default .hangar), -p NAME, -t/--timestamps, --no-color,
   --resource-type type=command (run a type with a local script), --external-url URL
-`;
+${runtimeUsage}`;
 
 export const engineCommands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   run: runCommand,

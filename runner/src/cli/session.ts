@@ -5,13 +5,14 @@ import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { openState, PipelineConfigError, pipelineNameFor, setPipelineFromFile } from '../engine/state.js';
 import { PipelineRunner } from '../engine/pipeline-runner.js';
-import { HostRuntime } from '../runtime/host.js';
 import { ResourceTypeRegistry } from '../runtime/registry.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions } from '../steps/context.js';
 import type { Store } from '../store/store.js';
 import { staticVarsFrom, varOptions, type Parsed } from './args.js';
 import { CliError, type CliIo } from './io.js';
 import { LogRenderer } from './render.js';
+import { createRuntime, runtimeOptions } from './runtime-flags.js';
 
 export const engineOptions = {
   ...varOptions,
@@ -23,12 +24,13 @@ export const engineOptions = {
   'no-color': { type: 'boolean' },
   'resource-type': { type: 'string', multiple: true },
   'external-url': { type: 'string' },
+  ...runtimeOptions,
 } as const satisfies ParseArgsConfig['options'];
 
 export interface Session {
   store: Store;
   stateDir: string;
-  runtime: HostRuntime;
+  runtime: Runtime;
   build: BuildOptions;
   renderer: LogRenderer;
   interrupted: number;
@@ -70,7 +72,7 @@ export function openSession(parsed: Parsed, io: CliIo, prefixes: boolean): Sessi
   return {
     store,
     stateDir,
-    runtime: new HostRuntime(registry),
+    runtime: createRuntime(parsed, registry, stateDir),
     build: {
       noCache: parsed.values['no-cache'] === true,
       overrides,

@@ -3,7 +3,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineBuffer } from './line-buffer.js';
-import type { ResourceConfig } from '../model/types.js';
+import { withTypeDefaults } from '../model/defaults.js';
+import type { ResourceConfig, ResourceTypeConfig } from '../model/types.js';
 import { parseCheckOutput, requestJson, type Version } from '../runtime/protocol.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
@@ -22,6 +23,7 @@ export async function checkResource(opts: {
   stateDir: string;
   resourceId: number;
   config: ResourceConfig;
+  resourceTypes?: readonly ResourceTypeConfig[];
   from?: Version | undefined;
   signal: AbortSignal;
   onLog: (text: string) => void;
@@ -31,14 +33,15 @@ export async function checkResource(opts: {
   const { store, config } = opts;
   const name = config.name;
   try {
-    opts.runtime.assertResourceType(config.type);
+    opts.runtime.assertResourceType(config.type, opts.resourceTypes);
     const redactor = new Redactor();
     const lookup: Lookup = (ref) => {
       const hit = opts.lookup?.(ref) ?? { found: false };
       if (hit.found) redactor.track(hit.value);
       return hit;
     };
-    const source = interpolate(config.source ?? null, lookup, { allowUnresolved: false }).value;
+    const withDefaults = withTypeDefaults(config.source, config.type, opts.resourceTypes ?? []);
+    const source = interpolate(withDefaults ?? null, lookup, { allowUnresolved: false }).value;
     const from = opts.from ?? store.latestVersion(opts.resourceId)?.version;
     // The check "container" is reused between checks, like Concourse's check session.
     const cwd = join(opts.stateDir, 'check', String(opts.resourceId));
@@ -52,6 +55,7 @@ export async function checkResource(opts: {
       env: {},
       signal: opts.signal,
       onStderr: (t) => lines.push(t),
+      resourceTypes: opts.resourceTypes,
     });
     lines.flush();
     if (result.exitCode !== 0) {

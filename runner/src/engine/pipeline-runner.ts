@@ -142,6 +142,7 @@ export class PipelineRunner {
       stateDir: this.#o.stateDir,
       resourceId: this.#o.store.resourceId(this.#pipelineId, resource),
       config,
+      resourceTypes: this.#pipeline.resourceTypes.map((t) => t.config),
       from,
       signal: this.#abort.signal,
       onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),

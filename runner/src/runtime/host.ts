@@ -99,6 +99,7 @@ function signalNumber(signal: NodeJS.Signals): number {
 
 export class HostRuntime implements Runtime {
   readonly name = 'host';
+  readonly runsImages = false;
 
   constructor(readonly registry: ResourceTypeRegistry = new ResourceTypeRegistry()) {}
 

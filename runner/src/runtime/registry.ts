@@ -32,6 +32,10 @@ export class ResourceTypeRegistry {
     this.#commands.set(type, command);
   }
 
+  isRegistered(type: string): boolean {
+    return this.#commands.has(type);
+  }
+
   setCustomTypes(names: Iterable<string>): void {
     this.#customTypes.clear();
     for (const n of names) this.#customTypes.add(n);

@@ -11,7 +11,8 @@ import type { Metadata, Version } from '../store/store.js';
 import { stepDir } from './artifact-files.js';
 import type { BuildContext, StepState } from './context.js';
 import { StepError } from './errors.js';
-import { callResource, resourceConfig } from './resource-call.js';
+import { callResource, resourceConfig, resourceTypesOf } from './resource-call.js';
+import { withTypeDefaults } from '../model/defaults.js';
 import { resolveVars } from './runtime-vars.js';
 
 export interface FetchSpec {
@@ -74,7 +75,7 @@ export async function fetchVersion(
     ctx.events.emit('initialize-get', { origin: { id: origin }, name: spec.name, resource: spec.resource });
   }
   const config = resourceConfig(ctx, spec.resource);
-  const source = resolveVars(config.source ?? null, ctx, state);
+  const source = resolveVars(withTypeDefaults(config.source, config.type, resourceTypesOf(ctx)), ctx, state);
   const params = resolveVars(spec.params, ctx, state);
   const key = createHash('sha256')
     .update(canonicalJson({ type: config.type, version: spec.version, source, params: params ?? null }))

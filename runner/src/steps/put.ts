@@ -8,7 +8,8 @@ import { copyArtifact, stepDir } from './artifact-files.js';
 import type { BuildContext, StepState } from './context.js';
 import { StepError } from './errors.js';
 import { fetchVersion } from './get.js';
-import { callResource, resourceConfig } from './resource-call.js';
+import { callResource, resourceConfig, resourceTypesOf } from './resource-call.js';
+import { withTypeDefaults } from '../model/defaults.js';
 import { resolveVars } from './runtime-vars.js';
 
 /** Artifact names `detect` finds: the first path segment (not `.`/`..`) of every string in params. */
@@ -48,7 +49,7 @@ export async function runPut(
 ): Promise<boolean> {
   ctx.events.emit('initialize-put', { origin: { id: origin }, name: step.name, resource: step.resource });
   const config = resourceConfig(ctx, step.resource);
-  const source = resolveVars(config.source ?? null, ctx, state);
+  const source = resolveVars(withTypeDefaults(config.source, config.type, resourceTypesOf(ctx)), ctx, state);
   const params = resolveVars(step.params, ctx, state);
   const artifacts = state.scope.artifacts();
   const names = chooseInputs(step, params, artifacts);

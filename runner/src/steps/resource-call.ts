@@ -1,7 +1,7 @@
 // Running one resource script for a step: stdin payload, build env, stderr into the build log
 // (line by line, redacted by the event sink), protocol parsing done by the caller.
 import { LineBuffer } from '../engine/line-buffer.js';
-import type { ResourceConfig } from '../model/types.js';
+import type { ResourceConfig, ResourceTypeConfig } from '../model/types.js';
 import type { ProcessResult, ResourceAction } from '../runtime/runtime.js';
 import { ResourceTypeError } from '../runtime/registry.js';
 import type { BuildContext, StepState } from './context.js';
@@ -14,6 +14,10 @@ export function resourceConfig(ctx: BuildContext, name: string): ResourceConfig 
   return r.config;
 }
 
+export function resourceTypesOf(ctx: BuildContext): ResourceTypeConfig[] {
+  return ctx.pipeline?.pipeline.resourceTypes.map((t) => t.config) ?? [];
+}
+
 export async function callResource(
   ctx: BuildContext,
   state: StepState,
@@ -24,7 +28,7 @@ export async function callResource(
   stdin: string,
 ): Promise<ProcessResult> {
   try {
-    ctx.runtime.assertResourceType(type);
+    ctx.runtime.assertResourceType(type, resourceTypesOf(ctx));
   } catch (err) {
     if (err instanceof ResourceTypeError) throw new StepError(err.message);
     throw err;
@@ -39,6 +43,7 @@ export async function callResource(
       env: resourceEnv(ctx, state.hookStatus),
       signal: state.signal,
       onStderr: (text) => lines.push(text),
+      resourceTypes: resourceTypesOf(ctx),
     });
   } finally {
     lines.flush();

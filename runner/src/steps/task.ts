@@ -1,7 +1,8 @@
 // `task`: resolve the config (inline or `file:`, step vars, params, runtime vars), lay out a work
 // directory the way Concourse lays out a task container (inputs copied, outputs created, an output
-// at an input's path reusing it, caches), run `run.path` on the host, register outputs even when
-// the task failed. The task's image is ignored on the host runtime, with one warning per task.
+// at an input's path reusing it, caches), run `run.path` through the runtime (a container from the
+// task's image on the oci runtime, a local process on the host runtime, which warns once per task
+// that it ignores the image), register outputs even when the task failed.
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
@@ -15,7 +16,9 @@ import { readArtifactFile } from './artifact-path.js';
 import { taskEnv } from './build-env.js';
 import type { BuildContext, StepState } from './context.js';
 import { StepError } from './errors.js';
-import { resolveStaticVars, resolveVars } from './runtime-vars.js';
+import { resolveVars, resolveStaticVars } from './runtime-vars.js';
+import { resourceTypesOf } from './resource-call.js';
+import { containerLimits, taskImage } from './task-image.js';
 
 export async function loadTaskConfig(
   step: TaskStep,
@@ -97,7 +100,8 @@ export async function runTask(
       inputs: (config.inputs ?? []).map((i) => ({ name: i.name, path: i.path ?? i.name })),
     },
   });
-  if ((config.image_resource || config.rootfs_uri || step.image) && !ctx.warned.has(`image:${step.name}`)) {
+  const hasImage = Boolean(config.image_resource || config.rootfs_uri || step.image);
+  if (hasImage && !ctx.runtime.runsImages && !ctx.warned.has(`image:${step.name}`)) {
     ctx.warned.add(`image:${step.name}`);
     ctx.events.log(
       origin,
@@ -105,10 +109,8 @@ export async function runTask(
       `WARNING: task '${step.name}': its image is ignored by the host runtime; the task runs on this machine\n`,
     );
   }
-  const work = await stepDir(
-    ctx.workDir,
-    `task-${createHash('sha256').update(step.name).digest('hex').slice(0, 8)}`,
-  );
+  const hash = createHash('sha256').update(step.name).digest('hex').slice(0, 8);
+  const work = await stepDir(ctx.workDir, `task-${hash}`);
   const missing: string[] = [];
   const inputPaths = new Map<string, string>();
   for (const input of config.inputs ?? []) {
@@ -153,6 +155,13 @@ export async function runTask(
       env: taskEnv(ctx, config.params as Record<string, unknown> | undefined),
       signal: state.signal,
       onOutput: (text, source) => (source === 'stdout' ? out : err).push(text),
+      workDir: work,
+      containerDir: `/tmp/build/${hash}`,
+      image: ctx.runtime.runsImages ? taskImage(step, config, state, resourceTypesOf(ctx)) : undefined,
+      resourceTypes: resourceTypesOf(ctx),
+      user: run.user,
+      privileged: step.privileged,
+      limits: containerLimits(step.containerLimits ?? config.container_limits),
     }));
   } finally {
     out.flush();

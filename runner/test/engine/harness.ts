@@ -9,6 +9,7 @@ import { PipelineRunner } from '../../src/engine/pipeline-runner.js';
 import { openState, setPipelineFromFile } from '../../src/engine/state.js';
 import { HostRuntime } from '../../src/runtime/host.js';
 import { ResourceTypeRegistry } from '../../src/runtime/registry.js';
+import type { Runtime } from '../../src/runtime/runtime.js';
 import type { BuildRow, Store } from '../../src/store/store.js';
 
 export const fileResource = fileURLToPath(
@@ -37,17 +38,18 @@ export interface Harness {
 }
 
 /** `pipeline` is YAML or an object (written as JSON, which is YAML). `((root))` is the temp dir. */
-export function harness(
-  pipeline: unknown,
-  options: { noCache?: boolean; overrides?: Map<string, string> } = {},
-) {
+export interface HarnessOptions {
+  noCache?: boolean;
+  overrides?: Map<string, string>;
+  /** Another runtime over the registry (which knows the `file` type); default the host runtime. */
+  runtime?: (registry: ResourceTypeRegistry, stateDir: string) => Runtime;
+}
+
+export function harness(pipeline: unknown, options: HarnessOptions = {}) {
   return setup(pipeline, options);
 }
 
-async function setup(
-  pipeline: unknown,
-  options: { noCache?: boolean; overrides?: Map<string, string> },
-): Promise<Harness> {
+async function setup(pipeline: unknown, options: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-test-'));
   const file = join(dir, 'pipeline.yml');
   writeFileSync(file, typeof pipeline === 'string' ? pipeline : JSON.stringify(pipeline, null, 2));
@@ -61,7 +63,7 @@ async function setup(
   const waiters: { match: (e: BuildEvent) => boolean; resolve: (e: BuildEvent) => void }[] = [];
   const runner = new PipelineRunner({
     store,
-    runtime: new HostRuntime(registry),
+    runtime: options.runtime?.(registry, join(dir, '.hangar')) ?? new HostRuntime(registry),
     stateDir: join(dir, '.hangar'),
     pipelineName: 'p',
     onMessage: (t) => messages.push(t),

@@ -1,0 +1,54 @@
+// --runtime host|oci|auto and the oci runtime's flags: auto picks oci when runc is usable (root
+// and a working runc), so pipelines with images run in containers without asking.
+import { resolve } from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { HostRuntime } from '../runtime/host.js';
+import { OciRuntime, runcUsable } from '../runtime/oci/index.js';
+import type { ResourceTypeRegistry } from '../runtime/registry.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Parsed } from './args.js';
+import { CliError } from './io.js';
+
+export const runtimeOptions = {
+  runtime: { type: 'string' },
+  'resource-registry': { type: 'string' },
+  'registry-mirror': { type: 'string', multiple: true },
+  images: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const runtimeUsage = `  --runtime host|oci (default: oci when runc is usable), --images DIR (hangar-images' --out),
+  --resource-registry HOST[/PATH], --registry-mirror docker.io=HOST:PORT
+`;
+
+function mirrors(values: unknown): Map<string, string> {
+  const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
+  return new Map(
+    list.map((v) => {
+      const [from, to] = String(v).split('=');
+      if (!from || !to)
+        throw new CliError(`invalid --registry-mirror '${String(v)}': expected registry=mirror`);
+      return [from, to];
+    }),
+  );
+}
+
+export function createRuntime(parsed: Parsed, registry: ResourceTypeRegistry, stateDir: string): Runtime {
+  const choice = typeof parsed.values.runtime === 'string' ? parsed.values.runtime : 'auto';
+  if (!['auto', 'host', 'oci'].includes(choice)) {
+    throw new CliError(`invalid --runtime '${choice}': expected host, oci or auto`);
+  }
+  const usable = choice === 'host' ? false : runcUsable();
+  if (choice === 'oci' && !usable) {
+    throw new CliError('--runtime oci needs runc on PATH and root privileges');
+  }
+  if (!usable) return new HostRuntime(registry);
+  const registryFlag = parsed.values['resource-registry'];
+  const images = parsed.values.images;
+  return new OciRuntime({
+    stateDir,
+    registry,
+    ...(typeof images === 'string' ? { imagesDir: resolve(images) } : {}),
+    resourceRegistry: typeof registryFlag === 'string' ? registryFlag : undefined,
+    mirrors: mirrors(parsed.values['registry-mirror']),
+  });
+}

@@ -1,0 +1,2 @@
+export { OciRuntime, type OciRuntimeOptions } from './runtime.js';
+export { runcUsable } from './probe.js';
