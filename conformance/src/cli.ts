@@ -1,9 +1,9 @@
 // `hangar-conformance`: argument parsing, subject choice, report output. `main` is callable in-process.
 import { execFile } from 'node:child_process';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { CaseFormatError, loadCase, type LoadedCase } from './cases/format.js';
+import { CaseFormatError, loadCases } from './cases/format.js';
 import { importSetupModule } from './cases/setups.js';
 import type { SuiteConfig } from './checks/suite-config.js';
 import { isPlainObject } from './protocol/types.js';
@@ -112,24 +112,6 @@ function positiveInt(flag: string, text: string | undefined, fallback: number): 
   return n;
 }
 
-async function caseFiles(paths: string[]): Promise<LoadedCase[]> {
-  const files: string[] = [];
-  for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (!info) throw new UsageError(`--case ${p} does not exist`);
-    if (info.isDirectory())
-      files.push(
-        ...(await readdir(p))
-          .filter((f) => /\.ya?ml$/.test(f))
-          .sort()
-          .map((f) => path.join(p, f)),
-      );
-    else files.push(p);
-  }
-  if (files.length === 0) throw new UsageError(`no case files found in ${paths.join(', ')}`);
-  return Promise.all(files.map(loadCase));
-}
-
 function chooseSubject(
   values: { dir?: string; cmd?: string; oci?: string; image?: string },
   passEnv: string[],
@@ -183,7 +165,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('give --source (quick mode) or --case');
 
   for (const module of values.setups ?? []) await importSetupModule(module);
-  const cases = values.case ? await caseFiles(values.case) : undefined;
+  const cases = values.case ? await loadCases(values.case) : undefined;
   let quick: SuiteConfig | undefined;
   if (values.source !== undefined) {
     const inputs: Record<string, string> = {};

@@ -1,6 +1,6 @@
 // The case-file format (`format: hangar-conformance/v1`): a declarative YAML description of a resource's
 // type-specific behaviour. The schema below is the contract; README.md documents it for authors.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
@@ -139,4 +139,23 @@ export function parseCase(text: string, file: string): LoadedCase {
 
 export async function loadCase(file: string): Promise<LoadedCase> {
   return parseCase(await readFile(file, 'utf8'), file);
+}
+
+/** Loads case files, and every `*.yaml`/`*.yml` (sorted) of the directories among `paths`. */
+export async function loadCases(paths: readonly string[]): Promise<LoadedCase[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (!info) throw new CaseFormatError(`--case ${p} does not exist`);
+    if (info.isDirectory())
+      files.push(
+        ...(await readdir(p))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => path.join(p, f)),
+      );
+    else files.push(p);
+  }
+  if (files.length === 0) throw new CaseFormatError(`no case files found in ${paths.join(', ')}`);
+  return Promise.all(files.map(loadCase));
 }

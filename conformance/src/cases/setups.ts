@@ -1,6 +1,7 @@
 // Case setups: named TypeScript functions that create a real remote for a case and can probe it.
 // Case files stay declarative (`setup: {use: files, with: {...}}`); resource packages register setups
 // backed by @hangar/testkit services (git daemons, MinIO, registries) under their own names.
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,8 +40,9 @@ export function getSetup(name: string): CaseSetup {
 
 /** A module passed with --setups exports `setups: Record<string, CaseSetup>` (or default), or registers itself. */
 export async function importSetupModule(specifier: string): Promise<void> {
+  // A path to an existing file (`resources/x/setups.mjs` too), else a package specifier.
   const url =
-    specifier.startsWith('.') || path.isAbsolute(specifier)
+    specifier.startsWith('.') || path.isAbsolute(specifier) || existsSync(specifier)
       ? pathToFileURL(path.resolve(specifier)).href
       : specifier;
   const mod = (await import(url)) as {
