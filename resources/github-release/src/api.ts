@@ -161,7 +161,8 @@ export async function uploadAsset(
     release_id: releaseId,
     name,
     data,
-    headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
+    // fetch sets content-length from the buffer.
+    headers: { 'content-type': 'application/octet-stream' },
     // A retried upload may meet its own half-written asset; out.ts cleans up before retrying.
     request: { retries: 0 },
   });

@@ -4,9 +4,10 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '@hangar/resource-sdk';
 import { ConfigError, RemoteError } from '@hangar/resource-sdk';
-import type { Source } from './source.js';
+import { isOn, type Source } from './source.js';
 
 // Typed as the plain client: the plugins add behaviour, not methods this resource calls.
 const Client: typeof Octokit = Octokit.plugin(retry, throttling);
@@ -42,6 +43,13 @@ function pacing(env: Readonly<Record<string, string | undefined>>): object {
   };
 }
 
+/** A fetch that does not verify TLS certificates (`insecure: true`). */
+function insecureFetch(): typeof globalThis.fetch {
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+  return ((input: string, init?: object) =>
+    undiciFetch(input, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
+}
+
 export function connect(
   source: Source,
   log: Logger,
@@ -57,6 +65,7 @@ export function connect(
     baseUrl,
     ...(source.access_token ? { auth: source.access_token } : {}),
     userAgent: 'hangar-github-release-resource',
+    ...(isOn(source.insecure) ? { request: { fetch: insecureFetch() } } : {}),
     log: {
       debug: (message: string) => log.debug(message),
       info: () => {},

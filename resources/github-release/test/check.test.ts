@@ -109,4 +109,17 @@ describe('check', () => {
     expect(outcome.stderr).toMatch(/secondary rate limit/);
     expect(fake.github.requests.map((request) => request.status)).toEqual([403, 200]);
   });
+
+  test('a primary rate limit is waited out until the reset time; 5xx reads are retried', async () => {
+    fake.github.addRelease({ tag_name: 'v1.0.0' });
+    fake.github.failNext({ kind: 'rate-limit' });
+    fake.github.failNext({ kind: 'server-error', status: 502 });
+    const outcome = await invoke('check', {
+      source: fake.source({ github_v4_api_url: 'https://ghe.example/api/graphql' }),
+    });
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toMatch(/rate limited on GET/);
+    expect(fake.github.requests.map((request) => request.status)).toEqual([403, 502, 200]);
+    expect(fake.github.requests.every((request) => !request.path.includes('graphql'))).toBe(true);
+  });
 });
