@@ -116,12 +116,12 @@ describe('hangar-images build', () => {
   it('reports resources that have not landed instead of building a fake, and the CLI fails for them', async () => {
     const { built, skipped } = await buildImages({
       out: join(work, 'missing'),
-      types: ['git', 's3'],
+      types: ['github-release'],
       shared,
     });
     expect(built).toEqual([]);
-    expect(skipped.map((entry) => entry.type)).toEqual(['git', 's3']);
-    for (const entry of skipped) expect(entry.reason).toMatch(/resources\/(git|s3)/);
+    expect(skipped.map((entry) => entry.type)).toEqual(['github-release']);
+    for (const entry of skipped) expect(entry.reason).toMatch(/resources\/github-release/);
     expect(await main(['build', 'no-such-type', '--out', join(work, 'missing')])).toBe(1);
   });
 

@@ -4,6 +4,7 @@ import { Buffer } from 'node:buffer';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { format, resolveConfig } from 'prettier';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
 
 const here = import.meta.dirname;
@@ -21,5 +22,9 @@ const compiled = await build({
 const module = await import(
   `data:text/javascript;base64,${Buffer.from(compiled.outputFiles[0].text).toString('base64')}`
 );
-for (const [name, schema] of Object.entries(module.jsonSchemas()))
-  await writeFile(join(here, 'schema', name), `${JSON.stringify(schema, null, 2)}\n`);
+// Formatted as the repository's prettier would, so `prettier --write` leaves them alone.
+for (const [name, schema] of Object.entries(module.jsonSchemas())) {
+  const file = join(here, 'schema', name);
+  const options = { ...(await resolveConfig(file)), parser: 'json' };
+  await writeFile(file, await format(JSON.stringify(schema), options));
+}

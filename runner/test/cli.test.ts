@@ -159,7 +159,7 @@ describe('hangar graph', () => {
 });
 
 describe('hangar format', () => {
-  it.skipIf(!corpusDir)("matches fly's format-pipeline fixture", async () => {
+  it("matches fly's format-pipeline fixture", async () => {
     const dir = join(corpusDir ?? '', 'pipelines');
     const r = await hangar(
       'format',

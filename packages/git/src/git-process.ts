@@ -54,6 +54,8 @@ export interface GitOptions {
   env: Record<string, string>;
   /** The git binary (default `git` on PATH). */
   binary?: string;
+  /** Receives every command line and all of git's stderr as it arrives (debug logging). */
+  trace?: ((text: string) => void) | undefined;
 }
 
 /**
@@ -64,29 +66,32 @@ export class Git {
   readonly cwd: string | undefined;
   readonly env: Record<string, string>;
   readonly binary: string;
+  readonly trace: ((text: string) => void) | undefined;
 
   constructor(options: GitOptions) {
     this.cwd = options.cwd;
     this.env = options.env;
     this.binary = options.binary ?? 'git';
+    this.trace = options.trace;
+  }
+
+  private derive(cwd: string | undefined, env: Record<string, string>): Git {
+    return new Git({ ...(cwd ? { cwd } : {}), env, binary: this.binary, trace: this.trace });
   }
 
   /** The same environment in another directory. */
   at(cwd: string): Git {
-    return new Git({ cwd, env: this.env, binary: this.binary });
+    return this.derive(cwd, this.env);
   }
 
   /** The same directory with extra environment variables. */
   withEnv(extra: Record<string, string>): Git {
-    return new Git({
-      ...(this.cwd ? { cwd: this.cwd } : {}),
-      env: { ...this.env, ...extra },
-      binary: this.binary,
-    });
+    return this.derive(this.cwd, { ...this.env, ...extra });
   }
 
   /** Runs git and resolves with its output whatever the exit code. */
   exec(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
+    this.trace?.(`$ git ${args.join(' ')}`);
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, {
         cwd: options.cwd ?? this.cwd,
@@ -100,6 +105,7 @@ export class Git {
       child.stderr.on('data', (chunk: Buffer) => {
         err.push(chunk);
         options.onStderr?.(chunk.toString());
+        this.trace?.(chunk.toString());
       });
       child.once('error', reject);
       child.once('close', (code, signal) =>

@@ -51,6 +51,8 @@ export interface GitSessionOptions {
   tmpDir?: string;
   /** Name of the field holding the key, for error messages (default `source.private_key`). */
   keyField?: string;
+  /** Receives git's command lines and stderr (pass a redacting logger). */
+  trace?: ((text: string) => void) | undefined;
 }
 
 export interface GitSession extends AsyncDisposable {
@@ -153,7 +155,7 @@ export async function openGitSession(options: GitSessionOptions = {}): Promise<G
     env['GIT_SSH_VARIANT'] = 'ssh';
 
     Object.assign(env, configEnv(config), options.extraEnv);
-    const git = new Git({ env });
+    const git = new Git({ env, trace: options.trace });
     return { git, env, dir, close, [Symbol.asyncDispose]: close };
   } catch (error) {
     await close();

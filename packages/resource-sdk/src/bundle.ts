@@ -35,6 +35,9 @@ export async function bundleResource({
     minify,
     legalComments: 'none',
     conditions: ['@hangar/source'],
+    // ESM dependencies that call createRequire(import.meta.url) need a real URL in a CJS bundle.
+    define: { 'import.meta.url': '__hangarImportMetaUrl' },
+    banner: { js: "var __hangarImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: 'warning',
   });
   await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');

@@ -21,7 +21,7 @@ export async function check({ source, version, env, log }: CheckContext<Source>)
   validateSource(source);
   const filters = commitFilters(source);
   const depth = source.version_depth ?? 1;
-  await using session = await openSourceSession(source, { env, extraEnv: { GIT_LFS_SKIP_SMUDGE: '1' } });
+  await using session = await openSourceSession(source, { env, log, extraEnv: { GIT_LFS_SKIP_SMUDGE: '1' } });
   const cacheOptions = {
     root: cacheRoot(env),
     uri: source.uri,

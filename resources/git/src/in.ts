@@ -37,6 +37,7 @@ export async function get({
 
   await using session = await openSourceSession(source, {
     env,
+    log,
     extraEnv: params.disable_git_lfs ? { GIT_LFS_SKIP_SMUDGE: '1' } : {},
   });
   const git = session.git.at(destination);

@@ -82,7 +82,7 @@ export async function put({
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
   validateSource(source);
   const steps = await plan(source, params, sources);
-  await using session = await openSourceSession(source, { env });
+  await using session = await openSourceSession(source, { env, log });
   const git = await withIdentity(session.git.at(steps.repository));
   const original = await git.output(['rev-parse', 'HEAD^{commit}']);
   const integrate = params.rebase || params.merge;

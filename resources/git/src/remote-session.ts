@@ -1,5 +1,5 @@
 // Opens a @hangar/git session from `source`: credentials, git_config, TLS and tunnel settings.
-import { ConfigError } from '@hangar/resource-sdk';
+import { ConfigError, type Logger } from '@hangar/resource-sdk';
 import {
   assertSafeRefName,
   assertSafeRemote,
@@ -30,6 +30,8 @@ export function validateSource(source: Source): void {
 
 export interface SessionExtras {
   env: Readonly<Record<string, string | undefined>>;
+  /** Build log; with source.debug it receives every git command and its stderr. */
+  log?: Logger;
   extraEnv?: Record<string, string>;
   /** A different key (a submodule's) instead of source.private_key. */
   key?: { privateKey: string; passphrase?: string | undefined; field: string };
@@ -69,5 +71,6 @@ export function openSourceSession(source: Source, extras: SessionExtras): Promis
     parentEnv: extras.env,
     ...(extras.env['TMPDIR'] ? { tmpDir: extras.env['TMPDIR'] } : {}),
     extraEnv: { ...debugEnv, ...extras.extraEnv },
+    trace: source.debug && extras.log ? (text: string) => extras.log?.info(text.trimEnd()) : undefined,
   });
 }

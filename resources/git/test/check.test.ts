@@ -210,3 +210,17 @@ describe('check errors', () => {
     expect(outcome.stderr).toBe(message);
   });
 });
+
+describe('debug', () => {
+  it('logs each git command to stderr, redacted', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const head = await work.commit('one');
+    await work.push('origin', 'main');
+    const uri = `file://${remote}`;
+    const outcome = await ws.check({ uri, debug: true, username: 'ci', password: 'canary-debug-pw-81' });
+    expect(outcome.result).toEqual([{ ref: head }]);
+    expect(outcome.stderr).toMatch(/^\$ git clone --quiet --bare/m);
+    expect(outcome.stderr).not.toContain('canary-debug-pw-81');
+  });
+});

@@ -160,7 +160,10 @@ describe('other SSH and HTTP credentials', () => {
       disable_ci_skip: true,
     });
     expect(outcome.code, outcome.stderr).toBe(0);
-    expect(outcome.result).toEqual([{ ref: head }]);
+    const { git } = await import('@hangar/testkit');
+    expect(outcome.result).toEqual([
+      { ref: await git(['rev-parse', 'main'], { cwd: servers.urls('app.git').path }) },
+    ]);
   });
 
   it('clones an HTTP submodule with submodule_credentials for its host', async () => {

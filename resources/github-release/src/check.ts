@@ -1,7 +1,7 @@
 // check: every release at or after the given version, oldest first; the latest when there is
 // no usable given version or it no longer qualifies.
 import type { CheckContext, Version } from '@hangar/resource-sdk';
-import { compareSemiSemantic, parseSemiSemantic } from '@hangar/s3-resource/semi-semantic';
+import { compareSemiSemantic, parseSemiSemantic } from '@hangar/resource-sdk/semi-semantic';
 import { connect } from './github.js';
 import { listReleases } from './api.js';
 import { candidates, tagFilter, versionOf, versionOfTag } from './releases.js';

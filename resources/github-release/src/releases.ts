@@ -3,7 +3,7 @@ import {
   compareSemiSemantic,
   parseSemiSemantic,
   type SemiSemanticVersion,
-} from '@hangar/s3-resource/semi-semantic';
+} from '@hangar/resource-sdk/semi-semantic';
 import { ConfigError, type Version } from '@hangar/resource-sdk';
 import semver from 'semver';
 import { isOn, type Source } from './source.js';

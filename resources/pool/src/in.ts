@@ -2,8 +2,6 @@
 // it), written as `name` and `metadata`. Fails when a claimed lock has moved since ("no longer
 // acquired") and, unlike the reference, when the lock is not claimed at the version — except
 // for the implicit get after this build's own release/add/update, or with `allow_unclaimed`.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigError,
@@ -26,67 +24,64 @@ export async function getLock(context: InContext<Source, GetParams>): Promise<Ve
   const depth = typeof params.depth === 'number' && params.depth > 0 ? params.depth : undefined;
 
   await using session = await openSourceSession(source, env);
-  const work = await mkdtemp(join(env['TMPDIR'] ?? tmpdir(), 'pool-resource-in-'));
-  try {
-    const repo = await PoolRepo.clone(session.git, {
-      uri: source.uri,
-      branch: source.branch,
-      pool,
-      dir: join(work, 'repo'),
-      ...(depth ? { depth } : {}),
-      signal,
-    });
-    if (!(await repo.git.succeeds(['checkout', '--quiet', '--detach', ref, '--'])))
-      throw new RemoteError(
-        `version ${ref} is not on branch '${source.branch}'${depth ? ` within params.depth ${depth}` : ''}`,
-      );
-    const head = await repo.head();
-    const changed = await repo.git.lines(['log', '-1', '--name-only', '--format=', 'HEAD', '--', pool]);
-    const names = lockNames(changed, pool);
-    const metadata = [
-      { name: 'lock_name', value: names.join(', ') },
-      { name: 'pool_name', value: source.pool },
-    ];
-    if (!names.length) {
-      log.info(`version ${head} changes no lock in pool ${source.pool}`);
-      return { version: { ref: head }, metadata };
-    }
-
-    const contents: string[] = [];
-    let found = false;
-    for (const name of names) {
-      const claimed = await repo.exists('claimed', name);
-      const unclaimed = await repo.exists('unclaimed', name);
-      if (claimed) {
-        const moved = await repo.git.output([
-          'log',
-          '--format=%H',
-          `HEAD..${repo.remoteRef}`,
-          '--',
-          repo.path('claimed', name),
-        ]);
-        if (moved) throw new RemoteError('lock instance is no longer acquired');
-      } else if (unclaimed && !params.allow_unclaimed) {
-        const message = await repo.git.output(['log', '-1', '--format=%B', 'HEAD']);
-        if (!madeByThisBuild(message, build.id, build.url))
-          throw new RemoteError(
-            `lock '${name}' is not claimed at version ${head.slice(0, 12)}; set params.allow_unclaimed: true to fetch unclaimed locks`,
-          );
-      }
-      if (claimed) contents.push(await repo.readMetadata('claimed', name));
-      if (unclaimed) contents.push(await repo.readMetadata('unclaimed', name));
-      found ||= claimed || unclaimed;
-    }
-    if (!found) {
-      log.info('lock does not exist');
-      return { version: { ref: head }, metadata };
-    }
-    await writeFileAtomic(join(destination, 'name'), `${names.join('\n')}\n`);
-    await writeFileAtomic(join(destination, 'metadata'), contents.join(''));
+  // Like the reference, the destination is a checkout of the lock branch at the version (tasks
+  // read `<get>/<pool>/claimed/...`), plus the files `name` and `metadata`.
+  const repo = await PoolRepo.clone(session.git, {
+    uri: source.uri,
+    branch: source.branch,
+    pool,
+    dir: destination,
+    ...(depth ? { depth } : {}),
+    signal,
+  });
+  if (!(await repo.git.succeeds(['checkout', '--quiet', '--detach', ref, '--'])))
+    throw new RemoteError(
+      `version ${ref} is not on branch '${source.branch}'${depth ? ` within params.depth ${depth}` : ''}`,
+    );
+  const head = await repo.head();
+  const changed = await repo.git.lines(['log', '-1', '--name-only', '--format=', 'HEAD', '--', pool]);
+  const names = lockNames(changed, pool);
+  const metadata = [
+    { name: 'lock_name', value: names.join(', ') },
+    { name: 'pool_name', value: source.pool },
+  ];
+  if (!names.length) {
+    log.info(`version ${head} changes no lock in pool ${source.pool}`);
     return { version: { ref: head }, metadata };
-  } finally {
-    await rm(work, { recursive: true, force: true });
   }
+
+  const contents: string[] = [];
+  let found = false;
+  for (const name of names) {
+    const claimed = await repo.exists('claimed', name);
+    const unclaimed = await repo.exists('unclaimed', name);
+    if (claimed) {
+      const moved = await repo.git.output([
+        'log',
+        '--format=%H',
+        `HEAD..${repo.remoteRef}`,
+        '--',
+        repo.path('claimed', name),
+      ]);
+      if (moved) throw new RemoteError('lock instance is no longer acquired');
+    } else if (unclaimed && !params.allow_unclaimed) {
+      const message = await repo.git.output(['log', '-1', '--format=%B', 'HEAD']);
+      if (!madeByThisBuild(message, build.id, build.url))
+        throw new RemoteError(
+          `lock '${name}' is not claimed at version ${head.slice(0, 12)}; set params.allow_unclaimed: true to fetch unclaimed locks`,
+        );
+    }
+    if (claimed) contents.push(await repo.readMetadata('claimed', name));
+    if (unclaimed) contents.push(await repo.readMetadata('unclaimed', name));
+    found ||= claimed || unclaimed;
+  }
+  if (!found) {
+    log.info('lock does not exist');
+    return { version: { ref: head }, metadata };
+  }
+  await writeFileAtomic(join(destination, 'name'), `${names.join('\n')}\n`);
+  await writeFileAtomic(join(destination, 'metadata'), contents.join(''));
+  return { version: { ref: head }, metadata };
 }
 
 /** Lock names among changed paths: files directly in <pool>/claimed or <pool>/unclaimed, no dotfiles. */

@@ -108,7 +108,9 @@ describe('in', () => {
     });
     expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('env-1\n');
     expect(await readFile(join(got.dir, 'metadata'), 'utf8')).toBe('{"host":"one"}');
-    expect((await readdir(got.dir)).sort()).toEqual(['metadata', 'name']);
+    // As in the reference, the destination is also a checkout of the branch at the version.
+    expect((await readdir(got.dir)).sort()).toEqual(['.git', 'metadata', 'name', 'pool']);
+    expect(await readdir(join(got.dir, 'pool', 'claimed'))).toContain('env-1');
   });
 
   it('fails with "lock instance is no longer acquired" when the claim moved since', async () => {
@@ -131,7 +133,7 @@ describe('in', () => {
     const got = await ws.get(sourceFor(remote), removed.result.version);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stderr).toContain('lock does not exist');
-    expect(await readdir(got.dir)).toEqual([]);
+    expect(await readdir(got.dir)).not.toContain('name');
   });
 
   it("fails for a lock that is not claimed at the version, except after this build's own put or with allow_unclaimed", async () => {
@@ -166,7 +168,7 @@ describe('in', () => {
     const keep = await ws.get(sourceFor(remote), { ref: (await remote.log()).at(-1) ?? '' });
     expect(keep.code, keep.stderr).toBe(0);
     expect(keep.result.metadata[0]).toEqual({ name: 'lock_name', value: '' });
-    expect(await readdir(keep.dir)).toEqual([]);
+    expect(await readdir(keep.dir)).not.toContain('name');
   });
 
   it('uses the latest commit to this pool when later commits touch another pool', async () => {

@@ -2,11 +2,10 @@
 // directory uploads each file under `<key>.d/<relative path>`, then a small JSON manifest at
 // `<key>` itself — last, so a version only appears once all of its files are there. `get` sees
 // the manifest's marker and restores the directory as `<destination>/<basename of key>/`.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, RemoteError, resolveInside, type Logger } from '@hangar/resource-sdk';
-import { remoteError, type S3Connection } from '@hangar/s3-client';
+import type { S3Connection } from '@hangar/s3-client';
 import * as z from 'zod/mini';
 import { downloadObject } from './transfer.js';
 
@@ -35,25 +34,16 @@ export function manifestBody(files: BundleManifest['files']): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
+/** Downloads every file a manifest lists into `directory`; `text` is the manifest object's body. */
 export async function restoreBundle(
   s3: S3Connection,
   bucket: string,
   key: string,
-  versionId: string | undefined,
+  text: string,
   directory: string,
   log: Logger,
   signal?: AbortSignal,
 ): Promise<number> {
-  let text: string;
-  try {
-    const answer = await s3.client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
-      signal ? { abortSignal: signal } : {},
-    );
-    text = (await answer.Body?.transformToString()) ?? '';
-  } catch (error) {
-    throw remoteError(`cannot get the manifest s3://${bucket}/${key}`, error);
-  }
   let manifest: BundleManifest;
   try {
     manifest = z.parse(manifestSchema, JSON.parse(text));

@@ -9,7 +9,11 @@ import { remoteError, type S3Connection } from '@hangar/s3-client';
 import { openS3 } from './connection.js';
 import type { KeyRegexp } from './key-regexp.js';
 import { listCandidates } from './listing.js';
-import { compareSemiSemantic, parseSemiSemantic, type SemiSemanticVersion } from './semi-semantic.js';
+import {
+  compareSemiSemantic,
+  parseSemiSemantic,
+  type SemiSemanticVersion,
+} from '@hangar/resource-sdk/semi-semantic';
 import { resolveMode, type Source } from './source.js';
 
 interface Candidate {

@@ -1,5 +1,5 @@
 // in: the object (or initial content), `url`, `s3_uri`, `version`, optionally `tags.json`.
-import { GetObjectTaggingCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { basename, join } from 'node:path';
 import {
   ConfigError,
@@ -13,7 +13,7 @@ import { remoteError, type S3Connection } from '@hangar/s3-client';
 import { BUNDLE_FORMAT, BUNDLE_MARKER, restoreBundle } from './bundle.js';
 import { openS3 } from './connection.js';
 import { asBoolean, initialContent, resolveMode, type GetParams, type Source } from './source.js';
-import { downloadObject } from './transfer.js';
+import { openObject, saveObject } from './transfer.js';
 import { unpackFile } from './unpack.js';
 
 interface Target {
@@ -44,21 +44,6 @@ function resolveTarget(source: Source, version: Version): Target {
     versionText: match.capture ?? path,
     initial: path === source.initial_path,
   };
-}
-
-async function head(s3: S3Connection, bucket: string, target: Target): Promise<HeadObjectCommandOutput> {
-  try {
-    return await s3.client.send(
-      new HeadObjectCommand({
-        Bucket: bucket,
-        Key: target.key,
-        ...(target.versionId ? { VersionId: target.versionId } : {}),
-      }),
-    );
-  } catch (error) {
-    const which = target.versionId ? ` version ${target.versionId}` : '';
-    throw remoteError(`cannot get s3://${bucket}/${target.key}${which}`, error);
-  }
 }
 
 async function writeTags(
@@ -109,21 +94,17 @@ export async function get({
       ? await s3.presignGetUrl(bucket, target.key, { versionId: target.versionId })
       : s3.objectUrl(bucket, target.key, target.versionId);
     if (!skipDownload) {
-      const found = await head(s3, bucket, target);
+      const object = { bucket, key: target.key, versionId: target.versionId };
+      const response = await openObject(s3, object, signal);
       const local = join(destination, filename);
-      if (found.Metadata?.[BUNDLE_MARKER] === BUNDLE_FORMAT) {
-        const count = await restoreBundle(s3, bucket, target.key, target.versionId, local, log, signal);
+      if (response.Metadata?.[BUNDLE_MARKER] === BUNDLE_FORMAT) {
+        const manifest = (await response.Body?.transformToString()) ?? '';
+        const count = await restoreBundle(s3, bucket, target.key, manifest, local, log, signal);
         log.info(`restored ${count} file(s) of s3://${bucket}/${target.key} into ${filename}/`);
         if (asBoolean(params.unpack))
           log.warn(`'params.unpack' ignored: ${filename} is a directory of files`);
       } else {
-        const bytes = await downloadObject(
-          s3,
-          { bucket, key: target.key, versionId: target.versionId },
-          local,
-          log,
-          signal,
-        );
+        const bytes = await saveObject(response, object, local, log, signal);
         log.info(`downloaded s3://${bucket}/${target.key} (${bytes} bytes)`);
         if (asBoolean(params.unpack)) {
           const kind = await unpackFile(local, log);

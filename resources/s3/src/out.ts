@@ -23,7 +23,7 @@ import {
 } from './bundle.js';
 import { requireVersioning } from './check.js';
 import { openS3 } from './connection.js';
-import { parseSemiSemantic } from './semi-semantic.js';
+import { parseSemiSemantic } from '@hangar/resource-sdk/semi-semantic';
 import { resolveMode, type Mode, type PutParams, type Source } from './source.js';
 import { uploadFile } from './transfer.js';
 

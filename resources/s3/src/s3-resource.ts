@@ -18,4 +18,3 @@ export const s3Resource = defineResource({
 });
 
 export { sourceSchema, getParamsSchema, putParamsSchema } from './source.js';
-export { compareSemiSemantic, parseSemiSemantic } from './semi-semantic.js';

@@ -170,7 +170,9 @@ describe('credentials', () => {
       await using dest = await tempDir();
       const anonymous = await run('in', { source, version: { path: `private/${p}/app-1.tgz` } }, dest.path);
       expect(anonymous.code).toBe(1);
-      expect(anonymous.stderr).toMatch(/: access denied \(HTTP 403\)$/m);
+      expect(anonymous.stderr).toMatch(
+        /^error: cannot get s3:\/\/unversioned\/private\/.*: AccessDenied \(HTTP 403\)/m,
+      );
     } finally {
       delete process.env['AWS_ACCESS_KEY_ID'];
       delete process.env['AWS_SECRET_ACCESS_KEY'];

@@ -3,7 +3,6 @@
 // needs, and which it does not use, is checked per driver in drivers/index.ts.
 import * as z from 'zod/mini';
 import { s3ConnectionFields } from '@hangar/s3-client';
-import { BUMP_KINDS } from './version.js';
 
 export const DRIVERS = ['git', 'git-tag', 's3', 'gcs', 'swift'] as const;
 export type DriverName = (typeof DRIVERS)[number];
@@ -75,7 +74,8 @@ export const sourceSchema = z.strictObject({
 export type Source = z.output<typeof sourceSchema>;
 
 const bumpFields = {
-  bump: z.optional(z.union([z.enum(BUMP_KINDS), z.literal('')])),
+  // A plain string: applyBump names the allowed values (zod's union message would not).
+  bump: z.optional(z.string()),
   pre: unsetString,
   pre_without_version: flag,
   build: unsetString,

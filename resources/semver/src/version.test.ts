@@ -71,7 +71,7 @@ describe('bump rules', () => {
   });
 
   it('rejects an unknown bump, naming the allowed values', () => {
-    expect(() => bump('1.2.3', { bump: 'Major' as 'major' })).toThrow(
+    expect(() => bump('1.2.3', { bump: 'Major' })).toThrow(
       "invalid 'params.bump': 'Major' (allowed: major, minor, patch, final)",
     );
   });

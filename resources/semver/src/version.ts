@@ -9,7 +9,8 @@ export type BumpKind = (typeof BUMP_KINDS)[number];
 
 /** The bump params shared by get and put. `""`/`false` mean "not set", as upstream fixtures send them. */
 export interface BumpParams {
-  bump?: BumpKind | '' | undefined;
+  /** One of {@link BUMP_KINDS}; anything else is rejected by applyBump. */
+  bump?: string | undefined;
   pre?: string | undefined;
   pre_without_version?: boolean | undefined;
   build?: string | undefined;
@@ -99,7 +100,7 @@ export function hasBump(params: BumpParams): boolean {
  */
 export function applyBump(version: Version, params: BumpParams, field = 'params'): Version {
   let next: Version = { ...version, pre: [...version.pre], build: [...version.build] };
-  switch (params.bump || undefined) {
+  switch ((params.bump || undefined) as BumpKind | undefined) {
     case 'major':
       next = { ...next, major: next.major + 1, minor: 0, patch: 0, pre: [] };
       break;

@@ -231,7 +231,7 @@ describe('git driver: put', () => {
     const { urls } = await versionRepo();
     const cases: [object, string][] = [
       [{}, 'no version bump specified'],
-      [{ bump: 'Major' }, 'params.bump'],
+      [{ bump: 'Major' }, "invalid 'params.bump': 'Major' (allowed: major, minor, patch, final)"],
       [{ bmp: 'major' }, "did you mean 'bump'"],
       [{ file: '../escape' }, "refusing path '../escape'"],
       [{ file: 'missing' }, "params.file 'missing'"],

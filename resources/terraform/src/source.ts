@@ -15,9 +15,14 @@ const doc = <T extends z.ZodMiniType>(schema: T, text: string) => z.optional(sch
 /** The fields of the reference's `Terraform` struct, valid in source, put params and get params. */
 const terraformFields = {
   backend_type: doc(
-    z.string().check(
-      z.refine((value) => /^[a-z][a-z0-9_]{0,63}$/.test(value), 'must be a backend name such as s3, gcs or pg'),
-    ),
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => /^[a-z][a-z0-9_]{0,63}$/.test(value),
+          'must be a backend name such as s3, gcs or pg',
+        ),
+      ),
     'Backend of the state, e.g. s3, gcs, azurerm, pg (not local).',
   ),
   backend_config: doc(anyMap, 'Settings of the backend block, passed to init as -backend-config.'),

@@ -17,6 +17,9 @@ function run(command: string, args: string[], env: Record<string, string>, input
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('error', (error) => reject(new RemoteError(`could not run ${command}: ${error.message}`)));
     child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(output.trim()))));
+    // A program that exits without reading (ssh-add refusing a key) must not crash us with EPIPE:
+    // its exit status says what went wrong.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }

@@ -291,7 +291,7 @@ it('explains configuration mistakes in one line naming the field', async () => {
     ],
     [{ env_name: 'x' }, { terraform_source: 'basic' }, /missing required field 'source\.backend_type'/],
     [
-      { backend_type: 'x'.repeat(100_000), env_name: 'x' },
+      { backend_type: 'x'.repeat(100), env_name: 'x' },
       { terraform_source: 'basic' },
       /invalid 'source\.backend_type': must be a backend name such as s3/,
     ],

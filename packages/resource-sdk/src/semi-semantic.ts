@@ -1,7 +1,8 @@
-// Version ordering of the Go s3 resource (cppforlife/go-semi-semantic): `release[-pre][+post]`,
-// each segment dot-separated; components compare numerically when both are integers, lexically
-// when both are strings, and an integer sorts before a string; missing trailing components count
-// as 0, so `1.0` equals `1.0.0`; a pre-release sorts before its release, a post-release after.
+// Version ordering shared by the s3 and github-release resources, as the Go resources order them
+// (cppforlife/go-semi-semantic): `release[-pre][+post]`, each segment dot-separated; components
+// compare numerically when both are integers, lexically when both are strings, and an integer
+// sorts before a string; missing trailing components count as 0, so `1.0` equals `1.0.0`; a
+// pre-release sorts before its release, a post-release after.
 
 type Component = number | string;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSemiSemantic, parseSemiSemantic } from './semi-semantic.js';
+import { compareSemiSemantic, parseSemiSemantic } from '../src/semi-semantic.js';
 
 const parse = (text: string) => {
   const version = parseSemiSemantic(text);
