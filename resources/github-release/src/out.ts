@@ -1,16 +1,16 @@
 // put: create the release for a tag, or update the existing one; then upload assets, replacing
 // only assets of the same name (or all of them with `replace_assets: all`).
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import {
   ConfigError,
+  isInside,
   RemoteError,
   resolveInside,
   type Logger,
   type OutContext,
   type VersionResult,
 } from '@hangar/resource-sdk';
-import picomatch from 'picomatch';
 import { deleteAsset, listAssets, listReleases, uploadAsset, type Asset } from './api.js';
 import { connect, remote, statusOf, type Repository } from './github.js';
 import { releaseMetadata } from './in.js';
@@ -31,22 +31,11 @@ async function readParamFile(sources: string, param: string, path: string): Prom
   }
 }
 
-/** Files under `sources` matching `pattern`, walking only below the pattern's literal prefix. */
+/** Files under `sources` matching `pattern`; a pattern may not reach outside `sources`. */
 async function globFiles(sources: string, pattern: string): Promise<string[]> {
-  const { base } = picomatch.scan(pattern);
-  const root = resolveInside(sources, base === '' ? '.' : base);
-  const matches = picomatch(pattern, { dot: true });
-  let entries;
-  try {
-    entries = await readdir(root, { recursive: true, withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => matches(relative(sources, path)))
-    .sort();
+  const { glob } = await import('tinyglobby');
+  const matches = await glob(pattern, { cwd: sources, onlyFiles: true, dot: true, absolute: true });
+  return matches.filter((path) => isInside(sources, path)).sort();
 }
 
 async function filesToUpload(sources: string, globs: readonly string[]): Promise<string[]> {

@@ -1,6 +1,6 @@
 // A fake GitHub per test file and the source that points the resource at it.
 import { afterAll, beforeEach } from 'vitest';
-import { FakeGitHub } from '../../../packages/testkit/src/fakes/github.js';
+import { FakeGitHub } from '@hangar/testkit';
 import { canaries } from './invoke.js';
 
 export const TOKEN = 'ghp_CANARY0000000000000000000000000000';

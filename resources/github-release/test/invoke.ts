@@ -2,8 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { invokeResource } from '@hangar/resource-sdk';
+import { runCaptured } from '@hangar/resource-sdk/testing';
 import { expect, onTestFinished } from 'vitest';
 import { githubReleaseResource } from '../src/definition.js';
 
@@ -28,28 +27,18 @@ export const BUILD_ENV = {
   HANGAR_GITHUB_PACING_MS: '0',
 };
 
-const collect = (stream: PassThrough): (() => string) => {
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks).toString();
-};
-
 export async function invoke(
   script: 'check' | 'in' | 'out',
   request: unknown,
   options: { dir?: string; env?: Record<string, string> } = {},
 ): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const [readOut, readErr] = [collect(stdout), collect(stderr)];
-  const code = await invokeResource(githubReleaseResource, {
-    argv: ['node', `/opt/resource/${script}`, ...(options.dir ? [options.dir] : [])],
-    stdin: Readable.from([Buffer.from(JSON.stringify(request))]),
-    stdout,
-    stderr,
-    env: options.env ?? BUILD_ENV,
-  });
-  const outcome = { code, stdout: readOut(), stderr: readErr() };
+  const outcome = await runCaptured(
+    githubReleaseResource,
+    [script, ...(options.dir ? [options.dir] : [])],
+    JSON.stringify(request),
+    options.env ?? BUILD_ENV,
+  );
+  const { code } = outcome;
   for (const canary of canaries) {
     expect(outcome.stdout).not.toContain(canary);
     expect(outcome.stderr).not.toContain(canary);

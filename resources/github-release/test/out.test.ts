@@ -141,6 +141,27 @@ describe('out', () => {
     expect(fake.github.writes()).toEqual([]);
   });
 
+  test('globs name literal paths too, and never reach outside the build directory', async () => {
+    const dir = await workspace({ ...BASE, 'dist/app.tgz': 'app', 'dist/other.tgz': 'other' });
+    const literal = await invoke(
+      'out',
+      {
+        source: fake.source(),
+        params: { name: 'release/name', tag: 'release/tag', globs: ['dist/app.tgz'] },
+      },
+      { dir },
+    );
+    expect(literal.code, literal.stderr).toBe(0);
+    expect(fake.github.release('1.0.0')?.assets.map((asset) => asset.name)).toEqual(['app.tgz']);
+    const escaping = await invoke(
+      'out',
+      { source: fake.source(), params: { name: 'name', tag: 'tag', globs: ['../dist/*.tgz'] } },
+      { dir: join(dir, 'release') },
+    );
+    expect(escaping.code).toBe(1);
+    expect(escaping.stderr).toMatch(/matched no files/);
+  });
+
   test('an interrupted upload is cleaned up and retried', async () => {
     fake.github.addRelease({ tag_name: '1.0.0' });
     const dir = await workspace({ ...BASE, 'dist/big.bin': 'payload' });
