@@ -126,10 +126,9 @@ describe('hangar-images build', () => {
       shared,
     });
     expect(built).toEqual([]);
-    expect(skipped).toEqual([
-      { type: 'github-release', reason: expect.stringMatching(/dist\/resource\.js is missing: build/) },
-      { type: 's3', reason: expect.stringMatching(/resources\/s3 does not exist yet/) },
-    ]);
+    expect(skipped.map((entry) => entry.type)).toEqual(['github-release', 's3']);
+    expect(skipped[0]?.reason).toMatch(/dist\/resource\.js is missing: build/);
+    expect(skipped[1]?.reason).toMatch(/resources\/s3 does not exist yet/);
     expect(await main(['build', 'no-such-type', '--out', join(work, 'missing')])).toBe(1);
   });
 
