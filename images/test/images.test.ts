@@ -113,15 +113,22 @@ describe('hangar-images build', () => {
     expect(digests[1]).toBe(counter.manifest.digest);
   });
 
-  it('reports resources that have not landed instead of building a fake, and the CLI fails for them', async () => {
+  it('reports resources whose package or bundle is missing instead of building a fake, and the CLI fails for them', async () => {
+    // A repository root holding only an unbuilt github-release package and no s3 package at all.
+    const repoRoot = join(work, 'partial-repo');
+    await mkdir(join(repoRoot, 'resources', 'github-release'), { recursive: true });
+    await writeFile(join(repoRoot, 'resources', 'github-release', 'package.json'), '{"version": "0.1.0"}\n');
     const { built, skipped } = await buildImages({
       out: join(work, 'missing'),
-      types: ['github-release'],
+      types: ['github-release', 's3'],
+      repoRoot,
+      revision: 'test',
       shared,
     });
     expect(built).toEqual([]);
-    expect(skipped.map((entry) => entry.type)).toEqual(['github-release']);
-    for (const entry of skipped) expect(entry.reason).toMatch(/resources\/github-release/);
+    expect(skipped.map((entry) => entry.type)).toEqual(['github-release', 's3']);
+    expect(skipped[0]?.reason).toMatch(/dist\/resource\.js is missing: build/);
+    expect(skipped[1]?.reason).toMatch(/resources\/s3 does not exist yet/);
     expect(await main(['build', 'no-such-type', '--out', join(work, 'missing')])).toBe(1);
   });
 

@@ -1,20 +1,5 @@
-// Bundles dist/resource.js and regenerates schema/*.json from the zod schemas (formatted as the
-// repository's prettier would, so a format run leaves them alone).
-import { mkdir, writeFile } from 'node:fs/promises';
-import { format, resolveConfig } from 'prettier';
-import { bundleResource } from '@hangar/resource-sdk/bundle';
-import { toJsonSchema } from '@hangar/resource-sdk/json-schema';
-import { getParamsSchema, putParamsSchema, sourceSchema } from './dist/definition.js';
+// Builds the package: dist/lib (types and library), dist/resource.js (the bundle that
+// /opt/resource/{check,in,out} run) and schema/*.json from the definition's zod schemas.
+import { buildResourcePackage } from '@hangar/resource-sdk/bundle';
 
-const type = 'grafana-annotation';
-await bundleResource({ entry: 'src/index.ts', outfile: 'dist/resource.js' });
-await mkdir('schema', { recursive: true });
-for (const [file, schema, title] of [
-  ['source.json', sourceSchema, `${type} resource source`],
-  ['get-params.json', getParamsSchema, `${type} resource get params`],
-  ['put-params.json', putParamsSchema, `${type} resource put params`],
-]) {
-  const path = `schema/${file}`;
-  const options = { ...(await resolveConfig(path)), filepath: path };
-  await writeFile(path, await format(JSON.stringify(toJsonSchema(schema, title)), options));
-}
+await buildResourcePackage(import.meta.dirname);

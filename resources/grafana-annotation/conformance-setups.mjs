@@ -1,5 +1,5 @@
 // Setups for conformance/cases/grafana-annotation: a fake Grafana from @hangar/testkit (build testkit first).
-import { FakeGrafana } from '../../packages/testkit/dist/fakes/grafana.js';
+import { FakeGrafana } from '@hangar/testkit';
 
 /** @type {Record<string, import('@hangar/conformance').CaseSetup>} */
 export const setups = {

@@ -1,9 +1,5 @@
-// Build: type declarations and modules with tsc, then the single-file bundle dist/resource.js
-// that /opt/resource/{check,in,out} run.
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { bundleResource } from '@hangar/resource-sdk/bundle';
+// Builds the package: dist/lib (types and library), dist/resource.js (the bundle that
+// /opt/resource/{check,in,out} run) and schema/*.json from the definition's zod schemas.
+import { buildResourcePackage } from '@hangar/resource-sdk/bundle';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-await bundleResource({ entry: 'src/index.ts', outfile: 'dist/resource.js' });
+await buildResourcePackage(import.meta.dirname);

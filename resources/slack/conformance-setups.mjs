@@ -1,5 +1,5 @@
 // Setups for conformance/cases/slack: a fake Slack from @hangar/testkit (build testkit first).
-import { FakeSlack } from '../../packages/testkit/dist/fakes/slack.js';
+import { FakeSlack } from '@hangar/testkit';
 
 /** @type {Record<string, import('@hangar/conformance').CaseSetup>} */
 export const setups = {

@@ -1,7 +1,13 @@
-// Build-time helper (not part of the runtime): one esbuild configuration for every resource bundle.
-import { writeFile } from 'node:fs/promises';
+// Build-time helpers (not part of the runtime): one esbuild configuration for every resource
+// bundle, and one build for every resource package.
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { format, resolveConfig } from 'prettier';
+import { resourceJsonSchemas } from './json-schema.js';
 
 export interface BundleOptions {
   /** The resource's entry point, usually `src/index.ts`. */
@@ -41,4 +47,42 @@ export async function bundleResource({
     logLevel: 'warning',
   });
   await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+/**
+ * Builds the resource package in `dir`: types and the ESM library with `tsc -p tsconfig.build.json`
+ * into `dist/lib`, the CommonJS bundle `dist/resource.js` (from `src/index.ts`) that
+ * `/opt/resource/{check,in,out}` run, and `schema/*.json` from the zod schemas of the definition
+ * the package exports. The library sits in its own directory marked as ESM because the bundle's
+ * `package.json` makes `dist/` CommonJS.
+ */
+export async function buildResourcePackage(dir: string): Promise<void> {
+  const tsc = createRequire(join(dir, 'package.json')).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
+  await writeFile(join(dir, 'dist', 'lib', 'package.json'), '{ "type": "module" }\n');
+  await bundleResource({ entry: join(dir, 'src', 'index.ts'), outfile: join(dir, 'dist', 'resource.js') });
+  await writeSchemaFiles(dir);
+}
+
+/** Writes `schema/*.json` formatted as the repository's prettier would, so a format run keeps them. */
+async function writeSchemaFiles(dir: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+    exports: { '.': { default: string } };
+  };
+  const library = join(dir, manifest.exports['.'].default);
+  const exports = (await import(pathToFileURL(library).href)) as Record<string, unknown>;
+  const definitions = Object.values(exports).filter(isDefinition);
+  if (definitions.length !== 1)
+    throw new Error(`${library} must export exactly one resource definition (found ${definitions.length})`);
+  await mkdir(join(dir, 'schema'), { recursive: true });
+  for (const [name, schema] of Object.entries(resourceJsonSchemas(definitions[0]!))) {
+    const file = join(dir, 'schema', name);
+    const options = { ...(await resolveConfig(file)), filepath: file };
+    await writeFile(file, await format(JSON.stringify(schema), options));
+  }
+}
+
+function isDefinition(value: unknown): value is Parameters<typeof resourceJsonSchemas>[0] {
+  if (typeof value !== 'object' || value === null) return false;
+  return ['name', 'source', 'getParams', 'putParams', 'check'].every((key) => key in value);
 }

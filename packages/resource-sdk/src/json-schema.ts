@@ -6,3 +6,17 @@ import type { Schema } from './schema.js';
 export function toJsonSchema(schema: Schema, title: string): Record<string, unknown> {
   return { title, ...toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) };
 }
+
+/** The definition's schemas as the files in a resource package's `schema/` directory. */
+export function resourceJsonSchemas(definition: {
+  name: string;
+  source: Schema;
+  getParams: Schema;
+  putParams: Schema;
+}): Record<string, Record<string, unknown>> {
+  return {
+    'source.json': toJsonSchema(definition.source, `${definition.name} resource source`),
+    'get-params.json': toJsonSchema(definition.getParams, `${definition.name} resource get params`),
+    'put-params.json': toJsonSchema(definition.putParams, `${definition.name} resource put params`),
+  };
+}

@@ -1,5 +1,7 @@
 // Test helper (not part of the runtime): runs a resource in-process the way Concourse runs
 // /opt/resource/{check,in,out}, capturing what it prints.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { invokeResource, type ResourceDefinition } from './run.js';
 import type { Schema } from './schema.js';
@@ -34,4 +36,13 @@ export async function runCaptured(
     env,
   });
   return { code, stdout: readOut(), stderr: readErr() };
+}
+
+/** The parsed `schema/*.json` files of the resource package in `dir`, by file name. */
+export async function readSchemaFiles(dir: string): Promise<Record<string, unknown>> {
+  const names = (await readdir(join(dir, 'schema'))).filter((name) => name.endsWith('.json')).sort();
+  const entries = await Promise.all(
+    names.map(async (name) => [name, JSON.parse(await readFile(join(dir, 'schema', name), 'utf8'))] as const),
+  );
+  return Object.fromEntries(entries);
 }

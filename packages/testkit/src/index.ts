@@ -11,3 +11,4 @@ export * from './registry.js';
 export * from './tofu.js';
 export * from './fakes/slack.js';
 export * from './fakes/grafana.js';
+export * from './fakes/github.js';

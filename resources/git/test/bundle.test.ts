@@ -1,11 +1,9 @@
-// The shipped artefacts: the single-file bundle runs as check/in/out processes, and schema/*.json
-// match the zod schemas.
+// The shipped artefacts: the single-file bundle runs as check/in/out processes.
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
-import { jsonSchemas } from '../src/json-schemas.js';
 import { workspace } from './harness.js';
 
 describe('bundle', () => {
@@ -39,15 +37,4 @@ describe('bundle', () => {
     expect(got.status, got.stderr).toBe(0);
     expect((JSON.parse(got.stdout) as { version: unknown }).version).toEqual({ ref: head });
   });
-});
-
-describe('schema/*.json', () => {
-  it.each(Object.entries(jsonSchemas()))(
-    '%s is up to date (npm run build regenerates it)',
-    async (name, schema) => {
-      expect(JSON.parse(await readFile(join(import.meta.dirname, '../schema', name), 'utf8'))).toEqual(
-        schema,
-      );
-    },
-  );
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { FakeGrafana } from '../../../packages/testkit/src/fakes/grafana.js';
+import { FakeGrafana } from '@hangar/testkit';
 import { BUILD_ENV, canaries, invoke, meta, tempDir } from './invoke.js';
 
 const token = `glsa_CANARY_${randomBytes(8).toString('hex')}`;

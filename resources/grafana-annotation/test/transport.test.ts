@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FakeGrafana } from '../../../packages/testkit/src/fakes/grafana.js';
+import { FakeGrafana } from '@hangar/testkit';
 import { BUILD_ENV, invoke, tempDir } from './invoke.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'tls');

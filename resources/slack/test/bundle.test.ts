@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { FakeSlack } from '../../../packages/testkit/src/fakes/slack.js';
+import { FakeSlack } from '@hangar/testkit';
 import { BUILD_ENV, tempDir } from './invoke.js';
 
 let slack: FakeSlack;

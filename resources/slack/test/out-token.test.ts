@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { FakeSlack } from '../../../packages/testkit/src/fakes/slack.js';
+import { FakeSlack } from '@hangar/testkit';
 import { BUILD_ENV, canaries, invoke, meta, tempDir } from './invoke.js';
 
 const token = `xoxb-CANARY-${randomBytes(8).toString('hex')}`;

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { FakeSlack } from '../../../packages/testkit/src/fakes/slack.js';
+import { FakeSlack } from '@hangar/testkit';
 import { BUILD_ENV, canaries, invoke, meta, tempDir } from './invoke.js';
 
 let slack: FakeSlack;

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FakeSlack } from '../../../packages/testkit/src/fakes/slack.js';
+import { FakeSlack } from '@hangar/testkit';
 import { invoke, tempDir } from './invoke.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'tls');

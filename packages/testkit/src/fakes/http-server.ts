@@ -2,14 +2,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
+export type Handler = (
+  request: IncomingMessage,
+  body: string,
+  response: ServerResponse,
+  /** The body's bytes, for binary uploads. */
+  raw: Buffer,
+) => void;
 
 /** Starts `handler` on 127.0.0.1:0 and resolves with the server and its base URL (no trailing slash). */
 export async function listenLocal(handler: Handler): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => handler(request, Buffer.concat(chunks).toString('utf8'), response));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      handler(request, raw.toString('utf8'), response, raw);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,99 @@
+import type { operations } from '@octokit/openapi-types';
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
+import { CREATE_RELEASE_ARGUMENTS, FakeGitHub, UPDATE_RELEASE_ARGUMENTS } from '../src/fakes/github.js';
+
+/** The JSON body keys of an operation (update-release's body is optional, hence NonNullable). */
+type Body<Id extends 'repos/create-release' | 'repos/update-release'> = keyof NonNullable<
+  operations[Id]['requestBody']
+>['content']['application/json'];
+
+describe("request tables mirror GitHub's OpenAPI description (@octokit/openapi-types)", () => {
+  test('create and update release bodies', () => {
+    expectTypeOf<keyof typeof CREATE_RELEASE_ARGUMENTS>().toEqualTypeOf<Body<'repos/create-release'>>();
+    expectTypeOf<keyof typeof UPDATE_RELEASE_ARGUMENTS>().toEqualTypeOf<Body<'repos/update-release'>>();
+    expect(Object.keys(CREATE_RELEASE_ARGUMENTS)).toContain('tag_name');
+  });
+});
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+let github: FakeGitHub;
+let octokit: Octokit;
+const repo = () => ({ owner: github.owner, repo: github.repo });
+beforeAll(async () => {
+  github = await FakeGitHub.start({ tokens: ['ghp_good'] });
+  octokit = new Octokit({ baseUrl: github.url, auth: 'ghp_good', log: silent });
+});
+afterAll(() => github.close());
+
+describe('FakeGitHub', () => {
+  test('pages releases 100 at a time with Link headers, newest first', async () => {
+    for (let index = 0; index < 205; index++) github.addRelease({ tag_name: `v0.0.${index}` });
+    const first = await octokit.rest.repos.listReleases({ ...repo(), per_page: 100 });
+    expect(first.data).toHaveLength(100);
+    expect(first.data[0]?.tag_name).toBe('v0.0.204');
+    expect(first.headers.link).toMatch(/page=2>; rel="next"/);
+    const all = await octokit.paginate(octokit.rest.repos.listReleases, { ...repo(), per_page: 100 });
+    expect(all).toHaveLength(205);
+    github.releases.splice(0);
+  });
+
+  test('refuses a bad token, anonymous writes and unknown body keys', async () => {
+    const bad = new Octokit({ baseUrl: github.url, auth: 'ghp_bad' });
+    await expect(bad.rest.repos.listReleases(repo())).rejects.toMatchObject({ status: 401 });
+    const anonymous = new Octokit({ baseUrl: github.url });
+    await expect(anonymous.rest.repos.createRelease({ ...repo(), tag_name: 'v1' })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      octokit.request('POST /repos/{owner}/{repo}/releases', { ...repo(), tag_name: 'v1', prerelase: true }),
+    ).rejects.toMatchObject({ status: 422, message: expect.stringContaining('prerelase') as string });
+    await expect(
+      octokit.rest.repos.createRelease({ ...repo(), tag_name: 'v1', target_commitish: 'abc123' }),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+
+  test('uploads, downloads through the redirect, refuses a duplicate name, deletes', async () => {
+    const { data: release } = await octokit.rest.repos.createRelease({ ...repo(), tag_name: 'v9.0.0' });
+    const upload = (name: string) =>
+      octokit.request({
+        method: 'POST',
+        url: `${github.uploadsUrl}/repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}`,
+        ...repo(),
+        release_id: release.id,
+        name,
+        data: Buffer.from([0, 1, 2, 255]) as unknown as string,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': 4 },
+      });
+    const asset = (await upload('bin.tgz')).data as { id: number };
+    await expect(upload('bin.tgz')).rejects.toMatchObject({ status: 422 });
+    const download = await octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+      ...repo(),
+      asset_id: asset.id,
+      headers: { accept: 'application/octet-stream' },
+    });
+    expect(Buffer.from(download.data as unknown as ArrayBuffer)).toEqual(Buffer.from([0, 1, 2, 255]));
+    expect(github.requests.some((request) => request.status === 302)).toBe(true);
+    await octokit.rest.repos.deleteReleaseAsset({ ...repo(), asset_id: asset.id });
+    expect(github.release('v9.0.0')?.assets).toEqual([]);
+  });
+
+  test('resolves lightweight and annotated tags', async () => {
+    const commit = github.addAnnotatedTag('v2.0.0', undefined, 2);
+    const { data: ref } = await octokit.rest.git.getRef({ ...repo(), ref: 'tags/v2.0.0' });
+    expect(ref.object.type).toBe('tag');
+    const { data: outer } = await octokit.rest.git.getTag({ ...repo(), tag_sha: ref.object.sha });
+    const { data: inner } = await octokit.rest.git.getTag({ ...repo(), tag_sha: outer.object.sha });
+    expect(inner.object).toMatchObject({ type: 'commit', sha: commit });
+  });
+
+  test('drafts are not found by tag and get their tag when published', async () => {
+    const draft = github.addRelease({ tag_name: 'v3.0.0', draft: true });
+    await expect(octokit.rest.repos.getReleaseByTag({ ...repo(), tag: 'v3.0.0' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await octokit.rest.repos.updateRelease({ ...repo(), release_id: draft.id, draft: false });
+    expect(github.tagRefs.has('v3.0.0')).toBe(true);
+    expect(github.release('v3.0.0')?.published_at).not.toBeNull();
+  });
+});

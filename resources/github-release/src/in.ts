@@ -1,0 +1,72 @@
+// in: the release's facts as files, its uploaded assets (optionally filtered by name), and
+// optionally the source archives.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  resolveInside,
+  writeFileAtomic,
+  type InContext,
+  type MetadataField,
+  type VersionResult,
+} from '@hangar/resource-sdk';
+import picomatch from 'picomatch';
+import { commitOfTag, downloadArchive, downloadAsset, findRelease, listAssets } from './api.js';
+import { connect } from './github.js';
+import { tagFilter, timestampOf, versionOf, versionOfTag, type Release } from './releases.js';
+import { isOn, type GetParams, type Source } from './source.js';
+
+export function releaseMetadata(release: Release, commitSha?: string): MetadataField[] {
+  const metadata: MetadataField[] = [
+    { name: 'name', value: release.name ?? '' },
+    { name: 'url', value: release.html_url },
+  ];
+  if (release.body) metadata.push({ name: 'body', value: release.body });
+  metadata.push({ name: 'tag', value: release.tag_name });
+  if (commitSha) metadata.push({ name: 'commit_sha', value: commitSha });
+  if (release.draft) metadata.push({ name: 'draft', value: 'true' });
+  if (release.prerelease) metadata.push({ name: 'pre-release', value: 'true' });
+  return metadata;
+}
+
+export async function get({
+  source,
+  version,
+  params,
+  destination,
+  log,
+  env,
+}: InContext<Source, GetParams>): Promise<VersionResult> {
+  const repository = connect(source, log, env);
+  const release = await findRelease(repository, version['id'], version['tag']);
+  const write = (name: string, text: string) => writeFileAtomic(join(destination, name), text);
+
+  await write('url', release.html_url);
+  await write('tag', release.tag_name);
+  await write('version', versionOfTag(release.tag_name, tagFilter(source)) ?? '');
+  await write('timestamp', timestampOf(release));
+  if (release.body) await write('body', release.body);
+
+  // A draft has no tag yet: resolving it would fail the implicit get after a draft put.
+  const commitSha = release.draft ? undefined : await commitOfTag(repository, release.tag_name);
+  if (commitSha) await write('commit_sha', commitSha);
+  else if (!release.draft) log.warn(`tag ${release.tag_name} does not exist; no commit_sha written`);
+
+  const matchers = (params.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
+  const assetDir = isOn(source.asset_dir) ? join(destination, 'assets') : destination;
+  await mkdir(assetDir, { recursive: true });
+  const assets = (await listAssets(repository, release.id)).filter(
+    (asset) =>
+      asset.state === 'uploaded' &&
+      (matchers.length === 0 || matchers.some((matches) => matches(asset.name))),
+  );
+  for (const asset of assets) {
+    log.info(`downloading ${asset.name} (${asset.size} bytes)`);
+    await downloadAsset(repository, asset, resolveInside(assetDir, asset.name));
+  }
+  if (isOn(params.include_source_tarball))
+    await downloadArchive(repository, 'tarball', release.tag_name, join(destination, 'source.tar.gz'));
+  if (isOn(params.include_source_zip))
+    await downloadArchive(repository, 'zipball', release.tag_name, join(destination, 'source.zip'));
+
+  return { version: versionOf(release), metadata: releaseMetadata(release, commitSha) };
+}

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { useFakeGitHub } from './helpers.js';
+import { invoke, meta, tempDir } from './invoke.js';
+
+const fake = useFakeGitHub();
+const read = (dir: string, name: string) => readFile(join(dir, name), 'utf8');
+
+describe('in', () => {
+  test('writes the release facts and every uploaded asset, with metadata', async () => {
+    const release = fake.github.addRelease({
+      tag_name: 'v1.2.3',
+      name: 'Widget 1.2.3',
+      body: 'notes',
+      assets: { 'widget-linux.tgz': 'linux bits', 'widget.sha256': 'sums' },
+    });
+    fake.github.addAsset(release, 'half.bin', 'xx', 'starter');
+    const commit = fake.github.addAnnotatedTag('v1.2.3', undefined, 2);
+    const dir = await tempDir();
+    const outcome = await invoke(
+      'in',
+      { source: fake.source(), version: { tag: 'v1.2.3', id: String(release.id) } },
+      { dir },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.json.version).toEqual({
+      tag: 'v1.2.3',
+      id: String(release.id),
+      timestamp: release.published_at,
+    });
+    expect(await read(dir, 'tag')).toBe('v1.2.3');
+    expect(await read(dir, 'version')).toBe('1.2.3');
+    expect(await read(dir, 'url')).toBe('https://github.com/hangar-ci/widget/releases/tag/v1.2.3');
+    expect(await read(dir, 'body')).toBe('notes');
+    expect(await read(dir, 'timestamp')).toBe(release.published_at);
+    expect(await read(dir, 'commit_sha')).toBe(commit);
+    expect(await read(dir, 'widget-linux.tgz')).toBe('linux bits');
+    expect((await readdir(dir)).sort()).toEqual(
+      [
+        'body',
+        'commit_sha',
+        'tag',
+        'timestamp',
+        'url',
+        'version',
+        'widget-linux.tgz',
+        'widget.sha256',
+      ].sort(),
+    );
+    expect(meta(outcome)).toEqual({
+      name: 'Widget 1.2.3',
+      url: 'https://github.com/hangar-ci/widget/releases/tag/v1.2.3',
+      body: 'notes',
+      tag: 'v1.2.3',
+      commit_sha: commit,
+    });
+  });
+
+  test('globs pick assets by name; asset_dir puts them under assets/; archives on request', async () => {
+    fake.github.addRelease({ tag_name: 'v2.0.0', assets: { 'a.tgz': 'a', 'b.zip': 'b', 'c.tgz': 'c' } });
+    const dir = await tempDir();
+    const outcome = await invoke(
+      'in',
+      {
+        source: fake.source({ asset_dir: true }),
+        version: { tag: 'v2.0.0' },
+        params: { globs: ['*.tgz'], include_source_tarball: true, include_source_zip: 'true' },
+      },
+      { dir },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect((await readdir(join(dir, 'assets'))).sort()).toEqual(['a.tgz', 'c.tgz']);
+    expect(await read(dir, 'source.tar.gz')).toBe('tarball of v2.0.0');
+    expect(await read(dir, 'source.zip')).toBe('zipball of v2.0.0');
+    // Downloads go through the octet-stream redirect.
+    const downloads = fake.github.requests.filter((request) => request.path.includes('/releases/assets/'));
+    expect(downloads.every((request) => request.headers.accept === 'application/octet-stream')).toBe(true);
+    expect(downloads.every((request) => request.status === 302)).toBe(true);
+  });
+
+  test('pages through more than 100 assets', async () => {
+    const assets = Object.fromEntries(
+      Array.from({ length: 120 }, (_, index) => [`file-${index}.txt`, String(index)]),
+    );
+    fake.github.addRelease({ tag_name: 'v3.0.0', assets });
+    const dir = await tempDir();
+    expect((await invoke('in', { source: fake.source(), version: { tag: 'v3.0.0' } }, { dir })).code).toBe(0);
+    expect((await readdir(dir)).filter((name) => name.startsWith('file-'))).toHaveLength(120);
+  });
+
+  test('falls back to the tag when the id is gone; a draft needs no tag ref', async () => {
+    const release = fake.github.addRelease({ tag_name: 'v4.0.0' });
+    const dir = await tempDir();
+    expect(
+      (await invoke('in', { source: fake.source(), version: { tag: 'v4.0.0', id: '999999' } }, { dir })).json
+        .version,
+    ).toMatchObject({
+      id: String(release.id),
+    });
+    const draft = fake.github.addRelease({ tag_name: 'v5.0.0', draft: true });
+    const draftDir = await tempDir();
+    const outcome = await invoke(
+      'in',
+      { source: fake.source({ drafts: true }), version: { id: String(draft.id) } },
+      { dir: draftDir },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(existsSync(join(draftDir, 'commit_sha'))).toBe(false);
+    expect(meta(outcome)).toMatchObject({ draft: 'true' });
+    expect(outcome.json.version.timestamp).toBe(draft.created_at);
+    expect(fake.github.requests.some((request) => request.path.includes('/git/ref/tags/v5.0.0'))).toBe(false);
+  });
+
+  test('prereleases are marked; an asset name cannot escape the destination', async () => {
+    const release = fake.github.addRelease({ tag_name: 'v6.0.0-rc.1', prerelease: true });
+    const marked = await invoke(
+      'in',
+      { source: fake.source(), version: { id: String(release.id) } },
+      { dir: await tempDir() },
+    );
+    expect(meta(marked)).toMatchObject({ 'pre-release': 'true', tag: 'v6.0.0-rc.1' });
+    fake.github.addAsset(release, '../escape', 'x');
+    const dir = await tempDir();
+    const outcome = await invoke(
+      'in',
+      { source: fake.source(), version: { id: String(release.id) } },
+      { dir },
+    );
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/escapes/);
+  });
+});
