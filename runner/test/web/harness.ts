@@ -31,7 +31,10 @@ export interface WebHarness {
   close: () => Promise<void>;
 }
 
-export async function webHarness(pipeline: unknown, options: { token?: string } = {}): Promise<WebHarness> {
+export async function webHarness(
+  pipeline: unknown,
+  options: { token?: string; log?: (line: string) => void } = {},
+): Promise<WebHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'hangar-web-'));
   const file = join(dir, 'pipeline.yml');
   writeFileSync(file, typeof pipeline === 'string' ? pipeline : JSON.stringify(pipeline, null, 2));
@@ -54,7 +57,13 @@ export async function webHarness(pipeline: unknown, options: { token?: string } 
         listeners: [listener],
       }),
   );
-  const web = await startWebServer({ hub, host: '127.0.0.1', port: 0, token: options.token });
+  const web = await startWebServer({
+    hub,
+    host: '127.0.0.1',
+    port: 0,
+    token: options.token,
+    ...(options.log ? { log: options.log } : {}),
+  });
   const base = web.url.replace(/\/$/, '');
   const cookie = `hangar_token=${encodeURIComponent(web.token)}`;
   return {
