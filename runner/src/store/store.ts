@@ -547,13 +547,23 @@ export class Store {
     ).map((r) => JSON.parse(r.payload) as unknown);
   }
 
-  /** Stored event JSON after `afterSeq`, unparsed (the event stream sends it as it is). */
-  eventPage(buildId: number, afterSeq: number, limit: number): { seq: number; payload: string }[] {
-    return this.#q('SELECT seq, payload FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
-      buildId,
-      afterSeq,
-      limit,
-    ) as { seq: number; payload: string }[];
+  /**
+   * Events after `afterSeq` as server-sent-event frames (`id: <seq>`, `event: event`, `data:
+   * <stored JSON>`), joined by SQLite into one Buffer per page: no JavaScript string per event,
+   * which is most of the cost of streaming a long log. Undefined when there are none.
+   */
+  eventFrames(
+    buildId: number,
+    afterSeq: number,
+    limit: number,
+  ): { last: number; frames: Buffer } | undefined {
+    const row = this.#q(
+      `SELECT MAX(seq) AS last, CAST(group_concat(
+           'id: ' || seq || char(10) || 'event: event' || char(10) || 'data: ' || payload || char(10) || char(10),
+           '' ORDER BY seq) AS BLOB) AS frames
+         FROM (SELECT seq, payload FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+    ).get(buildId, afterSeq, limit) as { last: number | null; frames: Buffer | null };
+    return row.last === null || row.frames === null ? undefined : { last: row.last, frames: row.frames };
   }
 
   nextEventSeq(buildId: number): number {

@@ -1,7 +1,7 @@
 // GET /api/v1/builds/:id/events: the build's stored events as server-sent events in Concourse's
 // envelope, resumable with Last-Event-ID, closed by an `end` event once the build has finished.
-// Stored rows are sent as they are, a page at a time, waiting for the socket to drain: memory stays
-// flat however long the log.
+// Stored rows are sent as they are, framed by SQLite a page at a time, waiting for the socket to
+// drain: memory stays flat however long the log.
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finishedStatuses } from '../store/store.js';
@@ -31,12 +31,10 @@ export async function streamEvents(
   while (!closed.signal.aborted) {
     // status first: a build is marked finished only after its last event is stored
     const finished = finishedStatuses.includes(store.build(buildId).status);
-    const page = store.eventPage(buildId, last, pageSize);
-    if (page.length > 0) {
-      let chunk = '';
-      for (const e of page) chunk += `id: ${e.seq}\nevent: event\ndata: ${e.payload}\n\n`;
-      last = page[page.length - 1]!.seq;
-      if (!res.write(chunk)) await drained(res, closed.signal);
+    const page = store.eventFrames(buildId, last, pageSize);
+    if (page) {
+      last = page.last;
+      if (!res.write(page.frames)) await drained(res, closed.signal);
       continue;
     }
     if (finished) {
