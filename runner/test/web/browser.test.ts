@@ -150,6 +150,7 @@ describe('the pipeline UI in chromium', () => {
     await page.waitForURL(/\/resources\/src$/);
     await page.locator('.version code', { hasText: 'n: 1' }).waitFor();
     expect(await page.locator('.version dl').first().textContent()).toBe('number1');
+    expect(await page.locator('p.check').textContent()).toMatch(/^checked \d+s ago: succeeded$/);
     h.push('src');
     await page.getByRole('button', { name: 'check now' }).click();
     await page.locator('.version code', { hasText: 'n: 2' }).waitFor();

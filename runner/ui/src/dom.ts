@@ -21,6 +21,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** replaceChildren, skipping absent children (null would become the text "null"). */
+export function fill(el: Element, ...children: Child[]): void {
+  el.replaceChildren(
+    ...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false),
+  );
+}
+
 export function svg(tag: string, attrs: Attrs = {}, ...children: Child[]): SVGElement {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
   apply(el, attrs, children);

@@ -1,7 +1,7 @@
 // A resource's page: check status (and error), a check button, the pin, and its versions with
 // their metadata, newest first.
 import { act, get, pageOfPipeline, pipelinePath, type Resource, type Version } from '../api.js';
-import { ago, h } from '../dom.js';
+import { ago, fill, h } from '../dom.js';
 import { every, type Page } from '../main.js';
 
 const versionText = (v: Record<string, string>): string =>
@@ -35,13 +35,15 @@ export async function resourcePage(page: Page, pipeline: string, name: string): 
     const [resource, versions] = await Promise.all([get<Resource>(path), get<Version[]>(`${path}/versions`)]);
     title.dataset.type = resource.type;
     status.className = `check status-${resource.build?.status ?? 'none'}`;
-    status.replaceChildren(
+    fill(
+      status,
       resource.last_checked === undefined
         ? 'never checked'
         : `checked ${ago(resource.last_checked)}: ${resource.build?.status ?? ''}`,
       resource.check_error ? h('pre', { class: 'error' }, resource.check_error) : null,
     );
-    pin.replaceChildren(
+    fill(
+      pin,
       ...(resource.pinned_version
         ? [
             `pinned to ${versionText(resource.pinned_version)}${resource.pinned_in_config ? ' in the pipeline config' : ''} `,
@@ -51,7 +53,8 @@ export async function resourcePage(page: Page, pipeline: string, name: string): 
           ]
         : []),
     );
-    list.replaceChildren(
+    fill(
+      list,
       ...versions.map((v) =>
         h(
           'li',
