@@ -6,6 +6,7 @@ import { finishedStatuses } from '../store/store.js';
 import { parse } from './args.js';
 import { CliError, type CliIo } from './io.js';
 import { exitCodeFor, summaryTable } from './render.js';
+import { startUi, webOptions } from './serve.js';
 import { engineOptions, makeRunner, onInterrupt, openSession, pipelineFor } from './session.js';
 
 export async function runCommand(args: string[], io: CliIo): Promise<number> {
@@ -14,12 +15,16 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     job: { type: 'string', short: 'j', multiple: true },
     watch: { type: 'boolean', short: 'w' },
     'dry-run': { type: 'boolean', short: 'n' },
+    ui: { type: 'boolean' },
+    ...webOptions,
   });
   const session = openSession(parsed, io, true);
   try {
     const name = await pipelineFor(session, parsed, parsed.positionals[0], 'run');
     const jobs = (parsed.values.job as string[] | undefined) ?? [];
-    const runner = makeRunner(session, io, name, jobs);
+    const ui = await startUi(parsed, session, io);
+    const runner = makeRunner(session, io, name, jobs, true, ui?.hooks);
+    ui?.adopt(name, runner);
     for (const j of jobs)
       if (!runner.pipeline.jobs.some((x) => x.name === j)) throw new CliError(`unknown job '${j}'`);
     if (parsed.values['dry-run'] === true) {
@@ -55,6 +60,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     else io.stdout(`\n${summaryTable(ran)}`);
     for (const b of runner.pendingBuilds())
       io.stderr(`still pending: ${b.job ?? ''} #${b.name} (inputs not satisfiable)\n`);
+    await ui?.serveUntilInterrupted();
     const worst = worstStatus(finished.map((b) => b.status));
     const last = [...runner.results.entries()].filter(([, r]) => r.status === worst).at(-1)?.[1];
     return exitCodeFor(worst, last?.lastTaskExit);

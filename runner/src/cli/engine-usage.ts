@@ -1,11 +1,16 @@
 // The engine's commands and their help text, kept apart from the model's commands in main.ts.
 import { buildsCommand, checkCommand, runCommand, triggerCommand, watchCommand } from './engine-commands.js';
 import { executeCommand } from './execute.js';
+import { serveCommand } from './serve.js';
 import type { CliIo } from './io.js';
 import { runtimeUsage } from './runtime-flags.js';
 
 export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--dry-run] [--override name=dir] [--no-cache]
-                          check, schedule and run builds until idle (or keep checking with --watch)
+      [--ui [--bind ADDR] [--port N]]
+                          check, schedule and run builds until idle (or keep checking with --watch);
+                          --ui serves the web UI meanwhile and after, until Ctrl-C
+  serve [--bind 127.0.0.1] [--port 8080]
+                          the web UI, API and /metrics over the state (HANGAR_WEB_TOKEN to sign in)
   trigger PIPELINE JOB [-w]
                           start a build of JOB now (its inputs without passed are checked first)
   check PIPELINE RESOURCE [--from k:v]
@@ -28,4 +33,5 @@ export const engineCommands: Record<string, (args: string[], io: CliIo) => Promi
   builds: buildsCommand,
   watch: watchCommand,
   execute: executeCommand,
+  serve: serveCommand,
 };

@@ -4,11 +4,13 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { openState, PipelineConfigError, pipelineNameFor, setPipelineFromFile } from '../engine/state.js';
+import type { BuildEvent } from '../engine/events.js';
 import { PipelineRunner } from '../engine/pipeline-runner.js';
 import { ResourceTypeRegistry } from '../runtime/registry.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions } from '../steps/context.js';
-import type { Store } from '../store/store.js';
+import { Store } from '../store/store.js';
+import type { EngineHooks } from '../web/hub.js';
 import { staticVarsFrom, varOptions, type Parsed } from './args.js';
 import { CliError, type CliIo } from './io.js';
 import { LogRenderer } from './render.js';
@@ -46,9 +48,17 @@ function pairs(values: unknown, flag: string): [string, string][] {
   });
 }
 
-export function openSession(parsed: Parsed, io: CliIo, prefixes: boolean): Session {
+export function openSession(
+  parsed: Parsed,
+  io: CliIo,
+  prefixes: boolean,
+  { markInterrupted = true } = {},
+): Session {
   const stateDir = resolve(typeof parsed.values.state === 'string' ? parsed.values.state : '.hangar');
-  const { store, interrupted } = openState(stateDir);
+  // `serve` may watch a state another process is running builds in: it leaves them alone
+  const { store, interrupted } = markInterrupted
+    ? openState(stateDir)
+    : { store: new Store(stateDir), interrupted: 0 };
   if (interrupted > 0) {
     io.stderr(
       `marked ${interrupted} interrupted build(s) errored (the previous runner was stopped mid-build)\n`,
@@ -116,17 +126,24 @@ export function makeRunner(
   pipelineName: string,
   jobs: string[] = [],
   showLogs = true,
+  hooks?: EngineHooks,
 ): PipelineRunner {
+  const { listener, ...callbacks } = hooks ?? {};
   return new PipelineRunner({
+    ...callbacks,
     store: session.store,
     runtime: session.runtime,
     stateDir: session.stateDir,
     pipelineName,
     build: session.build,
     jobs,
-    listeners: showLogs ? [(id, e) => session.renderer.event(id, e)] : [],
+    listeners: [
+      ...(showLogs ? [(id: number, e: BuildEvent) => session.renderer.event(id, e)] : []),
+      ...(listener ? [listener] : []),
+    ],
     onMessage: (t) => io.stderr(t),
     onBuildStarted: (b) => {
+      hooks?.onBuildStarted(b);
       session.renderer.buildStarted(b);
       io.stdout(session.renderer.paint('bold', `started ${b.pipeline ?? ''}/${b.job ?? ''} #${b.name}\n`));
     },

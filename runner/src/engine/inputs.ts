@@ -45,13 +45,17 @@ export function inputSpecs(store: Store, pipelineId: number, pipeline: Pipeline,
     const resourcePin =
       resource?.version && typeof resource.version === 'object' ? resource.version : undefined;
     const getPin = get.version !== null && typeof get.version === 'object' ? get.version : undefined;
+    const resourceId = store.resourceId(pipelineId, get.resource);
+    // A pin from the UI applies when the config pins nothing (Concourse refuses both at once).
+    const uiPinId = (resourcePin ?? getPin) ? undefined : store.pinnedVersionId(resourceId);
+    const uiPin = uiPinId === undefined ? undefined : store.version(uiPinId).version;
     specs.push({
       name: get.name,
       resource: get.resource,
-      resourceId: store.resourceId(pipelineId, get.resource),
+      resourceId,
       passed: passed.sort((a, b) => a - b),
       every: get.version === 'every',
-      pin: resourcePin ?? getPin,
+      pin: resourcePin ?? getPin ?? uiPin,
       trigger: get.trigger,
     });
   }

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   /** Called when a build starts (before its first event). */
   onBuildStarted?: (build: BuildRow) => void;
   onBuildFinished?: (build: BuildRow, result: BuildResult) => void;
+  onCheckStarted?: (resource: string) => void;
+  onCheckFinished?: (resource: string, outcome: CheckOutcome, ms: number) => void;
 }
 
 export interface Decision {
@@ -46,6 +48,8 @@ export class PipelineRunner {
   readonly #abort = new AbortController();
   readonly #kill = new AbortController();
   readonly #results = new Map<number, BuildResult>();
+  /** One controller per running build, so a single build can be aborted (UI, API). */
+  readonly #buildAborts = new Map<number, AbortController>();
   #reload = false;
   /** Jobs whose inputs may have changed since they were last scheduled (Concourse's "needs scheduling"). */
   readonly #dirty = new Set<string>();
@@ -136,6 +140,8 @@ export class PipelineRunner {
   async check(resource: string, from?: Record<string, string>): Promise<CheckOutcome> {
     const config = this.#pipeline.resources.find((r) => r.config.name === resource)?.config;
     if (!config) throw new Error(`resource '${resource}' not found in pipeline '${this.#o.pipelineName}'`);
+    const started = Date.now();
+    this.#o.onCheckStarted?.(resource);
     const outcome = await checkResource({
       store: this.#o.store,
       runtime: this.#o.runtime,
@@ -148,6 +154,7 @@ export class PipelineRunner {
       onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),
       lookup: varSourceLookup(this.#pipeline),
     });
+    this.#o.onCheckFinished?.(resource, outcome, Date.now() - started);
     if (outcome.newVersions > 0) this.#markResource(resource);
     if (outcome.error) this.#message(`check ${resource} errored: ${outcome.error}\n`);
     else if (outcome.newVersions > 0)
@@ -259,6 +266,10 @@ export class PipelineRunner {
     const resolvedInputs = new Map<string, ResolvedInput>(
       [...resolved].map(([name, r]) => [name, { ...r, version: store.version(r.versionId).version }]),
     );
+    const buildAbort = new AbortController();
+    const abort = AbortSignal.any([this.#abort.signal, buildAbort.signal]);
+    setMaxListeners(0, abort);
+    this.#buildAborts.set(build.id, buildAbort);
     const promise = runBuild({
       store,
       runtime: this.#o.runtime,
@@ -277,7 +288,7 @@ export class PipelineRunner {
       inputs: resolvedInputs,
       listeners: this.#o.listeners ?? [],
       step: job.step,
-      abort: this.#abort.signal,
+      abort,
       kill: this.#kill.signal,
     })
       .then((result) => {
@@ -290,7 +301,10 @@ export class PipelineRunner {
         store.finishBuild(build.id, 'errored', err instanceof Error ? err.message : String(err));
         this.#results.set(build.id, { status: 'errored', lastTaskExit: undefined });
       })
-      .finally(() => this.#running.delete(build.id));
+      .finally(() => {
+        this.#running.delete(build.id);
+        this.#buildAborts.delete(build.id);
+      });
     this.#running.set(build.id, promise);
   }
 
@@ -376,6 +390,37 @@ export class PipelineRunner {
   kill(): void {
     this.#abort.abort();
     this.#kill.abort();
+  }
+
+  /**
+   * Aborts one build: a running one gets its abort signal (hooks run), a pending one is marked
+   * aborted at once. False when the build is not this pipeline's or already finished.
+   */
+  abortBuild(buildId: number): boolean {
+    const running = this.#buildAborts.get(buildId);
+    if (running) {
+      running.abort();
+      return true;
+    }
+    const store = this.#o.store;
+    const build = store.build(buildId);
+    if (build.pipelineId !== this.#pipelineId || build.status !== 'pending') return false;
+    store.finishBuild(buildId, 'aborted');
+    const event = {
+      event: 'status',
+      version: '1.0',
+      data: { status: 'aborted', time: Math.floor(Date.now() / 1000) },
+    };
+    store.appendEvent(buildId, store.nextEventSeq(buildId), event);
+    for (const listener of this.#o.listeners ?? []) listener(buildId, event);
+    this.#o.onBuildFinished?.(store.build(buildId), { status: 'aborted', lastTaskExit: undefined });
+    return true;
+  }
+
+  /** After a pin changes: the jobs getting the resource resolve their inputs again. */
+  pinChanged(resource: string): void {
+    this.#specs.clear();
+    this.#markResource(resource);
   }
 
   get aborted(): boolean {

@@ -72,6 +72,10 @@ CREATE TABLE IF NOT EXISTS events (
   payload TEXT NOT NULL,
   PRIMARY KEY (build_id, seq)
 );
+CREATE TABLE IF NOT EXISTS resource_pins (
+  resource_id INTEGER PRIMARY KEY REFERENCES resources(id),
+  version_id INTEGER NOT NULL REFERENCES versions(id)
+);
 CREATE TABLE IF NOT EXISTS task_caches (
   job_id INTEGER NOT NULL,
   step TEXT NOT NULL,

@@ -38,6 +38,14 @@ export interface BuildRow {
   error: string | null;
 }
 
+export interface ResourceRow {
+  id: number;
+  name: string;
+  lastChecked: number | null;
+  checkError: string | null;
+  pinnedVersionId: number | null;
+}
+
 export interface BuildInput {
   name: string;
   resourceId: number;
@@ -200,6 +208,52 @@ export class Store {
     );
   }
 
+  resources(pipelineId: number): ResourceRow[] {
+    return (
+      this.#q(
+        `SELECT r.id, r.name, r.last_checked, r.check_error, p.version_id FROM resources r
+           LEFT JOIN resource_pins p ON p.resource_id = r.id WHERE r.pipeline_id = ? ORDER BY r.id`,
+      ).all(pipelineId) as {
+        id: number;
+        name: string;
+        last_checked: number | null;
+        check_error: string | null;
+        version_id: number | null;
+      }[]
+    ).map((r) => ({
+      id: r.id,
+      name: r.name,
+      lastChecked: r.last_checked,
+      checkError: r.check_error,
+      pinnedVersionId: r.version_id,
+    }));
+  }
+
+  jobs(pipelineId: number): { id: number; name: string }[] {
+    return this.#q('SELECT id, name FROM jobs WHERE pipeline_id = ? ORDER BY id').all(pipelineId) as {
+      id: number;
+      name: string;
+    }[];
+  }
+
+  /** A pin set from the UI/API (Concourse's "pinned via UI"); config pins are in the pipeline. */
+  pinVersion(resourceId: number, versionId: number): void {
+    this.#q('INSERT OR REPLACE INTO resource_pins (resource_id, version_id) VALUES (?, ?)').run(
+      resourceId,
+      versionId,
+    );
+  }
+
+  unpinVersion(resourceId: number): void {
+    this.#q('DELETE FROM resource_pins WHERE resource_id = ?').run(resourceId);
+  }
+
+  pinnedVersionId(resourceId: number): number | undefined {
+    const row = this.#q('SELECT version_id FROM resource_pins WHERE resource_id = ?').get(resourceId) as
+      { version_id: number } | undefined;
+    return row?.version_id;
+  }
+
   lastChecked(resourceId: number): number | null {
     const row = this.#q('SELECT last_checked FROM resources WHERE id = ?').get(resourceId) as
       { last_checked: number | null } | undefined;
@@ -352,6 +406,16 @@ export class Store {
     return (this.#q(sql).all(...args) as RawBuild[]).map(toBuild);
   }
 
+  /** Each job's newest finished build. */
+  latestFinishedBuilds(): { pipeline: string; job: string; status: BuildStatus }[] {
+    return this.#q(
+      `SELECT p.name AS pipeline, j.name AS job, b.status AS status FROM builds b
+         JOIN jobs j ON j.id = b.job_id JOIN pipelines p ON p.id = b.pipeline_id
+         WHERE b.id IN (SELECT MAX(id) FROM builds WHERE job_id IS NOT NULL
+           AND status IN ('succeeded', 'failed', 'errored', 'aborted') GROUP BY job_id)`,
+    ).all() as { pipeline: string; job: string; status: BuildStatus }[];
+  }
+
   /** Records the resolved inputs and marks the build started, in one transaction. */
   startBuild(buildId: number, inputs: BuildInput[]): void {
     this.db.transaction(() => {
@@ -481,6 +545,25 @@ export class Store {
         payload: string;
       }[]
     ).map((r) => JSON.parse(r.payload) as unknown);
+  }
+
+  /**
+   * Events after `afterSeq` as server-sent-event frames (`id: <seq>`, `event: event`, `data:
+   * <stored JSON>`), joined by SQLite into one Buffer per page: no JavaScript string per event,
+   * which is most of the cost of streaming a long log. Undefined when there are none.
+   */
+  eventFrames(
+    buildId: number,
+    afterSeq: number,
+    limit: number,
+  ): { last: number; frames: Buffer } | undefined {
+    const row = this.#q(
+      `SELECT MAX(seq) AS last, CAST(group_concat(
+           'id: ' || seq || char(10) || 'event: event' || char(10) || 'data: ' || payload || char(10) || char(10),
+           '' ORDER BY seq) AS BLOB) AS frames
+         FROM (SELECT seq, payload FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+    ).get(buildId, afterSeq, limit) as { last: number | null; frames: Buffer | null };
+    return row.last === null || row.frames === null ? undefined : { last: row.last, frames: row.frames };
   }
 
   nextEventSeq(buildId: number): number {
