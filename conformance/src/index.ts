@@ -50,4 +50,4 @@ export { formatHuman } from './report/human.js';
 export { formatJson } from './report/json.js';
 export { formatJunit } from './report/junit.js';
 export { main, USAGE, type CliIo } from './cli.js';
-export { runPackageCases, casesDirectory, type PackageCasesOptions } from './package-cases.js';
+export { runPackageCases, type PackageCasesOptions } from './package-cases.js';

@@ -1,6 +1,7 @@
-// A resource package's own verdict: conformance/cases/<type> against its built bundle
-// (`node dist/resource.js`), with the package's `conformance-setups.mjs` when it has one. Resource
-// packages call this from a test, so every case runs in CI.
+// A resource type's own verdict: the repository's conformance/cases/<type> against the package's
+// built bundle (`node dist/resource.js`) or any other subject (its image through runc), with the
+// package's `conformance-setups.mjs` when it has one. Resource packages and the images tests call
+// this, so every case runs in CI.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadCases } from './cases/format.js';
@@ -8,34 +9,31 @@ import { importSetupModule } from './cases/setups.js';
 import type { RunReport } from './report/run-report.js';
 import { runConformance } from './run.js';
 import { CommandSubject } from './subjects/command.js';
+import type { Subject } from './subjects/subject.js';
 
 export interface PackageCasesOptions {
-  /** The resource package directory (holding dist/resource.js). */
+  /** The resource type: its cases are conformance/cases/<type>. */
+  type: string;
+  /** The resource package directory (setups module, and dist/resource.js for the default subject). */
   packageDir: string;
-  /** The case directory, usually `casesDirectory(type)`. */
-  casesDir: string;
-  /** Checks this type cannot pass, each with its reason in the caller. */
-  skip?: string[];
+  /** What to test (default: `node <packageDir>/dist/resource.js`); closed by the caller. */
+  subject?: Subject;
   timeoutMs?: number;
-}
-
-/** The repository's `conformance/cases/<type>` directory. */
-export function casesDirectory(type: string): string {
-  return path.resolve(import.meta.dirname, '..', 'cases', type);
 }
 
 export async function runPackageCases(options: PackageCasesOptions): Promise<RunReport> {
   const setups = path.join(options.packageDir, 'conformance-setups.mjs');
   if (existsSync(setups)) await importSetupModule(setups);
-  const subject = new CommandSubject(`node ${path.join(options.packageDir, 'dist', 'resource.js')}`);
+  const own = options.subject
+    ? undefined
+    : new CommandSubject(`node ${path.join(options.packageDir, 'dist', 'resource.js')}`);
   try {
     return await runConformance({
-      subject,
-      skip: options.skip ?? [],
+      subject: (options.subject ?? own)!,
       harness: { timeoutMs: options.timeoutMs ?? 60_000, concurrency: 2, checkEnv: 'none' },
-      cases: await loadCases([options.casesDir]),
+      cases: await loadCases([path.resolve(import.meta.dirname, '..', 'cases', options.type)]),
     });
   } finally {
-    await subject.close();
+    await own?.close();
   }
 }

@@ -82,6 +82,8 @@ export const caseSchema = z.strictObject({
         put_params: object.optional(),
         inputs: inputs.optional(),
         skip_bad_input: z.array(z.string()).optional(),
+        /** Generic checks that cannot apply to this type: check id -> why. */
+        not_applicable: z.record(z.string(), z.string()).optional(),
       }),
     ])
     .default({}),

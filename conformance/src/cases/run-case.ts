@@ -60,6 +60,7 @@ export async function runCase(
           secretOutputs: spec.secret_outputs,
           probe: setup.probe,
           skipBadInput: generic.skip_bad_input,
+          notApplicable: generic.not_applicable,
           skip,
         })),
       );

@@ -22,4 +22,6 @@ export interface SuiteConfig {
   skip?: string[] | undefined;
   /** Bad-input entries this resource legitimately accepts (ids from the corpus). */
   skipBadInput?: string[] | undefined;
+  /** Checks that cannot apply to this resource type, by id, with the reason shown in the report. */
+  notApplicable?: Record<string, string> | undefined;
 }

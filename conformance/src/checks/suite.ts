@@ -54,8 +54,12 @@ export async function runGenericSuite(harness: Harness, config: SuiteConfig): Pr
     secrets,
   ];
   const skip = config.skip ?? [];
+  const notApplicable = config.notApplicable ?? {};
   results.sort((a, b) => rank(a.id) - rank(b.id)); // stable: bad-input keeps corpus order
-  return results.map((r) =>
-    r.status !== 'skip' && selected(r.id, skip) ? { ...r, status: 'skip', reasons: ['skipped (--skip)'] } : r,
-  );
+  return results.map((r) => {
+    if (r.status === 'skip') return r;
+    const reason = notApplicable[r.id];
+    if (reason !== undefined) return { ...r, status: 'skip', reasons: [`not applicable: ${reason}`] };
+    return selected(r.id, skip) ? { ...r, status: 'skip', reasons: ['skipped (--skip)'] } : r;
+  });
 }

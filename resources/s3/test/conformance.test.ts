@@ -1,15 +1,12 @@
 // conformance/cases/s3 against the built bundle, through the harness as a user would run it.
 import { join } from 'node:path';
-import { casesDirectory, failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
+import { failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
 import { expect, test } from 'vitest';
-
-const SKIP: string[] = [];
 
 test('conformance/cases/s3 pass against dist/resource.js', async () => {
   const report = await runPackageCases({
+    type: 's3',
     packageDir: join(import.meta.dirname, '..'),
-    casesDir: casesDirectory('s3'),
-    skip: SKIP,
   });
   expect(failingChecks(report), formatHuman(report, false)).toEqual([]);
 }, 900_000);

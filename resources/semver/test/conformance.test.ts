@@ -1,15 +1,12 @@
 // conformance/cases/semver against the built bundle, through the harness as a user would run it.
 import { join } from 'node:path';
-import { casesDirectory, failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
+import { failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
 import { expect, test } from 'vitest';
-
-const SKIP: string[] = [];
 
 test('conformance/cases/semver pass against dist/resource.js', async () => {
   const report = await runPackageCases({
+    type: 'semver',
     packageDir: join(import.meta.dirname, '..'),
-    casesDir: casesDirectory('semver'),
-    skip: SKIP,
   });
   expect(failingChecks(report), formatHuman(report, false)).toEqual([]);
 }, 900_000);

@@ -1,15 +1,12 @@
 // conformance/cases/terraform against the built bundle, through the harness as a user would run it.
 import { join } from 'node:path';
-import { casesDirectory, failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
+import { failingChecks, formatHuman, runPackageCases } from '@hangar/conformance';
 import { expect, test } from 'vitest';
-
-const SKIP: string[] = [];
 
 test('conformance/cases/terraform pass against dist/resource.js', async () => {
   const report = await runPackageCases({
+    type: 'terraform',
     packageDir: join(import.meta.dirname, '..'),
-    casesDir: casesDirectory('terraform'),
-    skip: SKIP,
   });
   expect(failingChecks(report), formatHuman(report, false)).toEqual([]);
 }, 900_000);
