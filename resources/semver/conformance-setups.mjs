@@ -1,10 +1,10 @@
 // Setups for conformance/cases/semver:
 //   hangar-conformance --cmd "node $PWD/resources/semver/dist/resource.js" \
 //     --setups resources/semver/conformance-setups.mjs --case conformance/cases/semver
-// The git cases use the built-in `command` setup; `minio` starts a real MinIO per case.
+// `git-remote` serves the git cases' repositories with a git daemon; `minio` starts a real MinIO per case.
 import { Buffer } from 'node:buffer';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startMinio } from '@hangar/testkit';
+import { gitRemoteSetup, startMinio } from '@hangar/testkit';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -39,4 +39,4 @@ async function minioSetup(options) {
   };
 }
 
-export const setups = { minio: minioSetup };
+export const setups = { minio: minioSetup, 'git-remote': gitRemoteSetup };

@@ -12,3 +12,4 @@ export * from './tofu.js';
 export * from './fakes/slack.js';
 export * from './fakes/grafana.js';
 export * from './fakes/github.js';
+export * from './conformance-setups.js';
