@@ -5,11 +5,19 @@
 //   1. the first commit to develop triggers build 1, which applies two instances;
 //   2. a broken commit triggers build 2, which fails and posts once to #develop.
 // Every expectation is checked here; `run()` also returns the end state for the tests.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { FakeSlack, GitRepo, startMinio, tempDir } from '@hangar/testkit';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expectNoSecrets, expectThat, hangar, isMain, resourceTypeFlags, root } from '../lib/hangar.mjs';
+import {
+  expectNoSecrets,
+  expectThat,
+  hangar,
+  isMain,
+  outputValues,
+  readTerraformState,
+  resourceTypeFlags,
+  root,
+} from '../lib/hangar.mjs';
 
 const PIPELINE = join(root, 'examples', 'continuous-terraform', 'pipeline.yml');
 const STATE_KEY = 'infrastructure/terraform.tfstate';
@@ -87,7 +95,7 @@ export async function run(options = {}) {
     const applied = await hangar(args, { cwd: work.path, echo });
     expectThat(applied.code === 0, `the first run exited ${applied.code}, expected 0`, shown(applied));
     const state = await readState(minio);
-    const outputs = Object.fromEntries(Object.entries(state.outputs).map(([k, v]) => [k, v.value]));
+    const outputs = outputValues(state);
     expectThat(
       JSON.stringify(outputs.instances) === '["instance-0","instance-1"]' && outputs.applied_by_build === '1',
       'the state in MinIO does not hold the outputs of build 1',
@@ -132,21 +140,11 @@ export async function run(options = {}) {
   }
 }
 
-/**
- * The develop workspace's state object (the s3 backend keeps workspaces under `env:/<name>/`).
- * @param {import('@hangar/testkit').MinioServer} minio
- * @returns {Promise<{ serial: number, outputs: Record<string, { value: unknown }> }>}
- */
-async function readState(minio) {
-  const s3 = minio.client();
-  try {
-    const object = await s3.send(
-      new GetObjectCommand({ Bucket: minio.versionedBucket, Key: `env:/develop/${STATE_KEY}` }),
-    );
-    return JSON.parse((await object.Body?.transformToString()) ?? '{}');
-  } finally {
-    s3.destroy();
-  }
+/** The develop workspace's state (the s3 backend keeps workspaces under `env:/<name>/`). */
+async function readState(/** @type {import('@hangar/testkit').MinioServer} */ minio) {
+  const state = await readTerraformState(minio, minio.versionedBucket, `env:/develop/${STATE_KEY}`);
+  if (state === undefined) throw new Error(`no terraform state at env:/develop/${STATE_KEY}`);
+  return state;
 }
 
 if (isMain(import.meta.url)) {

@@ -1,6 +1,7 @@
 // @ts-check
 // What the example scripts share: running `hangar` on the host runtime with this checkout's
 // resource bundles standing in for the pipeline's custom `resource_types` images.
+import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { cacheBinDir } from '@hangar/testkit';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -68,3 +69,39 @@ export function expectNoSecrets(/** @type {string} */ text, /** @type {Record<st
 /** True when `url` is this process's entry script (`node examples/x/run.mjs`). */
 export const isMain = (/** @type {string} */ url) =>
   process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(url);
+
+/**
+ * The state of a terraform workspace in the s3 backend (`env:/<workspace>/<key>`), or undefined
+ * when it was never applied.
+ * @param {import('@hangar/testkit').MinioServer} minio
+ * @param {string} bucket
+ * @param {string} key
+ * @returns {Promise<{ serial: number, outputs: Record<string, { value: unknown }> } | undefined>}
+ */
+export async function readTerraformState(minio, bucket, key) {
+  const s3 = minio.client();
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse((await object.Body?.transformToString()) ?? '{}');
+  } catch (error) {
+    if (error instanceof NoSuchKey) return undefined;
+    throw error;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** `{name: value}` of a state's outputs. */
+export const outputValues = (
+  /** @type {{ outputs: Record<string, { value: unknown }> } | undefined} */ state,
+) => Object.fromEntries(Object.entries(state?.outputs ?? {}).map(([k, v]) => [k, v.value]));
+
+/** Build statuses from the summary table `hangar run` ends with: `{"pipeline/job #1": "failed"}`. */
+export function buildStatuses(/** @type {string} */ output) {
+  /** @type {Record<string, string>} */
+  const statuses = {};
+  for (const match of output.matchAll(/^(\S+\/\S+ #\d+)\s+(succeeded|failed|errored|aborted)\s/gm)) {
+    statuses[match[1] ?? ''] = match[2] ?? '';
+  }
+  return statuses;
+}

@@ -19,6 +19,6 @@ test.each(pipelines)('hangar validate --strict %s', (file) => {
 
 test('the examples are found', () => {
   expect(pipelines.map((file) => file.split('/').at(-2))).toEqual(
-    expect.arrayContaining(['continuous-terraform', 'hello']),
+    expect.arrayContaining(['continuous-terraform', 'deployment-pipeline', 'hello']),
   );
 });
