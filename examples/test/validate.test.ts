@@ -1,0 +1,24 @@
+// Every example pipeline as Concourse would be given it. fly validate-pipeline cannot run here
+// (fly cannot be built: the Go proxy refuses github.com/concourse/concourse), so hangar's
+// validator, checked against Concourse's rules, stands in for it, in strict mode.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+const examples = join(import.meta.dirname, '..');
+const hangar = join(examples, '..', 'runner', 'bin', 'hangar.js');
+const pipelines = readdirSync(examples)
+  .map((name) => join(examples, name, 'pipeline.yml'))
+  .filter((file) => existsSync(file));
+
+test.each(pipelines)('hangar validate --strict %s', (file) => {
+  const out = execFileSync(process.execPath, [hangar, 'validate', '--strict', file], { encoding: 'utf8' });
+  expect(out.trim()).toBe('looks good');
+});
+
+test('the examples are found', () => {
+  expect(pipelines.map((file) => file.split('/').at(-2))).toEqual(
+    expect.arrayContaining(['continuous-terraform', 'deployment-pipeline', 'hello']),
+  );
+});
