@@ -116,6 +116,7 @@ export async function run() {
         'node -e 0 (context)': () => timed(process.execPath, ['-e', '0'], '', { env }),
       }),
       'git fetch + rev-list',
+      { goal: 1.3, subject: 'git resource check', title: 'git check, no new commits' },
     );
     console.log('check, 100 new commits (warm cache, paths: [dir7])');
     report(
@@ -130,6 +131,7 @@ export async function run() {
         },
       }),
       'git fetch + rev-list',
+      { goal: 1.3, subject: 'git resource check', title: 'git check, 100 new commits' },
     );
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -53,6 +53,7 @@ export async function run() {
         { rounds: 20, warmup: 2 },
       ),
       'git clone --depth 1',
+      { goal: 1.3, subject: 'git resource get depth 1', title: 'git get, depth 1' },
     );
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -44,11 +44,27 @@ export async function compareAsync(cases, { rounds = 30, warmup = 3 } = {}) {
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
 }
 
-export function report(medians, baseline) {
+/**
+ * Prints each case's median and its ratio to `baseline`. With `goal`, the case named `subject`
+ * (default: the first that is not the baseline) is also recorded for the summary table.
+ */
+export function report(medians, baseline, { goal, subject, title } = {}) {
   for (const [name, value] of Object.entries(medians)) {
     const ratio = value / medians[baseline];
     console.log(
       `${name.padEnd(28)} median ${value.toFixed(1).padStart(7)} ms   ${ratio.toFixed(2)}x ${name === baseline ? '(baseline)' : baseline}`,
     );
   }
+  if (goal === undefined) return;
+  const ours = subject ?? Object.keys(medians).find((name) => name !== baseline);
+  record({ name: title ?? ours, baseline, baselineValue: medians[baseline], value: medians[ours], goal });
+}
+
+/** Rows of the table `npm run bench` prints at the end and writes to bench/results.json. */
+export const summary = [];
+
+/** Records one figure against its same-run baseline: ratio = value / baselineValue, passing at <= goal. */
+export function record({ name, baseline, baselineValue, value, goal, unit = 'ms' }) {
+  const ratio = value / baselineValue;
+  summary.push({ name, baseline, baselineValue, value, unit, ratio, goal, pass: ratio <= goal });
 }

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { record } from './measure.mjs';
 
 const bundle = join(import.meta.dirname, '../resources/pool/dist/resource.js');
 const LOCKS = ['l1', 'l2', 'l3', 'l4', 'l5'];
@@ -111,6 +112,13 @@ export async function run() {
       `pool resource: ${CLAIMANTS} claimants over ${LOCKS.length} locks in ${elapsed} ms (${commits} commits, ${conflicts} push conflicts)`,
     );
     console.log(`ratio: ${(elapsed / floorMs).toFixed(2)}x the floor (goal <= 2x)`);
+    record({
+      name: 'pool contention',
+      baseline: 'sequential round trips',
+      baselineValue: floorMs,
+      value: elapsed,
+      goal: 2,
+    });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

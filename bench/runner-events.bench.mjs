@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
-import { median } from './measure.mjs';
+import { median, record } from './measure.mjs';
 
 const lines = 100_000;
 const rounds = 7;
@@ -78,6 +78,7 @@ async function measureBuild(dir, hangar, buildId, label) {
     `${label.padEnd(34)} ${String(events).padStart(6)} events, ${lineCount} lines, ${(first.body.length / 1048576).toFixed(1)} MiB   ` +
       `events endpoint ${s.toFixed(0).padStart(4)} ms   raw socket ${p.toFixed(0).padStart(3)} ms   ${(s / p).toFixed(2)}x (goal <= 2)`,
   );
+  record({ name: `build events, ${label}`, baseline: 'raw socket', baselineValue: p, value: s, goal: 2 });
 }
 
 export async function run() {

@@ -45,7 +45,7 @@ export async function run() {
       },
       { rounds: Number(process.env.S3_BENCH_ROUNDS ?? 5), warmup: 1 },
     );
-    report(medians, 'raw SDK GetObject -> file');
+    report(medians, 'raw SDK GetObject -> file', { goal: 1.15, title: 's3 get' });
     reportRss({
       'raw SDK GetObject -> file': peakRss(rawArgs, { env }),
       's3 resource in': peakRss(resourceArgs, { env, input: request }),

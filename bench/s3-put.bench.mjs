@@ -48,7 +48,7 @@ export async function run() {
       },
       { rounds: Number(process.env.S3_BENCH_ROUNDS ?? 5), warmup: 1 },
     );
-    report(medians, 'raw lib-storage Upload');
+    report(medians, 'raw lib-storage Upload', { goal: 1.15, title: 's3 put' });
     reportRss({
       'raw lib-storage Upload': peakRss(rawArgs, { env }),
       's3 resource out': peakRss(resourceArgs, { env, input: request }),
