@@ -54,7 +54,8 @@ async function lockState(/** @type {string} */ remote) {
 }
 
 /**
- * @param {{ echo?: boolean, failTests?: boolean }} [options]
+ * @param {{ echo?: boolean, failTests?: boolean, keepState?: string }} [options] `keepState`: a
+ *   directory to copy hangar's state into before cleaning up (for `hangar serve`).
  */
 export async function run(options = {}) {
   const echo = options.echo ?? false;
@@ -187,6 +188,7 @@ export async function run(options = {}) {
     say(`end state: ${JSON.stringify(summary, null, 2)}`);
     return end;
   } finally {
+    if (options.keepState) await cp(join(work.path, '.hangar'), options.keepState, { recursive: true });
     await Promise.all([github.close(), grafana.close(), slack.close()]);
     await minio.stop();
     await work.remove();
