@@ -4,6 +4,7 @@
 // `git-remote` serves the git cases' repositories with a git daemon; `minio` starts a real MinIO per case.
 import { Buffer } from 'node:buffer';
 import { ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSetup } from '@hangar/conformance';
 import { gitRemoteSetup, startMinio } from '@hangar/testkit';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -39,4 +40,4 @@ async function minioSetup(options) {
   };
 }
 
-export const setups = { minio: minioSetup, 'git-remote': gitRemoteSetup };
+export const setups = { minio: minioSetup, 'git-remote': gitRemoteSetup(getSetup('command')) };

@@ -1,24 +1,33 @@
 // Conformance case setups backed by testkit services, shared by the git-family resource packages.
-import { getSetup, type CaseSetup } from '@hangar/conformance';
+// Typed structurally: testkit does not depend on @hangar/conformance (whose tests it would serve).
 import { startGitDaemon } from './git-servers.js';
 
+interface SetupResult {
+  values: Record<string, unknown>;
+  probe?: () => Promise<unknown>;
+  teardown?: () => Promise<void>;
+}
+type Setup = (options: Record<string, unknown>, context: { dir: string }) => Promise<SetupResult>;
+
 /**
- * `git-remote`: the built-in `command` setup (its `run` script builds repositories in the case
- * directory), then a git daemon exporting that directory with pushes enabled, so the remotes are
- * reachable from a container too: `${setup.git_url}/remote.git`.
+ * `git-remote`: `command` (the harness's built-in setup, whose `run` script builds repositories in
+ * the case directory), then a git daemon exporting that directory with pushes enabled, so the
+ * remotes are reachable from a container too: `${setup.git_url}/remote.git`.
  */
-export const gitRemoteSetup: CaseSetup = async (options, context) => {
-  const built = await getSetup('command')(options, context);
-  const daemon = await startGitDaemon(context.dir).catch(async (error: unknown) => {
-    await built.teardown?.();
-    throw error;
-  });
-  return {
-    ...built,
-    values: { ...built.values, git_url: daemon.url('').replace(/\/$/, '') },
-    teardown: async () => {
-      await daemon.stop();
+export function gitRemoteSetup(command: Setup): Setup {
+  return async (options, context) => {
+    const built = await command(options, context);
+    const daemon = await startGitDaemon(context.dir).catch(async (error: unknown) => {
       await built.teardown?.();
-    },
+      throw error;
+    });
+    return {
+      ...built,
+      values: { ...built.values, git_url: daemon.url('').replace(/\/$/, '') },
+      teardown: async () => {
+        await daemon.stop();
+        await built.teardown?.();
+      },
+    };
   };
-};
+}
