@@ -9,7 +9,8 @@ export type {
 } from './subjects/subject.js';
 export { DirSubject } from './subjects/dir.js';
 export { CommandSubject } from './subjects/command.js';
-export { OciSubject, type OciSubjectOptions } from './subjects/oci.js';
+export { OciSubject, type OciSubjectOptions, type LayoutSource } from './subjects/oci.js';
+export { imageSubject, registryCredentials } from './subjects/image.js';
 export { runHostProcess, hostBaseEnv } from './subjects/host-process.js';
 export { containerPath, toContainerInvocation } from './subjects/mounts.js';
 export { Harness, CONCOURSE_PATHS, type HarnessOptions, type CallOptions } from './harness/harness.js';
