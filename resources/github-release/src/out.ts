@@ -17,6 +17,8 @@ import { releaseMetadata } from './in.js';
 import { versionOf, type Release } from './releases.js';
 import { isOn, type PutParams, type Source } from './source.js';
 
+type MakeLatest = 'true' | 'false' | 'legacy';
+
 /** Attempts per asset upload, as in the reference. */
 export const UPLOAD_ATTEMPTS = 10;
 
@@ -102,6 +104,8 @@ export async function out({
     prerelease,
     ...(body !== undefined ? { body } : {}),
     ...(commitish ? { target_commitish: commitish } : {}),
+    // GitHub takes the string form only.
+    ...(params.make_latest !== undefined ? { make_latest: String(params.make_latest) as MakeLatest } : {}),
   };
 
   const existing = (await listReleases(repository)).find((release) => release.tag_name === tag);

@@ -62,5 +62,7 @@ export const putParamsSchema = z.strictObject({
   generate_release_notes: flag,
   /** `same-name` (default) replaces only assets being uploaded; `all` deletes every asset first. */
   replace_assets: z.optional(z.enum(['same-name', 'all'])),
+  /** Whether GitHub marks the release as the repository's latest; `legacy` decides by date and version. */
+  make_latest: z.optional(z.union([z.boolean(), z.enum(['true', 'false', 'legacy'])])),
 });
 export type PutParams = z.output<typeof putParamsSchema>;
