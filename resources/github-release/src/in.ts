@@ -51,6 +51,9 @@ export async function get({
   if (commitSha) await write('commit_sha', commitSha);
   else if (!release.draft) log.warn(`tag ${release.tag_name} does not exist; no commit_sha written`);
 
+  const result = { version: versionOf(release), metadata: releaseMetadata(release, commitSha) };
+  if (isOn(params.skip_download)) return result;
+
   const matchers = (params.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
   const assetDir = isOn(source.asset_dir) ? join(destination, 'assets') : destination;
   await mkdir(assetDir, { recursive: true });
@@ -68,5 +71,5 @@ export async function get({
   if (isOn(params.include_source_zip))
     await downloadArchive(repository, 'zipball', release.tag_name, join(destination, 'source.zip'));
 
-  return { version: versionOf(release), metadata: releaseMetadata(release, commitSha) };
+  return result;
 }

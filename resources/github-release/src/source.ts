@@ -44,6 +44,8 @@ export const getParamsSchema = z.strictObject({
   globs: z.optional(globs),
   include_source_tarball: flag,
   include_source_zip: flag,
+  /** Write the release's facts and metadata only: no assets, no source archives. */
+  skip_download: flag,
 });
 export type GetParams = z.output<typeof getParamsSchema>;
 
