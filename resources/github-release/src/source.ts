@@ -21,6 +21,16 @@ export const sourceSchema = z.strictObject({
   repository: name,
   /** Token with `contents` access. A secret. */
   access_token: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  /** GitHub App authentication (instead of `access_token`): the app's id or client id, */
+  app_id: z.optional(
+    z.union([z.int().check(z.positive()), z.string().check(z.minLength(1), z.maxLength(64))]),
+  ),
+  /** the installation of the app on the repository's owner, */
+  installation_id: z.optional(
+    z.union([z.int().check(z.positive()), z.string().check(z.regex(/^\d{1,20}$/))]),
+  ),
+  /** and the app's PEM private key. A secret. */
+  private_key: z.optional(z.string().check(z.minLength(1), z.maxLength(16384))),
   /** REST base URL for GitHub Enterprise Server (`https://ghe.example/api/v3/`). */
   github_api_url: z.optional(url),
   /** Accepted for compatibility; this resource uses only the REST API. */

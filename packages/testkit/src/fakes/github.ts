@@ -5,7 +5,10 @@
 // to load per test). Unknown body keys are refused with 422 so a typo fails the resource's tests.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AppAuthError, installationToken, verifyAppJwt, type FakeGitHubApp } from './github-app.js';
 import { closeServer, isPlainObject, listenLocal, sendJson } from './http-server.js';
+
+export type { FakeGitHubApp } from './github-app.js';
 
 export interface FakeAsset {
   id: number;
@@ -56,6 +59,8 @@ export interface FakeGitHubOptions {
   /** Whether reads work without a token, as for a public repository (default true). */
   publicRepo?: boolean;
   defaultBranch?: string;
+  /** GitHub Apps that may exchange a signed JWT for an installation token. */
+  apps?: readonly FakeGitHubApp[];
 }
 
 type Body = Record<string, unknown>;
@@ -98,6 +103,18 @@ class HttpError extends Error {
   }
 }
 
+/** A JSON request body, refused the way GitHub refuses other media types and broken JSON. */
+function parseJson(request: IncomingMessage, raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+    throw new HttpError(415, 'Unsupported Media Type');
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'Problems parsing JSON');
+  }
+}
+
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 interface TagObject {
@@ -121,6 +138,7 @@ export class FakeGitHub {
   private readonly failures: { match: RegExp; failure: GitHubFailure }[] = [];
   private readonly tokens: Set<string>;
   private readonly publicRepo: boolean;
+  private readonly apps: readonly FakeGitHubApp[];
   private nextId = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -135,6 +153,7 @@ export class FakeGitHub {
     this.tokens = new Set(options.tokens ?? ['ghp_fake']);
     this.publicRepo = options.publicRepo ?? true;
     this.defaultBranch = options.defaultBranch ?? 'main';
+    this.apps = options.apps ?? [];
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -313,6 +332,11 @@ export class FakeGitHub {
       if (failure?.kind === 'abort-upload') this.startUpload(url);
       if (failure) return this.fail(failure, record, response);
       if (url.pathname.startsWith('/download/')) return this.download(url.pathname, record, response);
+      const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname)?.[1];
+      if (installation && method === 'POST') {
+        body = parseJson(request, raw);
+        return reply(201, this.exchangeJwt(request, Number(installation), body));
+      }
       this.authenticate(request, method);
       const isUpload = url.pathname.startsWith('/uploads/');
       const path = isUpload ? url.pathname.slice('/uploads'.length) : url.pathname;
@@ -323,15 +347,7 @@ export class FakeGitHub {
         if (method !== 'POST') throw new HttpError(404, 'Not Found');
         return reply(201, this.upload(rest, url.searchParams, request, raw));
       }
-      if (raw.length > 0) {
-        if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
-          throw new HttpError(415, 'Unsupported Media Type');
-        try {
-          body = JSON.parse(raw.toString('utf8')) as unknown;
-        } catch {
-          throw new HttpError(400, 'Problems parsing JSON');
-        }
-      }
+      body = parseJson(request, raw);
       const routed = this.route(method, rest, url.searchParams, body, request);
       if ('redirect' in routed) return reply(302, undefined, { location: routed.redirect });
       return reply(routed.status, routed.json, routed.headers);
@@ -382,6 +398,24 @@ export class FakeGitHub {
         record(0);
         response.socket?.destroy();
         return;
+    }
+  }
+
+  /** apps/create-installation-access-token: authenticated by the app's JWT, not by a token. */
+  private exchangeJwt(request: IncomingMessage, installation: number, body: unknown): Body {
+    try {
+      const app = verifyAppJwt(request.headers.authorization, this.apps);
+      const token = installationToken(app, installation, body);
+      this.tokens.add(token);
+      return {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        permissions: { contents: 'write', metadata: 'read' },
+        repository_selection: 'selected',
+      };
+    } catch (error) {
+      if (error instanceof AppAuthError) throw new HttpError(error.status, error.message);
+      throw error;
     }
   }
 
