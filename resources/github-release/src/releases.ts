@@ -19,6 +19,8 @@ export interface Release {
   html_url: string;
   created_at: string;
   published_at: string | null;
+  /** Published with immutable releases on: assets and tag are frozen. */
+  immutable?: boolean;
 }
 
 export const DEFAULT_TAG_FILTER = '^v?([^v].*)';

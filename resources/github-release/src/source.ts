@@ -74,6 +74,11 @@ export const putParamsSchema = z.strictObject({
   generate_release_notes: flag,
   /** `same-name` (default) replaces only assets being uploaded; `all` deletes every asset first. */
   replace_assets: z.optional(z.enum(['same-name', 'all'])),
+  /**
+   * Create as a draft, upload the assets, then publish. Default: when the repository has
+   * immutable releases on. `false` publishes first (the reference's order).
+   */
+  publish_after_upload: flag,
   /** Whether GitHub marks the release as the repository's latest; `legacy` decides by date and version. */
   make_latest: z.optional(z.union([z.boolean(), z.enum(['true', 'false', 'legacy'])])),
 });

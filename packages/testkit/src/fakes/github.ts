@@ -31,6 +31,8 @@ export interface FakeRelease {
   target_commitish: string;
   created_at: string;
   published_at: string | null;
+  /** Published while the repository had immutable releases on: assets and tag are frozen. */
+  immutable: boolean;
   assets: FakeAsset[];
 }
 
@@ -49,6 +51,8 @@ export type GitHubFailure =
   | { kind: 'rate-limit' }
   | { kind: 'secondary-rate-limit'; retryAfter: number }
   | { kind: 'server-error'; status?: 500 | 502 | 503 }
+  /** What a fine-grained token without the needed permission gets. */
+  | { kind: 'forbidden' }
   | { kind: 'abort-upload' };
 
 export interface FakeGitHubOptions {
@@ -61,6 +65,8 @@ export interface FakeGitHubOptions {
   defaultBranch?: string;
   /** GitHub Apps that may exchange a signed JWT for an installation token. */
   apps?: readonly FakeGitHubApp[];
+  /** The repository setting "immutable releases": publishing a release freezes its assets. */
+  immutableReleases?: boolean;
 }
 
 type Body = Record<string, unknown>;
@@ -139,6 +145,7 @@ export class FakeGitHub {
   private readonly tokens: Set<string>;
   private readonly publicRepo: boolean;
   private readonly apps: readonly FakeGitHubApp[];
+  immutableReleases: boolean;
   private nextId = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -154,6 +161,7 @@ export class FakeGitHub {
     this.publicRepo = options.publicRepo ?? true;
     this.defaultBranch = options.defaultBranch ?? 'main';
     this.apps = options.apps ?? [];
+    this.immutableReleases = options.immutableReleases ?? false;
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -214,6 +222,7 @@ export class FakeGitHub {
       target_commitish: release.target_commitish ?? this.defaultBranch,
       created_at: created,
       published_at: release.published_at !== undefined ? release.published_at : draft ? null : created,
+      immutable: release.immutable ?? (!draft && this.immutableReleases),
       assets: [],
     };
     for (const [name, content] of Object.entries(release.assets ?? {})) this.addAsset(made, name, content);
@@ -296,7 +305,7 @@ export class FakeGitHub {
       body: release.body,
       draft: release.draft,
       prerelease: release.prerelease,
-      immutable: false,
+      immutable: release.immutable,
       created_at: release.created_at,
       published_at: release.published_at,
       updated_at: release.published_at ?? release.created_at,
@@ -394,6 +403,8 @@ export class FakeGitHub {
         );
       case 'server-error':
         return json(failure.status ?? 502, 'Server Error', {});
+      case 'forbidden':
+        return json(403, 'Resource not accessible by personal access token', {});
       case 'abort-upload':
         record(0);
         response.socket?.destroy();
@@ -443,6 +454,10 @@ export class FakeGitHub {
     const route = (verb: string, pattern: RegExp) => method === verb && (match = pattern.exec(rest)) !== null;
     const group = (index: number) => decodeURIComponent(match?.[index] ?? '');
 
+    if (route('GET', /^\/immutable-releases$/)) {
+      if (!this.immutableReleases) throw new HttpError(404, 'Not Found');
+      return { status: 200, json: { enabled: true, enforced_by_owner: false } };
+    }
     if (route('GET', /^\/releases$/)) {
       const sorted = [...this.releases].sort(
         (a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id,
@@ -476,6 +491,8 @@ export class FakeGitHub {
     if (route('DELETE', /^\/releases\/assets\/(\d+)$/)) {
       const id = Number(group(1));
       this.findAsset(id);
+      if (this.releases.some((r) => r.immutable && r.assets.some((asset) => asset.id === id)))
+        throw new HttpError(422, 'Cannot delete assets of an immutable release.');
       for (const release of this.releases) release.assets = release.assets.filter((asset) => asset.id !== id);
       return { status: 204, json: undefined };
     }
@@ -606,6 +623,7 @@ export class FakeGitHub {
         typeof args['target_commitish'] === 'string' ? args['target_commitish'] : this.defaultBranch,
       created_at: created,
       published_at: draft ? null : created,
+      immutable: !draft && this.immutableReleases,
       assets: [],
     };
     if (!draft && !this.tagRefs.has(tag)) this.addTag(tag, this.commitOf(release.target_commitish));
@@ -628,6 +646,7 @@ export class FakeGitHub {
     if (typeof args['draft'] === 'boolean') {
       if (release.draft && !args['draft']) {
         release.published_at = this.tick();
+        release.immutable = this.immutableReleases;
         if (!this.tagRefs.has(release.tag_name))
           this.addTag(release.tag_name, this.commitOf(release.target_commitish));
       }
@@ -640,6 +659,7 @@ export class FakeGitHub {
     const match = /^\/releases\/(\d+)\/assets$/.exec(rest);
     if (!match?.[1]) throw new HttpError(404, 'Not Found');
     const release = this.findRelease(match[1]);
+    if (release.immutable) throw new HttpError(422, 'Cannot upload assets to an immutable release.');
     const name = query.get('name');
     if (!name)
       throw new HttpError(422, 'Validation Failed', [
