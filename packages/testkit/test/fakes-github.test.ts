@@ -141,3 +141,21 @@ describe('FakeGitHub immutable releases', () => {
     await expect(octokit.rest.repos.checkImmutableReleases(repo())).rejects.toMatchObject({ status: 404 });
   });
 });
+
+test('FakeGitHub lists tags with the commits they end at, paged', async () => {
+  const tags = await FakeGitHub.start();
+  try {
+    const commit = tags.addAnnotatedTag('v1.0.0');
+    for (let index = 0; index < 120; index++) tags.addTag(`t${index}`);
+    const client = new Octokit({ baseUrl: tags.url, log: silent });
+    const all = await client.paginate(client.rest.repos.listTags, {
+      owner: tags.owner,
+      repo: tags.repo,
+      per_page: 100,
+    });
+    expect(all).toHaveLength(121);
+    expect(all.find((tag) => tag.name === 'v1.0.0')?.commit.sha).toBe(commit);
+  } finally {
+    await tags.close();
+  }
+});

@@ -46,6 +46,8 @@ export const sourceSchema = z.strictObject({
   semver_constraint: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   order_by: z.optional(z.enum(['version', 'time'])),
   asset_dir: flag,
+  /** Tags that have no release are versions too (`{tag}` only); get writes tag, version, commit_sha. */
+  include_tags_without_release: flag,
 });
 export type Source = z.output<typeof sourceSchema>;
 

@@ -513,6 +513,20 @@ export class FakeGitHub {
         found.assets.map((asset) => this.assetJson(asset)),
       );
     }
+    if (route('GET', /^\/tags$/)) {
+      const names = [...this.tagRefs.keys()].sort().reverse();
+      return this.page(
+        rest,
+        query,
+        names.map((name) => ({
+          name,
+          commit: { sha: this.peel(name), url: '' },
+          zipball_url: `${this.url}${this.repoPath()}/zipball/refs/tags/${name}`,
+          tarball_url: `${this.url}${this.repoPath()}/tarball/refs/tags/${name}`,
+          node_id: `REF_${Buffer.from(name).toString('base64url')}`,
+        })),
+      );
+    }
     if (route('GET', /^\/git\/ref\/tags\/(.+)$/)) {
       const tag = group(1);
       const object = this.tagRefs.get(tag);
@@ -533,6 +547,13 @@ export class FakeGitHub {
       return { redirect: `${this.url}/download/archive/${group(1)}/${encodeURIComponent(ref)}` };
     }
     throw new HttpError(404, 'Not Found');
+  }
+
+  /** The commit a tag ref ends at, through annotated tag objects. */
+  private peel(tag: string): string {
+    let target = this.tagRefs.get(tag);
+    while (target?.type === 'tag') target = this.tagObjects.get(target.sha)?.object;
+    return target?.sha ?? '';
   }
 
   /** Pages a list the way GitHub does: `per_page` (max 100, default 30), `page`, a `Link` header. */
