@@ -178,7 +178,7 @@ export async function uploadAsset(
   { octokit, owner, repo, uploadsUrl }: Repository,
   releaseId: number,
   name: string,
-  data: Buffer,
+  body: { stream: WebReadableStream<Uint8Array>; size: number },
 ): Promise<Asset> {
   const response = await octokit.request({
     method: 'POST',
@@ -187,10 +187,10 @@ export async function uploadAsset(
     repo,
     release_id: releaseId,
     name,
-    data,
-    // fetch sets content-length from the buffer.
-    headers: { 'content-type': 'application/octet-stream' },
-    // A retried upload may meet its own half-written asset; out.ts cleans up before retrying.
+    data: body.stream,
+    // The uploads host wants the length up front, which a stream does not carry.
+    headers: { 'content-type': 'application/octet-stream', 'content-length': body.size },
+    // A retried upload may meet its own half-written asset; upload.ts cleans up before retrying.
     request: { retries: 0 },
   });
   return response.data as Asset;

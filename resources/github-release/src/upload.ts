@@ -1,9 +1,10 @@
 // Asset uploads: which files, and each one's upload with retries.
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ConfigError, isInside, type Logger } from '@hangar/resource-sdk';
 import { deleteAsset, listAssets, uploadAsset } from './api.js';
 import { remote, statusOf, type Repository } from './github.js';
+import { streamWithProgress } from './progress.js';
 import type { Release } from './releases.js';
 
 /** Attempts per asset upload, as in the reference. */
@@ -33,11 +34,12 @@ export async function uploadWithRetries(
   log: Logger,
 ): Promise<void> {
   const name = basename(path);
-  const data = await readFile(path);
+  const { size } = await stat(path);
   for (let attempt = 1; ; attempt++) {
     try {
-      log.info(`uploading ${name} (${data.length} bytes)`);
-      await uploadAsset(repository, release.id, name, data);
+      log.info(`uploading ${name} (${size} bytes)`);
+      const stream = streamWithProgress(path, name, size, log);
+      await uploadAsset(repository, release.id, name, { stream, size });
       return;
     } catch (error) {
       const status = statusOf(error);
