@@ -97,3 +97,65 @@ describe('FakeGitHub', () => {
     expect(github.release('v3.0.0')?.published_at).not.toBeNull();
   });
 });
+
+describe('FakeGitHub immutable releases', () => {
+  test('publishing freezes assets; drafts take uploads; the setting is readable', async () => {
+    const frozen = await FakeGitHub.start({ tokens: ['ghp_good'], immutableReleases: true });
+    const client = new Octokit({ baseUrl: frozen.url, auth: 'ghp_good', log: silent });
+    const at = { owner: frozen.owner, repo: frozen.repo };
+    try {
+      expect((await client.rest.repos.checkImmutableReleases(at)).data).toEqual({
+        enabled: true,
+        enforced_by_owner: false,
+      });
+      const upload = (release_id: number) =>
+        client.rest.repos.uploadReleaseAsset({
+          ...at,
+          baseUrl: frozen.uploadsUrl,
+          release_id,
+          name: 'a.bin',
+          data: 'a',
+        });
+      const { data: published } = await client.rest.repos.createRelease({ ...at, tag_name: 'v1' });
+      expect(published.immutable).toBe(true);
+      await expect(upload(published.id)).rejects.toMatchObject({
+        status: 422,
+        message: expect.stringContaining('Cannot upload assets to an immutable release') as string,
+      });
+      const { data: draft } = await client.rest.repos.createRelease({ ...at, tag_name: 'v2', draft: true });
+      const { data: asset } = await upload(draft.id);
+      const { data: done } = await client.rest.repos.updateRelease({
+        ...at,
+        release_id: draft.id,
+        draft: false,
+      });
+      expect(done).toMatchObject({ immutable: true, assets: [{ name: 'a.bin' }] });
+      await expect(client.rest.repos.deleteReleaseAsset({ ...at, asset_id: asset.id })).rejects.toMatchObject(
+        {
+          status: 422,
+        },
+      );
+    } finally {
+      await frozen.close();
+    }
+    await expect(octokit.rest.repos.checkImmutableReleases(repo())).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+test('FakeGitHub lists tags with the commits they end at, paged', async () => {
+  const tags = await FakeGitHub.start();
+  try {
+    const commit = tags.addAnnotatedTag('v1.0.0');
+    for (let index = 0; index < 120; index++) tags.addTag(`t${index}`);
+    const client = new Octokit({ baseUrl: tags.url, log: silent });
+    const all = await client.paginate(client.rest.repos.listTags, {
+      owner: tags.owner,
+      repo: tags.repo,
+      per_page: 100,
+    });
+    expect(all).toHaveLength(121);
+    expect(all.find((tag) => tag.name === 'v1.0.0')?.commit.sha).toBe(commit);
+  } finally {
+    await tags.close();
+  }
+});

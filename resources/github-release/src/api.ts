@@ -31,12 +31,38 @@ export async function listReleases({ octokit, owner, repo }: Repository): Promis
   }
 }
 
+export interface Tag {
+  name: string;
+  commit: { sha: string };
+}
+
+export async function listTags({ octokit, owner, repo }: Repository): Promise<Tag[]> {
+  try {
+    return await octokit.paginate(octokit.rest.repos.listTags, { owner, repo, per_page: PER_PAGE });
+  } catch (error) {
+    throw remote(`listing tags of ${owner}/${repo}`, error);
+  }
+}
+
 /** The release with this REST id, or — when the id is missing or gone — the one with this tag. */
+export async function findRelease(
+  repository: Repository,
+  id: string | undefined,
+  tag: string | undefined,
+): Promise<Release>;
+/** With `orNone`, a tag without a release gives undefined. */
+export async function findRelease(
+  repository: Repository,
+  id: string | undefined,
+  tag: string | undefined,
+  orNone: true,
+): Promise<Release | undefined>;
 export async function findRelease(
   { octokit, owner, repo }: Repository,
   id: string | undefined,
   tag: string | undefined,
-): Promise<Release> {
+  orNone = false,
+): Promise<Release | undefined> {
   if (id !== undefined && /^\d+$/.test(id)) {
     try {
       return (await octokit.rest.repos.getRelease({ owner, repo, release_id: Number(id) })).data;
@@ -49,6 +75,7 @@ export async function findRelease(
   try {
     return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
   } catch (error) {
+    if (orNone && statusOf(error) === 404) return undefined;
     throw remote(`getting the release tagged ${tag}`, error);
   }
 }
@@ -151,7 +178,7 @@ export async function uploadAsset(
   { octokit, owner, repo, uploadsUrl }: Repository,
   releaseId: number,
   name: string,
-  data: Buffer,
+  body: { stream: WebReadableStream<Uint8Array>; size: number },
 ): Promise<Asset> {
   const response = await octokit.request({
     method: 'POST',
@@ -160,10 +187,10 @@ export async function uploadAsset(
     repo,
     release_id: releaseId,
     name,
-    data,
-    // fetch sets content-length from the buffer.
-    headers: { 'content-type': 'application/octet-stream' },
-    // A retried upload may meet its own half-written asset; out.ts cleans up before retrying.
+    data: body.stream,
+    // The uploads host wants the length up front, which a stream does not carry.
+    headers: { 'content-type': 'application/octet-stream', 'content-length': body.size },
+    // A retried upload may meet its own half-written asset; upload.ts cleans up before retrying.
     request: { retries: 0 },
   });
   return response.data as Asset;

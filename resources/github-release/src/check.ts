@@ -3,16 +3,19 @@
 import type { CheckContext, Version } from '@hangar/resource-sdk';
 import { compareSemiSemantic, parseSemiSemantic } from '@hangar/resource-sdk/semi-semantic';
 import { connect } from './github.js';
-import { listReleases } from './api.js';
-import { candidates, tagFilter, versionOf, versionOfTag } from './releases.js';
-import type { Source } from './source.js';
+import { listReleases, listTags } from './api.js';
+import { candidates, tagFilter, versionOfCandidate, versionOfTag } from './releases.js';
+import { isOn, type Source } from './source.js';
 
 export async function check({ source, version, log, env }: CheckContext<Source>): Promise<Version[]> {
   const repository = connect(source, log, env);
-  const ordered = candidates(await listReleases(repository), source);
+  const tags = isOn(source.include_tags_without_release)
+    ? (await listTags(repository)).map((tag) => tag.name)
+    : [];
+  const ordered = candidates(await listReleases(repository), source, tags);
   const latest = ordered.at(-1);
   if (!latest) return [];
-  const fallback = [versionOf(latest.release)];
+  const fallback = [versionOfCandidate(latest)];
   if (!version) return fallback;
   let newer;
   if (source.order_by === 'time') {
@@ -25,5 +28,5 @@ export async function check({ source, version, log, env }: CheckContext<Source>)
     if (!parsed) return fallback;
     newer = ordered.filter((candidate) => compareSemiSemantic(candidate.parsed!, parsed) >= 0);
   }
-  return newer.length > 0 ? newer.map((candidate) => versionOf(candidate.release)) : fallback;
+  return newer.length > 0 ? newer.map(versionOfCandidate) : fallback;
 }

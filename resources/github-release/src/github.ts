@@ -7,6 +7,7 @@ import Bottleneck from 'bottleneck/light.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '@hangar/resource-sdk';
 import { ConfigError, RemoteError } from '@hangar/resource-sdk';
+import { authOptions } from './auth.js';
 import { isOn, type Source } from './source.js';
 
 // Typed as the plain client: the plugins add behaviour, not methods this resource calls.
@@ -63,7 +64,7 @@ export function connect(
   );
   const octokit = new Client({
     baseUrl,
-    ...(source.access_token ? { auth: source.access_token } : {}),
+    ...authOptions(source),
     userAgent: 'hangar-github-release-resource',
     ...(isOn(source.insecure) ? { request: { fetch: insecureFetch() } } : {}),
     log: {

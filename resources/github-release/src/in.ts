@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  RemoteError,
   resolveInside,
   writeFileAtomic,
   type InContext,
@@ -11,7 +12,7 @@ import {
 } from '@hangar/resource-sdk';
 import picomatch from 'picomatch';
 import { commitOfTag, downloadArchive, downloadAsset, findRelease, listAssets } from './api.js';
-import { connect } from './github.js';
+import { connect, type Repository } from './github.js';
 import { tagFilter, timestampOf, versionOf, versionOfTag, type Release } from './releases.js';
 import { isOn, type GetParams, type Source } from './source.js';
 
@@ -28,6 +29,41 @@ export function releaseMetadata(release: Release, commitSha?: string): MetadataF
   return metadata;
 }
 
+/** A tag without a release: its name, version and commit, and the source archives on request. */
+async function getTag(
+  repository: Repository,
+  tag: string,
+  source: Source,
+  params: GetParams,
+  destination: string,
+): Promise<VersionResult> {
+  const commitSha = await commitOfTag(repository, tag);
+  if (!commitSha) throw new RemoteError(`tag ${tag} has no release and does not exist`);
+  await writeFileAtomic(join(destination, 'tag'), tag);
+  await writeFileAtomic(join(destination, 'version'), versionOfTag(tag, tagFilter(source)) ?? '');
+  await writeFileAtomic(join(destination, 'commit_sha'), commitSha);
+  if (!isOn(params.skip_download)) await downloadArchives(repository, tag, params, destination);
+  return {
+    version: { tag },
+    metadata: [
+      { name: 'tag', value: tag },
+      { name: 'commit_sha', value: commitSha },
+    ],
+  };
+}
+
+async function downloadArchives(
+  repository: Repository,
+  tag: string,
+  params: GetParams,
+  destination: string,
+): Promise<void> {
+  if (isOn(params.include_source_tarball))
+    await downloadArchive(repository, 'tarball', tag, join(destination, 'source.tar.gz'));
+  if (isOn(params.include_source_zip))
+    await downloadArchive(repository, 'zipball', tag, join(destination, 'source.zip'));
+}
+
 export async function get({
   source,
   version,
@@ -37,8 +73,12 @@ export async function get({
   env,
 }: InContext<Source, GetParams>): Promise<VersionResult> {
   const repository = connect(source, log, env);
-  const release = await findRelease(repository, version['id'], version['tag']);
   const write = (name: string, text: string) => writeFileAtomic(join(destination, name), text);
+  const bareTag = isOn(source.include_tags_without_release) && version['id'] === undefined;
+  const release = bareTag
+    ? await findRelease(repository, undefined, version['tag'], true)
+    : await findRelease(repository, version['id'], version['tag']);
+  if (!release) return getTag(repository, version['tag']!, source, params, destination);
 
   await write('url', release.html_url);
   await write('tag', release.tag_name);
@@ -50,6 +90,9 @@ export async function get({
   const commitSha = release.draft ? undefined : await commitOfTag(repository, release.tag_name);
   if (commitSha) await write('commit_sha', commitSha);
   else if (!release.draft) log.warn(`tag ${release.tag_name} does not exist; no commit_sha written`);
+
+  const result = { version: versionOf(release), metadata: releaseMetadata(release, commitSha) };
+  if (isOn(params.skip_download)) return result;
 
   const matchers = (params.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
   const assetDir = isOn(source.asset_dir) ? join(destination, 'assets') : destination;
@@ -63,10 +106,6 @@ export async function get({
     log.info(`downloading ${asset.name} (${asset.size} bytes)`);
     await downloadAsset(repository, asset, resolveInside(assetDir, asset.name));
   }
-  if (isOn(params.include_source_tarball))
-    await downloadArchive(repository, 'tarball', release.tag_name, join(destination, 'source.tar.gz'));
-  if (isOn(params.include_source_zip))
-    await downloadArchive(repository, 'zipball', release.tag_name, join(destination, 'source.zip'));
-
-  return { version: versionOf(release), metadata: releaseMetadata(release, commitSha) };
+  await downloadArchives(repository, release.tag_name, params, destination);
+  return result;
 }

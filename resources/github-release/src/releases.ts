@@ -19,6 +19,8 @@ export interface Release {
   html_url: string;
   created_at: string;
   published_at: string | null;
+  /** Published with immutable releases on: assets and tag are frozen. */
+  immutable?: boolean;
 }
 
 export const DEFAULT_TAG_FILTER = '^v?([^v].*)';
@@ -84,31 +86,57 @@ export function constraint(source: Source): ((version: string) => boolean) | und
 }
 
 export interface Candidate {
-  release: Release;
+  /** Undefined for a tag without a release (`include_tags_without_release`). */
+  release: Release | undefined;
+  tag: string;
   version: string;
   parsed: SemiSemanticVersion | undefined;
   time: number;
 }
 
-/** The releases that are versions of this resource, oldest first. */
-export function candidates(releases: readonly Release[], source: Source): Candidate[] {
+/** A candidate's version: a tag without a release has neither id nor timestamp. */
+export const versionOfCandidate = (candidate: Candidate): Version =>
+  candidate.release ? versionOf(candidate.release) : { tag: candidate.tag };
+
+/**
+ * Tags no release uses, as versions: they count as final releases (never with `drafts: true`)
+ * and have no time, so `order_by: time` leaves them out.
+ */
+function bareTags(tags: readonly string[], releases: readonly Release[], source: Source) {
+  if (isOn(source.drafts) || (!isOn(source.release, true) && isOn(source.pre_release))) return [];
+  const released = new Set(releases.map((release) => release.tag_name));
+  return tags.filter((tag) => !released.has(tag));
+}
+
+/** The releases (and, when given, bare tags) that are versions of this resource, oldest first. */
+export function candidates(
+  releases: readonly Release[],
+  source: Source,
+  tags: readonly string[] = [],
+): Candidate[] {
   const filter = tagFilter(source);
   const allowed = constraint(source);
   const byTime = source.order_by === 'time';
   const kept: Candidate[] = [];
-  for (const release of releases) {
-    if (!wanted(release, source)) continue;
-    const version = versionOfTag(release.tag_name, filter);
+  const entries = [
+    ...releases
+      .filter((release) => wanted(release, source))
+      .map((release) => ({ release, tag: release.tag_name })),
+    ...bareTags(tags, releases, source).map((tag) => ({ release: undefined, tag })),
+  ];
+  for (const { release, tag } of entries) {
+    const version = versionOfTag(tag, filter);
     if (version === undefined) continue;
     if (allowed && !allowed(version)) continue;
     const parsed = parseSemiSemantic(version);
-    const time = Date.parse(timestampOf(release));
+    const time = release ? Date.parse(timestampOf(release)) : NaN;
     if (byTime ? !(time > Date.parse(ZERO_TIME)) : !parsed) continue;
-    kept.push({ release, version, parsed, time });
+    kept.push({ release, tag, version, parsed, time });
   }
+  const idOf = (candidate: Candidate) => candidate.release?.id ?? 0;
   return kept.sort((a, b) =>
     byTime
-      ? a.time - b.time || a.release.id - b.release.id
-      : compareSemiSemantic(a.parsed!, b.parsed!) || a.release.id - b.release.id,
+      ? a.time - b.time || idOf(a) - idOf(b)
+      : compareSemiSemantic(a.parsed!, b.parsed!) || idOf(a) - idOf(b),
   );
 }

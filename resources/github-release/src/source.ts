@@ -21,6 +21,16 @@ export const sourceSchema = z.strictObject({
   repository: name,
   /** Token with `contents` access. A secret. */
   access_token: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  /** GitHub App authentication (instead of `access_token`): the app's id or client id, */
+  app_id: z.optional(
+    z.union([z.int().check(z.positive()), z.string().check(z.minLength(1), z.maxLength(64))]),
+  ),
+  /** the installation of the app on the repository's owner, */
+  installation_id: z.optional(
+    z.union([z.int().check(z.positive()), z.string().check(z.regex(/^\d{1,20}$/))]),
+  ),
+  /** and the app's PEM private key. A secret. */
+  private_key: z.optional(z.string().check(z.minLength(1), z.maxLength(16384))),
   /** REST base URL for GitHub Enterprise Server (`https://ghe.example/api/v3/`). */
   github_api_url: z.optional(url),
   /** Accepted for compatibility; this resource uses only the REST API. */
@@ -36,6 +46,8 @@ export const sourceSchema = z.strictObject({
   semver_constraint: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   order_by: z.optional(z.enum(['version', 'time'])),
   asset_dir: flag,
+  /** Tags that have no release are versions too (`{tag}` only); get writes tag, version, commit_sha. */
+  include_tags_without_release: flag,
 });
 export type Source = z.output<typeof sourceSchema>;
 
@@ -44,6 +56,8 @@ export const getParamsSchema = z.strictObject({
   globs: z.optional(globs),
   include_source_tarball: flag,
   include_source_zip: flag,
+  /** Write the release's facts and metadata only: no assets, no source archives. */
+  skip_download: flag,
 });
 export type GetParams = z.output<typeof getParamsSchema>;
 
@@ -62,5 +76,12 @@ export const putParamsSchema = z.strictObject({
   generate_release_notes: flag,
   /** `same-name` (default) replaces only assets being uploaded; `all` deletes every asset first. */
   replace_assets: z.optional(z.enum(['same-name', 'all'])),
+  /**
+   * Create as a draft, upload the assets, then publish. Default: when the repository has
+   * immutable releases on. `false` publishes first (the reference's order).
+   */
+  publish_after_upload: flag,
+  /** Whether GitHub marks the release as the repository's latest; `legacy` decides by date and version. */
+  make_latest: z.optional(z.union([z.boolean(), z.enum(['true', 'false', 'legacy'])])),
 });
 export type PutParams = z.output<typeof putParamsSchema>;

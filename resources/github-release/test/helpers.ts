@@ -1,16 +1,19 @@
 // A fake GitHub per test file and the source that points the resource at it.
 import { afterAll, beforeEach } from 'vitest';
-import { FakeGitHub } from '@hangar/testkit';
+import { FakeGitHub, type FakeGitHubOptions } from '@hangar/testkit';
 import { canaries } from './invoke.js';
 
 export const TOKEN = 'ghp_CANARY0000000000000000000000000000';
 canaries.push(TOKEN);
 
-export function useFakeGitHub(): { github: FakeGitHub; source: (extra?: object) => Record<string, unknown> } {
+export function useFakeGitHub(options: FakeGitHubOptions = {}): {
+  github: FakeGitHub;
+  source: (extra?: object) => Record<string, unknown>;
+} {
   const state = {} as { github: FakeGitHub };
   beforeEach(async () => {
     await state.github?.close();
-    state.github = await FakeGitHub.start({ tokens: [TOKEN] });
+    state.github = await FakeGitHub.start({ tokens: [TOKEN], ...options });
   });
   afterAll(() => state.github?.close());
   return {

@@ -132,3 +132,21 @@ describe('in', () => {
     expect(outcome.stderr).toMatch(/escapes/);
   });
 });
+
+test('skip_download writes the facts and metadata but fetches no assets or archives', async () => {
+  const release = fake.github.addRelease({ tag_name: 'v7.0.0', body: 'notes', assets: { 'big.bin': 'x' } });
+  const dir = await tempDir();
+  const outcome = await invoke(
+    'in',
+    {
+      source: fake.source({ asset_dir: true }),
+      version: { id: String(release.id) },
+      params: { skip_download: true, include_source_tarball: true },
+    },
+    { dir },
+  );
+  expect(outcome.code, outcome.stderr).toBe(0);
+  expect((await readdir(dir)).sort()).toEqual(['body', 'commit_sha', 'tag', 'timestamp', 'url', 'version']);
+  expect(meta(outcome)).toMatchObject({ tag: 'v7.0.0', body: 'notes' });
+  expect(fake.github.requests.filter((request) => /assets|tarball|download/.test(request.path))).toEqual([]);
+});

@@ -187,3 +187,39 @@ describe('out', () => {
     expect(outcome.stderr).toMatch(/globs/);
   });
 });
+
+describe('out: make_latest', () => {
+  test.each([
+    [true, 'true'],
+    ['false', 'false'],
+    ['legacy', 'legacy'],
+  ])('make_latest %j is sent as %j on create and update', async (value, sent) => {
+    const dir = await workspace(BASE);
+    const request = {
+      source: fake.source(),
+      params: { name: 'release/name', tag: 'release/tag', make_latest: value },
+    };
+    expect((await invoke('out', request, { dir })).code).toBe(0);
+    expect((await invoke('out', request, { dir })).code).toBe(0);
+    const bodies = fake.github.writes().map((write) => (write.body as { make_latest?: string }).make_latest);
+    expect(bodies).toEqual([sent, sent]);
+  });
+
+  test('absent, make_latest is not sent; a bad value names the param', async () => {
+    const dir = await workspace(BASE);
+    const plain = await invoke(
+      'out',
+      { source: fake.source(), params: { name: 'release/name', tag: 'release/tag' } },
+      { dir },
+    );
+    expect(plain.code).toBe(0);
+    expect(fake.github.writes()[0]?.body).not.toHaveProperty('make_latest');
+    const bad = await invoke(
+      'out',
+      { source: fake.source(), params: { name: 'release/name', tag: 'release/tag', make_latest: 'yes' } },
+      { dir },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/make_latest/);
+  });
+});

@@ -5,7 +5,10 @@
 // to load per test). Unknown body keys are refused with 422 so a typo fails the resource's tests.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AppAuthError, installationToken, verifyAppJwt, type FakeGitHubApp } from './github-app.js';
 import { closeServer, isPlainObject, listenLocal, sendJson } from './http-server.js';
+
+export type { FakeGitHubApp } from './github-app.js';
 
 export interface FakeAsset {
   id: number;
@@ -28,6 +31,8 @@ export interface FakeRelease {
   target_commitish: string;
   created_at: string;
   published_at: string | null;
+  /** Published while the repository had immutable releases on: assets and tag are frozen. */
+  immutable: boolean;
   assets: FakeAsset[];
 }
 
@@ -46,6 +51,8 @@ export type GitHubFailure =
   | { kind: 'rate-limit' }
   | { kind: 'secondary-rate-limit'; retryAfter: number }
   | { kind: 'server-error'; status?: 500 | 502 | 503 }
+  /** What a fine-grained token without the needed permission gets. */
+  | { kind: 'forbidden' }
   | { kind: 'abort-upload' };
 
 export interface FakeGitHubOptions {
@@ -56,6 +63,10 @@ export interface FakeGitHubOptions {
   /** Whether reads work without a token, as for a public repository (default true). */
   publicRepo?: boolean;
   defaultBranch?: string;
+  /** GitHub Apps that may exchange a signed JWT for an installation token. */
+  apps?: readonly FakeGitHubApp[];
+  /** The repository setting "immutable releases": publishing a release freezes its assets. */
+  immutableReleases?: boolean;
 }
 
 type Body = Record<string, unknown>;
@@ -98,6 +109,18 @@ class HttpError extends Error {
   }
 }
 
+/** A JSON request body, refused the way GitHub refuses other media types and broken JSON. */
+function parseJson(request: IncomingMessage, raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+    throw new HttpError(415, 'Unsupported Media Type');
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    throw new HttpError(400, 'Problems parsing JSON');
+  }
+}
+
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 interface TagObject {
@@ -121,6 +144,8 @@ export class FakeGitHub {
   private readonly failures: { match: RegExp; failure: GitHubFailure }[] = [];
   private readonly tokens: Set<string>;
   private readonly publicRepo: boolean;
+  private readonly apps: readonly FakeGitHubApp[];
+  immutableReleases: boolean;
   private nextId = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -135,6 +160,8 @@ export class FakeGitHub {
     this.tokens = new Set(options.tokens ?? ['ghp_fake']);
     this.publicRepo = options.publicRepo ?? true;
     this.defaultBranch = options.defaultBranch ?? 'main';
+    this.apps = options.apps ?? [];
+    this.immutableReleases = options.immutableReleases ?? false;
   }
 
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
@@ -195,6 +222,7 @@ export class FakeGitHub {
       target_commitish: release.target_commitish ?? this.defaultBranch,
       created_at: created,
       published_at: release.published_at !== undefined ? release.published_at : draft ? null : created,
+      immutable: release.immutable ?? (!draft && this.immutableReleases),
       assets: [],
     };
     for (const [name, content] of Object.entries(release.assets ?? {})) this.addAsset(made, name, content);
@@ -277,7 +305,7 @@ export class FakeGitHub {
       body: release.body,
       draft: release.draft,
       prerelease: release.prerelease,
-      immutable: false,
+      immutable: release.immutable,
       created_at: release.created_at,
       published_at: release.published_at,
       updated_at: release.published_at ?? release.created_at,
@@ -313,6 +341,11 @@ export class FakeGitHub {
       if (failure?.kind === 'abort-upload') this.startUpload(url);
       if (failure) return this.fail(failure, record, response);
       if (url.pathname.startsWith('/download/')) return this.download(url.pathname, record, response);
+      const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname)?.[1];
+      if (installation && method === 'POST') {
+        body = parseJson(request, raw);
+        return reply(201, this.exchangeJwt(request, Number(installation), body));
+      }
       this.authenticate(request, method);
       const isUpload = url.pathname.startsWith('/uploads/');
       const path = isUpload ? url.pathname.slice('/uploads'.length) : url.pathname;
@@ -323,15 +356,7 @@ export class FakeGitHub {
         if (method !== 'POST') throw new HttpError(404, 'Not Found');
         return reply(201, this.upload(rest, url.searchParams, request, raw));
       }
-      if (raw.length > 0) {
-        if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
-          throw new HttpError(415, 'Unsupported Media Type');
-        try {
-          body = JSON.parse(raw.toString('utf8')) as unknown;
-        } catch {
-          throw new HttpError(400, 'Problems parsing JSON');
-        }
-      }
+      body = parseJson(request, raw);
       const routed = this.route(method, rest, url.searchParams, body, request);
       if ('redirect' in routed) return reply(302, undefined, { location: routed.redirect });
       return reply(routed.status, routed.json, routed.headers);
@@ -378,10 +403,30 @@ export class FakeGitHub {
         );
       case 'server-error':
         return json(failure.status ?? 502, 'Server Error', {});
+      case 'forbidden':
+        return json(403, 'Resource not accessible by personal access token', {});
       case 'abort-upload':
         record(0);
         response.socket?.destroy();
         return;
+    }
+  }
+
+  /** apps/create-installation-access-token: authenticated by the app's JWT, not by a token. */
+  private exchangeJwt(request: IncomingMessage, installation: number, body: unknown): Body {
+    try {
+      const app = verifyAppJwt(request.headers.authorization, this.apps);
+      const token = installationToken(app, installation, body);
+      this.tokens.add(token);
+      return {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        permissions: { contents: 'write', metadata: 'read' },
+        repository_selection: 'selected',
+      };
+    } catch (error) {
+      if (error instanceof AppAuthError) throw new HttpError(error.status, error.message);
+      throw error;
     }
   }
 
@@ -409,6 +454,10 @@ export class FakeGitHub {
     const route = (verb: string, pattern: RegExp) => method === verb && (match = pattern.exec(rest)) !== null;
     const group = (index: number) => decodeURIComponent(match?.[index] ?? '');
 
+    if (route('GET', /^\/immutable-releases$/)) {
+      if (!this.immutableReleases) throw new HttpError(404, 'Not Found');
+      return { status: 200, json: { enabled: true, enforced_by_owner: false } };
+    }
     if (route('GET', /^\/releases$/)) {
       const sorted = [...this.releases].sort(
         (a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id,
@@ -442,6 +491,8 @@ export class FakeGitHub {
     if (route('DELETE', /^\/releases\/assets\/(\d+)$/)) {
       const id = Number(group(1));
       this.findAsset(id);
+      if (this.releases.some((r) => r.immutable && r.assets.some((asset) => asset.id === id)))
+        throw new HttpError(422, 'Cannot delete assets of an immutable release.');
       for (const release of this.releases) release.assets = release.assets.filter((asset) => asset.id !== id);
       return { status: 204, json: undefined };
     }
@@ -460,6 +511,20 @@ export class FakeGitHub {
         rest,
         query,
         found.assets.map((asset) => this.assetJson(asset)),
+      );
+    }
+    if (route('GET', /^\/tags$/)) {
+      const names = [...this.tagRefs.keys()].sort().reverse();
+      return this.page(
+        rest,
+        query,
+        names.map((name) => ({
+          name,
+          commit: { sha: this.peel(name), url: '' },
+          zipball_url: `${this.url}${this.repoPath()}/zipball/refs/tags/${name}`,
+          tarball_url: `${this.url}${this.repoPath()}/tarball/refs/tags/${name}`,
+          node_id: `REF_${Buffer.from(name).toString('base64url')}`,
+        })),
       );
     }
     if (route('GET', /^\/git\/ref\/tags\/(.+)$/)) {
@@ -482,6 +547,13 @@ export class FakeGitHub {
       return { redirect: `${this.url}/download/archive/${group(1)}/${encodeURIComponent(ref)}` };
     }
     throw new HttpError(404, 'Not Found');
+  }
+
+  /** The commit a tag ref ends at, through annotated tag objects. */
+  private peel(tag: string): string {
+    let target = this.tagRefs.get(tag);
+    while (target?.type === 'tag') target = this.tagObjects.get(target.sha)?.object;
+    return target?.sha ?? '';
   }
 
   /** Pages a list the way GitHub does: `per_page` (max 100, default 30), `page`, a `Link` header. */
@@ -572,6 +644,7 @@ export class FakeGitHub {
         typeof args['target_commitish'] === 'string' ? args['target_commitish'] : this.defaultBranch,
       created_at: created,
       published_at: draft ? null : created,
+      immutable: !draft && this.immutableReleases,
       assets: [],
     };
     if (!draft && !this.tagRefs.has(tag)) this.addTag(tag, this.commitOf(release.target_commitish));
@@ -594,6 +667,7 @@ export class FakeGitHub {
     if (typeof args['draft'] === 'boolean') {
       if (release.draft && !args['draft']) {
         release.published_at = this.tick();
+        release.immutable = this.immutableReleases;
         if (!this.tagRefs.has(release.tag_name))
           this.addTag(release.tag_name, this.commitOf(release.target_commitish));
       }
@@ -606,6 +680,7 @@ export class FakeGitHub {
     const match = /^\/releases\/(\d+)\/assets$/.exec(rest);
     if (!match?.[1]) throw new HttpError(404, 'Not Found');
     const release = this.findRelease(match[1]);
+    if (release.immutable) throw new HttpError(422, 'Cannot upload assets to an immutable release.');
     const name = query.get('name');
     if (!name)
       throw new HttpError(422, 'Validation Failed', [
