@@ -1,55 +1,24 @@
-// Runs the resource in-process the way Concourse runs /opt/resource/*, capturing what it prints.
+// Runs the resource in-process the way Concourse runs /opt/resource/*, capturing what it prints;
+// every run fails if a canary secret shows up in its output.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCaptured } from '@hangar/resource-sdk/testing';
-import { expect, onTestFinished } from 'vitest';
+import { TEST_BUILD_ENV, invoker, metadataOf, type InvokeOutcome } from '@hangar/resource-sdk/testing';
+import { onTestFinished } from 'vitest';
 import { slackResource } from '../src/definition.js';
 
-export interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Parsed stdout when the script succeeded. */
-  json: { version: Record<string, string>; metadata: { name: string; value: string }[] };
-}
+export type Outcome = InvokeOutcome;
 
 /** Secret values that must never appear in anything the resource prints. */
 export const canaries: string[] = [];
 
-export const BUILD_ENV = {
-  BUILD_ID: '42',
-  BUILD_NAME: '7',
-  BUILD_JOB_NAME: 'deploy',
-  BUILD_PIPELINE_NAME: 'cloud',
-  BUILD_TEAM_NAME: 'main',
-  ATC_EXTERNAL_URL: 'https://ci.example',
+export const BUILD_ENV: Record<string, string> = {
+  ...TEST_BUILD_ENV,
 };
 
-export async function invoke(
-  script: 'check' | 'in' | 'out',
-  request: unknown,
-  options: { dir?: string; env?: Record<string, string> } = {},
-): Promise<Outcome> {
-  const outcome = await runCaptured(
-    slackResource,
-    [script, ...(options.dir ? [options.dir] : [])],
-    JSON.stringify(request),
-    options.env ?? BUILD_ENV,
-  );
-  const { code } = outcome;
-  for (const canary of canaries) {
-    expect(outcome.stdout).not.toContain(canary);
-    expect(outcome.stderr).not.toContain(canary);
-  }
-  return {
-    ...outcome,
-    json: code === 0 ? (JSON.parse(outcome.stdout) as Outcome['json']) : (undefined as never),
-  };
-}
+export const invoke = invoker(slackResource, { env: BUILD_ENV, canaries });
 
-export const meta = (outcome: Outcome): Record<string, string> =>
-  Object.fromEntries(outcome.json.metadata.map(({ name, value }) => [name, value]));
+export const meta = metadataOf;
 
 /** A fresh directory removed when the current test finishes. */
 export async function tempDir(): Promise<string> {
