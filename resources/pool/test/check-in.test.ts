@@ -113,6 +113,21 @@ describe('in', () => {
     expect(await readdir(join(got.dir, 'pool', 'claimed'))).toContain('env-1');
   });
 
+  it('after acquire: N, writes every name (one per line) and their contents in name order', async () => {
+    const remote = await seedPool(servers, { unclaimed: { a: 'one\n', b: 'two\n', c: 'three\n' } });
+    const ws = await workspace();
+    const put = await ws.put(sourceFor(remote), { acquire: 2 });
+    const got = await ws.get(sourceFor(remote), put.result.version);
+    expect(got.code, got.stderr).toBe(0);
+    const names = (await readFile(join(got.dir, 'name'), 'utf8')).split('\n').filter(Boolean);
+    expect(names).toHaveLength(2);
+    expect(got.result.metadata[0]).toEqual({ name: 'lock_name', value: names.join(', ') });
+    const contents: Record<string, string> = { a: 'one\n', b: 'two\n', c: 'three\n' };
+    expect(await readFile(join(got.dir, 'metadata'), 'utf8')).toBe(
+      names.map((name) => contents[name]).join(''),
+    );
+  });
+
   it('fails with "lock instance is no longer acquired" when the claim moved since', async () => {
     const remote = await seedPool(servers, { unclaimed: { a: '' } });
     const ws = await workspace();
