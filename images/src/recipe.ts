@@ -26,8 +26,8 @@ export const DEB_LAYERS = {
     excluded: [...NEVER, 'openssl'],
   },
   git: {
-    description: 'git, openssh-client, gnupg, git-lfs, git-crypt and their libraries',
-    roots: ['git', 'openssh-client', 'gnupg', 'git-lfs', 'git-crypt'],
+    description: 'git, openssh-client, gnupg, git-lfs, git-crypt, proxytunnel and their libraries',
+    roots: ['git', 'openssh-client', 'gnupg', 'git-lfs', 'git-crypt', 'proxytunnel'],
     // git-man and liberror-perl only serve git's perl commands (send-email, svn); gnupg-l10n is
     // translations; keyserver access (dirmngr), S/MIME (gpgsm) and the web key directory tools are
     // not used to verify or sign commits, and leaving them out keeps the git image under 75 MB.

@@ -209,7 +209,7 @@ describe('tool layers', () => {
     tofu = await sampleOver(['base', 'node', 'tofu'], 'tofu-sample');
   }, 300_000);
 
-  it('git, ssh, gpg, git-lfs and git-crypt run, and git reads a real remote from inside the container', async () => {
+  it('git, ssh, gpg, git-lfs, git-crypt and proxytunnel run, and git reads a real remote from inside the container', async () => {
     const remotes = join(work, 'remotes');
     await mkdir(remotes, { recursive: true });
     const source = await GitRepo.init(join(work, 'source'));
@@ -225,6 +225,7 @@ describe('tool layers', () => {
       'gpg --version',
       'git lfs version',
       'git-crypt --version',
+      'command -v proxytunnel',
       `git ls-remote ${daemon.url('app.git')} refs/heads/main`,
       `git clone -q ${daemon.url('app.git')} /tmp/clone && git -C /tmp/clone show HEAD:README.md`,
     ].join(' && ');

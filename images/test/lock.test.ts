@@ -44,7 +44,7 @@ describe('images/lock.json', () => {
       expect.arrayContaining(['libc6', 'libstdc++6', 'libgcc-s1', 'ca-certificates', 'dash']),
     );
     expect(lock.layers.git.packages.map((deb) => deb.name)).toEqual(
-      expect.arrayContaining(['git', 'openssh-client', 'gpg', 'git-lfs', 'git-crypt']),
+      expect.arrayContaining(['git', 'openssh-client', 'gpg', 'git-lfs', 'git-crypt', 'proxytunnel']),
     );
   });
 

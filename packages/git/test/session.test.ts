@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo, type GitServers, startGitServers, tempDir } from '@hangar/testkit';
+import { GitRepo, type GitServers, startConnectProxy, startGitServers, tempDir } from '@hangar/testkit';
 import { GitCommandError, openGitSession, type GitSessionOptions } from '../src/index.js';
 
 const HTTP_AUTH = { username: 'ci-user', password: 'canary-http-pw-7f3a' };
 const PASSPHRASE = 'canary-passphrase-91c2';
+const PROXY_PASSWORD = 'canary-proxy-pw-3d1e';
 
 let servers: GitServers;
 let home: string;
@@ -66,6 +67,24 @@ describe('per-process credentials', () => {
     expect(await lsRemoteHead(servers.urls('app.git').ssh, { privateKey: servers.ssh.privateKey })).toBe(
       head,
     );
+  });
+
+  it('tunnels SSH through an HTTP CONNECT proxy with basic auth (https_tunnel)', async () => {
+    await using proxy = await startConnectProxy({ auth: { username: 'tunnel', password: PROXY_PASSWORD } });
+    const url = servers.urls('app.git').ssh;
+    const tunnel = { proxyHost: '127.0.0.1', proxyPort: proxy.port, proxyUser: 'tunnel' };
+    const options = { privateKey: servers.ssh.privateKey };
+    expect(
+      await lsRemoteHead(url, { ...options, httpsTunnel: { ...tunnel, proxyPassword: PROXY_PASSWORD } }),
+    ).toBe(head);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${servers.ssh.port}`]);
+    const error = await lsRemoteHead(url, {
+      ...options,
+      httpsTunnel: { ...tunnel, proxyPassword: 'wrong-proxy-canary' },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect(String((error as Error).message)).not.toContain('wrong-proxy-canary');
+    expect(proxy.tunnels).toHaveLength(1);
   });
 
   it('authenticates over SSH with a passphrase-protected key', async () => {

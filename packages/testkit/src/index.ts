@@ -13,3 +13,4 @@ export * from './fakes/slack.js';
 export * from './fakes/grafana.js';
 export * from './fakes/github.js';
 export * from './conformance-setups.js';
+export * from './connect-proxy.js';
