@@ -52,7 +52,8 @@ export class OciSubject implements Subject {
     this.#layout = typeof layout === 'string' ? path.resolve(layout) : layout;
     this.#options = options;
     this.description =
-      options.description ?? `oci ${String(layout)}${options.reference ? `:${options.reference}` : ''}`;
+      options.description ??
+      `oci ${typeof layout === 'string' ? layout : 'layout'}${options.reference ? `:${options.reference}` : ''}`;
   }
 
   #unpack(): Promise<Unpacked> {

@@ -6,7 +6,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { format, resolveConfig } from 'prettier';
 import { resourceJsonSchemas } from './json-schema.js';
 
 export interface BundleOptions {
@@ -74,6 +73,8 @@ async function writeSchemaFiles(dir: string): Promise<void> {
   const definitions = Object.values(exports).filter(isDefinition);
   if (definitions.length !== 1)
     throw new Error(`${library} must export exactly one resource definition (found ${definitions.length})`);
+  // Loaded here, not at the top: `bundleResource` callers (hangar-images) never need prettier.
+  const { format, resolveConfig } = await import('prettier');
   await mkdir(join(dir, 'schema'), { recursive: true });
   for (const [name, schema] of Object.entries(resourceJsonSchemas(definitions[0]!))) {
     const file = join(dir, 'schema', name);
