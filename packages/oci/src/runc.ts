@@ -1,11 +1,12 @@
 // Runs one command inside an unpacked rootfs with runc: a generated runtime-spec config.json in a
 // throw-away bundle, piped stdio, a timeout that kills the container, and state cleaned up after.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { ConfigError, ProtocolError } from '@hangar/resource-sdk';
 
 export interface BindMount {
@@ -257,16 +258,30 @@ const confinedPaths = {
   readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
 };
 
-function runcArgs(options: RuncRunOptions, ...rest: string[]): string[] {
+type RuncCli = Pick<RuncRunOptions, 'runc' | 'stateRoot'>;
+
+function runcArgs(options: RuncCli, ...rest: string[]): string[] {
   return options.stateRoot ? ['--root', options.stateRoot, ...rest] : rest;
 }
 
-function runcOnce(options: RuncRunOptions, args: string[]): Promise<number> {
+function runcOnce(options: RuncCli, args: string[]): Promise<number> {
   return new Promise((resolveExit) => {
     const child = spawn(options.runc ?? 'runc', runcArgs(options, ...args), { stdio: 'ignore' });
     child.on('error', () => resolveExit(-1));
     child.on('close', (code) => resolveExit(code ?? -1));
   });
+}
+
+/** Ids of the containers runc knows under `stateRoot` (none when the directory does not exist). */
+export async function listContainers(stateRoot: string, runc = 'runc'): Promise<string[]> {
+  if (!existsSync(stateRoot)) return [];
+  const { stdout } = await promisify(execFile)(runc, ['--root', stateRoot, 'list', '-q']);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** Force-deletes a container under `stateRoot`; true when runc succeeded. */
+export async function deleteContainer(stateRoot: string, id: string, runc = 'runc'): Promise<boolean> {
+  return (await runcOnce({ stateRoot, runc }, ['delete', '--force', id])) === 0;
 }
 
 /** runc's own state directory when `--root` is not given (as root). */

@@ -1,15 +1,11 @@
 // Containers on this machine: one runc state root and one directory of bundles per state dir, so
 // whatever a killed runner left behind (containers, bundles, overlay layers) is found and removed
 // at the next start. A container's bundle holds its config, overlay upper layer and /scratch.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { runInRootfs, type BindMount, type RuncResult } from '@hangar/oci';
-
-const exec = promisify(execFile);
+import { deleteContainer, listContainers, runInRootfs, type BindMount, type RuncResult } from '@hangar/oci';
 
 export interface ContainerSpec {
   rootfs: string;
@@ -81,11 +77,7 @@ export class Containers {
 
   /** Containers runc still knows in our state root plus bundle directories on disk. */
   async leftovers(): Promise<{ containers: string[]; bundles: string[] }> {
-    let containers: string[] = [];
-    if (existsSync(this.stateRoot)) {
-      const { stdout } = await exec(this.runc, ['--root', this.stateRoot, 'list', '-q']);
-      containers = stdout.split('\n').filter(Boolean);
-    }
+    const containers = await listContainers(this.stateRoot, this.runc);
     const bundles = await readdir(this.bundles).catch(() => []);
     return { containers, bundles };
   }
@@ -93,9 +85,7 @@ export class Containers {
   /** Deletes every leftover container and bundle; returns how many containers there were. */
   async clean(): Promise<number> {
     const { containers, bundles } = await this.leftovers();
-    for (const id of containers) {
-      await exec(this.runc, ['--root', this.stateRoot, 'delete', '--force', id]).catch(() => undefined);
-    }
+    for (const id of containers) await deleteContainer(this.stateRoot, id, this.runc);
     for (const b of bundles) await rm(join(this.bundles, b), { recursive: true, force: true });
     return new Set([...containers, ...bundles]).size;
   }
