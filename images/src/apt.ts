@@ -65,26 +65,56 @@ export function parseAptStanzas(text: string): AptRecord[] {
   return records;
 }
 
-/** The candidate version of each named package (unknown or purely virtual names are left out). */
-export async function aptCandidates(names: string[]): Promise<Map<string, AptRecord>> {
+/**
+ * The candidate of each named package for `arch`: the `name:arch` build, else an `Architecture: all`
+ * one (unknown or purely virtual names are left out). Explicit qualifiers matter once the host has
+ * a foreign architecture enabled, or plain names would mix builds of both.
+ */
+export async function aptCandidates(names: string[], arch: string): Promise<Map<string, AptRecord>> {
   const found = new Map<string, AptRecord>();
   for (const name of names) {
-    // One call per name: apt-cache fails the whole call when any name is purely virtual.
-    const text = await run('apt-cache', ['show', '--no-all-versions', name], { okCodes: [0, 100] });
-    const record = parseAptStanzas(text).find((candidate) => candidate.name === name);
-    if (record) found.set(name, record);
+    for (const qualified of [`${name}:${arch}`, `${name}:all`]) {
+      // One call per name: apt-cache fails the whole call when any name is purely virtual.
+      const text = await run('apt-cache', ['show', '--no-all-versions', qualified], { okCodes: [0, 100] });
+      const record = parseAptStanzas(text).find((candidate) => candidate.name === name);
+      if (record) {
+        found.set(name, record);
+        break;
+      }
+    }
   }
   return found;
 }
 
-/** Packages that provide a virtual name (e.g. 'pinentry'), from `apt-cache showpkg`. */
-async function providersOf(name: string): Promise<string[]> {
+let nativeArch: Promise<string> | undefined;
+const dpkgArchitecture = () =>
+  (nativeArch ??= run('dpkg', ['--print-architecture']).then((text) => text.trim()));
+
+/** Fails with the fix when apt cannot serve `arch` packages on this machine. */
+async function requireArchitecture(arch: string): Promise<void> {
+  if (arch === 'all' || arch === (await dpkgArchitecture())) return;
+  const foreign = (await run('dpkg', ['--print-foreign-architectures'])).split('\n');
+  if (!foreign.includes(arch))
+    throw new ConfigError(
+      `apt cannot fetch ${arch} packages here: run 'dpkg --add-architecture ${arch} && apt-get update' (scripts/bootstrap does)`,
+    );
+}
+
+/**
+ * Packages of `arch` that provide a virtual name (e.g. 'pinentry'), from `apt-cache showpkg`, whose
+ * Reverse Provides lists native packages bare and foreign ones as `name:arch`.
+ */
+async function providersOf(name: string, arch: string): Promise<string[]> {
+  const native = await dpkgArchitecture();
   const text = await run('apt-cache', ['showpkg', name], { okCodes: [0, 100] });
   const section = text.split('Reverse Provides:')[1] ?? '';
-  return section
-    .split('\n')
-    .map((line) => line.trim().split(' ')[0] ?? '')
-    .filter(Boolean);
+  const providers = new Set<string>();
+  for (const line of section.split('\n')) {
+    const [qualified = ''] = line.trim().split(' ');
+    const [provider = '', providerArch = native] = qualified.split(':');
+    if (provider && providerArch === arch) providers.add(provider);
+  }
+  return [...providers];
 }
 
 /**
@@ -95,11 +125,13 @@ export async function resolveClosure(
   roots: string[],
   excluded: ReadonlySet<string>,
   provided: ReadonlySet<string>,
+  arch: string,
 ): Promise<AptRecord[]> {
+  await requireArchitecture(arch);
   const chosen = new Map<string, AptRecord>();
   const cache = new Map<string, AptRecord | undefined>();
   const lookup = async (name: string): Promise<AptRecord | undefined> => {
-    if (!cache.has(name)) cache.set(name, (await aptCandidates([name])).get(name));
+    if (!cache.has(name)) cache.set(name, (await aptCandidates([name], arch)).get(name));
     return cache.get(name);
   };
   const satisfied = (name: string) =>
@@ -122,7 +154,9 @@ export async function resolveClosure(
           picked = alternative;
           break;
         }
-        const providers = (await providersOf(alternative)).filter((provider) => !excluded.has(provider));
+        const providers = (await providersOf(alternative, arch)).filter(
+          (provider) => !excluded.has(provider),
+        );
         if (providers[0]) {
           picked = providers.sort()[0];
           break;
@@ -143,18 +177,20 @@ export async function sha256File(path: string): Promise<string> {
 
 /**
  * A verified .deb in the content-addressed cache (`<cache>/debs/<sha256>.deb`), downloaded with
- * `apt-get download name=version` when missing.
+ * `apt-get download name:arch=version` when missing (a foreign arch must be enabled in dpkg).
  */
 export async function fetchDeb(deb: LockedDeb, cacheDir: string): Promise<string> {
   const dir = join(cacheDir, 'debs');
   const path = join(dir, `${deb.sha256}.deb`);
   if (await stat(path).catch(() => undefined)) return path;
+  await requireArchitecture(deb.arch);
   await mkdir(dir, { recursive: true });
   const temp = await mkdtemp(join(dir, '.download-'));
   try {
-    await run('apt-get', ['download', `${deb.name}=${deb.version}`], { cwd: temp });
+    const wanted = `${deb.name}:${deb.arch}=${deb.version}`;
+    await run('apt-get', ['download', wanted], { cwd: temp });
     const [file] = await readdir(temp);
-    if (!file) throw new ConfigError(`apt-get download ${deb.name}=${deb.version} wrote nothing`);
+    if (!file) throw new ConfigError(`apt-get download ${wanted} wrote nothing`);
     const actual = await sha256File(join(temp, file));
     if (actual !== deb.sha256)
       throw new ConfigError(

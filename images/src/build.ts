@@ -3,12 +3,22 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LayerTree, OciLayout, writeImage, type Descriptor, type Layer } from '@hangar/oci';
+import {
+  formatPlatform,
+  LayerTree,
+  OciLayout,
+  writeImage,
+  writeImageIndex,
+  type Descriptor,
+  type Layer,
+  type Platform,
+} from '@hangar/oci';
 import { ConfigError } from '@hangar/resource-sdk';
 import { run } from './exec.js';
 import { hangarCacheDir } from './inputs.js';
 import { NON_ROOT, SharedLayers, type SharedLayerName } from './layers.js';
 import { readLock, type ImagesLock } from './lock.js';
+import { hostArch, type Arch } from './recipe.js';
 import { CA_BUNDLE, ENV_PATH, RESOURCE_SPECS, SAMPLE_SPEC, findSpec, type ImageSpec } from './specs.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,6 +29,11 @@ export interface BuildOptions {
   out: string;
   /** Types to build; default: the eight resource types (those without a bundle are reported). */
   types?: readonly string[];
+  /**
+   * Architectures to build; default: this machine's. With more than one, the tags point at an
+   * image index over one manifest per architecture.
+   */
+  arches?: readonly Arch[];
   repoRoot?: string;
   lock?: ImagesLock;
   cacheDir?: string;
@@ -38,13 +53,21 @@ export interface BuiltLayer {
   diffId: string;
 }
 
+/** One architecture's image manifest. */
+export interface BuiltVariant {
+  platform: Platform;
+  manifest: Descriptor;
+  layers: BuiltLayer[];
+}
+
 export interface BuiltImage {
   type: string;
   repository: string;
   version: string;
   layout: string;
+  /** What the tags point at: the one variant's manifest, or the index over several. */
   manifest: Descriptor;
-  layers: BuiltLayer[];
+  variants: BuiltVariant[];
 }
 
 export interface SkippedImage {
@@ -111,41 +134,26 @@ function imageConfig(spec: ImageSpec, version: string, revision: string) {
   };
 }
 
-async function buildOne(
+async function buildVariant(
+  layout: OciLayout,
   spec: ImageSpec,
-  bundlePath: string,
-  version: string,
-  options: { out: string; shared: SharedLayers; revision: string },
-): Promise<BuiltImage> {
-  const dir = join(options.out, 'oci', spec.type);
-  await rm(dir, { recursive: true, force: true });
-  const layout = await OciLayout.create(dir);
+  resource: Layer,
+  arch: Arch,
+  options: { version: string; shared: SharedLayers; revision: string },
+): Promise<BuiltVariant> {
   const layers: Layer[] = [];
-  const names: BuiltLayer['name'][] = [];
-  for (const name of spec.layers) {
-    layers.push(await options.shared.addTo(layout, name));
-    names.push(name);
-  }
-  layers.push(
-    await layout.addLayer(await resourceLayerTree(bundlePath), {
-      epoch: options.shared.lock.sourceDateEpoch,
-      createdBy: `hangar: ${repositoryName(spec.type)} ${version}`,
-    }),
-  );
-  names.push('resource');
+  for (const name of spec.layers) layers.push(await options.shared.addTo(layout, name, arch));
+  layers.push(resource);
+  const names: BuiltLayer['name'][] = [...spec.layers, 'resource'];
   const { manifest } = await writeImage(layout, {
     layers,
-    platform: { os: 'linux', architecture: options.shared.lock.distribution.arch },
-    config: imageConfig(spec, version, options.revision),
+    platform: { os: 'linux', architecture: arch },
+    config: imageConfig(spec, options.version, options.revision),
     created: options.shared.lock.sourceDateEpoch,
     history: true,
-    tags: [version, 'latest'],
   });
   return {
-    type: spec.type,
-    repository: repositoryName(spec.type),
-    version,
-    layout: dir,
+    platform: manifest.platform as Platform,
     manifest,
     layers: layers.map((layer, index) => ({
       name: names[index] ?? 'resource',
@@ -156,17 +164,54 @@ async function buildOne(
   };
 }
 
+async function buildOne(
+  spec: ImageSpec,
+  bundlePath: string,
+  version: string,
+  options: { out: string; shared: SharedLayers; revision: string; arches: readonly Arch[] },
+): Promise<BuiltImage> {
+  const dir = join(options.out, 'oci', spec.type);
+  await rm(dir, { recursive: true, force: true });
+  const layout = await OciLayout.create(dir);
+  // The bundle is JavaScript: one resource layer, byte-identical in every architecture's image.
+  const resource = await layout.addLayer(await resourceLayerTree(bundlePath), {
+    epoch: options.shared.lock.sourceDateEpoch,
+    createdBy: `hangar: ${repositoryName(spec.type)} ${version}`,
+  });
+  const variants: BuiltVariant[] = [];
+  for (const arch of options.arches)
+    variants.push(await buildVariant(layout, spec, resource, arch, { ...options, version }));
+  const tags = [version, 'latest'];
+  const [only] = variants;
+  let manifest: Descriptor;
+  if (variants.length === 1 && only) {
+    manifest = only.manifest;
+    for (const tag of tags) await layout.tag(tag, manifest);
+  } else {
+    manifest = await writeImageIndex(
+      layout,
+      variants.map((variant) => variant.manifest),
+      { tags },
+    );
+  }
+  return { type: spec.type, repository: repositoryName(spec.type), version, layout: dir, manifest, variants };
+}
+
 /** `<out>/images.json`: every image built into `out` so far (entries of rebuilt types replaced), sorted by type. */
 async function writeSummary(out: string, built: readonly BuiltImage[]): Promise<void> {
   const path = join(out, 'images.json');
   const previous = JSON.parse(await readFile(path, 'utf8').catch(() => '[]')) as { type: string }[];
-  const fresh = built.map(({ type, repository, version, manifest, layers }) => ({
+  const fresh = built.map(({ type, repository, version, manifest, variants }) => ({
     type,
     repository,
     version,
     digest: manifest.digest,
     size: manifest.size,
-    layers,
+    platforms: variants.map(({ platform, manifest: variant, layers }) => ({
+      platform: formatPlatform(platform),
+      digest: variant.digest,
+      layers,
+    })),
   }));
   const merged = [...previous.filter((entry) => !built.some((image) => image.type === entry.type)), ...fresh];
   merged.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
@@ -180,6 +225,8 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
   const shared =
     options.shared ?? new SharedLayers(options.lock ?? (await readLock()), cacheDir, options.layerCacheDir);
   const revision = options.revision ?? (await gitRevision(repoRoot));
+  const arches = options.arches?.length ? options.arches : [hostArch()];
+  const context = { out: options.out, shared, revision, arches };
   const types = options.types?.length ? options.types : RESOURCE_SPECS.map((spec) => spec.type);
   const result: BuildResult = { built: [], skipped: [] };
   await mkdir(options.out, { recursive: true });
@@ -195,7 +242,7 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
       try {
         const bundle = await bundleSampleResource(repoRoot, work);
         const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
-        result.built.push(await buildOne(spec, bundle, version, { out: options.out, shared, revision }));
+        result.built.push(await buildOne(spec, bundle, version, context));
       } finally {
         await rm(work, { recursive: true, force: true });
       }
@@ -210,10 +257,13 @@ export async function buildImages(options: BuildOptions): Promise<BuildResult> {
         continue;
       }
       const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
-      result.built.push(await buildOne(spec, bundle, version, { out: options.out, shared, revision }));
+      result.built.push(await buildOne(spec, bundle, version, context));
     }
     const image = result.built.at(-1) as BuiltImage;
-    log(`built ${image.repository}:${image.version} ${image.manifest.digest} -> ${image.layout}`);
+    const platforms = image.variants.map((variant) => formatPlatform(variant.platform)).join(', ');
+    log(
+      `built ${image.repository}:${image.version} (${platforms}) ${image.manifest.digest} -> ${image.layout}`,
+    );
   }
   await writeSummary(options.out, result.built);
   return result;

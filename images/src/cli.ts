@@ -1,16 +1,21 @@
 // hangar-images build | push | export-worker
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '@hangar/resource-sdk';
 
 import { buildImages } from './build.js';
 import { builtLayouts, exportWorkerBundles, pushImages } from './distribute.js';
+import { parsePlatforms } from './recipe.js';
 
 const USAGE = `usage:
-  hangar-images build [type…] --out DIR          one OCI layout per type in DIR/oci/<type>
+  hangar-images build [type…] --out DIR [--platform P,…]  one OCI layout per type in DIR/oci/<type>
   hangar-images push --to REGISTRY/NAMESPACE [--out DIR] [type…]
-  hangar-images export-worker --out DIR [type…]  DIR/resource-types/<type>/{resource_metadata.json,rootfs.tgz}
+  hangar-images export-worker --out DIR [--platform P] [type…]
+                                                 DIR/resource-types/<type>/{resource_metadata.json,rootfs.tgz}
 
 types: git pool semver s3 terraform github-release slack grafana-annotation, and 'counter' (the sample)
+platforms: linux/amd64, linux/arm64; default this machine's. Several (linux/amd64,linux/arm64) make
+  each tag a multi-platform index
 DIR defaults to ./out; push and export-worker build whatever is not built yet`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +24,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { out: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string' },
+        to: { type: 'string' },
+        platform: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     const [command, ...types] = positionals;
     if (values.help || !command) {
@@ -27,17 +37,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       return command || values.help ? 0 : 2;
     }
     const out = resolve(values.out ?? 'out');
+    const arches = values.platform === undefined ? [] : parsePlatforms(values.platform);
     const ensureBuilt = async () => {
       const existing = await builtLayouts(join(out, 'oci')).catch(() => []);
       const have = new Set(existing.map((ref) => ref.type));
       const missing = types.filter((type) => !have.has(type));
       if (missing.length || (!types.length && !existing.length))
-        await buildImages({ out, types: missing, log });
+        await buildImages({ out, types: missing, arches, log });
       return builtLayouts(join(out, 'oci'), types);
     };
     switch (command) {
       case 'build': {
-        const { built, skipped } = await buildImages({ out, types, log });
+        const { built, skipped } = await buildImages({ out, types, arches, log });
         for (const image of built)
           process.stdout.write(`${image.repository}:${image.version}\t${image.manifest.digest}\n`);
         // Asking for a type by name that cannot be built is an error; building "all" skips what has not landed.
@@ -50,7 +61,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       case 'export-worker': {
-        const bundles = await exportWorkerBundles(out, await ensureBuilt(), { log });
+        if (arches.length > 1) throw new ConfigError('export-worker: a worker bundle has one --platform');
+        const bundles = await exportWorkerBundles(out, await ensureBuilt(), {
+          log,
+          ...(arches[0] ? { arch: arches[0] } : {}),
+        });
         for (const bundle of bundles) process.stdout.write(`${bundle.dir}\t${bundle.rootfsDigest}\n`);
         return 0;
       }

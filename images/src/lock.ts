@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@hangar/resource-sdk';
+import type { Arch } from './recipe.js';
 
 /** A Debian package as `apt-cache show` describes its candidate. */
 export interface LockedDeb {
@@ -41,16 +42,21 @@ export interface LockedBinary {
   strippedSha256: string;
 }
 
-export interface ImagesLock {
-  lockVersion: 1;
-  distribution: { id: 'debian'; release: string; arch: string };
-  sourceDateEpoch: number;
+/** Every input of one architecture's shared layers. */
+export interface PlatformLock {
   layers: {
     base: LockedDebLayer;
     git: LockedDebLayer;
   };
   node: LockedNode;
   tofu: LockedBinary;
+}
+
+export interface ImagesLock {
+  lockVersion: 2;
+  distribution: { id: 'debian'; release: string };
+  sourceDateEpoch: number;
+  platforms: Record<Arch, PlatformLock>;
 }
 
 export const LOCK_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'lock.json');
@@ -62,7 +68,9 @@ export async function readLock(path = LOCK_PATH): Promise<ImagesLock> {
     });
   });
   const lock = JSON.parse(text) as ImagesLock;
-  if (lock.lockVersion !== 1)
-    throw new ConfigError(`${path}: unsupported lockVersion ${String(lock.lockVersion)}`);
+  if (lock.lockVersion !== 2)
+    throw new ConfigError(
+      `${path}: lockVersion ${String(lock.lockVersion)} is not 2: run 'npm run lock:update -w @hangar/images'`,
+    );
   return lock;
 }

