@@ -1,18 +1,54 @@
-import type { operations } from '@octokit/openapi-types';
 import { Octokit } from '@octokit/rest';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
-import { CREATE_RELEASE_ARGUMENTS, FakeGitHub, UPDATE_RELEASE_ARGUMENTS } from '../src/fakes/github.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FakeGitHub } from '../src/fakes/github.js';
+import { GitHubDescription } from '../src/fakes/github-description.js';
 
-/** The JSON body keys of an operation (update-release's body is optional, hence NonNullable). */
-type Body<Id extends 'repos/create-release' | 'repos/update-release'> = keyof NonNullable<
-  operations[Id]['requestBody']
->['content']['application/json'];
+describe("GitHub's REST description (@octokit/openapi)", () => {
+  const description = GitHubDescription.load();
 
-describe("request tables mirror GitHub's OpenAPI description (@octokit/openapi-types)", () => {
-  test('create and update release bodies', () => {
-    expectTypeOf<keyof typeof CREATE_RELEASE_ARGUMENTS>().toEqualTypeOf<Body<'repos/create-release'>>();
-    expectTypeOf<keyof typeof UPDATE_RELEASE_ARGUMENTS>().toEqualTypeOf<Body<'repos/update-release'>>();
-    expect(Object.keys(CREATE_RELEASE_ARGUMENTS)).toContain('tag_name');
+  test('matches requests to operations, literal segments before variables', () => {
+    const id = (method: string, path: string) => description.find(method, path)?.operationId;
+    expect(id('POST', '/repos/o/r/releases')).toBe('repos/create-release');
+    expect(id('GET', '/repos/o/r/releases/latest')).toBe('repos/get-latest-release');
+    expect(id('GET', '/repos/o/r/releases/42')).toBe('repos/get-release');
+    expect(id('GET', '/repos/o/r/git/ref/tags%2Fv1')).toBe('git/get-ref');
+    expect(id('GET', '/repos/o/r/no-such-thing')).toBeUndefined();
+  });
+
+  test('holds bodies to the request schema and answers to the response schema', () => {
+    const create = description.find('POST', '/repos/o/r/releases');
+    if (!create) throw new Error('create-release is not described');
+    expect(description.checkRequest(create, { tag_name: 'v1', draft: true }, 'Release')).toBeUndefined();
+    expect(description.checkRequest(create, { tag_name: 'v1', draft: 'yes' }, 'Release')).toMatchObject({
+      status: 422,
+      errors: [{ resource: 'Release', field: 'draft', code: 'invalid' }],
+    });
+    expect(description.checkRequest(create, { name: 'v1' }, 'Release')).toMatchObject({
+      errors: [{ field: 'tag_name', code: 'missing_field' }],
+    });
+    expect(description.checkRequest(create, { tag_name: 'v1', prerelase: true }, 'Release')?.message).toBe(
+      '"prerelase" is not a permitted key.',
+    );
+    expect(description.checkResponse(create, 201, { id: 1, tag_name: 'v1' })).toMatch(
+      /must have required property 'assets_url'/,
+    );
+    expect(description.checkResponse(create, 404, { message: 'Not Found' })).toBeUndefined();
+    expect(description.checkResponse(create, 401, { message: 7 })).toMatch(/message must be string/);
+  });
+
+  test('a fake answer off the description becomes a 500, and close() fails', async () => {
+    const fake = await FakeGitHub.start();
+    fake.addRelease({ tag_name: 'v1', name: 42 as unknown as string });
+    const client = new Octokit({ baseUrl: fake.url, log: silent, request: { retries: 0 } });
+    await expect(
+      client.rest.repos.getLatestRelease({ owner: fake.owner, repo: fake.repo }),
+    ).rejects.toMatchObject({
+      status: 500,
+    });
+    expect(fake.offDescription).toEqual([
+      expect.stringMatching(/GET .*\/releases\/latest -> 200: .*name must be string/),
+    ]);
+    await expect(fake.close()).rejects.toThrow(/answered off the REST description/);
   });
 });
 

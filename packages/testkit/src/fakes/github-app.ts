@@ -24,13 +24,6 @@ export class AppAuthError extends Error {
   }
 }
 
-/** Request body of apps/create-installation-access-token (GitHub REST description). */
-export const INSTALLATION_TOKEN_ARGUMENTS = {
-  repositories: 'object',
-  repository_ids: 'object',
-  permissions: 'object',
-} as const;
-
 /** Longest JWT lifetime GitHub accepts, plus the clock drift it tolerates. */
 const MAX_LIFETIME_S = 600;
 const DRIFT_S = 60;
@@ -77,19 +70,4 @@ export function verifyAppJwt(
   if (exp - iat > MAX_LIFETIME_S)
     throw new AppAuthError(401, "'Expiration time' claim ('exp') is too far in the future");
   return app;
-}
-
-/** The installation token for `installation` of `app`, or GitHub's 404 for a foreign installation. */
-export function installationToken(app: FakeGitHubApp, installation: number, body: unknown): string {
-  if (!app.installations.includes(installation)) throw new AppAuthError(404, 'Not Found');
-  if (body !== undefined) {
-    if (!isPlainObject(body)) throw new AppAuthError(400, 'Problems parsing JSON');
-    for (const [key, value] of Object.entries(body))
-      if (!(key in INSTALLATION_TOKEN_ARGUMENTS) || typeof value !== 'object' || value === null)
-        throw new AppAuthError(
-          422,
-          `Invalid request.\n\n"${key}" is not a permitted key or has the wrong type.`,
-        );
-  }
-  return app.token ?? `ghs_installation${installation}`;
 }

@@ -1,12 +1,14 @@
 // A local GitHub REST API for one repository: releases, release assets (upload host, download
 // redirect), git refs and annotated tags, source archives. Requests are checked the way GitHub
-// checks them — authentication first, then the route, then the body — against the request shapes
-// of GitHub's REST description (hand-transcribed: the full @octokit/openapi document is too heavy
-// to load per test). Unknown body keys are refused with 422 so a typo fails the resource's tests.
+// checks them — authentication first, then the route, then the body — and both the request and
+// the fake's own answer are held to GitHub's published REST description (github-description.ts):
+// an undocumented route is a 404, a body off the schema or with an unknown key a 422, and an answer
+// off the schema a 500 that also makes `close()` fail, so the fake cannot drift from the real API.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AppAuthError, installationToken, verifyAppJwt, type FakeGitHubApp } from './github-app.js';
-import { closeServer, isPlainObject, listenLocal, sendJson } from './http-server.js';
+import { AppAuthError, verifyAppJwt, type FakeGitHubApp } from './github-app.js';
+import { GitHubDescription, type DescribedOperation } from './github-description.js';
+import { closeServer, listenLocal, sendJson } from './http-server.js';
 
 export type { FakeGitHubApp } from './github-app.js';
 
@@ -70,33 +72,30 @@ export interface FakeGitHubOptions {
 }
 
 type Body = Record<string, unknown>;
-type Kind = 'string' | 'boolean';
 
-/**
- * Request bodies of repos/create-release and repos/update-release (GitHub REST description).
- * test/fakes-github.test.ts fails to type-check if they disagree with @octokit/rest's types.
- */
-export const CREATE_RELEASE_ARGUMENTS = {
-  tag_name: 'string',
-  target_commitish: 'string',
-  name: 'string',
-  body: 'string',
-  draft: 'boolean',
-  prerelease: 'boolean',
-  discussion_category_name: 'string',
-  generate_release_notes: 'boolean',
-  make_latest: 'string',
-} as const satisfies Record<string, Kind>;
-export const UPDATE_RELEASE_ARGUMENTS = {
-  tag_name: 'string',
-  target_commitish: 'string',
-  name: 'string',
-  body: 'string',
-  draft: 'boolean',
-  prerelease: 'boolean',
-  discussion_category_name: 'string',
-  make_latest: 'string',
-} as const satisfies Record<string, Kind>;
+/** The account the fake's releases are authored by, in GitHub's simple-user shape. */
+const BOT_LOGIN = 'hangar-bot';
+const BOT = {
+  login: BOT_LOGIN,
+  id: 1,
+  node_id: 'BOT_kgDOAAAAAQ',
+  avatar_url: 'https://avatars.githubusercontent.com/in/1?v=4',
+  gravatar_id: '',
+  url: `https://api.github.com/users/${BOT_LOGIN}`,
+  html_url: `https://github.com/apps/${BOT_LOGIN}`,
+  followers_url: `https://api.github.com/users/${BOT_LOGIN}/followers`,
+  following_url: `https://api.github.com/users/${BOT_LOGIN}/following{/other_user}`,
+  gists_url: `https://api.github.com/users/${BOT_LOGIN}/gists{/gist_id}`,
+  starred_url: `https://api.github.com/users/${BOT_LOGIN}/starred{/owner}{/repo}`,
+  subscriptions_url: `https://api.github.com/users/${BOT_LOGIN}/subscriptions`,
+  organizations_url: `https://api.github.com/users/${BOT_LOGIN}/orgs`,
+  repos_url: `https://api.github.com/users/${BOT_LOGIN}/repos`,
+  events_url: `https://api.github.com/users/${BOT_LOGIN}/events{/privacy}`,
+  received_events_url: `https://api.github.com/users/${BOT_LOGIN}/received_events`,
+  type: 'Bot',
+  user_view_type: 'public',
+  site_admin: false,
+};
 
 class HttpError extends Error {
   constructor(
@@ -136,8 +135,11 @@ export class FakeGitHub {
   /** refs/tags/<name> -> object it points at. */
   readonly tagRefs = new Map<string, { type: 'commit' | 'tag'; sha: string }>();
   readonly tagObjects = new Map<string, TagObject>();
+  /** Answers the fake gave that GitHub's REST description does not allow (a bug in the fake). */
+  readonly offDescription: string[] = [];
   readonly owner: string;
   readonly repo: string;
+  private readonly description = GitHubDescription.load();
   readonly defaultBranch: string;
   /** The commit the default branch points at. */
   headSha = sha1('head');
@@ -178,8 +180,13 @@ export class FakeGitHub {
     return `${this.url}/uploads`;
   }
 
-  close(): Promise<void> {
-    return closeServer(this.server);
+  /** Stops the server; fails if the fake ever answered off GitHub's REST description. */
+  async close(): Promise<void> {
+    await closeServer(this.server);
+    if (this.offDescription.length)
+      throw new Error(
+        `the fake GitHub answered off the REST description:\n${this.offDescription.join('\n')}`,
+      );
   }
 
   /** A timestamp one minute after the previous one, so creation order is visible. */
@@ -309,7 +316,7 @@ export class FakeGitHub {
       created_at: release.created_at,
       published_at: release.published_at,
       updated_at: release.published_at ?? release.created_at,
-      author: { login: 'hangar-bot', id: 1, type: 'Bot' },
+      author: BOT,
       assets: release.assets.map((asset) => this.assetJson(asset)),
     };
   }
@@ -319,6 +326,10 @@ export class FakeGitHub {
   private handle(request: IncomingMessage, raw: Buffer, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', this.url);
     const method = request.method ?? 'GET';
+    const isUpload = url.pathname.startsWith('/uploads/');
+    // The uploads host serves the same paths as the API (upload-release-asset's `servers`).
+    const apiPath = isUpload ? url.pathname.slice('/uploads'.length) : url.pathname;
+    let operation: DescribedOperation | undefined;
     let body: unknown = undefined;
     const record = (status: number) =>
       this.requests.push({
@@ -330,6 +341,12 @@ export class FakeGitHub {
         status,
       });
     const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      const problem =
+        operation && json !== undefined ? this.description.checkResponse(operation, status, json) : undefined;
+      if (problem) {
+        this.offDescription.push(`${method} ${url.pathname} -> ${status}: ${problem}`);
+        return reply(500, { message: `fake GitHub answered off the REST description: ${problem}` });
+      }
       record(status);
       if (json === undefined) {
         response.writeHead(status, headers);
@@ -341,22 +358,30 @@ export class FakeGitHub {
       if (failure?.kind === 'abort-upload') this.startUpload(url);
       if (failure) return this.fail(failure, record, response);
       if (url.pathname.startsWith('/download/')) return this.download(url.pathname, record, response);
+      const found = this.description.find(method, apiPath);
       const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname)?.[1];
-      if (installation && method === 'POST') {
-        body = parseJson(request, raw);
-        return reply(201, this.exchangeJwt(request, Number(installation), body));
+      if (installation && method === 'POST' && found) {
+        operation = found;
+        // The app's JWT authenticates this call; its body is checked after it, as GitHub does.
+        const app = this.verifyJwt(request);
+        body = this.checkedJson(found, request, raw, 'Installation');
+        return reply(201, this.installationToken(app, Number(installation)));
       }
       this.authenticate(request, method);
-      const isUpload = url.pathname.startsWith('/uploads/');
-      const path = isUpload ? url.pathname.slice('/uploads'.length) : url.pathname;
-      if (!path.startsWith(`${this.repoPath()}/`)) throw new HttpError(404, 'Not Found');
+      if (!found || !apiPath.startsWith(`${this.repoPath()}/`)) throw new HttpError(404, 'Not Found');
+      operation = found;
       // Octokit sends `ref: 'tags/v1'` as `tags%2Fv1`; GitHub reads both.
-      const rest = path.slice(this.repoPath().length).replace(/%2F/gi, '/');
+      const rest = apiPath.slice(this.repoPath().length).replace(/%2F/gi, '/');
       if (isUpload) {
         if (method !== 'POST') throw new HttpError(404, 'Not Found');
         return reply(201, this.upload(rest, url.searchParams, request, raw));
       }
-      body = parseJson(request, raw);
+      body = this.checkedJson(
+        found,
+        request,
+        raw,
+        /asset/.test(found.operationId) ? 'ReleaseAsset' : 'Release',
+      );
       const routed = this.route(method, rest, url.searchParams, body, request);
       if ('redirect' in routed) return reply(302, undefined, { location: routed.redirect });
       return reply(routed.status, routed.json, routed.headers);
@@ -373,6 +398,19 @@ export class FakeGitHub {
         error.headers,
       );
     }
+  }
+
+  /** The request's JSON body, refused as GitHub refuses it when the description does not allow it. */
+  private checkedJson(
+    operation: DescribedOperation,
+    request: IncomingMessage,
+    raw: Buffer,
+    resource: string,
+  ): unknown {
+    const body = parseJson(request, raw);
+    const violation = this.description.checkRequest(operation, body, resource);
+    if (violation) throw new HttpError(violation.status, violation.message, violation.errors);
+    return body;
   }
 
   private takeFailure(key: string): GitHubFailure | undefined {
@@ -412,22 +450,26 @@ export class FakeGitHub {
     }
   }
 
-  /** apps/create-installation-access-token: authenticated by the app's JWT, not by a token. */
-  private exchangeJwt(request: IncomingMessage, installation: number, body: unknown): Body {
+  private verifyJwt(request: IncomingMessage): FakeGitHubApp {
     try {
-      const app = verifyAppJwt(request.headers.authorization, this.apps);
-      const token = installationToken(app, installation, body);
-      this.tokens.add(token);
-      return {
-        token,
-        expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        permissions: { contents: 'write', metadata: 'read' },
-        repository_selection: 'selected',
-      };
+      return verifyAppJwt(request.headers.authorization, this.apps);
     } catch (error) {
       if (error instanceof AppAuthError) throw new HttpError(error.status, error.message);
       throw error;
     }
+  }
+
+  /** apps/create-installation-access-token, once the app's JWT is verified. */
+  private installationToken(app: FakeGitHubApp, installation: number): Body {
+    if (!app.installations.includes(installation)) throw new HttpError(404, 'Not Found');
+    const token = app.token ?? `ghs_installation${installation}`;
+    this.tokens.add(token);
+    return {
+      token,
+      expires_at: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      permissions: { contents: 'write', metadata: 'read' },
+      repository_selection: 'selected',
+    };
   }
 
   private authenticate(request: IncomingMessage, method: string): void {
@@ -520,7 +562,7 @@ export class FakeGitHub {
         query,
         names.map((name) => ({
           name,
-          commit: { sha: this.peel(name), url: '' },
+          commit: { sha: this.peel(name), url: `${this.url}${this.repoPath()}/commits/${this.peel(name)}` },
           zipball_url: `${this.url}${this.repoPath()}/zipball/refs/tags/${name}`,
           tarball_url: `${this.url}${this.repoPath()}/tarball/refs/tags/${name}`,
           node_id: `REF_${Buffer.from(name).toString('base64url')}`,
@@ -533,13 +575,38 @@ export class FakeGitHub {
       if (!object) throw new HttpError(404, 'Not Found');
       return {
         status: 200,
-        json: { ref: `refs/tags/${tag}`, node_id: 'REF_x', url: '', object: { ...object, url: '' } },
+        json: {
+          ref: `refs/tags/${tag}`,
+          node_id: `REF_${Buffer.from(tag).toString('base64url')}`,
+          url: `${this.url}${this.repoPath()}/git/refs/tags/${tag}`,
+          object: { ...object, url: this.gitObjectUrl(object) },
+        },
       };
     }
     if (route('GET', /^\/git\/tags\/([0-9a-f]{40})$/)) {
       const tag = this.tagObjects.get(group(1));
       if (!tag) throw new HttpError(404, 'Not Found');
-      return { status: 200, json: { ...tag, node_id: 'TAG_x', url: '', tagger: null, verification: null } };
+      return {
+        status: 200,
+        json: {
+          ...tag,
+          node_id: `TAG_${tag.sha.slice(0, 12)}`,
+          url: this.gitObjectUrl({ type: 'tag', sha: tag.sha }),
+          tagger: {
+            name: BOT_LOGIN,
+            email: `${BOT_LOGIN}@users.noreply.github.com`,
+            date: '2026-01-01T00:00:00Z',
+          },
+          object: { ...tag.object, url: this.gitObjectUrl(tag.object) },
+          verification: {
+            verified: false,
+            reason: 'unsigned',
+            payload: null,
+            signature: null,
+            verified_at: null,
+          },
+        },
+      };
     }
     if (route('GET', /^\/(tarball|zipball)\/(.+)$/)) {
       const ref = group(2);
@@ -547,6 +614,10 @@ export class FakeGitHub {
       return { redirect: `${this.url}/download/archive/${group(1)}/${encodeURIComponent(ref)}` };
     }
     throw new HttpError(404, 'Not Found');
+  }
+
+  private gitObjectUrl(object: { type: 'commit' | 'tag'; sha: string }): string {
+    return `${this.url}${this.repoPath()}/git/${object.type === 'tag' ? 'tags' : 'commits'}/${object.sha}`;
   }
 
   /** The commit a tag ref ends at, through annotated tag objects. */
@@ -586,24 +657,6 @@ export class FakeGitHub {
     throw new HttpError(404, 'Not Found');
   }
 
-  private checkBody(body: unknown, shape: Readonly<Record<string, Kind>>): Body {
-    if (!isPlainObject(body)) throw new HttpError(400, 'Problems parsing JSON');
-    for (const [key, value] of Object.entries(body)) {
-      const kind = shape[key];
-      if (!kind) throw new HttpError(422, `"${key}" is not a permitted key.`);
-      if (typeof value !== kind)
-        throw new HttpError(422, 'Invalid request.', [{ resource: 'Release', field: key, code: 'invalid' }]);
-    }
-    if (
-      body['make_latest'] !== undefined &&
-      !['true', 'false', 'legacy'].includes(body['make_latest'] as string)
-    )
-      throw new HttpError(422, 'Invalid request.', [
-        { resource: 'Release', field: 'make_latest', code: 'invalid' },
-      ]);
-    return body;
-  }
-
   private checkCommitish(commitish: unknown): void {
     if (typeof commitish !== 'string' || commitish === this.defaultBranch || this.tagRefs.has(commitish))
       return;
@@ -615,7 +668,9 @@ export class FakeGitHub {
   }
 
   private create(body: unknown): FakeRelease {
-    const args = this.checkBody(body, CREATE_RELEASE_ARGUMENTS);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new HttpError(400, 'Problems parsing JSON');
+    const args = body as Body;
     const tag = args['tag_name'];
     if (typeof tag !== 'string' || tag === '')
       throw new HttpError(422, 'Invalid request.', [
@@ -657,7 +712,7 @@ export class FakeGitHub {
   }
 
   private update(release: FakeRelease, body: unknown): FakeRelease {
-    const args = this.checkBody(body, UPDATE_RELEASE_ARGUMENTS);
+    const args = (body ?? {}) as Body;
     if (args['target_commitish'] !== undefined) this.checkCommitish(args['target_commitish']);
     if (typeof args['tag_name'] === 'string') release.tag_name = args['tag_name'];
     if (typeof args['name'] === 'string') release.name = args['name'];
