@@ -49,12 +49,6 @@ export async function run() {
     reportRss({
       'raw SDK GetObject -> file': peakRss(rawArgs, { env }),
       's3 resource in': peakRss(resourceArgs, { env, input: request }),
-      // What the image wrappers should run: see resources/s3/src/index.ts.
-      '  with --max-semi-space-size=4': peakRss(resourceArgs, {
-        env,
-        input: request,
-        nodeFlags: ['--max-semi-space-size=4'],
-      }),
     });
   } finally {
     client.destroy();

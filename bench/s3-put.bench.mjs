@@ -52,12 +52,6 @@ export async function run() {
     reportRss({
       'raw lib-storage Upload': peakRss(rawArgs, { env }),
       's3 resource out': peakRss(resourceArgs, { env, input: request }),
-      // What the image wrappers should run: see resources/s3/src/index.ts.
-      '  with --max-semi-space-size=4': peakRss(resourceArgs, {
-        env,
-        input: request,
-        nodeFlags: ['--max-semi-space-size=4'],
-      }),
     });
   } finally {
     await minio.stop();

@@ -53,8 +53,8 @@ export function timed(args, { env, input = '' }) {
 }
 
 /** Peak RSS in MiB of one run of a Node script. */
-export function peakRss(args, { env, input = '', nodeFlags = [] }) {
-  const result = spawnSync(process.execPath, [...nodeFlags, MAXRSS, ...args], {
+export function peakRss(args, { env, input = '' }) {
+  const result = spawnSync(process.execPath, [MAXRSS, ...args], {
     input,
     env,
     encoding: 'utf8',

@@ -1,9 +1,11 @@
 // Entry point of dist/resource.js: `/opt/resource/{check,in,out}` link or wrap it.
 //
-// Memory: lib-storage copies each upload part into a fresh Buffer, and with V8's default young
-// generation a 256 MiB put peaks near 280 MiB RSS, exactly like lib-storage on its own
-// (bench/s3-put.bench.mjs). `node --max-semi-space-size=4` lowered that to 149 MiB in one direct
-// run but not in the benchmark; v8.setFlagsFromString at run time had no effect.
+// Memory: a put reads each part from the file into one of 4 reusable buffers (multipart.ts), so a
+// 256 MiB put peaks near 110 MiB RSS (bench/s3-put.bench.mjs). lib-storage, used before, copied
+// every part into a fresh Buffer that V8 freed late: 164 MiB for the same put, and neither
+// `node --max-semi-space-size=4` nor v8.setFlagsFromString brought it under 150 MiB. The benchmark
+// had reported 270–370 MiB for both: getrusage's maxRSS carries the parent's peak across fork
+// and exec, so s3-maxrss.mjs now reads the process's own VmHWM.
 import { runResource } from '@hangar/resource-sdk';
 import { s3Resource } from './s3-resource.js';
 

@@ -10,7 +10,7 @@ export const s3Resource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
-  // Time for lib-storage to abort a multipart upload when Concourse interrupts a put.
+  // Time to abort a multipart upload when Concourse interrupts a put.
   abortGraceMs: 5_000,
   check,
   in: get,

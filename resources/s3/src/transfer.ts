@@ -1,5 +1,5 @@
 // Streaming transfers: downloads go through a temporary file (no partial file ever sits under the
-// final name) and never sit whole in memory; uploads stream from disk through lib-storage.
+// final name) and never sit whole in memory; uploads read the file part by part (multipart.ts).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -12,16 +12,16 @@ import {
   type PutObjectCommandInput,
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { RemoteError, type Logger } from '@hangar/resource-sdk';
 import { isGcsEndpoint, remoteError, type S3Connection } from '@hangar/s3-client';
+import { uploadInParts } from './multipart.js';
 import { createProgress } from './progress.js';
 
 const MIB = 1024 * 1024;
 /** S3 allows at most 10,000 parts. */
 const MAX_PARTS = 10_000;
 export const DEFAULT_PART_SIZE = 8 * MIB;
-/** Parts in flight at once: with 8 MiB parts that bounds buffered data to about 32 MiB. */
+/** Parts in flight at once, each in its own buffer: 32 MiB with the default part size. */
 export const QUEUE_SIZE = 4;
 
 const counting = (onBytes: (total: number) => void): Transform => {
@@ -121,9 +121,9 @@ export interface UploadOptions {
   key: string;
   file: string;
   size: number;
-  /** Object attributes: content type, ACL, encryption, metadata, tags… */
+  /** Object attributes: content type, ACL, encryption, metadata… */
   attributes: Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body' | 'ContentLength'>;
-  /** `Tagging` as a map; lib-storage applies it after a multipart upload. */
+  /** Object tags, sent as `Tagging` with the object. */
   tags?: Record<string, string> | undefined;
   disableMultipart?: boolean | undefined;
   partSize?: number | undefined;
@@ -134,8 +134,8 @@ export const partSizeFor = (size: number, configured = DEFAULT_PART_SIZE): numbe
   Math.max(configured, Math.ceil(size / MAX_PARTS));
 
 /**
- * Uploads a file with bounded memory: lib-storage multipart (aborted on failure, so no partial
- * object appears) or, for stores without multipart, one streamed PutObject.
+ * Uploads a file with bounded memory: parts read from disk (see uploadInParts; aborted on
+ * failure, so no partial object appears) or, for stores without multipart, one streamed PutObject.
  */
 export async function uploadFile(
   s3: S3Connection,
@@ -145,53 +145,40 @@ export async function uploadFile(
 ): Promise<{ versionId: string | undefined }> {
   const where = `s3://${options.bucket}/${options.key}`;
   const progress = createProgress(log, 'uploading', basename(options.file), options.size);
-  const checksum = s3.checksumAlgorithm ? { ChecksumAlgorithm: s3.checksumAlgorithm } : {};
   const tagging = options.tags && Object.keys(options.tags).length ? options.tags : undefined;
-  const singlePart = options.disableMultipart || isGcsEndpoint(s3.endpoint);
+  const object = {
+    Bucket: options.bucket,
+    Key: options.key,
+    ...options.attributes,
+    ...(tagging ? { Tagging: new URLSearchParams(tagging).toString() } : {}),
+  };
   try {
-    if (singlePart) {
-      const answer = await s3.client.send(
+    let answer: { VersionId?: string | undefined };
+    if (options.disableMultipart || isGcsEndpoint(s3.endpoint)) {
+      answer = await s3.client.send(
         new PutObjectCommand({
-          Bucket: options.bucket,
-          Key: options.key,
+          ...object,
           Body: createReadStream(options.file).pipe(counting((total) => progress.update(total))),
           ContentLength: options.size,
-          ...options.attributes,
-          ...checksum,
-          ...(tagging ? { Tagging: new URLSearchParams(tagging).toString() } : {}),
+          ...(s3.checksumAlgorithm ? { ChecksumAlgorithm: s3.checksumAlgorithm } : {}),
         }),
         signal ? { abortSignal: signal } : {},
       );
-      progress.done();
-      return { versionId: answer.VersionId };
+    } else {
+      answer = await uploadInParts(s3.client, {
+        object,
+        file: options.file,
+        size: options.size,
+        partSize: partSizeFor(options.size, options.partSize),
+        queueSize: QUEUE_SIZE,
+        checksumAlgorithm: s3.checksumAlgorithm,
+        onProgress: (uploaded) => progress.update(uploaded),
+        signal,
+      });
     }
-    const upload = new Upload({
-      client: s3.client,
-      params: {
-        Bucket: options.bucket,
-        Key: options.key,
-        Body: createReadStream(options.file, { highWaterMark: MIB }),
-        ...options.attributes,
-        ...checksum,
-      },
-      ...(tagging ? { tags: Object.entries(tagging).map(([Key, Value]) => ({ Key, Value })) } : {}),
-      partSize: partSizeFor(options.size, options.partSize),
-      queueSize: QUEUE_SIZE,
-      leavePartsOnError: false,
-      ...(signal ? { abortController: abortControllerFor(signal) } : {}),
-    });
-    upload.on('httpUploadProgress', (event) => progress.update(event.loaded ?? 0));
-    const answer = await upload.done();
     progress.done();
     return { versionId: answer.VersionId };
   } catch (error) {
     throw remoteError(`upload to ${where} failed`, error);
   }
-}
-
-function abortControllerFor(signal: AbortSignal): AbortController {
-  const controller = new AbortController();
-  if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  return controller;
 }

@@ -9,6 +9,8 @@ export interface FaultProxy {
    * connection; with `refuseAfter`, refuse new ones from then on as a store that went away.
    */
   cutAfter(direction: 'up' | 'down', bytes: number, options?: { refuseAfter?: boolean }): Promise<void>;
+  /** Resolves once `bytes` more have passed in `direction`, leaving the connections alone. */
+  reached(direction: 'up' | 'down', bytes: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -16,17 +18,20 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   let refusing = false;
   let trigger:
-    { direction: 'up' | 'down'; remaining: number; refuse: boolean; fired: () => void } | undefined;
+    | { direction: 'up' | 'down'; remaining: number; cut: boolean; refuse: boolean; fired: () => void }
+    | undefined;
 
   const count = (direction: 'up' | 'down', length: number) => {
     if (!trigger || trigger.direction !== direction) return;
     trigger.remaining -= length;
     if (trigger.remaining > 0) return;
-    const { refuse, fired } = trigger;
+    const { cut, refuse, fired } = trigger;
     trigger = undefined;
-    refusing = refuse;
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
+    if (cut) {
+      refusing = refuse;
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    }
     fired();
   };
 
@@ -64,7 +69,12 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${port}`,
     cutAfter(direction, bytes, { refuseAfter = false } = {}) {
       return new Promise((fired) => {
-        trigger = { direction, remaining: bytes, refuse: refuseAfter, fired };
+        trigger = { direction, remaining: bytes, cut: true, refuse: refuseAfter, fired };
+      });
+    },
+    reached(direction, bytes) {
+      return new Promise((fired) => {
+        trigger = { direction, remaining: bytes, cut: false, refuse: false, fired };
       });
     },
     async stop() {

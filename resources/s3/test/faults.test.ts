@@ -40,8 +40,9 @@ const exists = (key: string) =>
     () => true,
     () => false,
   );
-const openUploads = async (prefix: string) =>
-  (await client.send(new ListMultipartUploadsCommand({ Bucket: minio.unversionedBucket, Prefix: prefix })))
+// MinIO lists the open uploads of one key only: a shorter prefix always gives none.
+const openUploads = async (key: string) =>
+  (await client.send(new ListMultipartUploadsCommand({ Bucket: minio.unversionedBucket, Prefix: key })))
     .Uploads ?? [];
 
 describe('a put interrupted mid-upload', () => {
@@ -84,7 +85,27 @@ describe('a put interrupted mid-upload', () => {
     await cut;
     expect(result.code).toBe(1);
     expect(await exists(`${p}/big-1.bin`)).toBe(false);
-    expect(await openUploads(`${p}/`)).toEqual([]);
+    expect(await openUploads(`${p}/big-1.bin`)).toEqual([]);
+  });
+
+  it('aborts the multipart upload when Concourse interrupts the put', async () => {
+    const p = uniquePrefix('interrupt');
+    await writeFile(join(work.path, 'big-1.bin'), Buffer.alloc(24 * MIB, 8));
+    const interrupt = new AbortController();
+    const reached = proxy.reached('up', 7 * MIB).then(() => interrupt.abort());
+    const result = await run(
+      'out',
+      {
+        source: viaProxy({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5 }),
+        params: { file: 'big-1.bin' },
+      },
+      work.path,
+      interrupt.signal,
+    );
+    await reached;
+    expect(result.code).toBe(1);
+    expect(await exists(`${p}/big-1.bin`)).toBe(false);
+    expect(await openUploads(`${p}/big-1.bin`)).toEqual([]);
   });
 
   it('survives a dropped connection through the SDK retries', async () => {

@@ -23,6 +23,7 @@ export async function run(
   script: 'check' | 'in' | 'out',
   request: Record<string, unknown>,
   directory?: string,
+  signal?: AbortSignal,
 ): Promise<Outcome> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -34,6 +35,7 @@ export async function run(
     stdout,
     stderr,
     env: {},
+    ...(signal ? { signal } : {}),
   });
   const text = readOut();
   return { code, stdout: text, stderr: readErr(), json: code === 0 ? JSON.parse(text) : undefined };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -135,20 +136,44 @@ describe('put, regexp mode', () => {
     expect(await keysUnder(`${p}/`)).toEqual([]);
   });
 
-  it('streams a file larger than one part through a multipart upload', async () => {
-    const p = uniquePrefix('multipart');
-    const big = Buffer.alloc(11 * 1024 * 1024, 7);
-    big.write('end', big.length - 3);
-    await files({ 'big-1.bin': big });
-    const result = await put({ regexp: `${p}/big-(.*).bin`, part_size_mb: 5 }, { file: 'big-1.bin' });
-    expect(result.code, result.stderr).toBe(0);
-    const head = await client.send(
-      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/big-1.bin` }),
-    );
-    expect(head.ContentLength).toBe(big.length);
-    expect(head.ETag).toMatch(/-3"$/); // three parts
-    expect(result.stderr).toMatch(/uploading big-1.bin: \d+% .* MiB\/s, ETA/);
-  });
+  it.each([
+    [{ checksum_algorithm: 'SHA256' }, 'ChecksumSHA256'],
+    [{}, 'ChecksumCRC32'],
+    [{ skip_s3_checksums: true }, undefined],
+  ] as const)(
+    'uploads a file larger than one part in parts, byte for byte, with attributes and tags (%j)',
+    async (checksums, checksumField) => {
+      const p = uniquePrefix('multipart');
+      const big = randomBytes(11 * 1024 * 1024);
+      await files({ 'big-1.bin': big });
+      const result = await put(
+        { regexp: `${p}/big-(.*).bin`, part_size_mb: 5, ...checksums },
+        {
+          file: 'big-1.bin',
+          content_type: 'application/x-big',
+          metadata: { kind: 'test' },
+          tags: { size: 'big' },
+        },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const key = `${p}/big-1.bin`;
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
+      );
+      expect(head).toMatchObject({ ContentType: 'application/x-big', Metadata: { kind: 'test' } });
+      expect(head.ETag).toMatch(/-3"$/); // three parts
+      if (checksumField)
+        expect(head[checksumField]).toMatch(/-3$/); // one checksum per part
+      else expect(head.ChecksumCRC32 ?? head.ChecksumSHA256 ?? head.ChecksumCRC64NVME).toBeUndefined();
+      const tags = await client.send(
+        new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+      );
+      expect(tags.TagSet).toEqual([{ Key: 'size', Value: 'big' }]);
+      const stored = await client.send(new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+      expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(big)).toBe(true);
+      expect(result.stderr).toMatch(/uploading big-1.bin: \d+% .* MiB\/s, ETA/);
+    },
+  );
 
   it('uploads in one request with disable_multipart', async () => {
     const p = uniquePrefix('single');
