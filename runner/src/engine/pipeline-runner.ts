@@ -405,13 +405,13 @@ export class PipelineRunner {
     const store = this.#o.store;
     const build = store.build(buildId);
     if (build.pipelineId !== this.#pipelineId || build.status !== 'pending') return false;
-    store.finishBuild(buildId, 'aborted');
     const event = {
       event: 'status',
       version: '1.0',
       data: { status: 'aborted', time: Math.floor(Date.now() / 1000) },
     };
-    store.appendEvent(buildId, store.nextEventSeq(buildId), event);
+    store.appendEvent(buildId, store.nextEventSeq(buildId), event); // before finishing: see web/events.ts
+    store.finishBuild(buildId, 'aborted');
     for (const listener of this.#o.listeners ?? []) listener(buildId, event);
     this.#o.onBuildFinished?.(store.build(buildId), { status: 'aborted', lastTaskExit: undefined });
     return true;

@@ -10,20 +10,24 @@ export const interruptedMessage =
 /** Opens `.hangar/` (or --state) and marks builds a previous process left running as errored. */
 export function openState(dir: string): { store: Store; interrupted: number } {
   const store = new Store(dir);
-  const interrupted = store.interruptStartedBuilds(interruptedMessage);
-  for (const b of interrupted) {
-    const seq = store.nextEventSeq(b.id);
-    store.appendEvent(b.id, seq, {
-      event: 'error',
-      version: '4.1',
-      data: { message: interruptedMessage, time: Math.floor(Date.now() / 1000) },
-    });
-    store.appendEvent(b.id, seq + 1, {
-      event: 'status',
-      version: '1.0',
-      data: { status: 'errored', time: Math.floor(Date.now() / 1000) },
-    });
-  }
+  // one transaction: no reader sees an interrupted build finished without its last events
+  const interrupted = store.db.transaction(() => {
+    const builds = store.interruptStartedBuilds(interruptedMessage);
+    for (const b of builds) {
+      const seq = store.nextEventSeq(b.id);
+      store.appendEvent(b.id, seq, {
+        event: 'error',
+        version: '4.1',
+        data: { message: interruptedMessage, time: Math.floor(Date.now() / 1000) },
+      });
+      store.appendEvent(b.id, seq + 1, {
+        event: 'status',
+        version: '1.0',
+        data: { status: 'errored', time: Math.floor(Date.now() / 1000) },
+      });
+    }
+    return builds;
+  })();
   return { store, interrupted: interrupted.length };
 }
 

@@ -1,5 +1,7 @@
 // The Concourse-shaped API over a real server and state: reads, the event stream, actions, auth.
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileRes, readSse, sh, webHarness, type WebHarness } from './harness.js';
 
@@ -164,6 +166,69 @@ describe('GET /api/v1/builds/:id/events', () => {
     expect(seen).toEqual(expect.arrayContaining(['waiting\n', 'released\n']));
     expect(frames.at(-1)!.event).toBe('end');
     expect((await h.json<Build>(`/api/v1/builds/${build.id}`)).status).toBe('succeeded');
+  });
+});
+
+/** Events as the engine stores them, with fixed times so their framing can be spelled out. */
+const logEvent = (seq: number, payload = `line ${seq}\n`) => ({
+  event: 'log',
+  version: '5.1',
+  data: { time: 1700000000, origin: { id: 'a1b2', source: 'stdout' }, payload },
+});
+const frame = (seq: number, event: unknown): string =>
+  `id: ${seq}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`;
+
+describe('GET /api/v1/builds/:id/events framing', () => {
+  it("sends a finished build's stored events byte for byte, from the start and resumed alike", async () => {
+    h = await webHarness(pipeline);
+    const build = h.store.createOneOffBuild(null);
+    // more events than a page and more bytes than a chunk, with text JSON escapes
+    const events = Array.from({ length: 2600 }, (_, i) =>
+      logEvent(i + 1, `\x1b[32mline ${i + 1}\x1b[0m "✓" \\ ${'x'.repeat(400)}\n`),
+    );
+    events.forEach((e, i) => h.store.appendEvent(build.id, i + 1, e));
+    h.store.finishBuild(build.id, 'succeeded');
+    const expected = events.map((e, i) => frame(i + 1, e)).join('') + 'event: end\ndata: \n\n';
+    expect(expected.length).toBeGreaterThan(1 << 20);
+    // the framing spelled out: Concourse clients (fly watch, the web UI) parse exactly this
+    expect(expected.slice(0, expected.indexOf('id: 2\n'))).toBe(
+      'id: 1\nevent: event\ndata: {"event":"log","version":"5.1","data":{"time":1700000000,' +
+        `"origin":{"id":"a1b2","source":"stdout"},"payload":"\\u001b[32mline 1\\u001b[0m \\"✓\\" \\\\ ${'x'.repeat(400)}\\n"}}\n\n`,
+    );
+    const path = `/api/v1/builds/${build.id}/events`;
+    expect(await (await h.get(path)).text()).toBe(expected); // frames the events into a file
+    const { endTime } = h.store.build(build.id);
+    expect(readdirSync(join(h.dir, '.hangar', 'events'))).toEqual([`${build.id}-${endTime}.sse`]);
+    expect(await (await h.get(path)).text()).toBe(expected); // from the file
+    const resumed = await (await h.get(path, { 'last-event-id': '1999' })).text();
+    expect(resumed).toBe(expected.slice(expected.indexOf('id: 2000\n')));
+  });
+
+  it("keeps a running build's stream live: events appended after connecting arrive once, in order, across pages", async () => {
+    h = await webHarness(pipeline);
+    const build = h.store.createOneOffBuild(null);
+    const events: ReturnType<typeof logEvent>[] = [];
+    const append = (count: number): void => {
+      for (let i = 0; i < count; i++) {
+        events.push(logEvent(events.length + 1));
+        h.store.appendEvent(build.id, events.length, events.at(-1));
+      }
+      h.hub.hooks.listener(build.id, events.at(-1)!);
+    };
+    append(1);
+    const frames = await readSse(await h.get(`/api/v1/builds/${build.id}/events`), (f) => {
+      if (f.id === '1') append(2500); // the client has the first event: the rest comes live
+      if (f.id === '2501') {
+        append(2100);
+        h.store.finishBuild(build.id, 'succeeded');
+        h.hub.hooks.listener(build.id, events.at(-1)!);
+      }
+    });
+    expect(frames.at(-1)).toEqual({ id: undefined, event: 'end', data: '' });
+    expect(frames.slice(0, -1).map((f) => Number(f.id))).toEqual(events.map((_, i) => i + 1));
+    expect(frames.slice(0, -1).map((f) => f.data)).toEqual(events.map((e) => JSON.stringify(e)));
+    const expected = events.map((e, i) => frame(i + 1, e)).join('') + 'event: end\ndata: \n\n';
+    expect(await (await h.get(`/api/v1/builds/${build.id}/events`)).text()).toBe(expected);
   });
 });
 
