@@ -1,9 +1,13 @@
-// `hangar serve` and `run --ui` refuse bad settings with one line naming the cause.
-import { mkdtempSync } from 'node:fs';
+// `hangar serve` and `run --ui` refuse bad settings with one line naming the cause, and as real
+// processes serve the API while a build runs and after it, until Ctrl-C.
+import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { fileResource } from '../engine/harness.js';
 
 async function hangar(args: string[], env: NodeJS.ProcessEnv = {}) {
   let out = '';
@@ -29,4 +33,81 @@ describe('hangar serve', () => {
     expect(r.err).toBe("error: invalid --port 'eighty': expected 0-65535\n");
     expect(r.code).toBe(1);
   });
+});
+
+/** `bin/hangar.js` as a process, with its stderr kept and watched. */
+function hangarProcess(args: string[]) {
+  const bin = new URL('../../bin/hangar.js', import.meta.url).pathname;
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  /** Resolves with the first match of `pattern` in stdout+stderr, or rejects if the process exits first. */
+  const waitFor = (pattern: RegExp): Promise<RegExpExecArray> =>
+    new Promise((resolve, reject) => {
+      const look = (): void => {
+        const match = pattern.exec(stdout + stderr);
+        if (!match) return;
+        child.stdout.off('data', look);
+        child.stderr.off('data', look);
+        resolve(match);
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      void exited.then(() => reject(new Error(`exited before ${String(pattern)}:\n${stdout}${stderr}`)));
+      look();
+    });
+  return { child, exited, waitFor, output: () => stdout + stderr };
+}
+
+const getJson = async (url: string): Promise<unknown> => (await fetch(url)).json();
+
+describe('hangar run --ui and hangar serve, as processes', () => {
+  it('serve the API while the build runs and after; Ctrl-C stops them with the exit status', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hangar-ui-'));
+    const gate = join(dir, 'gate');
+    execFileSync('mkfifo', [gate]);
+    const pipeline = join(dir, 'p.yml');
+    const script = `echo holding; read line < ${gate}; echo released "$line"`;
+    mkdirSync(join(dir, 'r'));
+    writeFileSync(join(dir, 'r', 'v1'), 'x');
+    const task = { task: 't', config: { platform: 'linux', run: { path: 'sh', args: ['-c', script] } } };
+    writeFileSync(
+      pipeline,
+      JSON.stringify({
+        resources: [{ name: 'r', type: 'file', source: { root: join(dir, 'r') } }],
+        jobs: [{ name: 'j', plan: [{ get: 'r', trigger: true }, task] }],
+      }),
+    );
+    const state = ['--state', join(dir, '.hangar'), '--resource-type', `file=${fileResource}`];
+
+    const run = hangarProcess(['run', pipeline, '--ui', '--port', '0', ...state]);
+    const url = (await run.waitFor(/UI and API at (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+    await run.waitFor(/holding/);
+    expect(await getJson(`${url}/api/v1/builds`)).toMatchObject([
+      { id: 1, job_name: 'j', status: 'started' },
+    ]);
+    writeFileSync(gate, 'now\n');
+    await run.waitFor(/still serving/);
+    expect(await getJson(`${url}/api/v1/builds`)).toMatchObject([{ id: 1, status: 'succeeded' }]);
+    const events = await (await fetch(`${url}/api/v1/builds/1/events`)).text();
+    expect(events).toContain('released now');
+    expect(events.endsWith('event: end\ndata: \n\n')).toBe(true);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(
+      /concourse_builds_finished\{[^}]*status="succeeded"[^}]*\} 1/,
+    );
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual([0, null]);
+    expect(run.output()).toContain('stopping the UI');
+
+    const serve = hangarProcess(['serve', '--port', '0', ...state.slice(0, 2)]);
+    const served = (await serve.waitFor(/UI and API at (http:\/\/127\.0\.0\.1:\d+)/))[1] ?? '';
+    expect(await getJson(`${served}/api/v1/builds`)).toMatchObject([{ id: 1, status: 'succeeded' }]);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toEqual([0, null]);
+  }, 60_000);
 });
