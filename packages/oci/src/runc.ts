@@ -231,6 +231,13 @@ export function runcConfig(options: RuncRunOptions): Record<string, unknown> {
         source: 'sysfs',
         options: ['nosuid', 'noexec', 'nodev', options.privileged ? 'rw' : 'ro'],
       },
+      // The container's own cgroups (runc mounts its cgroup path), so it can read its limits.
+      {
+        destination: '/sys/fs/cgroup',
+        type: 'cgroup',
+        source: 'cgroup',
+        options: ['nosuid', 'noexec', 'nodev', 'relatime', options.privileged ? 'rw' : 'ro'],
+      },
       tmp,
       ...binds,
     ],

@@ -2,7 +2,10 @@
 // busybox from Debian's busybox-static, a third-party-style resource written in plain sh on top
 // of it, and the sample resource built by hangar-images (our own image format).
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import {
   LayerTree,
   OciLayout,
@@ -12,6 +15,7 @@ import {
   type ContainerConfig,
 } from '@hangar/oci';
 import { buildImages, type BuiltImage } from '@hangar/images';
+import { startRegistry, type RegistryServer } from '@hangar/testkit';
 
 const busybox = '/bin/busybox';
 
@@ -20,8 +24,11 @@ function busyboxTree(): LayerTree {
   tree.add({ path: 'bin/busybox', type: 'file', sourcePath: busybox, mode: 0o755 });
   const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
   for (const applet of applets) if (applet !== 'busybox') tree.symlink(`bin/${applet}`, 'busybox');
-  tree.file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n');
-  tree.file('etc/group', 'root:x:0:\nuser:x:1000:\n');
+  tree.file(
+    'etc/passwd',
+    'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n',
+  );
+  tree.file('etc/group', 'root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n');
   tree.directory('tmp', { mode: 0o1777 });
   tree.directory('root', { mode: 0o700 });
   return tree;
@@ -71,6 +78,24 @@ export async function busyboxLayout(dir: string, withShResource = false): Promis
 
 export async function push(host: string, layout: OciLayout, repository: string, tag: string): Promise<void> {
   await pushImage(new RegistryClient({ registry: host }), layout, 'latest', repository, { tags: [tag] });
+}
+
+/**
+ * For the calling test file: a temp dir and a real local registry holding busybox as
+ * `<repository>:1`, set up before its tests and removed after them.
+ */
+export function registryWithBusybox(prefix: string, repository = 'tools/busybox') {
+  const fixture = {} as { work: string; registry: RegistryServer };
+  beforeAll(async () => {
+    fixture.work = await mkdtemp(join(tmpdir(), prefix));
+    fixture.registry = await startRegistry();
+    await push(fixture.registry.host, await busyboxLayout(join(fixture.work, 'busybox')), repository, '1');
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.registry?.stop();
+    await rm(fixture.work, { recursive: true, force: true });
+  });
+  return fixture;
 }
 
 /** The sample resource image, as `hangar-images build counter` writes it under `<out>/oci/counter`. */

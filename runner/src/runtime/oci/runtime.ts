@@ -5,7 +5,7 @@
 // `hangar-images` builds for our own types. What has no image here (a task without one, a type
 // registered with --resource-type, one of our types not built as an image) runs on the host.
 import { createHash } from 'node:crypto';
-import { chown, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { lchown, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { resolveContainerUser } from '@hangar/oci';
 import type { ResourceTypeConfig } from '../../model/types.js';
@@ -14,6 +14,7 @@ import { HostRuntime } from '../host.js';
 import { parseCheckOutput, requestJson } from '../protocol.js';
 import { ResourceTypeRegistry } from '../registry.js';
 import type {
+  ContainerLimits,
   ImageResource,
   ProcessResult,
   ResourceInvocation,
@@ -23,7 +24,7 @@ import type {
 import { AbortedError } from '../runtime.js';
 import { Containers } from './containers.js';
 import { ImageCache, type CachedImage, type ImageMetadata } from './image-cache.js';
-import { cgroupLimitsWritable } from './probe.js';
+import { cgroupControllers } from './probe.js';
 import { LocalImages } from './local-images.js';
 import { ImageSourceError, RegistryImage } from './registry-image.js';
 
@@ -38,6 +39,8 @@ export interface OciRuntimeOptions {
   mirrors?: ReadonlyMap<string, string>;
   imageCacheBytes?: number;
   runc?: string;
+  /** Where to look for the cgroup controllers runc would use (default `/sys/fs/cgroup`). */
+  cgroupRoot?: string;
 }
 
 type Types = readonly ResourceTypeConfig[];
@@ -54,6 +57,7 @@ export class OciRuntime implements Runtime {
   readonly registryImage: RegistryImage;
   readonly local: LocalImages;
   readonly #root: string;
+  readonly #cgroupRoot: string | undefined;
   readonly #noted = new Set<string>();
   #ready: Promise<number> | undefined;
 
@@ -61,6 +65,7 @@ export class OciRuntime implements Runtime {
     this.registry = options.registry ?? new ResourceTypeRegistry();
     this.host = new HostRuntime(this.registry);
     this.#root = join(options.stateDir, 'oci');
+    this.#cgroupRoot = options.cgroupRoot;
     this.containers = new Containers(this.#root, options.runc);
     this.cache = new ImageCache(join(this.#root, 'images'), options.imageCacheBytes);
     this.registryImage = new RegistryImage(this.cache, join(this.#root, 'tmp'), options.mirrors);
@@ -182,6 +187,22 @@ export class OciRuntime implements Runtime {
 
   // ---- running ----
 
+  /** The limits runc can apply here; the task's log says, in one line, which it cannot. */
+  async #limits(
+    wanted: ContainerLimits,
+    warn: (text: string) => void,
+  ): Promise<{ memoryBytes?: number; cpuShares?: number }> {
+    const controllers = await cgroupControllers(this.#cgroupRoot);
+    const memory = wanted.memory && controllers.has('memory') ? wanted.memory : undefined;
+    const cpu = wanted.cpu && controllers.has('cpu') ? wanted.cpu : undefined;
+    const ignored = [wanted.memory && !memory && 'memory', wanted.cpu && !cpu && 'cpu'].filter(Boolean);
+    if (ignored.length) {
+      const root = this.#cgroupRoot ?? '/sys/fs/cgroup';
+      warn(`WARNING: container_limits ignored: no writable cgroup for ${ignored.join(', ')} under ${root}\n`);
+    }
+    return { ...(memory ? { memoryBytes: memory } : {}), ...(cpu ? { cpuShares: cpu } : {}) };
+  }
+
   async #runScript(
     image: CachedImage & { privileged?: boolean },
     action: 'check' | 'in' | 'out',
@@ -196,8 +217,7 @@ export class OciRuntime implements Runtime {
     const dest = action === 'in' ? '/tmp/build/get' : '/tmp/build/put';
     const binds = [];
     if (action !== 'check' && dir !== undefined) {
-      // A worker hands the container a volume its user can write to.
-      if (user.uid !== 0) await chown(dir, user.uid, user.gid);
+      await giveTo(dir, user);
       binds.push({ source: dir, destination: dest });
     }
     const result = await this.containers.run({
@@ -273,22 +293,8 @@ export class OciRuntime implements Runtime {
         : await this.#imageOf(inv.image.resource, inv.resourceTypes, new Set(), inv.signal);
     try {
       const user = await resolveContainerUser(image.rootfs, inv.user ?? image.metadata.user);
-      if (user.uid !== 0) await chown(inv.workDir, user.uid, user.gid);
-      let limits;
-      if (inv.limits) {
-        if (await cgroupLimitsWritable()) {
-          limits = {
-            ...(inv.limits.memory ? { memoryBytes: inv.limits.memory } : {}),
-            ...(inv.limits.cpu ? { cpuShares: inv.limits.cpu } : {}),
-          };
-        } else {
-          this.#note(
-            'limits',
-            'WARNING: container_limits ignored: the cgroup hierarchy is not writable here',
-            (t) => inv.onOutput(t, 'stderr'),
-          );
-        }
-      }
+      await giveTo(inv.workDir, user);
+      const limits = inv.limits && (await this.#limits(inv.limits, (t) => inv.onOutput(t, 'stderr')));
       const result = await this.containers.run({
         rootfs: image.rootfs,
         args: [inv.path, ...inv.args],
@@ -308,6 +314,16 @@ export class OciRuntime implements Runtime {
       image.release();
     }
   }
+}
+
+/**
+ * A worker hands a container volumes its user owns (Concourse 8.3 for a non-root `run.user`): the
+ * step's directory and everything copied into it (copies, so the artifacts stay as they were).
+ */
+async function giveTo(dir: string, user: { uid: number; gid: number }): Promise<void> {
+  if (user.uid === 0) return;
+  const entries = await readdir(dir, { recursive: true });
+  for (const path of [dir, ...entries.map((e) => join(dir, e))]) await lchown(path, user.uid, user.gid);
 }
 
 /** Image env first, the step's on top (a step's params win over the image's Env). */
