@@ -37,7 +37,8 @@ export class GitCommandError extends RemoteError {
 const GENERIC =
   /^(fatal: )?(Could not read from remote repository|Please make sure you have the correct access rights|and the repository exists|the remote end hung up unexpectedly)/i;
 
-function lastMeaningfulLine(text: string): string {
+/** The line of git's stderr that says why it failed, without its `fatal:` or `error:` prefix. */
+export function lastMeaningfulLine(text: string): string {
   const lines = text
     .split(/\r?\n|\r/)
     .map((line) => line.trim())

@@ -1,4 +1,11 @@
-export { Git, GitCommandError, type GitOptions, type GitResult, type GitRunOptions } from './git-process.js';
+export {
+  Git,
+  GitCommandError,
+  lastMeaningfulLine,
+  type GitOptions,
+  type GitResult,
+  type GitRunOptions,
+} from './git-process.js';
 export { configEnv, baseGitEnv, BASE_CONFIG, ENFORCED_CONFIG, type ConfigEntry } from './config-env.js';
 export { assertSafeRemote, assertSafeRefName } from './safety.js';
 export {

@@ -176,8 +176,9 @@ function askpassScript(dir: string): string {
     `  Password*) f=${file('password')} ;;`,
     `  *) f=${file('passphrase')} ;;`,
     'esac',
-    '[ -f "$f" ] && cat "$f"',
-    'exit 0',
+    // No answer is a failure, not an empty string: git-lfs resubmits empty credentials forever.
+    '[ -f "$f" ] || exit 1',
+    'exec cat "$f"',
     '',
   ].join('\n');
 }

@@ -63,6 +63,12 @@ describe('per-process credentials', () => {
     expect(String((error as Error).message)).not.toContain('wrong-canary-pw');
   });
 
+  it('fails for lack of credentials when none are given (askpass gives no empty answer)', async () => {
+    const error = await lsRemoteHead(servers.urls('app.git').http, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as Error).message).toMatch(/could not read Username for 'http:\/\/127\.0\.0\.1:\d+'/);
+  });
+
   it('authenticates over SSH with a private key', async () => {
     expect(await lsRemoteHead(servers.urls('app.git').ssh, { privateKey: servers.ssh.privateKey })).toBe(
       head,

@@ -10,7 +10,7 @@ import {
   hasCommit,
 } from './clone.js';
 import { buildMetadata, readCommitInfo, writeGitFiles } from './metadata.js';
-import { openSourceSession, validateSource } from './remote-session.js';
+import { lfsEnv, openSourceSession, validateSource } from './remote-session.js';
 import type { GetParams, Source } from './source.js';
 import { updateSubmodules } from './submodules.js';
 import { unlockGitCrypt, verifyCommitSignature, wantsVerification } from './verification.js';
@@ -38,7 +38,7 @@ export async function get({
   await using session = await openSourceSession(source, {
     env,
     log,
-    extraEnv: params.disable_git_lfs ? { GIT_LFS_SKIP_SMUDGE: '1' } : {},
+    extraEnv: lfsEnv(params),
   });
   const git = session.git.at(destination);
   log.info(

@@ -4,10 +4,26 @@ import {
   assertSafeRefName,
   assertSafeRemote,
   openGitSession,
+  type ConfigEntry,
   type GitSession,
   type HostCredential,
 } from '@hangar/git';
-import type { Source } from './source.js';
+import type { GetParams, Source } from './source.js';
+
+/**
+ * The LFS filter that `git lfs install` writes into the reference image's global config, given to
+ * every git process instead (HOME holds no config here): LFS files are smudged on checkout.
+ */
+const LFS_CONFIG: readonly ConfigEntry[] = [
+  ['filter.lfs.clean', 'git-lfs clean -- %f'],
+  ['filter.lfs.smudge', 'git-lfs smudge -- %f'],
+  ['filter.lfs.process', 'git-lfs filter-process'],
+  ['filter.lfs.required', 'true'],
+];
+
+/** `disable_git_lfs: true` leaves LFS pointers unsmudged, in the checkout and its submodules. */
+export const lfsEnv = (params: GetParams): Record<string, string> =>
+  params.disable_git_lfs ? { GIT_LFS_SKIP_SMUDGE: '1' } : {};
 
 /** Checks the fields every script uses before any git process starts. */
 export function validateSource(source: Source): void {
@@ -67,7 +83,7 @@ export function openSourceSession(source: Source, extras: SessionExtras): Promis
         }
       : {}),
     skipSslVerification: Boolean(source.skip_ssl_verification),
-    config: (source.git_config ?? []).map(({ name, value }) => [name, value] as const),
+    config: [...LFS_CONFIG, ...(source.git_config ?? []).map(({ name, value }) => [name, value] as const)],
     parentEnv: extras.env,
     ...(extras.env['TMPDIR'] ? { tmpDir: extras.env['TMPDIR'] } : {}),
     extraEnv: { ...debugEnv, ...extras.extraEnv },

@@ -1,11 +1,11 @@
 // Submodules for `in`: all, none or a list of paths; a submodule whose URL has its own key in
 // submodule_credentials is updated in a session holding that key.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Logger } from '@hangar/resource-sdk';
-import type { Git } from '@hangar/git';
+import { join, relative } from 'node:path';
+import { type Logger, RemoteError } from '@hangar/resource-sdk';
+import { type Git, GitCommandError, lastMeaningfulLine } from '@hangar/git';
 import type { GetParams, Source } from './source.js';
-import { openSourceSession } from './remote-session.js';
+import { lfsEnv, openSourceSession } from './remote-session.js';
 
 interface Submodule {
   name: string;
@@ -25,6 +25,28 @@ async function listSubmodules(git: Git): Promise<Submodule[]> {
     byName.set(name, { ...byName.get(name), name, [key]: value });
   }
   return [...byName.values()].filter((s): s is Submodule => Boolean(s.path && s.url));
+}
+
+const CLONE_FAILED = /^fatal: clone of '(.*)' into submodule path '(.*)' failed$/;
+
+/**
+ * `git submodule update` prints git's reason, then "clone of '<url>' into submodule path '<abs>'
+ * failed", and does it all again on its retry: one line naming the submodule, its URL and the reason.
+ */
+async function runUpdate(git: Git, destination: string, args: string[]): Promise<void> {
+  try {
+    await git.run(args);
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    const lines = error.result.stderr.split('\n').map((line) => line.trim());
+    const at = lines.findIndex((line) => CLONE_FAILED.test(line));
+    if (at < 0) throw error;
+    const [, url = '', path = ''] = CLONE_FAILED.exec(lines[at] ?? '') ?? [];
+    const reason = lastMeaningfulLine(lines.slice(0, at).join('\n'));
+    throw new RemoteError(
+      `submodule '${relative(destination, path)}' could not be cloned from ${url}${reason ? `: ${reason}` : ''}`,
+    );
+  }
 }
 
 export async function updateSubmodules(
@@ -56,18 +78,33 @@ export async function updateSubmodules(
   );
   const plain = modules.filter((module) => !keys.some(({ entry }) => entry.url === module.url));
   if (plain.length)
-    await git.run(['submodule', '--quiet', 'update', ...flags, '--', ...plain.map((m) => m.path)]);
+    await runUpdate(git, destination, [
+      'submodule',
+      '--quiet',
+      'update',
+      ...flags,
+      '--',
+      ...plain.map((m) => m.path),
+    ]);
   for (const module of modules) {
     const key = keys.find(({ entry }) => entry.url === module.url);
     if (!key) continue;
     await using session = await openSourceSession(source, {
       env,
+      extraEnv: lfsEnv(params),
       key: {
         privateKey: key.entry.private_key,
         passphrase: key.entry.private_key_passphrase,
         field: `source.submodule_credentials[${key.index}].private_key`,
       },
     });
-    await session.git.at(destination).run(['submodule', '--quiet', 'update', ...flags, '--', module.path]);
+    await runUpdate(session.git.at(destination), destination, [
+      'submodule',
+      '--quiet',
+      'update',
+      ...flags,
+      '--',
+      module.path,
+    ]);
   }
 }

@@ -174,27 +174,6 @@ describe('in', () => {
     expect(await ws.homeEntries()).toEqual([]);
   });
 
-  it('initialises submodules (all, none, or listed paths)', async () => {
-    const ws = await workspace();
-    const lib = await ws.repo('lib');
-    await lib.work.commit('lib', { 'lib.txt': 'lib' });
-    await lib.work.push('origin', 'main');
-    const { remote, work } = await ws.repo();
-    await work.commit('app');
-    await work.addSubmodule(`file://${lib.remote}`, 'vendor/lib');
-    await work.push('origin', 'main');
-    const version = { ref: await work.revParse('HEAD') };
-    const all = await ws.get({ uri: remote }, version);
-    expect(await readFile(join(all.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('lib');
-    const none = await ws.get({ uri: remote }, version, { submodules: 'none' });
-    expect(existsSync(join(none.dir, 'vendor/lib/lib.txt'))).toBe(false);
-    const listed = await ws.get({ uri: `file://${remote}` }, version, {
-      submodules: ['vendor/lib'],
-      depth: 1,
-    });
-    expect(await readFile(join(listed.dir, 'vendor/lib/lib.txt'), 'utf8')).toBe('lib');
-  });
-
   it('rejects unknown params with a suggestion', async () => {
     const ws = await workspace();
     const got = await ws.get({ uri: 'x' }, { ref: 'a' }, { dpeth: 1 });

@@ -165,25 +165,4 @@ describe('other SSH and HTTP credentials', () => {
       { ref: await git(['rev-parse', 'main'], { cwd: servers.urls('app.git').path }) },
     ]);
   });
-
-  it('clones an HTTP submodule with submodule_credentials for its host', async () => {
-    const ws = await workspace();
-    const lib = await servers.createBareRepo('lib.git');
-    const libWork = await GitRepo.init(join(ws.root, 'lib-work'));
-    await libWork.commit('lib', { 'lib.txt': 'lib\n' });
-    await libWork.push(lib.path, 'main');
-    const { remote, work } = await ws.repo();
-    await work.commit('app');
-    // Added from the path, then pointed at the HTTP URL that needs credentials.
-    await work.run('-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', lib.path, 'lib');
-    await work.run('config', '--file', '.gitmodules', 'submodule.lib.url', servers.urls('lib.git').http);
-    const sha = await work.commit('add lib');
-    await work.push('origin', 'main');
-    const host = new URL(servers.http.baseUrl).host;
-    const got = await ws.get({ uri: remote, submodule_credentials: [{ host, ...HTTP_AUTH }] }, { ref: sha });
-    expect(got.code, got.stderr).toBe(0);
-    expect(await readFile(join(got.dir, 'lib', 'lib.txt'), 'utf8')).toBe('lib\n');
-    expectNoSecrets(got);
-    expect(await ws.homeEntries()).toEqual([]);
-  });
 });
