@@ -87,7 +87,8 @@ export async function aptCandidates(names: string[], arch: string): Promise<Map<
 }
 
 let nativeArch: Promise<string> | undefined;
-const dpkgArchitecture = () =>
+/** This machine's dpkg architecture (asked once). */
+export const dpkgArchitecture = () =>
   (nativeArch ??= run('dpkg', ['--print-architecture']).then((text) => text.trim()));
 
 /** Fails with the fix when apt cannot serve `arch` packages on this machine. */

@@ -3,7 +3,7 @@
 // never run this.
 import { readFile, writeFile } from 'node:fs/promises';
 import { run } from './exec.js';
-import { fetchDeb, resolveClosure } from './apt.js';
+import { dpkgArchitecture, fetchDeb, resolveClosure } from './apt.js';
 import { fetchNodeBinary, fetchTofuBinary, hangarCacheDir } from './inputs.js';
 import { LOCK_PATH, type ImagesLock, type LockedDebLayer, type PlatformLock } from './lock.js';
 import { ARCHES, DEB_LAYERS, NODE_VERSION, type Arch } from './recipe.js';
@@ -34,7 +34,7 @@ async function resolveLayer(
 
 /** The version OpenTofu reports; it runs only where the binary is native (the host's build). */
 async function tofuVersion(path: string, arch: Arch, fallback: string | undefined): Promise<string> {
-  if (arch !== (await run('dpkg', ['--print-architecture'])).trim()) return fallback ?? 'unknown';
+  if (arch !== (await dpkgArchitecture())) return fallback ?? 'unknown';
   return /OpenTofu v(\S+)/.exec(await run(path, ['version']))?.[1] ?? 'unknown';
 }
 
