@@ -47,7 +47,13 @@ export {
 } from './cases/setups.js';
 export { runCase } from './cases/run-case.js';
 export { runConformance, type ConformanceRun } from './run.js';
-export { failingChecks, recommendations, totals, type RunReport, type SuiteReport } from './report/run-report.js';
+export {
+  failingChecks,
+  recommendations,
+  totals,
+  type RunReport,
+  type SuiteReport,
+} from './report/run-report.js';
 export { formatHuman } from './report/human.js';
 export { formatJson } from './report/json.js';
 export { formatJunit } from './report/junit.js';

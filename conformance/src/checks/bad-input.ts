@@ -192,12 +192,12 @@ export async function runBadInput(
   return results;
 }
 
-/** A clean refusal: non-zero exit, a message on stderr, nothing on stdout, no stack trace. */
+/** A clean refusal: non-zero exit within the timeout, a message on stderr, nothing on stdout, no stack trace. */
 function refusalProblems(call: Call): string[] {
   const r = call.result;
   if (r.timedOut) return [lateReason(call)]; // slow on hostile input: a SHOULD, not `timeouts`
+  if (r.exitCode === 0) return [`${call.label}: accepted (exit 0), answered ${excerpt(r.stdout)}`];
   const problems: string[] = [];
-  if (r.exitCode === 0) problems.push('exited 0');
   if (r.stderr.trim() === '') problems.push('nothing on stderr');
   if (r.stdout.trim() !== '') problems.push(`stdout not empty: ${excerpt(r.stdout)}`);
   const stack = findStackTrace(r.stderr);

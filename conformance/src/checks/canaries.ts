@@ -142,7 +142,8 @@ export async function runCanaries(
   ] as const) {
     const root = path.join(harness.checkScratch, dir);
     for (const [rel, print] of await snapshotTree(root))
-      if (print !== 'dir') await scanFile(path.posix.join(target, rel), path.join(root, rel), 'left by check');
+      if (print !== 'dir')
+        await scanFile(path.posix.join(target, rel), path.join(root, rel), 'left by check');
   }
   const ids = calls.map((c) => c.id);
   return SECRET_CHECKS.map((id) =>

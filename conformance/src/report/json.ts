@@ -4,7 +4,10 @@ import { recommendations, totals, type RunReport } from './run-report.js';
 export function formatJson(report: RunReport): string {
   const t = totals(report);
   return (
-    JSON.stringify({ ok: t.failed === 0, totals: t, recommendations: recommendations(report), ...report }, null, 2) +
-    '\n'
+    JSON.stringify(
+      { ok: t.failed === 0, totals: t, recommendations: recommendations(report), ...report },
+      null,
+      2,
+    ) + '\n'
   );
 }

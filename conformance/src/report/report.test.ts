@@ -13,7 +13,14 @@ const report: RunReport = {
     {
       name: 'generic',
       results: [
-        { id: 'stdout.json', title: 'one JSON value', level: 'must', status: 'pass', reasons: [], calls: [1] },
+        {
+          id: 'stdout.json',
+          title: 'one JSON value',
+          level: 'must',
+          status: 'pass',
+          reasons: [],
+          calls: [1],
+        },
         {
           id: 'versions.strings',
           title: 'strings',
