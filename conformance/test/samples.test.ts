@@ -43,6 +43,8 @@ describe.concurrent('sample resources in quick mode', () => {
     ['hangs', ['timeouts'], false, 2_000],
     ['leaks-argv', ['secrets.not-in-processes'], false],
     ['key-in-file', ['secrets.not-leaked'], false],
+    // Slow on hostile input is a SHOULD; `timeouts` (MUST) judges well-formed requests only.
+    ['slow-on-huge-input', ['bad-input.huge-string'], true, 4_000],
   ];
   test('a secret in a declared output is allowed', async () => {
     const remote = await sampleRemote();
