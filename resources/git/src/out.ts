@@ -113,7 +113,9 @@ export async function put({
     if (!params.only_tag && steps.target) refspecs.push(`HEAD:${steps.target}`);
     const tags = await selectTags(git, await remoteTags(git, source.uri), steps.tag, Boolean(params.force));
     for (const { name, remote } of tags.kept)
-      log.warn(`tag ${name} differs from the remote's (${remote.slice(0, 7)}); not moved without params.force`);
+      log.warn(
+        `tag ${name} differs from the remote's (${remote.slice(0, 7)}); not moved without params.force`,
+      );
     refspecs.push(...tags.push.map((ref) => `${ref}:${ref}`));
     if (steps.notes && !params.only_tag) refspecs.push('refs/notes/commits:refs/notes/commits');
     if (!refspecs.length) {

@@ -83,7 +83,9 @@ export async function updateSubmodules(
   }
   for (const module of modules)
     if (!existsSync(join(destination, module.path)))
-      log.warn(`submodule '${module.name}' is in .gitmodules but its path '${module.path}' is not in the commit; skipped`);
+      log.warn(
+        `submodule '${module.name}' is in .gitmodules but its path '${module.path}' is not in the commit; skipped`,
+      );
   modules = modules.filter((module) => existsSync(join(destination, module.path)));
   if (!modules.length) return;
   const flags = ['--init'];

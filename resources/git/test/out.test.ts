@@ -76,10 +76,16 @@ describe('out', () => {
     await clone.run('tag', 'stable', 'HEAD');
     const put = await ws.put({ uri: remote, branch: 'main' }, { repository: 'repo' }, sources);
     expect(put.code, put.stderr).toBe(0);
-    expect(put.stderr).toMatch(/warning: tag stable differs from the remote's \([0-9a-f]{7}\); not moved without params.force/);
+    expect(put.stderr).toMatch(
+      /warning: tag stable differs from the remote's \([0-9a-f]{7}\); not moved without params.force/,
+    );
     expect(await remoteRef(remote, 'refs/heads/main')).toBe(head);
     expect(await remoteRef(remote, 'refs/tags/stable')).toBe(base);
-    const forced = await ws.put({ uri: remote, branch: 'main' }, { repository: 'repo', force: true }, sources);
+    const forced = await ws.put(
+      { uri: remote, branch: 'main' },
+      { repository: 'repo', force: true },
+      sources,
+    );
     expect(forced.code, forced.stderr).toBe(0);
     expect(await remoteRef(remote, 'refs/tags/stable')).toBe(head);
   });
