@@ -93,6 +93,8 @@ export async function put({
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
   validateSource(source, 'out', log);
   const steps = await plan(source, params, sources);
+  if (params.only_tag && steps.notes)
+    log.warn('params.notes is ignored with params.only_tag (as in the reference)');
   await using session = await openSourceSession(source, { env, log });
   const git = await withIdentity(session.git.at(steps.repository));
   const original = await git.output(['rev-parse', 'HEAD^{commit}']);

@@ -190,6 +190,32 @@ describe('tags in in', () => {
   });
 });
 
+describe('submodules, as the reference selects them', () => {
+  it('selects list entries by the end of the path and skips a submodule missing from the commit', async () => {
+    const ws = await workspace();
+    const lib = await ws.repo('lib');
+    const libHead = await lib.work.commit('lib');
+    await lib.work.push('origin', 'main');
+    const { remote, work } = await ws.repo();
+    await work.commit('base');
+    await work.addSubmodule(`file://${lib.remote}`, 'vendor/lib');
+    await work.addSubmodule(`file://${lib.remote}`, 'gone');
+    await work.run('rm', '--quiet', 'gone');
+    await work.run('checkout', 'HEAD', '--', '.gitmodules');
+    const head = await work.commit('drop the gitlink but keep .gitmodules');
+    await work.push('origin', 'main');
+    const got = await ws.get({ uri: remote }, undefined, { submodules: ['lib'] });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.result.version).toEqual({ ref: head });
+    expect(await git(['rev-parse', 'HEAD'], { cwd: join(got.dir, 'vendor/lib') })).toBe(libHead);
+    const all = await ws.get({ uri: remote }, undefined);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toMatch(
+      /warning: submodule 'gone' is in .gitmodules but its path 'gone' is not in the commit; skipped/,
+    );
+  });
+});
+
 describe('put, as the reference suite drives it', () => {
   async function setup() {
     const ws = await workspace();
@@ -223,6 +249,25 @@ describe('put, as the reference suite drives it', () => {
     }
   });
 
+  it('reads notes beside a nested repository first, where the reference looks', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('base');
+    await work.push('origin', 'main');
+    const sources = join(ws.root, 'put');
+    const clone = await GitRepo.clone(remote, join(sources, 'nested', 'repo'));
+    const head = await clone.commit('noted');
+    await writeFile(join(sources, 'nested', 'notes'), 'beside the repository');
+    await writeFile(join(sources, 'notes'), 'in the put directory');
+    const put = await ws.put(
+      { uri: remote, branch: 'main' },
+      { repository: 'nested/repo', notes: 'notes' },
+      sources,
+    );
+    expect(put.code, put.stderr).toBe(0);
+    expect(await git(['notes', 'show', head], { cwd: remote })).toBe('beside the repository');
+  });
+
   it('only_tag with force moves a tag the remote has; without force leaves it', async () => {
     const { ws, remote, work, sources, clone } = await setup();
     const upstream = await work.commit('upstream');
@@ -230,8 +275,15 @@ describe('put, as the reference suite drives it', () => {
     await work.push('origin', 'main', 'some-only-tag');
     const mine = await clone.commit('mine');
     await clone.tag('some-only-tag');
-    const kept = await ws.put({ uri: remote }, { repository: 'repo', only_tag: true }, sources);
+    await writeFile(join(sources, 'notes-file'), 'not pushed');
+    const kept = await ws.put(
+      { uri: remote },
+      { repository: 'repo', only_tag: true, notes: 'notes-file' },
+      sources,
+    );
     expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toContain('warning: params.notes is ignored with params.only_tag');
+    expect(await git(['notes', 'list'], { cwd: remote })).toBe('');
     expect(await git(['rev-parse', 'some-only-tag'], { cwd: remote })).toBe(upstream);
     const forced = await ws.put(
       { uri: remote, branch: 'main' },
