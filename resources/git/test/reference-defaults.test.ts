@@ -117,6 +117,87 @@ describe('fields read as jq -r reads them', () => {
   });
 });
 
+describe('check, on the histories the reference suite builds', () => {
+  it('lists empty commits and orders by history, not by commit date', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const first = await work.commit('first');
+    await work.run(
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '--date=2099-01-01T00:00:00',
+      '-m',
+      'dated in the future',
+    );
+    const future = await work.revParse('HEAD');
+    await work.run('commit', '--quiet', '--allow-empty', '-m', 'empty');
+    const empty = await work.revParse('HEAD');
+    await work.push('origin', 'main');
+    expect((await ws.check({ uri: remote })).result).toEqual([{ ref: empty }]);
+    expect((await ws.check({ uri: remote }, { ref: first })).result).toEqual([
+      { ref: first },
+      { ref: future },
+      { ref: empty },
+    ]);
+  });
+
+  it('finds a tag on a branch never merged, before and after the cache exists', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('main');
+    await work.push('origin', 'main');
+    const source = { uri: remote, tag_filter: 'v*-hotfix' };
+    expect((await ws.check(source)).result).toEqual([]);
+    await work.checkout('hotfix', { create: true });
+    const fix = await work.commit('fix');
+    await work.annotatedTag('v1.0.0-hotfix', 'hotfix');
+    await work.push('origin', 'hotfix', '--tags');
+    expect((await ws.check(source)).result).toEqual([{ ref: 'v1.0.0-hotfix', commit: fix }]);
+    const fresh = await workspace();
+    expect((await fresh.check({ uri: remote, tag_regex: 'v.*-hotfix' })).result).toEqual([
+      { ref: 'v1.0.0-hotfix', commit: fix },
+    ]);
+  });
+
+  it('fails with one line on an empty uri', async () => {
+    const ws = await workspace();
+    const outcome = await ws.check({ uri: '' });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe('error: source.uri must not be empty\n');
+  });
+});
+
+describe('in, when the version cannot be found', () => {
+  it('fetches the complete history once deepening passes depth 127', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const old = await work.commit('old');
+    for (let n = 0; n < 127; n++) await work.run('commit', '--quiet', '--allow-empty', '-m', `c${n}`);
+    await work.push('origin', 'main');
+    const got = await ws.get({ uri: `file://${remote}` }, { ref: old }, { depth: 1 });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr.match(/deepening by \d+/g)).toEqual(
+      [2, 4, 8, 16, 32, 64].map((step) => `deepening by ${step}`),
+    );
+    expect(got.stderr).toContain('not found within depth 127; fetching the complete history');
+    expect(await git(['rev-parse', 'HEAD'], { cwd: got.dir })).toBe(old);
+  });
+
+  it('stops deepening at the full history and fails in one line', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('only');
+    await work.push('origin', 'main');
+    const missing = '0123456789abcdef0123456789abcdef01234567';
+    const got = await ws.get({ uri: `file://${remote}` }, { ref: missing }, { depth: 1 });
+    expect(got.code).toBe(1);
+    expect(got.stderr.trim().split('\n').at(-1)).toBe(
+      `error: version ${missing} is not in the repository: was it force-pushed away?`,
+    );
+  });
+});
+
 describe('unknown keys, where the reference looks for them', () => {
   it('fails check on an unknown top-level source key, naming it', async () => {
     const ws = await workspace();
@@ -247,6 +328,23 @@ describe('put, as the reference suite drives it', () => {
       expect(merged).toMatch(/^line3-local$/m);
       expect(await git(['notes', 'show', pushed], { cwd: remote })).toBe('some-notes');
     }
+  });
+
+  it('rebases and points the tag it makes at the rebased commit', async () => {
+    const { ws, remote, work, sources, clone } = await setup();
+    await work.commit('theirs', { 'other-file': 'x' });
+    await work.push('origin', 'main');
+    await clone.commit('mine', { 'some-file': 'y' });
+    await writeFile(join(sources, 'some-tag-file'), '1.0\n');
+    const put = await ws.put(
+      { uri: remote, branch: 'main' },
+      { repository: 'repo', rebase: true, tag: 'some-tag-file', tag_prefix: 'v' },
+      sources,
+    );
+    expect(put.code, put.stderr).toBe(0);
+    const rebased = await clone.revParse('HEAD');
+    expect(put.result.version).toEqual({ ref: rebased });
+    expect(await git(['rev-parse', 'main', 'v1.0'], { cwd: remote })).toBe(`${rebased}\n${rebased}`);
   });
 
   it('reads notes beside a nested repository first, where the reference looks', async () => {
