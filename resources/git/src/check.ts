@@ -45,8 +45,9 @@ export async function check({ source, version, env, log }: CheckContext<Source>)
   const cache = await retryTransient(() => syncBareCache(session.git, cacheOptions), {
     onRetry: (error) => log.warn(`fetch failed, retrying: ${(error as Error).message}`),
   });
-  if (tagMode(source)) return checkTags(cache.git, source, filters, version);
-  return checkCommits(
+  // `return await`: the session is disposed after the answer settles, so a rejection is handled.
+  if (tagMode(source)) return await checkTags(cache.git, source, filters, version);
+  return await checkCommits(
     cache.git,
     source.branch ? `refs/heads/${source.branch}` : 'HEAD',
     filters,

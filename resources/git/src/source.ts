@@ -8,7 +8,7 @@ import { ConfigError, jqBoolean, jqNumber, jqString, parseConfig, type Logger } 
 
 const text = jqString();
 const flag = jqBoolean();
-/** A list the reference reads with `(.x // [])[]`: `null` is an empty list, items are text. */
+/** A list the reference reads with `(.x // [])[]`: `null` is an empty list. */
 const texts = jqString(z.array(z.string()));
 
 /** The fields of each object schema; `strict` decides what its nested objects do with unknown keys. */

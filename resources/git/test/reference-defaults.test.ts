@@ -184,6 +184,22 @@ describe('in, when the version cannot be found', () => {
     expect(await git(['rev-parse', 'HEAD'], { cwd: got.dir })).toBe(old);
   });
 
+  it('deepens until the version and depth - 1 ancestors are there, and stays shallow', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const refs = [];
+    for (let n = 0; n < 4; n++) refs.push(await work.commit(`wanted ${n}`));
+    for (let n = 0; n < 18; n++) await work.commit(`later ${n}`);
+    await work.push('origin', 'main');
+    const got = await ws.get({ uri: `file://${remote}` }, { ref: refs[3]! }, { depth: '3' });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr.match(/deepening by \d+/g)).toEqual(['deepening by 6', 'deepening by 12']);
+    expect(await git(['rev-parse', 'HEAD', 'HEAD~1', 'HEAD~2'], { cwd: got.dir })).toBe(
+      [refs[3], refs[2], refs[1]].join('\n'),
+    );
+    expect(await git(['rev-parse', '--is-shallow-repository'], { cwd: got.dir })).toBe('true');
+  });
+
   it('stops deepening at the full history and fails in one line', async () => {
     const ws = await workspace();
     const { remote, work } = await ws.repo();
