@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFaultProxy } from './fault-proxy.js';
 import { putObjects, run, uniquePrefix } from './harness.js';
 
 let minio: MinioServer;
@@ -383,6 +384,27 @@ describe('reference suite: out', () => {
       ],
     });
     expect(await keysUnder(minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
+  });
+
+  it('asks for the acl it is given (MinIO keeps no object ACLs to read back), and none otherwise', async () => {
+    const p = uniquePrefix('ref-acl');
+    await localFile('glob-file-to-upload');
+    const proxy = await startFaultProxy(minio.port);
+    try {
+      const source = sourceFor(minio.unversionedBucket, { endpoint: proxy.endpoint });
+      const shared = await goRequest('out', source, {
+        params: { file: 'glob-*', to: `${p}/a/`, acl: 'public-read' },
+      });
+      expect(shared.code, shared.stderr).toBe(0);
+      expect(proxy.sent()).toMatch(/\r\nx-amz-acl: public-read\r\n/i);
+      const before = proxy.sent().length;
+      const plain = await goRequest('out', source, { params: { file: 'glob-*', to: `${p}/b/` } });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(proxy.sent().slice(before)).toMatch(/^PUT \//m);
+      expect(proxy.sent().slice(before)).not.toMatch(/x-amz-acl/i);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a regexp without a capture group puts the file under its directory', async () => {
