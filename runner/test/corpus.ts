@@ -8,8 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '@hangar/testkit';
 
-interface ManifestRow {
+export interface ManifestRow {
   file: string;
+  repo: string;
+  path: string;
+  commit: string;
   blob: string;
   features: string;
   expected: string;
@@ -26,6 +29,9 @@ function readManifest(): ManifestRow[] {
     const column = (name: keyof ManifestRow) => cols[names.indexOf(name)] ?? '';
     return {
       file: column('file'),
+      repo: column('repo'),
+      path: column('path'),
+      commit: column('commit'),
       blob: column('blob'),
       features: column('features'),
       expected: column('expected'),
@@ -34,7 +40,8 @@ function readManifest(): ManifestRow[] {
   });
 }
 
-const manifest = readManifest();
+/** Every row of corpus/manifest.tsv. */
+export const manifest = readManifest();
 const cachedCorpus = join(cacheDir(), 'corpus');
 
 /** The cache, then every shared/corpus beside the checkout or one of its parents, nearest first. */
