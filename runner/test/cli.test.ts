@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { corpusDir } from './corpus.js';
+import { requireCorpusDir } from './corpus.js';
 
 const fixture = (...parts: string[]): string => join(import.meta.dirname, 'fixtures', ...parts);
 
@@ -160,7 +160,7 @@ describe('hangar graph', () => {
 
 describe('hangar format', () => {
   it("matches fly's format-pipeline fixture", async () => {
-    const dir = join(corpusDir ?? '', 'pipelines');
+    const dir = join(requireCorpusDir(), 'pipelines');
     const r = await hangar(
       'format',
       join(dir, 'concourse__concourse__fly__integration__fixtures__format-input.yml'),

@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+/** The machine-wide cache scripts/bootstrap fills: `$HANGAR_CACHE`, default `~/.cache/hangar`. */
+export const cacheDir = (): string => process.env['HANGAR_CACHE'] ?? join(homedir(), '.cache', 'hangar');
+
 /** Where scripts/bootstrap puts Go-built servers (MinIO, OpenTofu). */
-export const cacheBinDir = (): string =>
-  join(process.env['HANGAR_CACHE'] ?? join(homedir(), '.cache', 'hangar'), 'bin');
+export const cacheBinDir = (): string => join(cacheDir(), 'bin');
 
 /**
  * Absolute path of `name`, looked up in the bootstrap cache first, then on PATH and in the sbin
