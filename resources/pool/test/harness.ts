@@ -35,11 +35,13 @@ export async function invoke<T>(
   request: object,
   env: Record<string, string>,
   signal?: AbortSignal,
+  onStderr?: (text: string) => void,
 ): Promise<Outcome<T>> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const readOut = collect(stdout);
   const readErr = collect(stderr);
+  if (onStderr) stderr.on('data', () => onStderr(readErr()));
   const code = await invokeResource(poolResource, {
     argv: ['node', '/opt/resource/resource.js', ...args],
     stdin: Readable.from([Buffer.from(JSON.stringify(request))]),
@@ -140,6 +142,11 @@ export interface Workspace {
   check(source: object, version?: Version): Promise<Outcome<Version[]>>;
   get(source: object, version: Version, params?: object): Promise<Outcome<InOut> & { dir: string }>;
   put(source: object, params: object, signal?: AbortSignal): Promise<Outcome<InOut>>;
+  /** A put still running: `stderrMatches` resolves once its log says so (no polling). */
+  startPut(
+    source: object,
+    params: object,
+  ): { stderrMatches(pattern: RegExp): Promise<void>; done: Promise<Outcome<InOut>> };
 }
 
 let getCounter = 0;
@@ -180,6 +187,29 @@ export async function workspace(extraEnv: Record<string, string> = {}): Promise<
       };
     },
     put: (source, params, signal) => invoke(['out', sources], { source, params }, env, signal),
+    startPut(source, params) {
+      const watchers: { pattern: RegExp; resolve: () => void }[] = [];
+      let seen = '';
+      const done = invoke<InOut>(['out', sources], { source, params }, env, undefined, (text) => {
+        seen = text;
+        for (const watcher of watchers.filter(({ pattern }) => pattern.test(text))) {
+          watchers.splice(watchers.indexOf(watcher), 1);
+          watcher.resolve();
+        }
+      });
+      return {
+        done,
+        stderrMatches: (pattern) =>
+          pattern.test(seen)
+            ? Promise.resolve()
+            : new Promise<void>((resolve, reject) => {
+                watchers.push({ pattern, resolve });
+                void done.then((outcome) =>
+                  reject(new Error(`put ended before stderr matched ${pattern}: ${outcome.stderr}`)),
+                );
+              }),
+      };
+    },
   };
 }
 
