@@ -176,7 +176,7 @@ describe('release', () => {
     expect(put.result.version.ref).toBe((await remote.log()).at(-1));
   });
 
-  it('ignores the directory\'s metadata, as the reference does, unless release_with_metadata', async () => {
+  it("ignores the directory's metadata, as the reference does, unless release_with_metadata", async () => {
     const remote = await seedPool(servers, { claimed: { a: 'old', b: 'old' } });
     const ws = await workspace();
     await ws.lockDir('lock-a', 'a', 'new');
