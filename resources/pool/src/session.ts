@@ -1,5 +1,5 @@
 // Opens a @hangar/git session from `source`: credentials, git_config, TLS and tunnel settings. The
-// lock-commit identity defaults to the reference's fallback and yields to `git_config` entries.
+// lock-commit identity defaults to the reference image's and yields to `git_config` entries.
 import { assertSafeRefName, assertSafeRemote, openGitSession, type GitSession } from '@hangar/git';
 import { ConfigError } from '@hangar/resource-sdk';
 import type { Source } from './source.js';
@@ -33,9 +33,10 @@ export function poolPath(pool: string): string {
   return parts.join('/');
 }
 
+/** What lock commits carry in the reference's image: the global identity its Dockerfile sets. */
 const IDENTITY: readonly (readonly [string, string])[] = [
-  ['user.name', 'CI Pool Resource'],
-  ['user.email', 'ci-pool@localhost'],
+  ['user.name', 'git'],
+  ['user.email', 'git@localhost'],
 ];
 
 export function openSourceSession(

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServers, type GitServers } from '@hangar/testkit';
-import { CANARY, seedPool, workspace } from './harness.js';
+import { CANARY, seedPool, workspace, lockAnswer } from './harness.js';
 
 let servers: GitServers;
 beforeAll(async () => {
@@ -99,13 +99,7 @@ describe('in', () => {
     const put = await ws.put(sourceFor(remote), { acquire: true });
     const got = await ws.get(sourceFor(remote), put.result.version);
     expect(got.code, got.stderr).toBe(0);
-    expect(got.result).toEqual({
-      version: put.result.version,
-      metadata: [
-        { name: 'lock_name', value: 'env-1' },
-        { name: 'pool_name', value: 'pool' },
-      ],
-    });
+    expect(got.result).toEqual(lockAnswer(put.result.version['ref'], 'env-1'));
     expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('env-1\n');
     expect(await readFile(join(got.dir, 'metadata'), 'utf8')).toBe('{"host":"one"}');
     // As in the reference, the destination is also a checkout of the branch at the version.
@@ -167,13 +161,7 @@ describe('in', () => {
     const got = await other.get(sourceFor(remote), released.result.version);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stderr).toMatch(/^warning: getting an unclaimed lock: this build does not hold 'a'/m);
-    expect(got.result).toEqual({
-      version: released.result.version,
-      metadata: [
-        { name: 'lock_name', value: 'a' },
-        { name: 'pool_name', value: 'pool' },
-      ],
-    });
+    expect(got.result).toEqual(lockAnswer(released.result.version['ref'], 'a'));
     expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('a\n');
     expect(JSON.parse(await readFile(join(got.dir, 'metadata'), 'utf8'))).toEqual({ some: 'json' });
     // allow_unclaimed: true silences the warning; false (opt-in) makes it an error.

@@ -54,6 +54,15 @@ export async function invoke<T>(
   return { code, stdout: out, stderr: readErr(), result: (code === 0 ? JSON.parse(out) : undefined) as T };
 }
 
+/** The answer of `in` and `out`: the version and the lock's name in its pool. */
+export const lockAnswer = (ref: string | undefined, lock: string | undefined, pool = 'pool'): InOut => ({
+  version: { ref: ref ?? '' },
+  metadata: [
+    { name: 'lock_name', value: lock ?? '' },
+    { name: 'pool_name', value: pool },
+  ],
+});
+
 export interface PoolSeed {
   pool?: string;
   unclaimed?: Record<string, string>;
@@ -188,27 +197,9 @@ export async function workspace(extraEnv: Record<string, string> = {}): Promise<
     },
     put: (source, params, signal) => invoke(['out', sources], { source, params }, env, signal),
     startPut(source, params) {
-      const watchers: { pattern: RegExp; resolve: () => void }[] = [];
-      let seen = '';
-      const done = invoke<InOut>(['out', sources], { source, params }, env, undefined, (text) => {
-        seen = text;
-        for (const watcher of watchers.filter(({ pattern }) => pattern.test(text))) {
-          watchers.splice(watchers.indexOf(watcher), 1);
-          watcher.resolve();
-        }
-      });
-      return {
-        done,
-        stderrMatches: (pattern) =>
-          pattern.test(seen)
-            ? Promise.resolve()
-            : new Promise<void>((resolve, reject) => {
-                watchers.push({ pattern, resolve });
-                void done.then((outcome) =>
-                  reject(new Error(`put ended before stderr matched ${pattern}: ${outcome.stderr}`)),
-                );
-              }),
-      };
+      const log = stderrLog();
+      const done = invoke<InOut>(['out', sources], { source, params }, env, undefined, log.update);
+      return { done, stderrMatches: (pattern) => log.matches(pattern, done) };
     },
   };
 }
@@ -237,16 +228,9 @@ export function spawnResource(
   const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
+  const log = stderrLog();
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const watcher of [...watchers])
-      if (watcher.pattern.test(stderr)) {
-        watchers.splice(watchers.indexOf(watcher), 1);
-        watcher.resolve();
-      }
-  });
+  child.stderr?.on('data', (chunk: Buffer) => log.update((stderr += chunk.toString())));
   child.stdin?.end(JSON.stringify(request));
   const done = new Promise<{
     code: number | null;
@@ -254,16 +238,30 @@ export function spawnResource(
     stdout: string;
     stderr: string;
   }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done, stderrMatches: (pattern) => log.matches(pattern, done) };
+}
+
+/** A running script's stderr so far, and promises that resolve when it matches (no polling). */
+function stderrLog() {
+  let text = '';
+  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
   return {
-    child,
-    done,
-    stderrMatches: (pattern) =>
-      pattern.test(stderr)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            watchers.push({ pattern, resolve });
-            void done.then(() => reject(new Error(`exited before stderr matched ${pattern}: ${stderr}`)));
-          }),
+    update: (all: string) => {
+      text = all;
+      for (const watcher of watchers.filter(({ pattern }) => pattern.test(text))) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve();
+      }
+    },
+    matches: (pattern: RegExp, done: Promise<{ stderr: string }>): Promise<void> => {
+      if (pattern.test(text)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        watchers.push({ pattern, resolve });
+        void done.then((outcome) =>
+          reject(new Error(`ended before stderr matched ${pattern}: ${outcome.stderr}`)),
+        );
+      });
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServers, type GitServers } from '@hangar/testkit';
-import { CANARY, seedPool, workspace } from './harness.js';
+import { CANARY, seedPool, workspace, lockAnswer } from './harness.js';
 
 let servers: GitServers;
 beforeAll(async () => {
@@ -28,13 +28,7 @@ describe('acquire', () => {
     const put = await ws.put(sourceFor(remote), { acquire: true });
     expect(put.code, put.stderr).toBe(0);
     const tip = (await remote.log()).at(-1);
-    expect(put.result).toEqual({
-      version: { ref: tip },
-      metadata: [
-        { name: 'lock_name', value: 'env-1' },
-        { name: 'pool_name', value: 'pool' },
-      ],
-    });
+    expect(put.result).toEqual(lockAnswer(tip, 'env-1'));
     expect(await remote.state()).toEqual({ claimed: ['env-1'], unclaimed: [] });
     const message = await remote.message();
     expect(message.split('\n').slice(0, 2)).toEqual(['claiming: env-1', `Build URL: ${BUILD_URL}`]);
@@ -44,8 +38,8 @@ describe('acquire', () => {
     expect(put.stderr).toContain('acquiring lock on: pool\n');
     expect(put.stderr).toContain('acquired!\n');
     expect(await remote.show('pool/claimed/env-1')).toBe('{"host":"one"}');
-    // Identity: the reference's fallback when git_config names none.
-    expect((await remote.log('%an <%ae>')).at(-1)).toBe('CI Pool Resource <ci-pool@localhost>');
+    // Identity: the reference image's global one when git_config names none.
+    expect((await remote.log('%an <%ae>')).at(-1)).toBe('git <git@localhost>');
   });
 
   it('commits as the git_config identity when one is given', async () => {

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepo, git, startGitServers, tempDir, type GitServers } from '@hangar/testkit';
-import { CANARY, seedPool, workspace, type PoolRemote } from './harness.js';
+import { CANARY, seedPool, workspace, type PoolRemote, lockAnswer } from './harness.js';
 
 let servers: GitServers;
 beforeAll(async () => {
@@ -107,13 +107,7 @@ describe('in (integration/in_test.go)', () => {
     const removed = await ws.put(source(remote), { remove: 'lock' });
     const got = await ws.get(source(remote), removed.result.version);
     expect(got.code, got.stderr).toBe(0);
-    expect(got.result).toEqual({
-      version: removed.result.version,
-      metadata: [
-        { name: 'lock_name', value: 'some-lock' },
-        { name: 'pool_name', value: 'lock-pool' },
-      ],
-    });
+    expect(got.result).toEqual(lockAnswer(removed.result.version['ref'], 'some-lock', 'lock-pool'));
     expect(await readdir(got.dir)).not.toContain('metadata');
   });
 
@@ -170,13 +164,7 @@ describe.each(['master', 'another-branch'])('out on branch %s (integration/out_t
     expect(put.code, put.stderr).toBe(0);
     const { claimed } = await remote.state('lock-pool');
     expect(claimed).toHaveLength(1);
-    expect(put.result).toEqual({
-      version: { ref: (await remote.log()).at(-1) },
-      metadata: [
-        { name: 'lock_name', value: claimed[0] },
-        { name: 'pool_name', value: 'lock-pool' },
-      ],
-    });
+    expect(put.result).toEqual(lockAnswer((await remote.log()).at(-1), claimed[0], 'lock-pool'));
     expect(await lastMessage(remote)).toEqual([`claiming: ${claimed[0]}`, `Build URL: ${BUILD_URL}`]);
   });
 
@@ -202,13 +190,7 @@ describe.each(['master', 'another-branch'])('out on branch %s (integration/out_t
     const ws = await workspace();
     const put = await ws.put(goSource(remote), goParams({ claim: 'some-lock' }));
     expect(put.code, put.stderr).toBe(0);
-    expect(put.result).toEqual({
-      version: { ref: (await remote.log()).at(-1) },
-      metadata: [
-        { name: 'lock_name', value: 'some-lock' },
-        { name: 'pool_name', value: 'lock-pool' },
-      ],
-    });
+    expect(put.result).toEqual(lockAnswer((await remote.log()).at(-1), 'some-lock', 'lock-pool'));
     expect(await lastMessage(remote)).toEqual(['claiming: some-lock', `Build URL: ${BUILD_URL}`]);
     const again = ws.startPut(goSource(remote), goParams({ claim: 'some-lock' }));
     await again.stderrMatches(/waiting for lock some-lock/);
@@ -228,13 +210,7 @@ describe.each(['master', 'another-branch'])('out on branch %s (integration/out_t
       const dir = join('..', got.dir.split('/').at(-1) ?? '');
       const put = await ws.put(goSource(remote), goParams({ [operation]: dir }));
       expect(put.code, put.stderr).toBe(0);
-      expect(put.result).toEqual({
-        version: { ref: (await remote.log()).at(-1) },
-        metadata: [
-          { name: 'lock_name', value: lock },
-          { name: 'pool_name', value: 'lock-pool' },
-        ],
-      });
+      expect(put.result).toEqual(lockAnswer((await remote.log()).at(-1), lock, 'lock-pool'));
       const verb = operation === 'remove' ? 'removing' : 'unclaiming';
       expect(await lastMessage(remote)).toEqual([`${verb}: ${lock}`, `Build URL: ${BUILD_URL}`]);
     }
