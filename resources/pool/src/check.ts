@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Git } from '@hangar/git';
 import type { CheckContext, Version } from '@hangar/resource-sdk';
-import { openSourceSession, poolPath, validateSource } from './session.js';
+import { openSourceSession, poolPath, validateSource, type PoolSource } from './session.js';
 import type { Source } from './source.js';
 
 export async function check(context: CheckContext<Source>): Promise<Version[]> {
-  const { source, version, env, signal, log } = context;
-  validateSource(source);
+  const { version, env, signal, log } = context;
+  const source = validateSource(context.source);
   const pool = poolPath(source.pool);
   await using session = await openSourceSession(source, env);
   const key = createHash('sha256').update(`${source.uri}\0${source.branch}`).digest('hex').slice(0, 16);
@@ -41,7 +41,7 @@ async function isAncestor(git: Git, ref: string, tip: string): Promise<boolean> 
 async function syncCache(
   git: Git,
   cache: string,
-  source: Source,
+  source: PoolSource,
   signal: AbortSignal,
   log: { debug(message: string): void },
 ): Promise<Git> {

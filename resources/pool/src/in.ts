@@ -1,26 +1,21 @@
 // `in`: the lock changed by the version's commit (the latest commit to the pool at or before
 // it), written as `name` and `metadata`. Fails when a claimed lock has moved since ("no longer
-// acquired") and, unlike the reference, when the lock is not claimed at the version — except
-// for the implicit get after this build's own release/add/update, or with `allow_unclaimed`.
+// acquired"). A lock that is unclaimed at the version is fetched as in the reference, with a
+// warning (unless this build's own put made the commit); `allow_unclaimed: false` makes it an
+// error, `true` silences the warning.
 import { join } from 'node:path';
-import {
-  ConfigError,
-  RemoteError,
-  writeFileAtomic,
-  type InContext,
-  type VersionResult,
-} from '@hangar/resource-sdk';
+import { RemoteError, writeFileAtomic, type InContext, type VersionResult } from '@hangar/resource-sdk';
 import { trailer } from './commit-message.js';
 import { PoolRepo } from './pool-repo.js';
 import { openSourceSession, poolPath, validateSource } from './session.js';
 import type { GetParams, Source } from './source.js';
 
 export async function getLock(context: InContext<Source, GetParams>): Promise<VersionResult> {
-  const { source, version, params, destination, env, log, build, signal } = context;
-  validateSource(source);
+  const { version, params, destination, env, log, build, signal } = context;
+  const source = validateSource(context.source);
   const pool = poolPath(source.pool);
-  const ref = version?.['ref'];
-  if (!ref) throw new ConfigError('version.ref is required: get a version that check or a put produced');
+  // Like the reference: no version means the branch tip.
+  const ref = version['ref'] || 'HEAD';
   const depth = typeof params.depth === 'number' && params.depth > 0 ? params.depth : undefined;
 
   await using session = await openSourceSession(source, env);
@@ -64,11 +59,15 @@ export async function getLock(context: InContext<Source, GetParams>): Promise<Ve
         repo.path('claimed', name),
       ]);
       if (moved) throw new RemoteError('lock instance is no longer acquired');
-    } else if (unclaimed && !params.allow_unclaimed) {
+    } else if (unclaimed && params.allow_unclaimed === false) {
+      throw new RemoteError(
+        `lock '${name}' is not claimed at version ${head.slice(0, 12)} and params.allow_unclaimed is false`,
+      );
+    } else if (unclaimed && params.allow_unclaimed === undefined) {
       const message = await repo.git.output(['log', '-1', '--format=%B', 'HEAD']);
       if (!madeByThisBuild(message, build.id, build.url))
-        throw new RemoteError(
-          `lock '${name}' is not claimed at version ${head.slice(0, 12)}; set params.allow_unclaimed: true to fetch unclaimed locks`,
+        log.warn(
+          `getting an unclaimed lock: this build does not hold '${name}' (params.allow_unclaimed: true silences this, false makes it an error)`,
         );
     }
     if (claimed) contents.push(await repo.readMetadata('claimed', name));

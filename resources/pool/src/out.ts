@@ -32,12 +32,15 @@ interface Done {
 }
 
 export async function out(context: OutContext<Source, PutParams>): Promise<VersionResult> {
-  const { source, params, log, env, build, signal, sources } = context;
-  validateSource(source);
+  const { params, log, env, build, signal, sources } = context;
+  const source = validateSource(context.source);
   const pool = poolPath(source.pool);
-  const requested = OPERATIONS.filter((name) => isSet(params[name]));
+  // Go zero values (`""`, `false`) already read as "not set".
+  const requested = OPERATIONS.filter((name) => params[name] !== undefined);
   if (!requested.length)
-    throw new ConfigError(`params must set one of ${OPERATIONS.join(', ')} (none given: nothing to do)`);
+    throw new ConfigError(
+      'invalid payload (missing acquire, release, remove, claim, add, add_claimed, update, check, or check_unclaimed): params must set one of them',
+    );
   const retryDelayMs =
     delayField(params.retry_delay, 'params.retry_delay') ??
     delayField(source.retry_delay, 'source.retry_delay');
@@ -98,7 +101,10 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
         case 'release': {
           const { names, metadata } = await readLockDir(sources, String(value), 'params.release', false);
           log.info(`releasing lock: ${names.join(', ')} on pool: ${pool}`);
-          const result = await performRobustAction(engine('releasing lock'), ops.release(names, metadata));
+          const result = await performRobustAction(
+            engine('releasing lock'),
+            ops.release(names, params.release_with_metadata ? metadata : undefined),
+          );
           last = { ref: result.ref, locks: names };
           break;
         }
@@ -155,11 +161,6 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/** The reference decodes params into Go zero values: `""`, `false` and null mean "not set". */
-function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== false && value !== '';
 }
 
 function delayField(value: string | number | undefined, field: string): number | undefined {
@@ -324,7 +325,7 @@ class LockOperations {
         if (state === 'unclaimed')
           throw new RemoteError(`lock '${name}' is not claimed in pool '${this.pool}': nothing to release`);
         await repo.move(name, 'claimed', 'unclaimed');
-        // #38: the released lock can carry updated metadata in the same commit.
+        // #38, opt-in: the released lock carries the directory's metadata in the same commit.
         if (
           metadata !== undefined &&
           names.length === 1 &&
@@ -354,9 +355,16 @@ class LockOperations {
 
   remove(name: string): Operation {
     return async (repo) => {
+      // As in the reference, only a claimed lock can be removed: nobody can pull a free lock
+      // out from under a build that is about to acquire it.
       const state = await repo.stateOf(name);
-      if (state === 'absent') throw new RemoteError(`lock '${name}' does not exist in pool '${this.pool}'`);
-      await repo.remove(state, name);
+      if (state !== 'claimed')
+        throw new RemoteError(
+          state === 'absent'
+            ? `lock '${name}' does not exist in pool '${this.pool}'`
+            : `lock '${name}' is not claimed in pool '${this.pool}': only claimed locks can be removed`,
+        );
+      await repo.remove('claimed', name);
       return { kind: 'commit', message: this.message('removing', [name]) };
     };
   }
@@ -380,8 +388,10 @@ class LockOperations {
   check(name: string, awaited: LockState): Operation {
     return async (repo): Promise<Step> => {
       const state = await repo.stateOf(name);
-      if (state === 'absent') throw new RemoteError(`lock '${name}' does not exist in pool '${this.pool}'`);
-      if (state !== awaited) return { kind: 'wait', reason: `waiting for lock to become ${awaited}` };
+      // The reference passes for a missing lock too: say so, since it is usually a typo.
+      if (state === 'absent')
+        this.log.warn(`lock '${name}' does not exist in pool '${this.pool}': nothing to wait for`);
+      else if (state !== awaited) return { kind: 'wait', reason: `waiting for lock to become ${awaited}` };
       return { kind: 'done' };
     };
   }

@@ -1,6 +1,6 @@
 // A work tree of the lock branch and the few git operations locks need. Every state change is
 // made on a fresh reset to the remote tip, committed, and pushed as a fast-forward only.
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Git, GitCommandError } from '@hangar/git';
 import { ConfigError, RemoteError } from '@hangar/resource-sdk';
@@ -79,15 +79,17 @@ export class PoolRepo {
     return name ? `${this.pool}/${state}/${name}` : `${this.pool}/${state}`;
   }
 
-  /** Fails unless `<pool>/claimed` and `<pool>/unclaimed` exist on the branch. */
+  /**
+   * Fails unless the pool's directory exists on the branch. Either state directory may be gone
+   * (git keeps no empty directories: every lock claimed and no `.gitkeep`), which is a pool with
+   * no lock in that state; a pool with neither is a typo the reference would wait on forever.
+   */
   async assertPoolExists(): Promise<void> {
-    for (const state of ['claimed', 'unclaimed'] as const) {
-      const info = await stat(join(this.dir, this.path(state))).catch(() => undefined);
-      if (!info?.isDirectory())
-        throw new RemoteError(
-          `pool '${this.pool}' does not exist on branch '${this.branch}': ${this.path(state)}/ is missing (create it with a .gitkeep)`,
-        );
-    }
+    const info = await stat(join(this.dir, this.pool)).catch(() => undefined);
+    if (!info?.isDirectory())
+      throw new RemoteError(
+        `pool '${this.pool}' does not exist on branch '${this.branch}': create ${this.path('claimed')}/.gitkeep and ${this.path('unclaimed')}/.gitkeep`,
+      );
   }
 
   /** Lock names in one state: visible regular files only, never `.gitkeep` or other dotfiles. */
@@ -114,13 +116,17 @@ export class PoolRepo {
     return readFile(join(this.dir, this.path(state, name)), 'utf8');
   }
 
+  /** `git mv`, creating the target state's directory when git dropped it. */
   async move(name: string, from: LockState, to: LockState): Promise<void> {
+    await mkdir(join(this.dir, this.path(to)), { recursive: true });
     await this.git.run(['mv', '--', this.path(from, name), this.path(to, name)]);
   }
 
+  /** Writes a lock file; executable in git, as the reference writes lock files (mode 0555). */
   async write(state: LockState, name: string, metadata: string): Promise<void> {
+    await mkdir(join(this.dir, this.path(state)), { recursive: true });
     await writeFile(join(this.dir, this.path(state, name)), metadata);
-    await this.git.run(['add', '--', this.path(state, name)]);
+    await this.git.run(['add', '--chmod=+x', '--', this.path(state, name)]);
   }
 
   async remove(state: LockState, name: string): Promise<void> {

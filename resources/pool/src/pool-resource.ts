@@ -11,6 +11,8 @@ export const poolResource = defineResource({
   getParams: getParamsSchema,
   putParams: putParamsSchema,
   secretKeys: SECRET_KEYS,
+  // The reference ignores keys it does not know: warn, naming the nearest known one.
+  unknownKeys: 'warn',
   // After SIGTERM, time to undo a claim whose push was already in flight.
   abortGraceMs: 20_000,
   check,

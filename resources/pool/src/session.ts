@@ -1,14 +1,27 @@
 // Opens a @hangar/git session from `source`: credentials, git_config, TLS and tunnel settings. The
-// lock-commit identity defaults to the reference's fallback and yields to `git_config` entries.
+// lock-commit identity defaults to the reference image's and yields to `git_config` entries.
 import { assertSafeRefName, assertSafeRemote, openGitSession, type GitSession } from '@hangar/git';
 import { ConfigError } from '@hangar/resource-sdk';
 import type { Source } from './source.js';
 
-/** Checks the fields every script uses before any git process starts. */
-export function validateSource(source: Source): void {
-  assertSafeRemote(source.uri, 'source.uri');
-  assertSafeRefName(source.branch, 'source.branch');
-  poolPath(source.pool);
+/** `source` once its required fields are known to be set. */
+export type PoolSource = Source & { uri: string; branch: string; pool: string };
+
+/**
+ * Checks the fields every script uses before any git process starts. Missing ones are reported
+ * together, in the reference's words (its tests look for them).
+ */
+export function validateSource(source: Source): PoolSource {
+  const missing = (['uri', 'branch', 'pool'] as const).filter((field) => !source[field]);
+  if (missing.length)
+    throw new ConfigError(
+      missing.map((field) => `invalid payload (missing ${field}): set source.${field}`).join('; '),
+    );
+  const valid = source as PoolSource;
+  assertSafeRemote(valid.uri, 'source.uri');
+  assertSafeRefName(valid.branch, 'source.branch');
+  poolPath(valid.pool);
+  return valid;
 }
 
 /** The pool directory as a relative path; nested paths are allowed, escapes are not. */
@@ -20,9 +33,10 @@ export function poolPath(pool: string): string {
   return parts.join('/');
 }
 
+/** What lock commits carry in the reference's image: the global identity its Dockerfile sets. */
 const IDENTITY: readonly (readonly [string, string])[] = [
-  ['user.name', 'CI Pool Resource'],
-  ['user.email', 'ci-pool@localhost'],
+  ['user.name', 'git'],
+  ['user.email', 'git@localhost'],
 ];
 
 export function openSourceSession(
@@ -48,7 +62,10 @@ export function openSourceSession(
         }
       : {}),
     skipSslVerification: Boolean(source.skip_ssl_verification),
-    config: [...IDENTITY, ...(source.git_config ?? []).map(({ name, value }) => [name, value] as const)],
+    config: [
+      ...IDENTITY,
+      ...(source.git_config ?? []).map(({ name, value }) => [name, String(value)] as const),
+    ],
     parentEnv: env,
     ...(env['TMPDIR'] ? { tmpDir: env['TMPDIR'] } : {}),
   });

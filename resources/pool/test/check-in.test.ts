@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServers, type GitServers } from '@hangar/testkit';
-import { CANARY, seedPool, workspace } from './harness.js';
+import { CANARY, seedPool, workspace, lockAnswer } from './harness.js';
 
 let servers: GitServers;
 beforeAll(async () => {
@@ -99,13 +99,7 @@ describe('in', () => {
     const put = await ws.put(sourceFor(remote), { acquire: true });
     const got = await ws.get(sourceFor(remote), put.result.version);
     expect(got.code, got.stderr).toBe(0);
-    expect(got.result).toEqual({
-      version: put.result.version,
-      metadata: [
-        { name: 'lock_name', value: 'env-1' },
-        { name: 'pool_name', value: 'pool' },
-      ],
-    });
+    expect(got.result).toEqual(lockAnswer(put.result.version['ref'], 'env-1'));
     expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('env-1\n');
     expect(await readFile(join(got.dir, 'metadata'), 'utf8')).toBe('{"host":"one"}');
     // As in the reference, the destination is also a checkout of the branch at the version.
@@ -151,23 +145,34 @@ describe('in', () => {
     expect(await readdir(got.dir)).not.toContain('name');
   });
 
-  it("fails for a lock that is not claimed at the version, except after this build's own put or with allow_unclaimed", async () => {
-    const remote = await seedPool(servers, { claimed: { a: 'm' } });
+  it('fetches a lock that is unclaimed at the version, as the reference does, warning another build that it does not hold it', async () => {
+    const remote = await seedPool(servers, { claimed: { a: '{"some":"json"}' } });
     const releaser = await workspace({ BUILD_ID: '1', BUILD_URL: 'http://ci/builds/1' });
     await releaser.lockDir('lock', 'a');
     const released = await releaser.put(sourceFor(remote), { release: 'lock' });
-    // The implicit get after the put runs in the same build: fine.
-    expect((await releaser.get(sourceFor(remote), released.result.version)).code).toBe(0);
-    // Another build triggered by the release commit does not hold the lock.
+    // Claimed again after the release: the release commit still names the lock, unclaimed.
+    expect((await releaser.put(sourceFor(remote), { claim: 'a' })).code).toBe(0);
+    // The implicit get after the put runs in the same build: no warning.
+    const own = await releaser.get(sourceFor(remote), released.result.version);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).not.toContain('warning');
+    // Another build triggered by the release commit gets it, with a warning.
     const other = await workspace({ BUILD_ID: '2', BUILD_URL: 'http://ci/builds/2' });
     const got = await other.get(sourceFor(remote), released.result.version);
-    expect(got.code).toBe(1);
-    expect(got.stderr).toMatch(
-      /^error: lock 'a' is not claimed at version [0-9a-f]{12}; set params\.allow_unclaimed: true to fetch unclaimed locks$/m,
-    );
-    const allowed = await other.get(sourceFor(remote), released.result.version, { allow_unclaimed: true });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.stderr).toMatch(/^warning: getting an unclaimed lock: this build does not hold 'a'/m);
+    expect(got.result).toEqual(lockAnswer(released.result.version['ref'], 'a'));
+    expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('a\n');
+    expect(JSON.parse(await readFile(join(got.dir, 'metadata'), 'utf8'))).toEqual({ some: 'json' });
+    // allow_unclaimed: true silences the warning; false (opt-in) makes it an error.
+    const allowed = await other.get(sourceFor(remote), released.result.version, { allow_unclaimed: 'true' });
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(await readFile(join(allowed.dir, 'name'), 'utf8')).toBe('a\n');
+    expect(allowed.stderr).not.toContain('warning');
+    const strict = await other.get(sourceFor(remote), released.result.version, { allow_unclaimed: false });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(
+      /^error: lock 'a' is not claimed at version [0-9a-f]{12} and params\.allow_unclaimed is false$/m,
+    );
   });
 
   it('never takes .gitkeep for a lock', async () => {

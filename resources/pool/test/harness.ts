@@ -35,11 +35,13 @@ export async function invoke<T>(
   request: object,
   env: Record<string, string>,
   signal?: AbortSignal,
+  onStderr?: (text: string) => void,
 ): Promise<Outcome<T>> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const readOut = collect(stdout);
   const readErr = collect(stderr);
+  if (onStderr) stderr.on('data', () => onStderr(readErr()));
   const code = await invokeResource(poolResource, {
     argv: ['node', '/opt/resource/resource.js', ...args],
     stdin: Readable.from([Buffer.from(JSON.stringify(request))]),
@@ -51,6 +53,15 @@ export async function invoke<T>(
   const out = readOut();
   return { code, stdout: out, stderr: readErr(), result: (code === 0 ? JSON.parse(out) : undefined) as T };
 }
+
+/** The answer of `in` and `out`: the version and the lock's name in its pool. */
+export const lockAnswer = (ref: string | undefined, lock: string | undefined, pool = 'pool'): InOut => ({
+  version: { ref: ref ?? '' },
+  metadata: [
+    { name: 'lock_name', value: lock ?? '' },
+    { name: 'pool_name', value: pool },
+  ],
+});
 
 export interface PoolSeed {
   pool?: string;
@@ -140,6 +151,11 @@ export interface Workspace {
   check(source: object, version?: Version): Promise<Outcome<Version[]>>;
   get(source: object, version: Version, params?: object): Promise<Outcome<InOut> & { dir: string }>;
   put(source: object, params: object, signal?: AbortSignal): Promise<Outcome<InOut>>;
+  /** A put still running: `stderrMatches` resolves once its log says so (no polling). */
+  startPut(
+    source: object,
+    params: object,
+  ): { stderrMatches(pattern: RegExp): Promise<void>; done: Promise<Outcome<InOut>> };
 }
 
 let getCounter = 0;
@@ -180,6 +196,11 @@ export async function workspace(extraEnv: Record<string, string> = {}): Promise<
       };
     },
     put: (source, params, signal) => invoke(['out', sources], { source, params }, env, signal),
+    startPut(source, params) {
+      const log = stderrLog();
+      const done = invoke<InOut>(['out', sources], { source, params }, env, undefined, log.update);
+      return { done, stderrMatches: (pattern) => log.matches(pattern, done) };
+    },
   };
 }
 
@@ -207,16 +228,9 @@ export function spawnResource(
   const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
+  const log = stderrLog();
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const watcher of [...watchers])
-      if (watcher.pattern.test(stderr)) {
-        watchers.splice(watchers.indexOf(watcher), 1);
-        watcher.resolve();
-      }
-  });
+  child.stderr?.on('data', (chunk: Buffer) => log.update((stderr += chunk.toString())));
   child.stdin?.end(JSON.stringify(request));
   const done = new Promise<{
     code: number | null;
@@ -224,16 +238,30 @@ export function spawnResource(
     stdout: string;
     stderr: string;
   }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done, stderrMatches: (pattern) => log.matches(pattern, done) };
+}
+
+/** A running script's stderr so far, and promises that resolve when it matches (no polling). */
+function stderrLog() {
+  let text = '';
+  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
   return {
-    child,
-    done,
-    stderrMatches: (pattern) =>
-      pattern.test(stderr)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            watchers.push({ pattern, resolve });
-            void done.then(() => reject(new Error(`exited before stderr matched ${pattern}: ${stderr}`)));
-          }),
+    update: (all: string) => {
+      text = all;
+      for (const watcher of watchers.filter(({ pattern }) => pattern.test(text))) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve();
+      }
+    },
+    matches: (pattern: RegExp, done: Promise<{ stderr: string }>): Promise<void> => {
+      if (pattern.test(text)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        watchers.push({ pattern, resolve });
+        void done.then((outcome) =>
+          reject(new Error(`ended before stderr matched ${pattern}: ${outcome.stderr}`)),
+        );
+      });
+    },
   };
 }
 

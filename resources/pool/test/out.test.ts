@@ -4,7 +4,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitServers, type GitServers } from '@hangar/testkit';
-import { CANARY, seedPool, workspace } from './harness.js';
+import { CANARY, seedPool, workspace, lockAnswer } from './harness.js';
 
 let servers: GitServers;
 beforeAll(async () => {
@@ -28,13 +28,7 @@ describe('acquire', () => {
     const put = await ws.put(sourceFor(remote), { acquire: true });
     expect(put.code, put.stderr).toBe(0);
     const tip = (await remote.log()).at(-1);
-    expect(put.result).toEqual({
-      version: { ref: tip },
-      metadata: [
-        { name: 'lock_name', value: 'env-1' },
-        { name: 'pool_name', value: 'pool' },
-      ],
-    });
+    expect(put.result).toEqual(lockAnswer(tip, 'env-1'));
     expect(await remote.state()).toEqual({ claimed: ['env-1'], unclaimed: [] });
     const message = await remote.message();
     expect(message.split('\n').slice(0, 2)).toEqual(['claiming: env-1', `Build URL: ${BUILD_URL}`]);
@@ -44,8 +38,8 @@ describe('acquire', () => {
     expect(put.stderr).toContain('acquiring lock on: pool\n');
     expect(put.stderr).toContain('acquired!\n');
     expect(await remote.show('pool/claimed/env-1')).toBe('{"host":"one"}');
-    // Identity: the reference's fallback when git_config names none.
-    expect((await remote.log('%an <%ae>')).at(-1)).toBe('CI Pool Resource <ci-pool@localhost>');
+    // Identity: the reference image's global one when git_config names none.
+    expect((await remote.log('%an <%ae>')).at(-1)).toBe('git <git@localhost>');
   });
 
   it('commits as the git_config identity when one is given', async () => {
@@ -176,13 +170,17 @@ describe('release', () => {
     expect(put.result.version.ref).toBe((await remote.log()).at(-1));
   });
 
-  it('writes updated metadata in the same commit', async () => {
-    const remote = await seedPool(servers, { claimed: { a: 'old' } });
+  it("ignores the directory's metadata, as the reference does, unless release_with_metadata", async () => {
+    const remote = await seedPool(servers, { claimed: { a: 'old', b: 'old' } });
     const ws = await workspace();
-    await ws.lockDir('lock', 'a', 'new');
-    expect((await ws.put(sourceFor(remote), { release: 'lock' })).code).toBe(0);
-    expect(await remote.show('pool/unclaimed/a')).toBe('new');
-    expect(await remote.firstLines()).toEqual(['initial pool', 'unclaiming: a']);
+    await ws.lockDir('lock-a', 'a', 'new');
+    await ws.lockDir('lock-b', 'b', 'new');
+    expect((await ws.put(sourceFor(remote), { release: 'lock-a' })).code).toBe(0);
+    expect(await remote.show('pool/unclaimed/a')).toBe('old');
+    const opted = await ws.put(sourceFor(remote), { release: 'lock-b', release_with_metadata: true });
+    expect(opted.code, opted.stderr).toBe(0);
+    expect(await remote.show('pool/unclaimed/b')).toBe('new');
+    expect(await remote.firstLines()).toEqual(['initial pool', 'unclaiming: a', 'unclaiming: b']);
   });
 
   it('fails without waiting when the lock is not claimed or does not exist', async () => {
@@ -242,7 +240,7 @@ describe('add and add_claimed', () => {
     await ws.lockDir('new', 'x', 'm');
     await ws.lockDir('bare', 'y');
     expect((await ws.put({ ...sourceFor(remote), pool: 'nope' }, { add: 'new' })).stderr).toMatch(
-      /^error: pool 'nope' does not exist on branch 'master': nope\/claimed\/ is missing/m,
+      /^error: pool 'nope' does not exist on branch 'master': create nope\/claimed\/.gitkeep and nope\/unclaimed\/.gitkeep$/m,
     );
     expect((await ws.put(sourceFor(remote), { add: 'bare' })).stderr).toBe(
       "error: params.add: bare/metadata not found (the lock's content)\n",
@@ -251,7 +249,7 @@ describe('add and add_claimed', () => {
 });
 
 describe('remove', () => {
-  it('removes claimed and unclaimed locks', async () => {
+  it('removes a claimed lock; an unclaimed one stays, as in the reference', async () => {
     const remote = await seedPool(servers, { claimed: { a: '' }, unclaimed: { b: '' } });
     const ws = await workspace();
     await ws.lockDir('a', 'a');
@@ -259,9 +257,13 @@ describe('remove', () => {
     expect((await ws.put(sourceFor(remote), { remove: 'a' })).stderr).toContain(
       'removing lock: a on pool: pool',
     );
-    expect((await ws.put(sourceFor(remote), { remove: 'b' })).code).toBe(0);
-    expect(await remote.state()).toEqual({ claimed: [], unclaimed: [] });
-    expect((await remote.firstLines()).slice(1)).toEqual(['removing: a', 'removing: b']);
+    const free = await ws.put(sourceFor(remote), { remove: 'b' });
+    expect(free.code).toBe(1);
+    expect(free.stderr).toMatch(
+      /^error: lock 'b' is not claimed in pool 'pool': only claimed locks can be removed$/m,
+    );
+    expect(await remote.state()).toEqual({ claimed: [], unclaimed: ['b'] });
+    expect((await remote.firstLines()).slice(1)).toEqual(['removing: a']);
     const again = await ws.put(sourceFor(remote), { remove: 'a' });
     expect(again.stderr).toMatch(/lock 'a' does not exist in pool 'pool'/);
   });
@@ -314,14 +316,16 @@ describe('check and check_unclaimed params', () => {
     expect(await remote.firstLines()).toEqual(['initial pool']);
   });
 
-  it('fails for a lock that does not exist (the reference succeeds)', async () => {
+  it('passes for a lock that does not exist, as the reference does, with a warning', async () => {
     const remote = await seedPool(servers);
     const ws = await workspace();
     await ws.lockDir('x', 'x');
-    expect((await ws.put(sourceFor(remote), { check: 'x' })).stderr).toMatch(/lock 'x' does not exist/);
-    expect((await ws.put(sourceFor(remote), { check_unclaimed: 'x' })).stderr).toMatch(
-      /lock 'x' does not exist/,
-    );
+    for (const param of ['check', 'check_unclaimed']) {
+      const put = await ws.put(sourceFor(remote), { [param]: 'x' });
+      expect(put.code, put.stderr).toBe(0);
+      expect(put.stderr).toContain("warning: lock 'x' does not exist in pool 'pool': nothing to wait for");
+      expect(put.result.version.ref).toBe((await remote.log()).at(-1));
+    }
   });
 });
 
@@ -349,7 +353,7 @@ describe('requests', () => {
     const remote = await seedPool(servers);
     const ws = await workspace();
     expect((await ws.put(sourceFor(remote), { acquire: false, claim: '' })).stderr).toBe(
-      'error: params must set one of acquire, claim, release, add, add_claimed, remove, update, check, check_unclaimed (none given: nothing to do)\n',
+      'error: invalid payload (missing acquire, release, remove, claim, add, add_claimed, update, check, or check_unclaimed): params must set one of them\n',
     );
     expect((await ws.put(sourceFor(remote, { retry_delay: 'soon' }), { acquire: true })).stderr).toMatch(
       /^error: source\.retry_delay 'soon' is not a duration/,

@@ -15,7 +15,8 @@ export async function check({
 }: CheckContext<Source>): Promise<WireVersion[]> {
   const initial = initialVersion(source);
   let cursor = undefined;
-  if (version?.['number'] !== undefined) {
+  // As in the reference, an empty number is no cursor.
+  if (version?.['number']) {
     cursor = tryParseVersion(version['number']);
     if (!cursor) log.warn(`skipping invalid current version '${version['number']}'`);
   }

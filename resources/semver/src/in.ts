@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, type InContext, type VersionResult } from '@hangar/resource-sdk';
 import type { GetParams, Source } from './source.js';
 import { initialVersion, requestedVersion, result } from './wire.js';
-import { applyBump, formatVersion } from './version.js';
+import { applyBump, bumpWarning, formatVersion } from './version.js';
 
 export async function get({
   source,
@@ -15,6 +15,8 @@ export async function get({
 }: InContext<Source, GetParams>): Promise<VersionResult> {
   initialVersion(source);
   const requested = requestedVersion(version);
+  const warning = bumpWarning(params);
+  if (warning) log.warn(warning);
   const bumped = applyBump(requested, params);
   const from = formatVersion(requested);
   const to = formatVersion(bumped);

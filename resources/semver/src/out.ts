@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, resolveInside, type OutContext, type VersionResult } from '@hangar/resource-sdk';
 import { openStore } from './drivers/index.js';
 import type { PutParams, Source } from './source.js';
-import { applyBump, formatVersion, hasBump, parseVersion } from './version.js';
+import { applyBump, bumpWarning, formatVersion, hasBump, parseVersion } from './version.js';
 import { initialVersion, result } from './wire.js';
 
 export async function put({
@@ -21,7 +21,11 @@ export async function put({
       'no version bump specified: set params.bump, params.pre, params.build, params.file or params.get_latest',
     );
   // Validate the bump before touching the remote.
-  if (!params.get_latest && !params.file) applyBump(initial, params);
+  if (!params.get_latest && !params.file) {
+    applyBump(initial, params);
+    const warning = bumpWarning(params);
+    if (warning) log.warn(warning);
+  }
 
   await using store = await openStore(source, { log, signal, env, initial });
   if (params.get_latest) {

@@ -11,6 +11,8 @@ export const semverResource = defineResource({
   getParams: getParamsSchema,
   putParams: putParamsSchema,
   secretKeys: SECRET_KEYS,
+  // The reference (Go's json.Unmarshal) ignores keys it does not know: warn, naming the nearest.
+  unknownKeys: 'warn',
   check,
   in: get,
   out: put,

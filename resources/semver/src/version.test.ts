@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyBump,
+  bumpWarning,
   compareVersions,
   formatVersion,
   parseVersion,
@@ -56,9 +57,13 @@ const table: [string, BumpParams, string][] = [
   ['0.0.0', { bump: 'minor', pre: 'alpha', build: 'build' }, '0.1.0-alpha.1+build.1'],
   // `""` means unset, as the reference's fixtures send it
   ['1.2.3', { bump: '', pre: '', build: '' }, '1.2.3'],
-  // fixed: dotted pre identifiers increment (the reference always restarts them at .1)
+  // as in the reference: a dotted pre is never one identifier, so it always restarts at .1
   ['1.2.3', { pre: 'pr.foo' }, '1.2.3-pr.foo.1'],
-  ['1.2.3-pr.foo.1', { pre: 'pr.foo' }, '1.2.3-pr.foo.2'],
+  ['1.2.3-pr.foo.1', { pre: 'pr.foo' }, '1.2.3-pr.foo.1'],
+  ['1.2.3+b.c.4', { build: 'b.c' }, '1.2.3+b.c.1'],
+  // unknown bump values are ignored, as in the reference (bumpWarning says so)
+  ['1.2.3', { bump: 'Major' }, '1.2.3'],
+  ['1.2.3', { bump: 'rc', pre: 'rc' }, '1.2.3-rc.1'],
   ['1.2.3-pr.bar.4', { pre: 'pr.foo' }, '1.2.3-pr.foo.1'],
   ['1.2.3-pr.1', { pre: 'pr.foo' }, '1.2.3-pr.foo.1'],
   ['1.2.3-rc.9.extra', { pre: 'rc' }, '1.2.3-rc.10'],
@@ -70,10 +75,12 @@ describe('bump rules', () => {
     expect(bump(from, params)).toBe(expected);
   });
 
-  it('rejects an unknown bump, naming the allowed values', () => {
-    expect(() => bump('1.2.3', { bump: 'Major' })).toThrow(
-      "invalid 'params.bump': 'Major' (allowed: major, minor, patch, final)",
+  it('warns about an unknown bump, naming the allowed values', () => {
+    expect(bumpWarning({ bump: 'Major' })).toBe(
+      "ignoring params.bump 'Major': it is none of major, minor, patch, final",
     );
+    expect(bumpWarning({ bump: 'major' })).toBeUndefined();
+    expect(bumpWarning({})).toBeUndefined();
   });
 
   it('rejects invalid pre and build identifiers, naming the field', () => {

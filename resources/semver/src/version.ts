@@ -7,9 +7,9 @@ import { ConfigError } from '@hangar/resource-sdk';
 export const BUMP_KINDS = ['major', 'minor', 'patch', 'final'] as const;
 export type BumpKind = (typeof BUMP_KINDS)[number];
 
-/** The bump params shared by get and put. `""`/`false` mean "not set", as upstream fixtures send them. */
+/** The bump params shared by get and put. */
 export interface BumpParams {
-  /** One of {@link BUMP_KINDS}; anything else is rejected by applyBump. */
+  /** One of {@link BUMP_KINDS}; anything else is ignored, as in the reference (see bumpWarning). */
   bump?: string | undefined;
   pre?: string | undefined;
   pre_without_version?: boolean | undefined;
@@ -78,13 +78,13 @@ function identifiers(value: string, field: string, pattern: RegExp): string[] {
 }
 
 /**
- * `pre`/`build` counters: the identifiers `prefix` followed by a number. When the current
- * identifiers start with the whole prefix (dots included) the number after it goes up by one
- * (a non-numeric one restarts at 1); otherwise the counter starts at 1.
+ * `pre`/`build` counters, as the reference counts them: when the first current identifier is the
+ * param and a second one follows, that second one goes up by one (a non-numeric one restarts at 1);
+ * otherwise the counter starts at 1. A dotted param (`pr.42`) never equals one identifier, so it
+ * always restarts at 1: `1.2.3-pr.42.1` each time, a stable name per pull request.
  */
-function nextCounter(current: readonly string[], prefix: readonly string[]): string[] {
-  const matches = current.length > prefix.length && prefix.every((part, index) => current[index] === part);
-  const counter = matches ? current[prefix.length] : undefined;
+function nextCounter(current: readonly string[], value: string, prefix: readonly string[]): string[] {
+  const counter = current.length >= 2 && current[0] === value ? current[1] : undefined;
   const next = counter !== undefined && /^\d+$/.test(counter) ? Number(counter) + 1 : 1;
   return [...prefix, String(next)];
 }
@@ -94,9 +94,16 @@ export function hasBump(params: BumpParams): boolean {
   return Boolean(params.bump || params.pre || params.build);
 }
 
+/** A warning for a `bump` value the reference (and so applyBump) silently ignores. */
+export function bumpWarning(params: BumpParams, field = 'params'): string | undefined {
+  if (!params.bump || (BUMP_KINDS as readonly string[]).includes(params.bump)) return undefined;
+  return `ignoring ${field}.bump '${params.bump}': it is none of ${BUMP_KINDS.join(', ')}`;
+}
+
 /**
  * Applies `bump`, then `pre`, then `build`, as the reference does. `field` prefixes error messages
- * (`params`).
+ * (`params`). Identifiers that would make an unparsable version are errors: the reference would
+ * store a version nobody can read back.
  */
 export function applyBump(version: Version, params: BumpParams, field = 'params'): Version {
   let next: Version = { ...version, pre: [...version.pre], build: [...version.build] };
@@ -113,20 +120,16 @@ export function applyBump(version: Version, params: BumpParams, field = 'params'
     case 'final':
       next = { ...next, pre: [] };
       break;
-    case undefined:
-      break;
     default:
-      throw new ConfigError(
-        `invalid '${field}.bump': '${String(params.bump)}' (allowed: ${BUMP_KINDS.join(', ')})`,
-      );
+      break;
   }
   if (params.pre) {
     const prefix = identifiers(params.pre, `${field}.pre`, PRE_IDENTIFIER);
-    next.pre = params.pre_without_version ? prefix : nextCounter(next.pre, prefix);
+    next.pre = params.pre_without_version ? prefix : nextCounter(next.pre, params.pre, prefix);
   }
   if (params.build) {
     const prefix = identifiers(params.build, `${field}.build`, BUILD_IDENTIFIER);
-    next.build = params.build_without_version ? prefix : nextCounter(next.build, prefix);
+    next.build = params.build_without_version ? prefix : nextCounter(next.build, params.build, prefix);
   }
   return next;
 }

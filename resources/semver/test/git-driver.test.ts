@@ -231,8 +231,6 @@ describe('git driver: put', () => {
     const { urls } = await versionRepo();
     const cases: [object, string][] = [
       [{}, 'no version bump specified'],
-      [{ bump: 'Major' }, "invalid 'params.bump': 'Major' (allowed: major, minor, patch, final)"],
-      [{ bmp: 'major' }, "did you mean 'bump'"],
       [{ file: '../escape' }, "refusing path '../escape'"],
       [{ file: 'missing' }, "params.file 'missing'"],
     ];
@@ -244,6 +242,23 @@ describe('git driver: put', () => {
     }
     const missing = await ws.check({ driver: 'git', uri: urls.file, file: 'version' });
     expect(missing.stderr).toContain("missing required field 'source.branch'");
+  });
+
+  it('like the reference, ignores unknown keys and bump values, with a warning naming them', async () => {
+    const ws = await workspace();
+    const { urls } = await versionRepo();
+    const typo = await ws.put(fileSource(urls.file, { brnach: 'x' }), { bmp: 'major' });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("warning: ignoring unknown key 'source.brnach' (did you mean 'branch'?)");
+    expect(typo.stderr).toContain("warning: ignoring unknown key 'params.bmp' (did you mean 'bump'?)");
+    expect(typo.stderr).toMatch(/^error: no version bump specified/m);
+    const odd = await ws.put(fileSource(urls.file), { bump: 'Major' });
+    expect(odd.code, odd.stderr).toBe(0);
+    expect(odd.result.version).toEqual({ number: '1.2.3' });
+    expect(odd.stderr).toContain(
+      "warning: ignoring params.bump 'Major': it is none of major, minor, patch, final",
+    );
+    expect(await remoteFile(urls.path)).toBe('1.2.3\n');
   });
 
   it('ten concurrent bumps end exactly ten patches later, none lost', { timeout: 180_000 }, async () => {

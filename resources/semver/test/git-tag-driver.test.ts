@@ -38,6 +38,7 @@ describe('git-tag driver', () => {
       'api/v9.0.0',
       'vgarbage',
       'v1.3',
+      '0.5.0',
     ]);
     const source = tagSource(urls.file);
     expect((await ws.check(source)).result).toEqual([{ number: '2.0.0' }]);
@@ -50,6 +51,8 @@ describe('git-tag driver', () => {
     expect((await ws.check(tagSource(urls.file, { tag_prefix: 'api/v' }))).result).toEqual([
       { number: '9.0.0' },
     ]);
+    // Our own field: `""` is a prefix (bare versions), not "unset".
+    expect((await ws.check(tagSource(urls.file, { tag_prefix: '' }))).result).toEqual([{ number: '0.5.0' }]);
     expect((await ws.check(tagSource(urls.file, { tag_prefix: 'none-' }))).result).toEqual([
       { number: '0.0.0' },
     ]);

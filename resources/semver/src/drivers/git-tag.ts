@@ -46,7 +46,7 @@ export class GitTagStore implements VersionStore {
     const prefix = source.tag_prefix ?? DEFAULT_TAG_PREFIX;
     if (prefix) assertSafeRefName(`${prefix}0.0.0`, 'source.tag_prefix');
     const identity = parseGitUser(source.git_user);
-    const session = await openSourceSession(source, context.env);
+    const session = await openSourceSession(source, context.env, context.log);
     try {
       const dir = join(session.dir, 'repo.git');
       await session.git.run(['init', '--bare', '--quiet', dir]);

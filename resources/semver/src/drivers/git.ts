@@ -121,7 +121,7 @@ export class GitFileStore implements VersionStore {
     assertSafeRefName(branch, 'source.branch');
     validateFilePath(file);
     const identity = parseGitUser(source.git_user);
-    const session = await openSourceSession(source, context.env);
+    const session = await openSourceSession(source, context.env, context.log);
     try {
       const dir = join(session.dir, 'repo.git');
       await session.git.run(['init', '--bare', '--quiet', dir]);
