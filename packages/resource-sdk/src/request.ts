@@ -90,7 +90,8 @@ function validateRequest(payload: unknown, script: ScriptName): RawRequest {
       `unknown key '${key}' in the ${script} request${suggestion ? ` (did you mean '${suggestion}'?)` : ` (expected ${allowed.join(', ')})`}`,
     );
   }
-  if (!('source' in request)) throw new ConfigError(`request has no 'source'`);
+  // A request without `source` is an empty source, as both kinds of reference read it (Go's zero
+  // struct, jq's `.source.uri` as null): the resource's schema then names the missing fields.
   // `in` without a version is what a Go reference decodes into its zero struct and what
   // `jq .version.ref` reads as null: the handler sees `{}` and decides (git: the branch tip).
   const version = optionalVersion(request['version']) ?? (script === 'in' ? {} : undefined);

@@ -17,6 +17,11 @@ describe('decodeRequest accepts what Concourse sends', () => {
     expect(decode('{"source":null,"version":null}')).toEqual({ source: {}, params: {}, version: undefined });
   });
 
+  test('no source at all is an empty source, as the references read it', () => {
+    expect(decode('{}')).toEqual({ source: {}, params: {}, version: undefined });
+    expect(decode('{"version":{"a":"b"}}', 'in').source).toEqual({});
+  });
+
   test('omitted params on in and out become an empty object', () => {
     expect(decode('{"source":{},"version":{"ref":"abc"}}', 'in').params).toEqual({});
     expect(decode('{"source":{}}', 'out').params).toEqual({});
@@ -73,7 +78,6 @@ describe('decodeRequest rejects malformed requests with one line naming the caus
     ['empty stdin', '  \n', 'check', /^no request on stdin/],
     ['an array', '[]', 'check', /^request must be a JSON object with 'source', got an array$/],
     ['a string', '"x"', 'check', /got a string$/],
-    ['missing source', '{"version":{"a":"b"}}', 'check', /^request has no 'source'$/],
     ['source of the wrong type', '{"source":"uri"}', 'check', /^'source' must be an object, got a string$/],
     [
       'params of the wrong type',
