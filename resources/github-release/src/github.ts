@@ -7,6 +7,7 @@ import Bottleneck from 'bottleneck/light.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '@hangar/resource-sdk';
 import { ConfigError, RemoteError } from '@hangar/resource-sdk';
+import { checkAnswer } from './answers.js';
 import { authOptions } from './auth.js';
 import { isOn, type Source } from './source.js';
 
@@ -95,6 +96,8 @@ export function connect(
       },
     },
   });
+  // Every answer passes through here, paginated pages too, before any caller reads it.
+  octokit.hook.after('request', (response, options) => checkAnswer(options.method, response));
   return { octokit, owner, repo: source.repository, uploadsUrl };
 }
 
