@@ -2,7 +2,7 @@
 // uses. A proxy's login page or an Enterprise server answering off the API fails here, in one
 // line naming the endpoint, instead of deep inside the resource.
 import * as z from 'zod/mini';
-import { ConfigError, RemoteError, parseConfig } from '@hangar/resource-sdk';
+import { ConfigError, RemoteError, parseConfig, type Redactor } from '@hangar/resource-sdk';
 
 const release = z.object({
   id: z.number(),
@@ -58,7 +58,11 @@ export class UnexpectedAnswer extends RemoteError {}
  * Throws UnexpectedAnswer when a successful answer of a known endpoint lacks what we read from it.
  * Downloads, deletions and other bodies we do not read pass unchecked.
  */
-export function checkAnswer(method: string, response: { status: number; url: string; data: unknown }): void {
+export function checkAnswer(
+  method: string,
+  response: { status: number; url: string; data: unknown },
+  redactor: Redactor,
+): void {
   const path = new URL(response.url).pathname;
   const schema = ROUTES.find(([verb, route]) => verb === method && route.test(path))?.[2];
   if (!schema) return;
@@ -75,7 +79,8 @@ export function checkAnswer(method: string, response: { status: number; url: str
     }
   }
   const text = typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
-  const quoted = text.slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
+  // Redacted before it is cut, so a secret across the cut cannot leak its first half.
+  const quoted = redactor.redact(text).slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
   throw new UnexpectedAnswer(
     `${method} ${path} answered ${response.status} with an unexpected body (${problem}): ${quoted}`,
   );

@@ -71,8 +71,9 @@ export async function get({
   destination,
   log,
   env,
+  redactor,
 }: InContext<Source, GetParams>): Promise<VersionResult> {
-  const repository = connect(source, log, env);
+  const repository = connect({ source, log, env, redactor });
   const write = (name: string, text: string) => writeFileAtomic(join(destination, name), text);
   const bareTag = isOn(source.include_tags_without_release) && version['id'] === undefined;
   const release = bareTag
