@@ -8,6 +8,8 @@ export interface GarbageAnswer {
   status?: number;
   contentType: string;
   body: string;
+  /** More response headers (a challenge that sends the client to a garbage token endpoint). */
+  headers?: Record<string, string>;
 }
 
 /** The answers every client is tested with; JSON of the wrong types is each test's own (`jsonAnswer`). */
@@ -42,8 +44,13 @@ export async function startGarbageServer(
   const requests: string[] = [];
   const { server, url }: { server: Server; url: string } = await listenLocal((request, _body, response) => {
     requests.push(`${request.method} ${request.url}`);
-    const { status = 200, contentType, body } = typeof answer === 'function' ? answer(request) : answer;
-    response.writeHead(status, { 'content-type': contentType });
+    const {
+      status = 200,
+      contentType,
+      body,
+      headers,
+    } = typeof answer === 'function' ? answer(request) : answer;
+    response.writeHead(status, { ...headers, 'content-type': contentType });
     response.end(body);
   });
   const stop = () => closeServer(server);
