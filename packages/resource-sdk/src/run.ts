@@ -28,6 +28,7 @@ export interface CheckContext<Source> extends BaseContext<Source> {
 }
 
 export interface InContext<Source, Params> extends BaseContext<Source> {
+  /** The version to fetch; `{}` when the request has none (each resource decides what that means). */
   version: Version;
   params: Params;
   /** `$1`: where the version's bits go (also the working directory). */
@@ -132,7 +133,9 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
   let restore = () => {};
   try {
     const { script, args } = parseInvocation(io.argv);
-    const raw = decodeRequest(await readAll(io.stdin), script);
+    const raw = decodeRequest(await readAll(io.stdin), script, (note) => {
+      if (debug) writeErr(`debug: ${note}\n`);
+    });
     redactor = Redactor.fromConfig({ source: raw.source, params: raw.params }, definition.secretKeys);
     const log = createLogger(writeErr, redactor, debug);
     const base = {
@@ -157,7 +160,7 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
         const params = parseConfig(definition.getParams, raw.params, 'params');
         const result = await definition.in({
           ...base,
-          version: raw.version as Version,
+          version: raw.version ?? {},
           params,
           destination: resolve(directory),
         });

@@ -25,6 +25,46 @@ describe('decodeRequest accepts what Concourse sends', () => {
   test('params null is also empty', () => {
     expect(decode('{"source":{},"params":null}', 'out').params).toEqual({});
   });
+
+  test('in without a version, or with version null, asks for the empty version', () => {
+    expect(decode('{"source":{}}', 'in').version).toEqual({});
+    expect(decode('{"source":{},"version":null}', 'in').version).toEqual({});
+  });
+});
+
+describe('decodeRequest reads the first JSON value, as Go’s json.Decoder does', () => {
+  const decodeNoting = (text: string) => {
+    const notes: string[] = [];
+    const request = decodeRequest(Buffer.from(text), 'check', (note) => notes.push(note));
+    return { request, notes };
+  };
+
+  test.each([
+    ['a second document', '{"source":{"a":"}{"}}\n{"source":{"b":"2"}}\n', { a: '}{' }, 22],
+    ['trailing garbage', '{"source":{"a":"}{"}} not json [', { a: '}{' }, 11],
+    ['a closing bracket inside an escaped string', '{"source":{"a":"\\"}]"}}x', { a: '"}]' }, 1],
+  ])('%s after the request is ignored with a note', (_name, text, source, ignored) => {
+    expect(decodeNoting(text)).toEqual({
+      request: { source, params: {}, version: undefined },
+      notes: [`ignoring ${ignored} bytes after the request's JSON value on stdin`],
+    });
+  });
+
+  test('trailing whitespace is no note; multi-byte text is no bracket', () => {
+    expect(decodeNoting('{"source":{"a":"é}"}}\n\t ')).toEqual({
+      request: { source: { a: 'é}' }, params: {}, version: undefined },
+      notes: [],
+    });
+  });
+
+  test('bytes that are not UTF-8 after the request do not matter', () => {
+    const bytes = Buffer.concat([Buffer.from('{"source":{}}'), Uint8Array.from([0xff, 0xfe])]);
+    expect(decodeRequest(bytes, 'check').source).toEqual({});
+  });
+
+  test('a request that never closes is still invalid JSON', () => {
+    expect(() => decode('{"source":{"a":"b"}')).toThrow(/^request on stdin is not valid JSON/);
+  });
 });
 
 describe('decodeRequest rejects malformed requests with one line naming the cause', () => {
@@ -47,7 +87,6 @@ describe('decodeRequest rejects malformed requests with one line naming the caus
       'check',
       /^'version.n' must be a string, got a number$/,
     ],
-    ['in without a version', '{"source":{}}', 'in', /^request has no 'version'/],
     [
       'a typo in a top-level key',
       '{"source":{},"verison":{}}',

@@ -70,6 +70,16 @@ describe('check', () => {
     expect(outcome.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  test('a second document after the request is ignored; HANGAR_DEBUG=1 says so on stderr', async () => {
+    const stdin = '{"source":{"latest":2}}\n{"source":{"latest":9}}';
+    const quiet = await invoke(counterResource, ['check'], stdin);
+    expect(quiet.stdout).toBe('[{"number":"2"}]\n');
+    expect(quiet.stderr).not.toContain('ignoring');
+    const noted = await invoke(counterResource, ['check'], stdin, { HANGAR_DEBUG: '1' });
+    expect(noted.stdout).toBe('[{"number":"2"}]\n');
+    expect(noted.stderr).toContain(`debug: ignoring 24 bytes after the request's JSON value on stdin\n`);
+  });
+
   test('HANGAR_DEBUG=1 adds the stack', async () => {
     const outcome = await invoke(counterResource, ['check'], 'nope', { HANGAR_DEBUG: '1' });
     expect(outcome.stderr).toMatch(/^error: /);
@@ -116,6 +126,20 @@ describe('in', () => {
       '{"source":{"latest":3},"version":{"number":"9"}}',
     );
     expect(outcome).toMatchObject({ code: 1, stdout: '', stderr: 'error: version 9 does not exist\n' });
+  });
+
+  test('without a version the handler gets the empty version and decides', async () => {
+    const seen: unknown[] = [];
+    const recording = {
+      ...counterResource,
+      in: ({ version }: { version: Record<string, string> }) => {
+        seen.push(version);
+        return Promise.resolve({ version: { number: '1' } });
+      },
+    };
+    for (const request of ['{"source":{"latest":1}}', '{"source":{"latest":1},"version":null}'])
+      expect((await invoke(recording, ['in', await tempDir()], request)).code).toBe(0);
+    expect(seen).toEqual([{}, {}]);
   });
 
   test('without the destination argument it says what Concourse passes', async () => {
