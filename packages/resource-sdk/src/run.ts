@@ -49,6 +49,12 @@ export interface ResourceDefinition<S extends Schema, G extends Schema, P extend
   putParams: P;
   /** Keys holding secrets that the default pattern (password, token, *_key, …) would miss. */
   secretKeys?: readonly string[];
+  /**
+   * `warn` where the reference ignores keys it does not know (Go's json.Unmarshal, `jq`): an
+   * unknown key in source or params is a warning naming the nearest known key, then dropped.
+   * Default `reject`: an error, as where the reference rejects them.
+   */
+  unknownKeys?: 'reject' | 'warn';
   /** How long `in`/`out` may keep running after SIGTERM to clean up (default: exit at once). */
   abortGraceMs?: number;
   check(context: CheckContext<z.output<S>>): Promise<Version[]>;
@@ -138,8 +144,12 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
     });
     redactor = Redactor.fromConfig({ source: raw.source, params: raw.params }, definition.secretKeys);
     const log = createLogger(writeErr, redactor, debug);
+    const parsing =
+      definition.unknownKeys === 'warn'
+        ? { onUnknownKey: (message: string) => log.warn(`ignoring ${message}`) }
+        : {};
     const base = {
-      source: parseConfig(definition.source, raw.source, 'source'),
+      source: parseConfig(definition.source, raw.source, 'source', parsing),
       log,
       redactor,
       build: readBuildMetadata(io.env),
@@ -157,7 +167,7 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
           `usage: ${script} <directory>: Concourse passes the ${script === 'in' ? 'destination' : 'sources'} directory as the first argument`,
         );
       if (script === 'in') {
-        const params = parseConfig(definition.getParams, raw.params, 'params');
+        const params = parseConfig(definition.getParams, raw.params, 'params', parsing);
         const result = await definition.in({
           ...base,
           version: raw.version ?? {},
@@ -166,7 +176,7 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
         });
         output = validateVersionResult(result, 'in');
       } else {
-        const params = parseConfig(definition.putParams, raw.params, 'params');
+        const params = parseConfig(definition.putParams, raw.params, 'params', parsing);
         output = validateVersionResult(
           await definition.out({ ...base, params, sources: resolve(directory) }),
           'out',

@@ -77,32 +77,71 @@ function explain(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** One message per unknown key: `unknown key 'source.brnach' (did you mean 'branch'?)`. */
+function unknownKeyMessages(
+  schema: Schema,
+  where: string,
+  issue: z.core.$ZodIssueUnrecognizedKeys,
+): string[] {
+  const known = knownKeysAt(schema, issue.path);
+  return issue.keys.map((key) => {
+    const suggestion = nearestKey(key, known);
+    const hint = suggestion
+      ? ` (did you mean '${suggestion}'?)`
+      : known.length
+        ? ` (known keys: ${known.join(', ')})`
+        : '';
+    return `unknown key '${formatPath(where, [key])}'${hint}`;
+  });
+}
+
 function describeIssue(schema: Schema, root: string, issue: z.core.$ZodIssue): string {
   const where = formatPath(root, issue.path);
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(schema, issue.path);
-    return issue.keys
-      .map((key) => {
-        const suggestion = nearestKey(key, known);
-        const hint = suggestion
-          ? ` (did you mean '${suggestion}'?)`
-          : known.length
-            ? ` (known keys: ${known.join(', ')})`
-            : '';
-        return `unknown key '${formatPath(where, [key])}'${hint}`;
-      })
-      .join('; ');
-  }
+  if (issue.code === 'unrecognized_keys') return unknownKeyMessages(schema, where, issue).join('; ');
   if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field '${where}'`;
   return `invalid '${where}': ${explain(issue)}`;
+}
+
+export interface ParseConfigOptions {
+  /**
+   * Where the reference ignores keys it does not know (Go's json.Unmarshal, `jq`): each unknown
+   * key is reported here (`unknown key 'source.brnach' (did you mean 'branch'?)`) and dropped,
+   * instead of failing. Without it unknown keys are errors.
+   */
+  onUnknownKey?: (message: string) => void;
+}
+
+/** A copy of `value` without the keys the issues name. */
+function withoutKeys(value: unknown, issues: readonly z.core.$ZodIssueUnrecognizedKeys[]): unknown {
+  const copy = structuredClone(value);
+  for (const issue of issues) {
+    let parent: unknown = copy;
+    for (const segment of issue.path) parent = (parent as Record<PropertyKey, unknown>)[segment];
+    for (const key of issue.keys) delete (parent as Record<string, unknown>)[key];
+  }
+  return copy;
 }
 
 /**
  * Validates `value` against `schema`, throwing a ConfigError whose one-line message names each
  * offending field path (`source.branch`) and, for unknown keys, the nearest known key.
  */
-export function parseConfig<S extends Schema>(schema: S, value: unknown, root: string): z.output<S> {
-  const result = z.safeParse(schema, value, { reportInput: true });
+export function parseConfig<S extends Schema>(
+  schema: S,
+  value: unknown,
+  root: string,
+  { onUnknownKey }: ParseConfigOptions = {},
+): z.output<S> {
+  let result = z.safeParse(schema, value, { reportInput: true });
+  if (!result.success && onUnknownKey) {
+    const unknown = result.error.issues.filter(
+      (issue): issue is z.core.$ZodIssueUnrecognizedKeys => issue.code === 'unrecognized_keys',
+    );
+    for (const issue of unknown)
+      for (const message of unknownKeyMessages(schema, formatPath(root, issue.path), issue))
+        onUnknownKey(message);
+    if (unknown.length) result = z.safeParse(schema, withoutKeys(value, unknown), { reportInput: true });
+  }
   if (result.success) return result.data;
   // A typo'd key usually also makes a required field "missing": name the typo first.
   const issues = [...result.error.issues].sort(

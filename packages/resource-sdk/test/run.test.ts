@@ -61,6 +61,16 @@ describe('check', () => {
     expect(outcome.stderr).toBe(`error: unknown key 'source.lastest' (did you mean 'latest'?)\n`);
   });
 
+  test("unknownKeys: 'warn' names the key and the nearest known one, then carries on", async () => {
+    const tolerant = { ...counterResource, unknownKeys: 'warn' as const };
+    const outcome = await invoke(tolerant, ['check'], '{"source":{"latest":1,"lastest":2}}');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toBe('[{"number":"1"}]\n');
+    expect(outcome.stderr).toContain(
+      `warning: ignoring unknown key 'source.lastest' (did you mean 'latest'?)\n`,
+    );
+  });
+
   test('input that is not JSON: one line, exit 1, no stack, nothing on stdout', async () => {
     const outcome = await invoke(counterResource, ['check'], 'source: yaml?');
     expect(outcome.code).toBe(1);

@@ -57,6 +57,28 @@ describe('parseConfig', () => {
     expect(message({ uri: 'u', files: {} })).toBe(`invalid 'source.files': expected array, got object`);
   });
 
+  test('with onUnknownKey, unknown keys are reported one by one and dropped', () => {
+    const reported: string[] = [];
+    const value = { uri: 'u', brnach: 'main', nested: { dpeth: 1 }, files: [{ name: 'a', nmae: 'b' }] };
+    expect(parseConfig(source, value, 'source', { onUnknownKey: (m) => reported.push(m) })).toEqual({
+      uri: 'u',
+      nested: {},
+      files: [{ name: 'a' }],
+    });
+    expect(reported.sort()).toEqual([
+      `unknown key 'source.brnach' (did you mean 'branch'?)`,
+      `unknown key 'source.files[0].nmae' (did you mean 'name'?)`,
+      `unknown key 'source.nested.dpeth' (did you mean 'depth'?)`,
+    ]);
+    expect(value.brnach).toBe('main'); // the caller's object is left alone
+  });
+
+  test('with onUnknownKey, the other errors still fail', () => {
+    expect(() => parseConfig(source, { brnach: 'main' }, 'source', { onUnknownKey: () => {} })).toThrow(
+      `missing required field 'source.uri'`,
+    );
+  });
+
   test('the message is one line', () => {
     expect(message({ branch: 1, brnach: 2, files: 'x' })).not.toContain('\n');
   });
