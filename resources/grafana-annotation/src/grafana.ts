@@ -132,7 +132,7 @@ export function grafanaClient(
         throw new RemoteError(detail);
       },
       {
-        retries: source.retries ?? 2,
+        retries: source.retries ?? 0,
         minDelayMs: 100,
         maxDelayMs: 5_000,
         signal,
