@@ -90,7 +90,7 @@ export async function out({
     // The path of a webhook URL is its secret, wherever a library might quote it alone.
     redactor.add(new URL(source.url).pathname);
   }
-  if (params.redact_hook_url === false || params.redact_hook_url === 'false')
+  if (params.redact_hook_url === false)
     info('params.redact_hook_url: false is ignored; the webhook URL is always redacted');
 
   const plan = await planMessage({ params, sources, env, build, warn: (message) => log.warn(message) });
