@@ -47,13 +47,15 @@ Running:
   --concurrency N       scripts run at once (default 3)
   --check-env MODE      none (default): check gets no BUILD_* variables; concourse: what ATC's code passes
   --pass-env NAME       pass this host environment variable to the subject (repeatable)
+  --strict              SHOULD checks (hardening) that do not pass fail the run too
 
 Reports:
   --json                print the report as JSON on stdout
   --junit FILE          also write a JUnit XML report
   --color, --no-color   force colours on or off (default: on when stdout is a TTY)
 
-Exit status: 0 when every check passes, 1 when any fails, 2 for usage errors.
+Exit status: 0 when every MUST check passes (SHOULDs are recommendations, failures with --strict),
+1 when any fails, 2 for usage errors.
 Set HANGAR_DEBUG=1 for stack traces of harness errors.
 `;
 
@@ -85,6 +87,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'check-env': { type: 'string' },
   'pass-env': { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
   json: { type: 'boolean' },
   junit: { type: 'string' },
   color: { type: 'boolean' },
@@ -195,6 +198,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const report = await runConformance({
     subject,
     skip: values.skip ?? [],
+    strict: values.strict ?? false,
     harness: {
       timeoutMs: positiveInt('timeout', values.timeout, 30_000),
       concurrency: positiveInt('concurrency', values.concurrency, 3),

@@ -24,6 +24,7 @@ export {
 export type { Script, Version, ResourceRequest } from './protocol/types.js';
 export type { SuiteConfig } from './checks/suite-config.js';
 export type { CheckResult, CheckStatus } from './checks/check-result.js';
+export { GENERIC_CHECKS, levelOf, type CheckLevel } from './checks/catalog.js';
 export { runGenericSuite } from './checks/suite.js';
 export { BAD_INPUT_CORPUS, type BadInputEntry } from './checks/bad-input.js';
 export {
@@ -46,7 +47,13 @@ export {
 } from './cases/setups.js';
 export { runCase } from './cases/run-case.js';
 export { runConformance, type ConformanceRun } from './run.js';
-export { failingChecks, totals, type RunReport, type SuiteReport } from './report/run-report.js';
+export {
+  failingChecks,
+  recommendations,
+  totals,
+  type RunReport,
+  type SuiteReport,
+} from './report/run-report.js';
 export { formatHuman } from './report/human.js';
 export { formatJson } from './report/json.js';
 export { formatJunit } from './report/junit.js';

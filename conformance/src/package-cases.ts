@@ -19,6 +19,8 @@ export interface PackageCasesOptions {
   /** What to test (default: `node <packageDir>/dist/resource.js`); closed by the caller. */
   subject?: Subject;
   timeoutMs?: number;
+  /** SHOULD checks that do not pass fail too. */
+  strict?: boolean;
 }
 
 export async function runPackageCases(options: PackageCasesOptions): Promise<RunReport> {
@@ -31,6 +33,7 @@ export async function runPackageCases(options: PackageCasesOptions): Promise<Run
     return await runConformance({
       subject: (options.subject ?? own)!,
       harness: { timeoutMs: options.timeoutMs ?? 60_000, concurrency: 2, checkEnv: 'none' },
+      strict: options.strict,
       cases: await loadCases([path.resolve(import.meta.dirname, '..', 'cases', options.type)]),
     });
   } finally {

@@ -1,4 +1,5 @@
 // One harness run: quick mode (a source given on the command line) and/or case files, into one report.
+import { settle } from './checks/check-result.js';
 import { runGenericSuite } from './checks/suite.js';
 import type { SuiteConfig } from './checks/suite-config.js';
 import type { LoadedCase } from './cases/format.js';
@@ -16,6 +17,8 @@ export interface ConformanceRun {
   cases?: LoadedCase[] | undefined;
   /** Check ids or prefixes not to run, in quick mode and in every case. */
   skip?: string[] | undefined;
+  /** SHOULD checks that do not pass fail the run too, instead of being recommendations. */
+  strict?: boolean | undefined;
 }
 
 export async function runConformance(run: ConformanceRun): Promise<RunReport> {
@@ -36,10 +39,12 @@ export async function runConformance(run: ConformanceRun): Promise<RunReport> {
     suites.push(outcome.suite);
     calls.push(...outcome.calls);
   }
+  const strict = run.strict ?? false;
   return {
     subject: run.subject.description,
+    strict,
     durationMs: Math.round(performance.now() - started),
-    suites,
+    suites: suites.map((s) => ({ ...s, results: s.results.map((r) => settle(r, strict)) })),
     calls: summarizeCalls(calls),
   };
 }

@@ -77,7 +77,7 @@ describe.concurrent('hangar-conformance', () => {
       expect(failure?.code).toBe(1);
       expect(failure?.stdout).toContain('NOT CONFORMANT');
       expect(await readFile(junit, 'utf8')).toMatch(
-        /name="versions.strings"><failure message=".*">check \(no version\): number=2 not a string/,
+        /name="versions.strings"><failure type="MUST" message=".*">check \(no version\): number=2 not a string/,
       );
     } finally {
       await remote.cleanup();

@@ -65,7 +65,8 @@ export async function runCli(argv: string[], env: Record<string, string> = {}): 
 
 interface JsonReport {
   ok: boolean;
-  totals: { passed: number; failed: number; skipped: number };
+  totals: { passed: number; failed: number; warned: number; skipped: number };
+  recommendations: string[];
   suites: { name: string; results: { id: string; status: string; reasons: string[] }[] }[];
 }
 

@@ -51,17 +51,30 @@ export function plantCanaries(config: SuiteConfig): { canaries: Canary[]; config
   return { canaries, config: { ...config, source, getParams, putParams } };
 }
 
-/** Runs check/in/out with canaries, including error paths, and scans everything they left. */
+const TITLES = {
+  'secrets.not-leaked': 'secret values never appear in stdout, stderr or files under $1',
+  'secrets.not-on-disk': 'secret values are not left in files outside $1 (/tmp, $HOME)',
+  'secrets.not-in-processes': 'secret values never appear in the argv or environment of a process',
+} as const;
+type SecretCheck = keyof typeof TITLES;
+const SECRET_CHECKS = Object.keys(TITLES) as SecretCheck[];
+
+/**
+ * Runs check/in/out with canaries, including error paths, and scans everything they left. Output and
+ * the artifact in `$1` reach the build log and later steps (MUST); scratch files and process argv stay
+ * in the container (SHOULD).
+ */
 export async function runCanaries(
   harness: Harness,
   config: SuiteConfig,
   latest: Version | undefined,
   unknown: Version,
-): Promise<CheckResult> {
-  const id = 'secrets.not-leaked';
-  const title = 'secret values never appear in output, files, argv or environment';
-  if (selected(id, config.skip ?? [])) return skipped(id, title, 'skipped (--skip)');
-  if ((config.secrets ?? []).length === 0) return skipped(id, title, 'no secret fields declared (--secret)');
+): Promise<CheckResult[]> {
+  const wanted = SECRET_CHECKS.filter((id) => !selected(id, config.skip ?? []));
+  const notRun = (reason: string): CheckResult[] =>
+    SECRET_CHECKS.map((id) => skipped(id, TITLES[id], wanted.includes(id) ? reason : 'skipped (--skip)'));
+  if (wanted.length === 0) return notRun('skipped (--skip)');
+  if ((config.secrets ?? []).length === 0) return notRun('no secret fields declared (--secret)');
   const planted = plantCanaries(config);
   const { source, getParams, putParams, inputs } = planted.config;
   const opts = (label: string) => ({
@@ -95,25 +108,31 @@ export async function runCanaries(
       : []),
   ]);
 
-  const findings: string[] = [];
+  const findings = new Map<SecretCheck, Set<string>>(SECRET_CHECKS.map((id) => [id, new Set()]));
   const outputs = config.secretOutputs ?? [];
   const declared = (where: string): boolean =>
     outputs.some((o) => where === o || where.startsWith(o.endsWith('/') ? o : `${o}/`));
-  const scan = (where: string, text: string): void => {
+  const inDestination = (where: string): boolean =>
+    [CONCOURSE_PATHS.get, CONCOURSE_PATHS.put].some((d) => where.startsWith(`${d}/`));
+  const scan = (id: SecretCheck, where: string, text: string): void => {
     for (const canary of planted.canaries)
       for (const form of forms(canary.value))
-        if (text.includes(form)) findings.push(`${canary.field} leaked in ${where}`);
+        if (text.includes(form)) findings.get(id)?.add(`${canary.field} leaked in ${where}`);
+  };
+  const scanFile = async (where: string, file: string, what: string): Promise<void> => {
+    if (declared(where)) return;
+    const id = inDestination(where) ? 'secrets.not-leaked' : 'secrets.not-on-disk';
+    scan(id, `file ${where} ${what}`, await readText(file));
   };
   for (const call of [...harness.calls].sort((a, b) => a.id - b.id).filter((c) => c.purpose === 'canary')) {
-    scan(`stdout of ${call.label}`, call.result.stdout);
-    scan(`stderr of ${call.label}`, call.result.stderr);
-    for (const file of call.filesWritten) {
-      const where = containerPath(call.mounts, file) ?? file;
-      if (!declared(where)) scan(`file ${where} written by ${call.label}`, await readText(file));
-    }
+    scan('secrets.not-leaked', `stdout of ${call.label}`, call.result.stdout);
+    scan('secrets.not-leaked', `stderr of ${call.label}`, call.result.stderr);
+    for (const file of call.filesWritten)
+      await scanFile(containerPath(call.mounts, file) ?? file, file, `written by ${call.label}`);
     for (const seen of call.result.sightings) {
-      scan(`argv of pid ${seen.pid} during ${call.label} (${seen.cmdline.slice(0, 60)})`, seen.cmdline);
-      scan(`environment of pid ${seen.pid} during ${call.label}`, seen.environ);
+      const during = `of pid ${seen.pid} during ${call.label}`;
+      scan('secrets.not-in-processes', `argv ${during} (${seen.cmdline.slice(0, 60)})`, seen.cmdline);
+      scan('secrets.not-in-processes', `environment ${during}`, seen.environ);
     }
   }
   // check containers are reused: whatever check left in its /tmp or $HOME outlives the call.
@@ -122,17 +141,15 @@ export async function runCanaries(
     ['home', CONCOURSE_PATHS.home],
   ] as const) {
     const root = path.join(harness.checkScratch, dir);
-    for (const [rel, print] of await snapshotTree(root)) {
-      const where = path.posix.join(target, rel);
-      if (print !== 'dir' && !declared(where))
-        scan(`file ${where} left by check`, await readText(path.join(root, rel)));
-    }
+    for (const [rel, print] of await snapshotTree(root))
+      if (print !== 'dir')
+        await scanFile(path.posix.join(target, rel), path.join(root, rel), 'left by check');
   }
-  return verdict(
-    id,
-    title,
-    [...new Set(findings)],
-    calls.map((c) => c.id),
+  const ids = calls.map((c) => c.id);
+  return SECRET_CHECKS.map((id) =>
+    wanted.includes(id)
+      ? verdict(id, TITLES[id], [...(findings.get(id) ?? [])], ids)
+      : skipped(id, TITLES[id], 'skipped (--skip)'),
   );
 }
 

@@ -13,7 +13,8 @@ export interface SuiteConfig {
   secrets?: string[] | undefined;
   /**
    * Declared outputs that may hold secrets, as container paths or prefixes (`/tmp/build/get/credentials`,
-   * `/root/.ssh/`). Files anywhere else that contain a canary fail `secrets.not-leaked`.
+   * `/root/.ssh/`). Other files that contain a canary fail `secrets.not-leaked` (under `$1`)
+   * or `secrets.not-on-disk` (anywhere else).
    */
   secretOutputs?: string[] | undefined;
   /** Snapshots the remote (any JSON-able value); compared before and after the bad-input corpus. */

@@ -1,41 +1,21 @@
 // The generic suite: read-only protocol calls, then the bad-input corpus, then the put round-trip,
 // then the secret canaries; finally the rules every call must keep.
 import { Harness } from '../harness/harness.js';
+import { GENERIC_CHECKS } from './catalog.js';
 import { selected, type CheckResult } from './check-result.js';
 import { runBadInput } from './bad-input.js';
 import { runCanaries } from './canaries.js';
 import { executablesCheck } from './executables.js';
+import { homeCheck } from './home.js';
 import { judgeEveryCall } from './output-rules.js';
 import { runOutCalls, runReadCalls } from './protocol-calls.js';
 import { judgeOrder, judgeOutCalls, judgeReadCalls } from './protocol.js';
 import type { SuiteConfig } from './suite-config.js';
 
-/** Report order: by the script they concern, then output rules, robustness, bad input, secrets. */
-export const CHECK_ORDER = [
-  'executables',
-  'check.initial',
-  'check.from-latest',
-  'check.from-unknown',
-  'check.idempotent',
-  'check.order',
-  'check.unique',
-  'in.echoes-version',
-  'in.missing-version',
-  'in.writes-in-destination',
-  'out.round-trip',
-  'stdout.json',
-  'response.shape',
-  'versions.strings',
-  'versions.not-empty',
-  'robust.absent-params',
-  'robust.null-source',
-  'timeouts',
-];
-
+/** Report order: the catalog's, then the bad-input corpus (the sort is stable: corpus order stays). */
 function rank(id: string): number {
-  const index = CHECK_ORDER.indexOf(id);
-  if (index >= 0) return index;
-  return id.startsWith('bad-input.') ? CHECK_ORDER.length : CHECK_ORDER.length + 1;
+  const index = GENERIC_CHECKS.findIndex((c) => c.id === id);
+  return index >= 0 ? index : GENERIC_CHECKS.length;
 }
 
 export async function runGenericSuite(harness: Harness, config: SuiteConfig): Promise<CheckResult[]> {
@@ -51,7 +31,8 @@ export async function runGenericSuite(harness: Harness, config: SuiteConfig): Pr
     judgeOrder(read, outs),
     ...judgeEveryCall(harness.calls),
     ...badInput,
-    secrets,
+    ...secrets,
+    await homeCheck(harness),
   ];
   const skip = config.skip ?? [];
   const notApplicable = config.notApplicable ?? {};

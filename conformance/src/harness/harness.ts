@@ -40,6 +40,11 @@ export class Harness {
   readonly calls: Call[] = [];
   private nextId = 1;
   private readonly limit: LimitFunction;
+  /**
+   * ATC runs one check of a resource at a time, in a container it reuses: check calls share /tmp and
+   * $HOME, so they take turns (run concurrently, a cache in /tmp would race with itself).
+   */
+  private readonly checkTurns = pLimit(1);
   private readonly inFlight = new Set<Promise<Call>>();
   private closing = false;
 
@@ -70,7 +75,8 @@ export class Harness {
 
   call(script: Script, input: CallInput, options: CallOptions): Promise<Call> {
     const id = this.nextId++;
-    const pending = this.limit(() => this.run(id, script, input, options));
+    const run = (): Promise<Call> => this.limit(() => this.run(id, script, input, options));
+    const pending = script === 'check' ? this.checkTurns(run) : run();
     this.inFlight.add(pending);
     void pending.finally(() => this.inFlight.delete(pending)).catch(() => undefined);
     return pending;

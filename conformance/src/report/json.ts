@@ -1,7 +1,13 @@
-// Machine-readable report: the RunReport plus totals and the verdict.
-import { totals, type RunReport } from './run-report.js';
+// Machine-readable report: the RunReport plus totals, the verdict and the recommendations.
+import { recommendations, totals, type RunReport } from './run-report.js';
 
 export function formatJson(report: RunReport): string {
   const t = totals(report);
-  return JSON.stringify({ ok: t.failed === 0, totals: t, ...report }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { ok: t.failed === 0, totals: t, recommendations: recommendations(report), ...report },
+      null,
+      2,
+    ) + '\n'
+  );
 }

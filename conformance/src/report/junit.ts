@@ -1,4 +1,7 @@
 // JUnit XML: one <testsuite> per suite, one <testcase> per check; skips and failures with their reasons.
+// A SHOULD not met (without --strict) is a <skipped> case whose message says so: CI tools (Jenkins,
+// GitLab, GitHub test reporters) count and list skipped cases with their message without failing the
+// build, while a passed case's <system-out> is hidden or dropped by most of them.
 import { totals, type RunReport } from './run-report.js';
 
 /** XML 1.0 cannot carry most control characters, even escaped: drop them. */
@@ -25,11 +28,11 @@ export function formatJunit(report: RunReport): string {
   const t = totals(report);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites name="hangar-conformance" tests="${t.passed + t.failed + t.skipped}" failures="${t.failed}" skipped="${t.skipped}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="hangar-conformance" tests="${t.passed + t.failed + t.warned + t.skipped}" failures="${t.failed}" skipped="${t.skipped + t.warned}" time="${(report.durationMs / 1000).toFixed(3)}">`,
   );
   for (const suite of report.suites) {
     const failures = suite.results.filter((r) => r.status === 'fail').length;
-    const skips = suite.results.filter((r) => r.status === 'skip').length;
+    const skips = suite.results.filter((r) => r.status === 'skip' || r.status === 'warn').length;
     out.push(
       `  <testsuite name="${escape(suite.name)}" tests="${suite.results.length}" failures="${failures}" skipped="${skips}">`,
     );
@@ -37,9 +40,17 @@ export function formatJunit(report: RunReport): string {
     for (const result of suite.results) {
       const open = `    <testcase classname="${escape(suite.name)}" name="${escape(result.id)}"`;
       const body = escape(result.reasons.join('\n'));
+      const level = result.level.toUpperCase();
       if (result.status === 'pass') out.push(`${open}/>`);
       else if (result.status === 'skip') out.push(`${open}><skipped message="${body}"/></testcase>`);
-      else out.push(`${open}><failure message="${escape(result.title)}">${body}</failure></testcase>`);
+      else if (result.status === 'warn')
+        out.push(
+          `${open}><skipped message="${escape(`recommendation (SHOULD, not met): ${result.title}`)}">${body}</skipped></testcase>`,
+        );
+      else
+        out.push(
+          `${open}><failure type="${level}" message="${escape(result.title)}">${body}</failure></testcase>`,
+        );
     }
     out.push('  </testsuite>');
   }

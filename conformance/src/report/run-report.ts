@@ -1,6 +1,6 @@
 // The outcome of one harness run, independent of how it is printed.
 import type { Call } from '../harness/call.js';
-import type { CheckResult } from '../checks/check-result.js';
+import type { CheckResult, CheckStatus } from '../checks/check-result.js';
 
 export interface SuiteReport {
   /** `generic` for the protocol suite, the case's name for a case file. */
@@ -19,6 +19,8 @@ export interface CallSummary {
 
 export interface RunReport {
   subject: string;
+  /** Whether SHOULD checks counted as failures (--strict). */
+  strict: boolean;
   durationMs: number;
   suites: SuiteReport[];
   calls: CallSummary[];
@@ -27,6 +29,8 @@ export interface RunReport {
 export interface Totals {
   passed: number;
   failed: number;
+  /** SHOULD checks not met: recommendations, not failures. */
+  warned: number;
   skipped: number;
 }
 
@@ -35,6 +39,7 @@ export function totals(report: RunReport): Totals {
   return {
     passed: all.filter((r) => r.status === 'pass').length,
     failed: all.filter((r) => r.status === 'fail').length,
+    warned: all.filter((r) => r.status === 'warn').length,
     skipped: all.filter((r) => r.status === 'skip').length,
   };
 }
@@ -52,7 +57,17 @@ export function summarizeCalls(calls: Call[]): CallSummary[] {
     }));
 }
 
-/** Ids of failing checks, e.g. for tests: `['check.from-latest']`. */
+/** Ids of the checks with `status`, sorted, e.g. for tests: `['check.from-latest']`. */
+function idsWith(report: RunReport, status: CheckStatus): string[] {
+  return report.suites.flatMap((s) => s.results.filter((r) => r.status === status).map((r) => r.id)).sort();
+}
+
+/** Ids of the checks that fail the verdict: MUSTs, and SHOULDs under --strict. */
 export function failingChecks(report: RunReport): string[] {
-  return report.suites.flatMap((s) => s.results.filter((r) => r.status === 'fail').map((r) => r.id)).sort();
+  return idsWith(report, 'fail');
+}
+
+/** Ids of the SHOULD checks reported as recommendations. */
+export function recommendations(report: RunReport): string[] {
+  return idsWith(report, 'warn');
 }

@@ -6,6 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { ConfigError, type Logger } from '@hangar/resource-sdk';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { answerChecks } from './answers.js';
 import { s3ErrorMessage } from './errors.js';
 
 /** Checksum algorithms S3 accepts on upload (same list as the AWS SDKs). */
@@ -214,6 +215,8 @@ export async function createS3Client(options: S3ClientOptions): Promise<S3Connec
         }
       : {}),
   } satisfies S3ClientConfig);
+
+  client.middlewareStack.use(answerChecks);
 
   const objectUrl = (bucket: string, key: string, versionId?: string) => {
     const url = plainObjectUrl(bucket, key, region, endpoint, pathStyle);

@@ -1,5 +1,6 @@
 // One-line descriptions of S3 failures: the service's error code and HTTP status, or the network cause.
-import { RemoteError } from '@hangar/resource-sdk';
+import { RemoteError, isKnownError } from '@hangar/resource-sdk';
+import { describeUnreadableAnswer } from './answers.js';
 
 interface SdkErrorShape {
   name?: string;
@@ -25,6 +26,9 @@ const HTTP_REASONS: Record<number, string> = {
 /** `NoSuchKey (404): The specified key does not exist.` or `connect ECONNREFUSED 127.0.0.1:9000`. */
 export function s3ErrorMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  if (isKnownError(error)) return error.message; // already one line, e.g. an answer of the wrong shape
+  const unreadable = describeUnreadableAnswer(error);
+  if (unreadable) return unreadable;
   const shape = error as SdkErrorShape;
   const status = shape.$metadata?.httpStatusCode;
   if (status === undefined) {

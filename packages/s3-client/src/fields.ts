@@ -1,6 +1,6 @@
 // The `source` fields every S3-backed resource shares, spelled as the Concourse resources spell them.
 import * as z from 'zod/mini';
-import { ConfigError, type Logger } from '@hangar/resource-sdk';
+import { ConfigError, goOptional, type Logger } from '@hangar/resource-sdk';
 import { CHECKSUM_ALGORITHMS, type CredentialSource, type S3ClientOptions } from './client.js';
 
 /**
@@ -9,25 +9,28 @@ import { CHECKSUM_ALGORITHMS, type CredentialSource, type S3ClientOptions } from
  */
 export const BUCKET_NAME = /^[A-Za-z0-9._-]{1,255}$/;
 
-/** Spread into a resource's `z.strictObject({...})`. */
+/**
+ * Spread into a resource's `z.strictObject({...})`. The Go resources decode these into a struct,
+ * so `""`, `false`, `0` and `null` mean "not set" (goOptional).
+ */
 export const s3ConnectionFields = {
   bucket: z.string().check(
     z.refine((name) => BUCKET_NAME.test(name), {
       error: 'a bucket name is 1 to 255 letters, digits, dots, hyphens or underscores',
     }),
   ),
-  access_key_id: z.optional(z.string()),
-  secret_access_key: z.optional(z.string()),
-  session_token: z.optional(z.string()),
-  region_name: z.optional(z.string()),
-  endpoint: z.optional(z.string()),
-  disable_ssl: z.optional(z.boolean()),
-  skip_ssl_verification: z.optional(z.boolean()),
-  ca_bundle: z.optional(z.string()),
-  use_path_style: z.optional(z.boolean()),
-  skip_s3_checksums: z.optional(z.boolean()),
-  checksum_algorithm: z.optional(z.enum(CHECKSUM_ALGORITHMS)),
-  max_attempts: z.optional(z.int().check(z.minimum(1), z.maximum(50))),
+  access_key_id: goOptional(z.string()),
+  secret_access_key: goOptional(z.string()),
+  session_token: goOptional(z.string()),
+  region_name: goOptional(z.string()),
+  endpoint: goOptional(z.string()),
+  disable_ssl: goOptional(z.boolean()),
+  skip_ssl_verification: goOptional(z.boolean()),
+  ca_bundle: goOptional(z.string()),
+  use_path_style: goOptional(z.boolean()),
+  skip_s3_checksums: goOptional(z.boolean()),
+  checksum_algorithm: goOptional(z.enum(CHECKSUM_ALGORITHMS)),
+  max_attempts: goOptional(z.int().check(z.minimum(1), z.maximum(50))),
 };
 
 /** The parsed values of {@link s3ConnectionFields}. */

@@ -2,7 +2,7 @@
 // incremental fetch; `git ls-remote` answers without any history when none is needed.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RemoteError, type CheckContext, type Version } from '@hangar/resource-sdk';
+import { ConfigError, RemoteError, type CheckContext, type Version } from '@hangar/resource-sdk';
 import { bareCacheDir, lsRemote, retryTransient, syncBareCache, type Git } from '@hangar/git';
 import { existsSync } from 'node:fs';
 import { commitFilters, hasPathFilter, listCommits, needsOnlyGraph, type CommitFilters } from './commits.js';
@@ -18,7 +18,10 @@ export function cacheRoot(env: Readonly<Record<string, string | undefined>>): st
 const tagMode = (source: Source) => source.tag_filter !== undefined || source.tag_regex !== undefined;
 
 export async function check({ source, version, env, log }: CheckContext<Source>): Promise<Version[]> {
-  validateSource(source);
+  validateSource(source, 'check', log);
+  // As in the reference, only check refuses both (in and out never read the tag filters' values).
+  if (source.tag_filter !== undefined && source.tag_regex !== undefined)
+    throw new ConfigError('source.tag_filter and source.tag_regex cannot both be set: choose one');
   const filters = commitFilters(source);
   const depth = source.version_depth ?? 1;
   await using session = await openSourceSession(source, { env, log, extraEnv: { GIT_LFS_SKIP_SMUDGE: '1' } });
@@ -42,8 +45,9 @@ export async function check({ source, version, env, log }: CheckContext<Source>)
   const cache = await retryTransient(() => syncBareCache(session.git, cacheOptions), {
     onRetry: (error) => log.warn(`fetch failed, retrying: ${(error as Error).message}`),
   });
-  if (tagMode(source)) return checkTags(cache.git, source, filters, version);
-  return checkCommits(
+  // `return await`: the session is disposed after the answer settles, so a rejection is handled.
+  if (tagMode(source)) return await checkTags(cache.git, source, filters, version);
+  return await checkCommits(
     cache.git,
     source.branch ? `refs/heads/${source.branch}` : 'HEAD',
     filters,

@@ -25,13 +25,13 @@ export async function get({
   env,
   log,
 }: InContext<Source, GetParams>): Promise<VersionResult> {
-  validateSource(source);
+  validateSource(source, 'in', log);
   const branch = version?.['branch'] ?? source.branch;
   if (version?.['branch'] !== undefined) assertSafeRefName(version['branch'], 'version.branch');
   for (const [index, name] of (params.fetch ?? []).entries())
     assertSafeRefName(name, `params.fetch[${index}]`);
   const ref = version?.['ref'];
-  const depth = params.depth ?? 0;
+  const depth = Math.max(0, params.depth ?? 0); // the reference ignores a depth below 1
   const sparse = (source.sparse_paths ?? []).filter((path) => path !== '.');
   const fetchTags = params.fetch_tags ?? source.fetch_tags ?? (tagMode(source) ? true : undefined);
 
@@ -55,8 +55,6 @@ export async function get({
       noCheckout: sparse.length > 0 || ref !== undefined,
     }),
   );
-  const tracked =
-    branch ?? ((await git.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'])).stdout.trim() || undefined);
   for (const { name, value } of source.git_config ?? []) await git.run(['config', '--', name, value]);
   if (sparse.length) await git.run(['sparse-checkout', 'set', '--no-cone', '--', ...sparse]);
 
@@ -88,7 +86,7 @@ export async function get({
   }
 
   const info = await readCommitInfo(git, params.timestamp_format ?? 'iso8601');
-  const metadata = buildMetadata(info, source.uri, tracked);
+  const metadata = buildMetadata(info, source.uri);
   const describeOptions = (params.describe_ref_options ?? '--always --dirty --broken')
     .split(/\s+/)
     .filter(Boolean);
@@ -103,5 +101,7 @@ export async function get({
     const tags = await git.lines(['tag', '--list']);
     if (tags.length) await git.run(['tag', '--delete', '--', ...tags]);
   }
-  return { version: version ?? { ref: info.commit }, metadata };
+  // As in the reference: `{ref}` alone (a tag's `commit` and a put's `branch` are not echoed);
+  // without a ref, the commit of the branch tip it fetched.
+  return { version: { ref: returned }, metadata };
 }

@@ -84,31 +84,22 @@ function truncateBytes(text: string, limit: number): string {
 }
 
 /**
- * Metadata in the reference's order. Fixed: `committer`/`committer_date` appear when they differ
- * from the author's (the reference shows them only when they are equal). `branch` falls back to
- * the tracked branch for a commit that is not a branch tip.
+ * Metadata in the reference's order and under its conditions: `committer`/`committer_date` only
+ * when the committer's name and date equal the author's (the reference's condition, kept as it
+ * is), `branch` only when HEAD is the tip of local branches, `tags` only when tags point at HEAD.
  */
-export function buildMetadata(
-  info: CommitInfo,
-  origin: string,
-  trackedBranch: string | undefined,
-): MetadataField[] {
+export function buildMetadata(info: CommitInfo, origin: string): MetadataField[] {
   const fields: MetadataField[] = [
     { name: 'commit', value: info.commit },
     { name: 'author', value: info.authorName },
     { name: 'author_date', value: info.authorDate },
   ];
-  const sameAsAuthor =
-    info.authorName === info.committerName &&
-    info.authorEmail === info.committerEmail &&
-    info.authorDate === info.committerDate;
-  if (!sameAsAuthor)
+  if (info.authorName === info.committerName && info.authorDate === info.committerDate)
     fields.push(
       { name: 'committer', value: info.committerName },
       { name: 'committer_date', value: info.committerDate },
     );
-  const branch = info.branches.length ? info.branches.join(',') : trackedBranch;
-  if (branch) fields.push({ name: 'branch', value: branch });
+  if (info.branches.length) fields.push({ name: 'branch', value: info.branches.join(',') });
   if (info.tags.length) fields.push({ name: 'tags', value: info.tags.join(',') });
   fields.push({ name: 'message', value: truncateBytes(info.message, MESSAGE_LIMIT) });
   const url = commitUrl(origin, info.commit);
@@ -122,31 +113,37 @@ export interface RefFiles {
   describeRef: string;
 }
 
-/** Writes `.git/ref`, `short_ref`, `commit`, `committer`, … as listed in the README. */
+/**
+ * Writes `.git/ref`, `short_ref`, `commit`, `committer`, … byte for byte as the reference does:
+ * values it writes with `echo` or `jq -r` end with a newline, optional ones it leaves empty.
+ */
 export async function writeGitFiles(
   gitDir: string,
   info: CommitInfo,
   metadata: readonly MetadataField[],
   files: RefFiles,
 ): Promise<void> {
-  const value = (name: string) => metadata.find((field) => field.name === name)?.value ?? '';
+  const line = (name: string) => {
+    const field = metadata.find((entry) => entry.name === name);
+    return field ? `${field.value}\n` : '';
+  };
   const contents: Record<string, string> = {
     ref: `${files.ref}\n`,
     short_ref: files.shortRefFormat.replaceAll('%s', files.ref.slice(0, 7)),
-    commit: info.commit,
+    commit: line('commit'),
     // As in the reference (and its README), `committer` and `committer_name` hold the author.
     committer: info.authorEmail,
     committer_name: info.authorName,
-    author: info.authorName,
-    author_date: info.authorDate,
-    committer_date: info.committerDate,
-    branch: value('branch'),
-    tags: value('tags'),
-    url: value('url'),
+    author: line('author'),
+    author_date: line('author_date'),
+    committer_date: line('committer_date'),
+    branch: line('branch'),
+    tags: line('tags'),
+    url: line('url'),
     commit_message: info.message,
-    commit_timestamp: info.timestamp,
-    describe_ref: files.describeRef,
-    'metadata.json': JSON.stringify(metadata),
+    commit_timestamp: `${info.timestamp}\n`,
+    describe_ref: `${files.describeRef}\n`,
+    'metadata.json': `${JSON.stringify(metadata, null, 2)}\n`,
   };
   await Promise.all(Object.entries(contents).map(([name, text]) => writeFile(join(gitDir, name), text)));
 }

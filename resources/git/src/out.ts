@@ -2,7 +2,7 @@
 // rebasing onto or merging with what others pushed meanwhile, retrying races with backoff.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ConfigError,
   RemoteError,
@@ -11,10 +11,10 @@ import {
   type OutContext,
   type VersionResult,
 } from '@hangar/resource-sdk';
-import { assertSafeRefName, type Git } from '@hangar/git';
+import { assertSafeRefName, lsRemote, type Git } from '@hangar/git';
 import { commitFilters, listCommits } from './commits.js';
 import { buildMetadata, readCommitInfo } from './metadata.js';
-import { PushRejected, push } from './push.js';
+import { PushRejected, push, selectTags } from './push.js';
 import { openSourceSession, validateSource } from './remote-session.js';
 import type { PutParams, Source } from './source.js';
 
@@ -39,7 +39,6 @@ async function plan(source: Source, params: PutParams, sources: string): Promise
   if (branch) assertSafeRefName(branch, params.branch ? 'params.branch' : 'source.branch');
   if (params.rebase && params.merge)
     throw new ConfigError('params.rebase and params.merge cannot both be true: choose one strategy');
-  if (params.only_tag && !params.tag) throw new ConfigError('params.only_tag needs params.tag');
   const prefix = (params.refs_prefix ?? 'refs/heads').replace(/\/+$/, '');
   assertSafeRefName(prefix, 'params.refs_prefix');
   let tag: string | undefined;
@@ -49,7 +48,7 @@ async function plan(source: Source, params: PutParams, sources: string): Promise
     assertSafeRefName(tag, `tag name from params.tag (${params.tag})`);
   }
   const annotate = params.annotate ? resolveFile(sources, params.annotate, 'params.annotate') : undefined;
-  const notes = params.notes ? resolveFile(sources, params.notes, 'params.notes') : undefined;
+  const notes = params.notes ? resolveNotes(sources, params.repository, params.notes) : undefined;
   return { repository, branch, target: branch ? `${prefix}/${branch}` : undefined, tag, annotate, notes };
 }
 
@@ -57,6 +56,18 @@ function resolveFile(sources: string, path: string, field: string): string {
   const file = resolveInside(sources, path);
   if (!existsSync(file)) throw new ConfigError(`${field}: file '${path}' does not exist`);
   return file;
+}
+
+/**
+ * The notes file: where the reference looks (beside the repository, so `nested/notes` for
+ * `repository: nested/repo`), else relative to the put's directory like `tag` and `annotate`.
+ */
+function resolveNotes(sources: string, repository: string, notes: string): string {
+  for (const candidate of [join(dirname(repository), notes), notes]) {
+    const file = resolveInside(sources, candidate);
+    if (existsSync(file)) return file;
+  }
+  throw new ConfigError(`params.notes: file '${notes}' does not exist`);
 }
 
 const readParamFile = (sources: string, path: string, field: string) =>
@@ -80,8 +91,10 @@ export async function put({
   env,
   log,
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
-  validateSource(source);
+  validateSource(source, 'out', log);
   const steps = await plan(source, params, sources);
+  if (params.only_tag && steps.notes)
+    log.warn('params.notes is ignored with params.only_tag (as in the reference)');
   await using session = await openSourceSession(source, { env, log });
   const git = await withIdentity(session.git.at(steps.repository));
   const original = await git.output(['rev-parse', 'HEAD^{commit}']);
@@ -90,7 +103,7 @@ export async function put({
   const attempt = async () => {
     if (params.merge) await git.run(['reset', '--quiet', '--hard', original]);
     if (integrate && steps.branch) await integrateRemote(git, source.uri, steps.branch, params);
-    if (steps.notes) {
+    if (steps.notes && !params.only_tag) {
       await git.exec(['fetch', '--quiet', '--', source.uri, '+refs/notes/*:refs/notes/*']);
       await git.run(['notes', 'add', '--force', '--file', steps.notes, 'HEAD']);
     }
@@ -100,8 +113,17 @@ export async function put({
       await git.run(['tag', '--force', ...annotate, '--', steps.tag, 'HEAD']);
     }
     if (!params.only_tag && steps.target) refspecs.push(`HEAD:${steps.target}`);
-    if (steps.tag) refspecs.push(`refs/tags/${steps.tag}:refs/tags/${steps.tag}`);
-    if (steps.notes) refspecs.push('refs/notes/commits:refs/notes/commits');
+    const tags = await selectTags(git, await remoteTags(git, source.uri), steps.tag, Boolean(params.force));
+    for (const { name, remote } of tags.kept)
+      log.warn(
+        `tag ${name} differs from the remote's (${remote.slice(0, 7)}); not moved without params.force`,
+      );
+    refspecs.push(...tags.push.map((ref) => `${ref}:${ref}`));
+    if (steps.notes && !params.only_tag) refspecs.push('refs/notes/commits:refs/notes/commits');
+    if (!refspecs.length) {
+      log.info(`Nothing to push to ${source.uri}: every local tag is already there`);
+      return;
+    }
     log.info(`Pushing ${refspecs.map((spec) => spec.split(':')[1]).join(', ')} to ${source.uri}`);
     await push(git, {
       uri: source.uri,
@@ -135,8 +157,14 @@ export async function put({
   if (params.apply_check_filters) ref = await newestAccepted(git, source, ref);
   return {
     version: params.branch ? { branch: params.branch, ref } : { ref },
-    metadata: buildMetadata(info, source.uri, steps.branch),
+    metadata: buildMetadata(info, source.uri),
   };
+}
+
+/** The remote's tags (full ref names to object ids), without the peeled `^{}` entries. */
+async function remoteTags(git: Git, uri: string): Promise<Map<string, string>> {
+  const { refs } = await lsRemote(git, uri);
+  return new Map([...refs].filter(([ref]) => ref.startsWith('refs/tags/') && !ref.endsWith('^{}')));
 }
 
 /** Rebase onto (or merge) the remote branch; a missing remote branch means nothing to integrate. */

@@ -65,3 +65,33 @@ export async function push(git: Git, options: PushOptions): Promise<void> {
     detail.replace(/^(fatal|error):\s*/, ''),
   );
 }
+
+export interface TagSelection {
+  /** Full ref names to push (`refs/tags/<name>`). */
+  push: string[];
+  /** Local tags that differ from the remote's and stay unpushed (no `force`). */
+  kept: { name: string; remote: string }[];
+}
+
+/**
+ * The local tags a put pushes: the one it created, every tag the remote does not have yet, and,
+ * with `force`, also those whose remote value differs (the reference's `git push --tags --force`).
+ * Without `force` an existing remote tag is never moved.
+ */
+export async function selectTags(
+  git: Git,
+  remoteTags: ReadonlyMap<string, string>,
+  created: string | undefined,
+  force: boolean,
+): Promise<TagSelection> {
+  const local = await git.lines(['for-each-ref', '--format=%(refname)%09%(objectname)', 'refs/tags/']);
+  const selection: TagSelection = { push: [], kept: [] };
+  for (const line of local) {
+    const [ref = '', id = ''] = line.split('\t');
+    const remote = remoteTags.get(ref);
+    if (ref === `refs/tags/${created}` || remote === undefined || (force && remote !== id))
+      selection.push.push(ref);
+    else if (remote !== id) selection.kept.push({ name: ref.slice('refs/tags/'.length), remote });
+  }
+  return selection;
+}

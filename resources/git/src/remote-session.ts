@@ -8,7 +8,7 @@ import {
   type GitSession,
   type HostCredential,
 } from '@hangar/git';
-import type { GetParams, Source } from './source.js';
+import { reportUnknownSourceKeys, type GetParams, type Source } from './source.js';
 
 /**
  * The LFS filter that `git lfs install` writes into the reference image's global config, given to
@@ -25,12 +25,11 @@ const LFS_CONFIG: readonly ConfigEntry[] = [
 export const lfsEnv = (params: GetParams): Record<string, string> =>
   params.disable_git_lfs ? { GIT_LFS_SKIP_SMUDGE: '1' } : {};
 
-/** Checks the fields every script uses before any git process starts. */
-export function validateSource(source: Source): void {
+/** Checks the source before any git runs; unknown keys fail in check and warn elsewhere. */
+export function validateSource(source: Source, script: 'check' | 'in' | 'out', log: Logger): void {
+  reportUnknownSourceKeys(source, script, log);
   assertSafeRemote(source.uri, 'source.uri');
   if (source.branch !== undefined) assertSafeRefName(source.branch, 'source.branch');
-  if (source.tag_filter !== undefined && source.tag_regex !== undefined)
-    throw new ConfigError('source.tag_filter and source.tag_regex cannot both be set: choose one');
   if (source.tag_regex !== undefined) {
     try {
       new RegExp(source.tag_regex);

@@ -1,97 +1,104 @@
 // The configuration users write: `source`, get `params` and put `params`, field for field as in
-// concourse/git-resource (plus `known_hosts`, `push_retries` and `apply_check_filters`). Unknown keys are errors.
+// concourse/git-resource (plus `known_hosts`, `push_retries` and `apply_check_filters`), read as
+// its bash scripts read them with `jq -r`: `"2"` is 2, `"true"` is true, `null` is unset.
+// Unknown keys: the reference rejects unknown top-level `source` keys in check and unknown
+// `params` keys in in and out; every other unknown key it ignores, and so do we, with a warning.
 import * as z from 'zod/mini';
+import { ConfigError, jqBoolean, jqNumber, jqString, parseConfig, type Logger } from '@hangar/resource-sdk';
 
-const text = z.string();
-const texts = z.array(z.string());
-const flag = z.optional(z.boolean());
+const text = jqString();
+const flag = jqBoolean();
+/** A list the reference reads with `(.x // [])[]`: `null` is an empty list. */
+const texts = jqString(z.array(z.string()));
 
-const hostCredential = z.strictObject({ host: text, username: text, password: text });
-const keyCredential = z.strictObject({
-  url: text,
-  private_key: text,
-  private_key_passphrase: z.optional(text),
-});
+/** The fields of each object schema; `strict` decides what its nested objects do with unknown keys. */
+function sourceShape(strict: boolean) {
+  const object = strict ? z.strictObject : z.looseObject;
+  // A union needs strict members to tell a host credential from a key credential.
+  const hostCredential = z.strictObject({ host: z.string(), username: z.string(), password: z.string() });
+  const keyCredential = z.strictObject({
+    url: z.string(),
+    private_key: z.string(),
+    private_key_passphrase: text,
+  });
+  return {
+    uri: z.string(),
+    branch: text,
+    private_key: text,
+    private_key_user: text,
+    private_key_passphrase: text,
+    forward_agent: flag,
+    known_hosts: text,
+    username: text,
+    password: text,
+    paths: texts,
+    ignore_paths: texts,
+    sparse_paths: texts,
+    skip_ssl_verification: flag,
+    tag_filter: text,
+    tag_regex: text,
+    tag_behaviour: jqString(z.enum(['match_tagged', 'match_tag_ancestors'])),
+    fetch_tags: flag,
+    submodule_credentials: jqString(z.array(z.union([hostCredential, keyCredential]))),
+    git_config: jqString(z.array(object({ name: z.string(), value: z.string() }))),
+    disable_ci_skip: flag,
+    commit_verification_keys: texts,
+    commit_verification_key_ids: texts,
+    gpg_keyserver: text,
+    git_crypt_key: text,
+    https_tunnel: jqString(
+      object({ proxy_host: text, proxy_port: text, proxy_user: text, proxy_password: text }),
+    ),
+    commit_filter: jqString(
+      object({ include: texts, include_all_match: flag, exclude: texts, exclude_all_match: flag }),
+    ),
+    version_depth: jqNumber(z.int().check(z.minimum(1))),
+    search_remote_refs: flag,
+    debug: flag,
+  };
+}
 
-export const sourceSchema = z.strictObject({
-  uri: text,
-  branch: z.optional(text),
-  private_key: z.optional(text),
-  private_key_user: z.optional(text),
-  private_key_passphrase: z.optional(text),
-  forward_agent: flag,
-  known_hosts: z.optional(text),
-  username: z.optional(text),
-  password: z.optional(text),
-  paths: z.optional(texts),
-  ignore_paths: z.optional(texts),
-  sparse_paths: z.optional(texts),
-  skip_ssl_verification: flag,
-  tag_filter: z.optional(text),
-  tag_regex: z.optional(text),
-  tag_behaviour: z.optional(z.enum(['match_tagged', 'match_tag_ancestors'])),
-  fetch_tags: flag,
-  submodule_credentials: z.optional(z.array(z.union([hostCredential, keyCredential]))),
-  git_config: z.optional(z.array(z.strictObject({ name: text, value: text }))),
-  disable_ci_skip: flag,
-  commit_verification_keys: z.optional(texts),
-  commit_verification_key_ids: z.optional(texts),
-  gpg_keyserver: z.optional(text),
-  git_crypt_key: z.optional(text),
-  https_tunnel: z.optional(
-    z.strictObject({
-      proxy_host: z.optional(text),
-      proxy_port: z.optional(z.union([text, z.number()])),
-      proxy_user: z.optional(text),
-      proxy_password: z.optional(text),
-    }),
-  ),
-  commit_filter: z.optional(
-    z.strictObject({
-      include: z.optional(texts),
-      include_all_match: flag,
-      exclude: z.optional(texts),
-      exclude_all_match: flag,
-    }),
-  ),
-  version_depth: z.optional(z.int().check(z.minimum(1))),
-  search_remote_refs: flag,
-  debug: flag,
-});
+/** What every script accepts: unknown keys pass (check rejects top-level ones itself). */
+export const sourceSchema = z.looseObject(sourceShape(false));
+/** Check, as the reference: unknown top-level keys are errors, nested ones are not. */
+const checkSource = z.strictObject(sourceShape(false));
+/** Every unknown key, nested ones too: the source of the warnings. */
+const strictSource = z.strictObject(sourceShape(true));
 
 export const getParamsSchema = z.strictObject({
-  depth: z.optional(z.int().check(z.minimum(0))),
-  fetch: z.optional(texts),
+  depth: jqNumber(z.int()),
+  fetch: texts,
   fetch_tags: flag,
-  submodules: z.optional(z.union([z.enum(['all', 'none']), texts])),
+  submodules: jqString(z.union([z.enum(['all', 'none']), z.array(z.string())])),
   submodule_recursive: flag,
   submodule_remote: flag,
   disable_git_lfs: flag,
   clean_tags: flag,
-  short_ref_format: z.optional(text),
-  timestamp_format: z.optional(text),
-  describe_ref_options: z.optional(text),
+  short_ref_format: text,
+  timestamp_format: text,
+  describe_ref_options: text,
   all_branches: flag,
   debug: flag,
 });
 
 export const putParamsSchema = z.strictObject({
-  repository: text,
-  branch: z.optional(text),
-  refs_prefix: z.optional(text),
-  tag: z.optional(text),
-  tag_prefix: z.optional(text),
-  annotate: z.optional(text),
+  repository: z.string(),
+  branch: text,
+  refs_prefix: text,
+  tag: text,
+  tag_prefix: text,
+  annotate: text,
   only_tag: flag,
   force: flag,
   rebase: flag,
-  rebase_strategy: z.optional(text),
-  rebase_strategy_option: z.optional(z.union([text, texts])),
+  rebase_strategy: text,
+  rebase_strategy_option: jqString(z.union([z.string(), z.array(z.string())])),
   merge: flag,
-  returning: z.optional(z.enum(['merged', 'unmerged'])),
-  notes: z.optional(text),
-  push_options: z.optional(texts),
-  push_retries: z.optional(z.int().check(z.minimum(0), z.maximum(50))),
+  /** `unmerged` returns the original commit; any other value means `merged`, as in the reference. */
+  returning: text,
+  notes: text,
+  push_options: texts,
+  push_retries: jqNumber(z.int().check(z.minimum(0), z.maximum(50))),
   apply_check_filters: flag,
   debug: flag,
 });
@@ -99,6 +106,20 @@ export const putParamsSchema = z.strictObject({
 export type Source = z.output<typeof sourceSchema>;
 export type GetParams = z.output<typeof getParamsSchema>;
 export type PutParams = z.output<typeof putParamsSchema>;
+
+/**
+ * Unknown keys in `source`: in check, a top-level one fails as in the reference; any other is
+ * named in a warning with the nearest known key, and ignored.
+ */
+export function reportUnknownSourceKeys(source: Source, script: 'check' | 'in' | 'out', log: Logger): void {
+  if (script === 'check') parseConfig(checkSource, source, 'source');
+  try {
+    parseConfig(strictSource, source, 'source');
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.warn(`${error.message}: ignored, as the reference ignores it`);
+  }
+}
 
 /** Keys whose values are secrets beyond the SDK's default pattern. */
 export const SECRET_KEYS = [

@@ -27,6 +27,20 @@ async function listSubmodules(git: Git): Promise<Submodule[]> {
   return [...byName.values()].filter((s): s is Submodule => Boolean(s.path && s.url));
 }
 
+/**
+ * A `params.submodules` entry selects the submodule paths it matches at their end, read as a
+ * regular expression as the reference reads it (`lib` selects `vendor/lib`).
+ */
+function pathPattern(entry: string): (path: string) => boolean {
+  const trimmed = entry.replace(/\/+$/, '');
+  try {
+    const regex = new RegExp(`(?:${trimmed})$`);
+    return (path) => regex.test(path);
+  } catch {
+    return (path) => path === trimmed || path.endsWith(`/${trimmed}`);
+  }
+}
+
 const CLONE_FAILED = /^fatal: clone of '(.*)' into submodule path '(.*)' failed$/;
 
 /**
@@ -61,15 +75,21 @@ export async function updateSubmodules(
   if (wanted === 'none' || !existsSync(join(destination, '.gitmodules'))) return;
   let modules = await listSubmodules(git);
   if (Array.isArray(wanted)) {
-    const paths = new Set(wanted.map((path) => path.replace(/\/+$/, '')));
-    for (const path of paths)
-      if (!modules.some((module) => module.path === path))
-        log.warn(`submodule path '${path}' is not in .gitmodules; skipped`);
-    modules = modules.filter((module) => paths.has(module.path));
+    const patterns = wanted.map((entry) => ({ entry, matches: pathPattern(entry) }));
+    for (const { entry, matches } of patterns)
+      if (!modules.some((module) => matches(module.path)))
+        log.warn(`submodule path '${entry}' is not in .gitmodules; skipped`);
+    modules = modules.filter((module) => patterns.some(({ matches }) => matches(module.path)));
   }
+  for (const module of modules)
+    if (!existsSync(join(destination, module.path)))
+      log.warn(
+        `submodule '${module.name}' is in .gitmodules but its path '${module.path}' is not in the commit; skipped`,
+      );
+  modules = modules.filter((module) => existsSync(join(destination, module.path)));
   if (!modules.length) return;
   const flags = ['--init'];
-  if (params.depth) flags.push(`--depth=${params.depth}`);
+  if ((params.depth ?? 0) > 0) flags.push(`--depth=${params.depth}`);
   if (params.submodule_recursive !== false) flags.push('--recursive');
   if (params.submodule_remote) flags.push('--remote');
   await git.run(['submodule', '--quiet', 'sync', '--recursive']);

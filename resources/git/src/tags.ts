@@ -1,6 +1,6 @@
 // Tag mode (tag_filter / tag_regex): versions are tags, oldest first by creation date.
 import type { Git } from '@hangar/git';
-import type { Version } from '@hangar/resource-sdk';
+import { RemoteError, type Version } from '@hangar/resource-sdk';
 import { type CommitFilters, listCommits, needsOnlyGraph } from './commits.js';
 import type { Source } from './source.js';
 
@@ -21,7 +21,11 @@ async function candidateTags(git: Git, source: Source, cursorTag: string | undef
     '--sort=creatordate',
     '--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)',
   ];
-  if (source.branch) args.push(`--merged=refs/heads/${source.branch}`);
+  if (source.branch) {
+    if (!(await git.succeeds(['rev-parse', '--verify', '--quiet', `refs/heads/${source.branch}`])))
+      throw new RemoteError(`branch '${source.branch}' (source.branch) does not exist on the remote`);
+    args.push(`--merged=refs/heads/${source.branch}`);
+  }
   if (source.branch && cursorTag) args.push(`--contains=refs/tags/${cursorTag}`);
   args.push('--', source.tag_filter ?? '*');
   const regex = source.tag_regex === undefined ? undefined : new RegExp(`^(?:${source.tag_regex})$`);

@@ -104,6 +104,17 @@ describe('check in tag mode', () => {
     expect((await ws.check({ uri: remote, tag_filter: 'v*' })).result).toEqual([]);
   });
 
+  it('names a missing branch in one line', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('one');
+    await work.tag('v1');
+    await work.push('origin', 'main', '--tags');
+    const outcome = await ws.check({ uri: remote, branch: '12345', tag_filter: 'v*' });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe("error: branch '12345' (source.branch) does not exist on the remote\n");
+  });
+
   it('match_tag_ancestors returns commits up to the newest tag', async () => {
     const ws = await workspace();
     const { remote, work } = await ws.repo();

@@ -186,6 +186,10 @@ describe('check errors', () => {
 
   it.each([
     [{ uri: 'x', version_depth: 0 }, "error: invalid 'source.version_depth': must be >= 1\n"],
+    [
+      { uri: 'x', commit_filter: { include: 'a string, not an array' } },
+      "error: invalid 'source.commit_filter.include': expected array, got string\n",
+    ],
     [{ uri: 'x', brnach: 'main' }, "error: unknown key 'source.brnach' (did you mean 'branch'?)\n"],
     [
       { uri: '--upload-pack=touch /tmp/pwned' },

@@ -19,10 +19,13 @@ describe('in', () => {
     const got = await ws.get({ uri: remote, branch: 'main' }, { ref: head }, { short_ref_format: 'sha-%s' });
     expect(got.stderr).not.toContain('error');
     expect(got.result.version).toEqual({ ref: head });
+    // committer and committer_date are listed because they equal the author's (the reference's rule).
     expect(got.result.metadata.map((m) => m.name)).toEqual([
       'commit',
       'author',
       'author_date',
+      'committer',
+      'committer_date',
       'branch',
       'tags',
       'message',
@@ -38,21 +41,23 @@ describe('in', () => {
     expect(await readFile(join(got.dir, 'a.txt'), 'utf8')).toBe('two');
     expect(await file(got.dir, 'ref')).toBe(`${head}\n`);
     expect(await file(got.dir, 'short_ref')).toBe(`sha-${head.slice(0, 7)}`);
-    expect(await file(got.dir, 'commit')).toBe(head);
+    expect(await file(got.dir, 'commit')).toBe(`${head}\n`);
+    expect(await file(got.dir, 'author')).toBe('Hangar Test\n');
+    expect(await file(got.dir, 'author_date')).toBe('2026-01-01 00:02:00 +0000\n');
     expect(await file(got.dir, 'committer')).toBe('test@hangar.invalid');
     expect(await file(got.dir, 'committer_name')).toBe('Hangar Test');
-    expect(await file(got.dir, 'committer_date')).toBe('2026-01-01 00:02:00 +0000');
-    expect(await file(got.dir, 'branch')).toBe('main');
-    expect(await file(got.dir, 'tags')).toBe('v1');
+    expect(await file(got.dir, 'committer_date')).toBe('2026-01-01 00:02:00 +0000\n');
+    expect(await file(got.dir, 'branch')).toBe('main\n');
+    expect(await file(got.dir, 'tags')).toBe('v1\n');
     expect(await file(got.dir, 'url')).toBe('');
     expect(await file(got.dir, 'commit_message')).toBe('Add feature\n\nLong description.\n');
-    expect(await file(got.dir, 'commit_timestamp')).toBe('2026-01-01 00:02:00 +0000');
-    expect(await file(got.dir, 'describe_ref')).toBe(head.slice(0, 7));
+    expect(await file(got.dir, 'commit_timestamp')).toBe('2026-01-01 00:02:00 +0000\n');
+    expect(await file(got.dir, 'describe_ref')).toBe(`${head.slice(0, 7)}\n`);
     expect(JSON.parse(await file(got.dir, 'metadata.json'))).toEqual(got.result.metadata);
     expect(await ws.homeEntries()).toEqual([]);
   });
 
-  it('shows committer metadata when the committer differs from the author', async () => {
+  it('lists committer metadata only when it equals the author, as the reference does', async () => {
     const ws = await workspace();
     const { remote, work } = await ws.repo();
     await work.writeFiles({ x: '1' });
@@ -70,31 +75,26 @@ describe('in', () => {
     await work.push('origin', 'main');
     const got = await ws.get({ uri: remote }, { ref: head });
     const meta = metadataMap(got.result.metadata);
-    expect(got.result.metadata.map((m) => m.name).slice(0, 5)).toEqual([
+    expect(got.result.metadata.map((m) => m.name).slice(0, 4)).toEqual([
       'commit',
       'author',
       'author_date',
-      'committer',
-      'committer_date',
+      'branch',
     ]);
-    expect(meta).toMatchObject({
-      author: 'Alice',
-      committer: 'Hangar Test',
-      committer_date: '2026-01-02 00:00:00 +0000',
-    });
-    expect(await file(got.dir, 'committer_date')).toBe('2026-01-02 00:00:00 +0000');
+    expect(meta).toMatchObject({ author: 'Alice', author_date: '2026-01-01 00:00:00 +0000' });
+    expect(await file(got.dir, 'committer_date')).toBe('');
     expect(await file(got.dir, 'committer')).toBe('alice@example.com');
   });
 
-  it('writes the tracked branch for a version that is not the branch tip', async () => {
+  it('omits the branch for a version that is not a branch tip, as the reference does', async () => {
     const ws = await workspace();
     const { remote, work } = await ws.repo();
     const old = await work.commit('old');
     await work.commit('new');
     await work.push('origin', 'main');
     const got = await ws.get({ uri: remote, branch: 'main' }, { ref: old });
-    expect(await file(got.dir, 'branch')).toBe('main');
-    expect(metadataMap(got.result.metadata)['branch']).toBe('main');
+    expect(await file(got.dir, 'branch')).toBe('');
+    expect(metadataMap(got.result.metadata)['branch']).toBeUndefined();
     expect(await git(['rev-parse', 'HEAD'], { cwd: got.dir })).toBe(old);
   });
 
@@ -106,7 +106,7 @@ describe('in', () => {
     await git(['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: remote });
     const got = await ws.get({ uri: remote }, { ref: head });
     expect(got.result.version).toEqual({ ref: head });
-    expect(await file(got.dir, 'branch')).toBe('main');
+    expect(await file(got.dir, 'branch')).toBe('main\n');
   });
 
   it('deepens a shallow clone until an older version is found', async () => {
@@ -134,7 +134,7 @@ describe('in', () => {
     );
   });
 
-  it('gets a tag version in tag mode and echoes the version', async () => {
+  it('gets a tag version in tag mode and answers {ref} alone, as the reference does', async () => {
     const ws = await workspace();
     const { remote, work } = await ws.repo();
     const tagged = await work.commit('tagged');
@@ -143,10 +143,10 @@ describe('in', () => {
     await work.push('origin', 'main', '--tags');
     const version = { ref: 'v2.0.0', commit: tagged };
     const got = await ws.get({ uri: remote, branch: 'main', tag_filter: 'v*' }, version);
-    expect(got.result.version).toEqual(version);
+    expect(got.result.version).toEqual({ ref: 'v2.0.0' });
     expect(await file(got.dir, 'ref')).toBe('v2.0.0\n');
     expect(await file(got.dir, 'short_ref')).toBe('v2.0.0'.slice(0, 7));
-    expect(await file(got.dir, 'commit')).toBe(tagged);
+    expect(await file(got.dir, 'commit')).toBe(`${tagged}\n`);
   });
 
   it('applies sparse_paths, git_config locally, extra fetch branches and clean_tags', async () => {
@@ -170,7 +170,7 @@ describe('in', () => {
     expect(await git(['config', 'hangar.quoted'], { cwd: got.dir })).toBe(`a 'b' "c" $(d)`);
     expect(await git(['branch', '--list', 'feature'], { cwd: got.dir })).toContain('feature');
     expect(await git(['tag'], { cwd: got.dir })).toBe('');
-    expect(await file(got.dir, 'tags')).toBe('v1');
+    expect(await file(got.dir, 'tags')).toBe('v1\n');
     expect(await ws.homeEntries()).toEqual([]);
   });
 
@@ -219,8 +219,8 @@ describe('in: remaining params', () => {
     expect(got.code, got.stderr).toBe(0);
     expect(await git(['branch', '-r'], { cwd: got.dir })).toContain('origin/feature');
     expect(await git(['tag'], { cwd: got.dir })).toBe('');
-    expect(await file(got.dir, 'commit_timestamp')).toBe(String(1_767_225_600 + 120));
+    expect(await file(got.dir, 'commit_timestamp')).toBe(`${1_767_225_600 + 120}\n`);
     const tagged = await ws.get(source, { ref: head }, { fetch_tags: true, describe_ref_options: '--tags' });
-    expect(await file(tagged.dir, 'describe_ref')).toBe(`v1-1-g${head.slice(0, 7)}`);
+    expect(await file(tagged.dir, 'describe_ref')).toBe(`v1-1-g${head.slice(0, 7)}\n`);
   });
 });

@@ -29,6 +29,8 @@ describe('out', () => {
       'commit',
       'author',
       'author_date',
+      'committer',
+      'committer_date',
       'branch',
       'message',
     ]);
@@ -49,20 +51,55 @@ describe('out', () => {
     expect(await remoteRef(remote, 'refs/for/topic')).toBe(head);
   });
 
-  it('pushes only the tag it created (prefixed, annotated), never other local tags', async () => {
+  it('pushes the tag it made (prefixed, annotated) with the local tags the remote lacks', async () => {
     const ws = await workspace();
     const { remote, sources, clone } = await setup(ws);
-    await clone.tag('stale-local-tag');
+    await clone.tag('made-by-the-task');
     const head = await clone.commit('release');
     await writeFile(join(sources, 'version'), '1.2.3\n');
     await writeFile(join(sources, 'notes.md'), 'Release notes');
     const params = { repository: 'repo', tag: 'version', tag_prefix: 'v', annotate: 'notes.md' };
     const put = await ws.put({ uri: remote, branch: 'main' }, params, sources);
-    expect(put.code).toBe(0);
+    expect(put.code, put.stderr).toBe(0);
     expect(await remoteRef(remote, 'refs/tags/v1.2.3^{commit}')).toBe(head);
     expect(await git(['cat-file', '-t', 'v1.2.3'], { cwd: remote })).toBe('tag');
     expect(await git(['tag', '-l', '--format=%(contents)', 'v1.2.3'], { cwd: remote })).toBe('Release notes');
-    expect(await remoteRef(remote, 'refs/tags/stale-local-tag')).toBe('');
+    expect(await remoteRef(remote, 'refs/tags/made-by-the-task')).toBe(await clone.revParse('HEAD~1'));
+  });
+
+  it('never moves a tag the remote already has unless force', async () => {
+    const ws = await workspace();
+    const { remote, work, base, sources, clone } = await setup(ws);
+    await work.tag('stable');
+    await work.push('origin', 'stable');
+    const head = await clone.commit('mine');
+    await clone.run('tag', 'stable', 'HEAD');
+    const put = await ws.put({ uri: remote, branch: 'main' }, { repository: 'repo' }, sources);
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.stderr).toMatch(
+      /warning: tag stable differs from the remote's \([0-9a-f]{7}\); not moved without params.force/,
+    );
+    expect(await remoteRef(remote, 'refs/heads/main')).toBe(head);
+    expect(await remoteRef(remote, 'refs/tags/stable')).toBe(base);
+    const forced = await ws.put(
+      { uri: remote, branch: 'main' },
+      { repository: 'repo', force: true },
+      sources,
+    );
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await remoteRef(remote, 'refs/tags/stable')).toBe(head);
+  });
+
+  it('only_tag without a tag file pushes the tags the task made, and leaves the branch', async () => {
+    const ws = await workspace();
+    const { remote, base, sources, clone } = await setup(ws);
+    const head = await clone.commit('not for main');
+    await clone.tag('made-by-the-task');
+    const put = await ws.put({ uri: remote }, { repository: 'repo', only_tag: 'true' }, sources);
+    expect(put.code, put.stderr).toBe(0);
+    expect(put.result.version).toEqual({ ref: head });
+    expect(await remoteRef(remote, 'refs/tags/made-by-the-task')).toBe(head);
+    expect(await remoteRef(remote, 'refs/heads/main')).toBe(base);
   });
 
   it('only_tag pushes the tag without touching the branch', async () => {

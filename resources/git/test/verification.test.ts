@@ -6,7 +6,7 @@ import { git } from '@hangar/testkit';
 import { workspace } from './harness.js';
 
 describe('commit signature verification', () => {
-  it('accepts a commit signed by a configured key and refuses an unsigned one', async () => {
+  it('accepts a commit signed by a configured key (also as a tag version) and refuses others', async () => {
     const ws = await workspace();
     const gnupg = join(ws.root, 'signer-gnupg');
     await mkdir(gnupg, { mode: 0o700 });
@@ -32,7 +32,8 @@ describe('commit signature verification', () => {
         env: { GNUPGHOME: gnupg },
       });
       const signed = await work.revParse('HEAD');
-      await work.push('origin', 'main');
+      await work.annotatedTag('v1', 'release');
+      await work.push('origin', 'main', '--tags');
       const source = { uri: remote, branch: 'main', commit_verification_keys: [publicKey] };
 
       const good = await ws.get(source, { ref: signed });
@@ -44,6 +45,15 @@ describe('commit signature verification', () => {
       const invalid = await ws.get({ ...source, commit_verification_keys: ['not a key'] }, { ref: signed });
       expect(invalid.stderr).toMatch(
         /^error: source\.commit_verification_keys\[0\] is not a valid GPG public key/m,
+      );
+      const viaTag = await ws.get({ ...source, tag_filter: 'v*' }, { ref: 'v1' });
+      expect(viaTag.code, viaTag.stderr).toBe(0);
+      expect(await git(['rev-parse', 'HEAD'], { cwd: viaTag.dir })).toBe(signed);
+      gpg('--passphrase', '', '--quick-gen-key', 'Other <other@hangar.invalid>', 'ed25519', 'sign', 'never');
+      const otherKey = gpg('--armor', '--export', 'other@hangar.invalid').toString();
+      const unknown = await ws.get({ ...source, commit_verification_keys: [otherKey] }, { ref: signed });
+      expect(unknown.stderr.trim().split('\n').at(-1)).toBe(
+        `error: commit ${signed} is not signed by any of the configured keys`,
       );
       expect(await ws.homeEntries()).toEqual([]);
     } finally {

@@ -90,12 +90,26 @@ async function checkRegexp(
   log: Logger,
   signal: AbortSignal,
 ): Promise<Version[]> {
+  if (orderBy === 'version' && !regexp.hasCapture) {
+    log.warn(
+      `'source.regexp' ${JSON.stringify(regexp.source)} has no capture group, so no key carries a version and check finds none: capture the version, e.g. "app-(.*)\\.tgz", or set 'source.order_by: last_modified'`,
+    );
+    return [];
+  }
   const candidates = await regexpCandidates(s3, source, regexp, orderBy, log, signal);
   const initialPath = source.initial_path;
-  if (initialPath && !candidates.some((candidate) => candidate.key === initialPath)) {
-    const capture = regexp.match(initialPath)?.capture ?? '';
+  const initialMatch = initialPath ? regexp.match(initialPath) : undefined;
+  if (initialPath && !initialMatch)
+    log.warn(
+      `ignoring 'source.initial_path' '${initialPath}': it does not match 'source.regexp' ${JSON.stringify(regexp.source)}`,
+    );
+  if (initialPath && initialMatch && !candidates.some((candidate) => candidate.key === initialPath)) {
     // The reference puts the initial path first whatever its version: it stands for "before anything".
-    candidates.unshift({ key: initialPath, version: parseSemiSemantic(capture), lastModified: -Infinity });
+    candidates.unshift({
+      key: initialPath,
+      version: parseSemiSemantic(initialMatch.capture ?? ''),
+      lastModified: -Infinity,
+    });
   }
   const latest = candidates.at(-1);
   const onlyLatest = latest ? [{ path: latest.key }] : [];
@@ -184,6 +198,11 @@ async function checkVersionedFile(
 
 export async function check({ source, version, log, signal }: CheckContext<Source>): Promise<Version[]> {
   const mode = resolveMode(source);
+  if (mode.kind === 'none') {
+    // A put-only resource: Concourse still checks it. The reference lists the versions of the key "".
+    log.warn("neither 'source.regexp' nor 'source.versioned_file' is set: there are no versions to check");
+    return [];
+  }
   const s3 = await openS3(source, log);
   try {
     return mode.kind === 'regexp'

@@ -11,6 +11,7 @@ import {
 } from '@hangar/resource-sdk';
 import { remoteError, type S3Connection } from '@hangar/s3-client';
 import { BUNDLE_FORMAT, BUNDLE_MARKER, restoreBundle } from './bundle.js';
+import { objectVersions } from './check.js';
 import { openS3 } from './connection.js';
 import { asBoolean, initialContent, resolveMode, type GetParams, type Source } from './source.js';
 import { openObject, saveObject } from './transfer.js';
@@ -24,11 +25,19 @@ interface Target {
   initial: boolean;
 }
 
-function resolveTarget(source: Source, version: Version): Target {
+async function resolveTarget(
+  source: Source,
+  version: Version,
+  s3: () => Promise<S3Connection>,
+): Promise<Target> {
   const mode = resolveMode(source);
+  if (mode.kind === 'none')
+    throw new ConfigError("one of 'source.regexp' or 'source.versioned_file' is required to get an object");
   if (mode.kind === 'versioned_file') {
-    const id = version['version_id'];
-    if (!id) throw new ConfigError("the requested version has no 'version_id' (source.versioned_file mode)");
+    // No version id (a get without a version): the newest, as the reference fetches it, but
+    // answered with its id, where the reference answers the empty version Concourse cannot store.
+    const id = version['version_id'] || (await objectVersions(await s3(), source.bucket, mode.key)).at(-1);
+    if (!id) throw new ConfigError(`s3://${source.bucket}/${mode.key} has no versions to get`);
     return { key: mode.key, versionId: id, versionText: id, initial: id === source.initial_version };
   }
   const path = version['path'];
@@ -68,58 +77,71 @@ async function writeTags(
   await writeFileAtomic(join(destination, 'tags.json'), `${JSON.stringify(tags)}\n`);
 }
 
-export async function get({
-  source,
-  params,
-  version,
-  destination,
-  log,
-  signal,
-}: InContext<Source, GetParams>): Promise<VersionResult> {
-  const target = resolveTarget(source, version);
-  const filename = basename(target.key);
-  if (source.cloudfront_url !== undefined)
-    log.warn("'source.cloudfront_url' is deprecated and ignored: objects are fetched from S3 directly");
-  if (target.initial) {
-    await writeFileAtomic(join(destination, filename), initialContent(source));
-    await writeFileAtomic(join(destination, 'version'), target.versionText);
-    return { version, metadata: [{ name: 'filename', value: filename }] };
-  }
+/** The version `in` answers: the object version id, else the key. */
+const versionOf = (target: Target): Version =>
+  target.versionId ? { version_id: target.versionId } : { path: target.key };
 
-  const skipDownload = asBoolean(params.skip_download) ?? source.skip_download ?? false;
-  const s3 = await openS3(source, log);
-  try {
-    const { bucket } = source;
-    const url = source.private
-      ? await s3.presignGetUrl(bucket, target.key, { versionId: target.versionId })
-      : s3.objectUrl(bucket, target.key, target.versionId);
-    if (!skipDownload) {
-      const object = { bucket, key: target.key, versionId: target.versionId };
-      const response = await openObject(s3, object, signal);
-      const local = join(destination, filename);
-      if (response.Metadata?.[BUNDLE_MARKER] === BUNDLE_FORMAT) {
-        const manifest = (await response.Body?.transformToString()) ?? '';
-        const count = await restoreBundle(s3, bucket, target.key, manifest, local, log, signal);
-        log.info(`restored ${count} file(s) of s3://${bucket}/${target.key} into ${filename}/`);
-        if (asBoolean(params.unpack))
-          log.warn(`'params.unpack' ignored: ${filename} is a directory of files`);
-      } else {
-        const bytes = await saveObject(response, object, local, log, signal);
-        log.info(`downloaded s3://${bucket}/${target.key} (${bytes} bytes)`);
-        if (asBoolean(params.unpack)) {
-          const kind = await unpackFile(local, log);
-          log.info(`unpacked ${filename} (${kind})`);
-        }
+async function writeInitial(source: Source, target: Target, destination: string): Promise<VersionResult> {
+  const filename = basename(target.key);
+  await writeFileAtomic(join(destination, filename), initialContent(source));
+  await writeFileAtomic(join(destination, 'version'), target.versionText);
+  return { version: versionOf(target), metadata: [{ name: 'filename', value: filename }] };
+}
+
+async function download(
+  s3: S3Connection,
+  { source, params, destination, log, signal }: InContext<Source, GetParams>,
+  target: Target,
+): Promise<VersionResult> {
+  const { bucket } = source;
+  const filename = basename(target.key);
+  const url = source.private
+    ? await s3.presignGetUrl(bucket, target.key, { versionId: target.versionId })
+    : s3.objectUrl(bucket, target.key, target.versionId);
+  if (!(asBoolean(params.skip_download) ?? source.skip_download ?? false)) {
+    const object = { bucket, key: target.key, versionId: target.versionId };
+    const response = await openObject(s3, object, signal);
+    const local = join(destination, filename);
+    if (response.Metadata?.[BUNDLE_MARKER] === BUNDLE_FORMAT) {
+      const manifest = (await response.Body?.transformToString()) ?? '';
+      const count = await restoreBundle(s3, bucket, target.key, manifest, local, log, signal);
+      log.info(`restored ${count} file(s) of s3://${bucket}/${target.key} into ${filename}/`);
+      if (asBoolean(params.unpack)) log.warn(`'params.unpack' ignored: ${filename} is a directory of files`);
+    } else {
+      const bytes = await saveObject(response, object, local, log, signal);
+      log.info(`downloaded s3://${bucket}/${target.key} (${bytes} bytes)`);
+      if (asBoolean(params.unpack)) {
+        const kind = await unpackFile(local, log);
+        log.info(`unpacked ${filename} (${kind})`);
       }
     }
-    if (asBoolean(params.download_tags)) await writeTags(s3, bucket, target, destination);
-    await writeFileAtomic(join(destination, 'url'), url);
-    await writeFileAtomic(join(destination, 's3_uri'), `s3://${bucket}/${target.key}`);
-    await writeFileAtomic(join(destination, 'version'), target.versionText);
-    const metadata: MetadataField[] = [{ name: 'filename', value: filename }];
-    if (!source.private) metadata.push({ name: 'url', value: url });
-    return { version, metadata };
+  }
+  if (asBoolean(params.download_tags)) await writeTags(s3, bucket, target, destination);
+  await writeFileAtomic(join(destination, 'url'), url);
+  await writeFileAtomic(join(destination, 's3_uri'), `s3://${bucket}/${target.key}`);
+  await writeFileAtomic(join(destination, 'version'), target.versionText);
+  const metadata: MetadataField[] = [{ name: 'filename', value: filename }];
+  if (!source.private) metadata.push({ name: 'url', value: url });
+  return { version: versionOf(target), metadata };
+}
+
+export async function get(context: InContext<Source, GetParams>): Promise<VersionResult> {
+  const { source, log } = context;
+  if (source.cloudfront_url !== undefined)
+    log.warn("'source.cloudfront_url' is deprecated and ignored: objects are fetched from S3 directly");
+  // Opened only when needed: an initial version never contacts the store.
+  let connection: Promise<S3Connection> | undefined;
+  const s3 = () => (connection ??= openS3(source, log));
+  try {
+    const target = await resolveTarget(source, context.version, s3);
+    return target.initial
+      ? await writeInitial(source, target, context.destination)
+      : await download(await s3(), context, target);
   } finally {
-    s3.destroy();
+    if (connection)
+      await connection.then(
+        (opened) => opened.destroy(),
+        () => {},
+      );
   }
 }

@@ -22,10 +22,10 @@ export interface KeyRegexp {
   /** Regexp for a key prefix ending after segment `index` (a "directory" of the listing). */
   directoryPattern(prefix: string, index: number): RegExp;
   /**
-   * The literal key prefix `put` uploads under (everything before the last `/`), or an
-   * explanation of why there is none.
+   * The key prefix `put` uploads under: everything up to the last `/`, with `\.`-style escapes
+   * undone; `problem` says why a directory part that is a pattern is no fixed place.
    */
-  uploadDirectory(): { directory: string } | { problem: string };
+  uploadDirectory(): { directory: string; problem?: string };
 }
 
 /** Go's RE2 spells named groups `(?P<name>…)`; JavaScript spells them `(?<name>…)`. */
@@ -72,7 +72,7 @@ export function literalLead(segment: string): string {
 
 export const isLiteral = (segment: string): boolean => !META.test(segment);
 
-export function parseRegexp(raw: string, { requireCapture }: { requireCapture: boolean }): KeyRegexp {
+export function parseRegexp(raw: string): KeyRegexp {
   const fail = (why: string): never => {
     throw new ConfigError(`invalid 'source.regexp' ${JSON.stringify(raw)}: ${why}`);
   };
@@ -91,8 +91,6 @@ export function parseRegexp(raw: string, { requireCapture }: { requireCapture: b
   }
   const groupCount = new RegExp(`${full.source}|`).exec('')!.length - 1;
   const named = /\(\?P?<version>/.test(stripped);
-  if (requireCapture && groupCount === 0)
-    fail('it needs a capture group for the version, e.g. "releases/app-(.*)\\.tgz"');
   const segments = stripped.split('/');
   const directoryPatterns = new Map<string, RegExp>();
   return {
@@ -123,9 +121,11 @@ export function parseRegexp(raw: string, { requireCapture }: { requireCapture: b
       // `a\.b/` means the literal directory `a.b/`.
       const unescaped = written.replace(/\\([^A-Za-z0-9])/g, '$1');
       const withoutEscapes = written.replace(/\\[^A-Za-z0-9]/g, '');
+      // As the reference does, a pattern is taken as written: check will not find what lands there.
       if (META.test(withoutEscapes))
         return {
-          problem: `the directory part ${JSON.stringify(written)} of 'source.regexp' is a pattern, not a fixed place to upload to; put a literal directory in the regexp (patterns are fine in the file name)`,
+          directory: written,
+          problem: `the directory part ${JSON.stringify(written)} of 'source.regexp' is a pattern, not a fixed place to upload to`,
         };
       return { directory: unescaped };
     },

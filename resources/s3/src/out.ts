@@ -2,7 +2,7 @@
 // can fail without the store runs before the first byte is sent.
 import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, join, posix, relative, sep } from 'node:path';
 import {
   ConfigError,
   RemoteError,
@@ -58,15 +58,29 @@ async function matchFile(sources: string, pattern: string): Promise<string> {
   return join(sources, paths[0]!);
 }
 
-/** Deprecated `from`: an unanchored regexp over every file below the put's directory. */
-async function matchFrom(sources: string, from: string): Promise<string> {
-  let pattern: RegExp;
+/** Go's RE2 spells named groups `(?P<name>…)`; JavaScript spells them `(?<name>…)`. */
+const goPattern = (pattern: string, field: string, flags = ''): RegExp => {
   try {
-    pattern = new RegExp(from.replace(/\(\?P</g, '(?<'));
+    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
   } catch (error) {
-    throw new ConfigError(`invalid 'params.from': ${(error as Error).message}`);
+    throw new ConfigError(`invalid '${field}': ${(error as Error).message}`);
   }
-  const matches = (await filesUnder(sources)).filter((path) => pattern.test(path));
+};
+
+/** Go's `$1`, `${1}`, `$name`, `${name}` in a replacement, in JavaScript's spelling. */
+const goReplacement = (template: string): string =>
+  template.replace(/\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (_, braced?: string, bare?: string) => {
+    const name = braced ?? bare ?? '';
+    return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
+  });
+
+/**
+ * Deprecated `from`: an unanchored regexp over the full paths of the files below the put's
+ * directory (as the reference walks them), which must match exactly one.
+ */
+async function matchFrom(sources: string, from: string): Promise<string> {
+  const pattern = goPattern(from, 'params.from');
+  const matches = (await filesUnder(sources)).filter((path) => pattern.test(join(sources, path)));
   if (matches.length !== 1)
     throw new ConfigError(
       `'params.from' ${JSON.stringify(from)} matched ${matches.length} files${matches.length ? ` (${matches.slice(0, 5).join(', ')})` : ''}; it must match exactly one`,
@@ -74,34 +88,37 @@ async function matchFrom(sources: string, from: string): Promise<string> {
   return join(sources, matches[0]!);
 }
 
-function keyFor(mode: Mode, local: string, sources: string, params: PutParams): string {
+/** The key to upload to, chosen as the reference chooses it. */
+function keyFor(mode: Mode, local: string, sources: string, params: PutParams, log: Logger): string {
   if (mode.kind === 'versioned_file') return mode.key;
-  if (params.from && params.to !== undefined && params.to !== '') {
-    if (params.to.endsWith('/')) return `${params.to}${basename(local)}`;
-    const relativePath = relative(sources, local).split(sep).join('/');
-    return relativePath.replace(
-      new RegExp(params.from.replace(/\(\?P</g, '(?<')),
-      params.to.replace(/\$\{(\w+)\}/g, '$$<$1>'),
-    );
+  const { from, to } = params;
+  const name = basename(local);
+  if (!from && !to && mode.kind === 'regexp') {
+    const { directory, problem } = mode.regexp.uploadDirectory();
+    if (problem) log.warn(`${problem}: uploading to '${directory}${name}' as written, as the reference does`);
+    return `${directory}${name}`;
   }
-  const directory = mode.regexp.uploadDirectory();
-  if ('problem' in directory)
-    throw new ConfigError(`cannot derive the key to upload to: ${directory.problem}`);
-  return `${directory.directory}${basename(local)}`;
+  if (!to || to.endsWith('/')) return posix.join(to ?? '', name);
+  if (!from) {
+    // The reference replaces the empty regexp with `to` between every character of the name.
+    log.warn(
+      `'params.to' ${JSON.stringify(to)} with 'params.file' is a directory: uploading to '${to}/${name}'`,
+    );
+    return posix.join(to, name);
+  }
+  const relativePath = relative(sources, local).split(sep).join('/');
+  return relativePath.replace(goPattern(from, 'params.from', 'g'), goReplacement(to));
 }
 
-/** The key must be one that check will report and get will accept. */
-function checkKeyAgainstRegexp(mode: Mode, key: string): void {
+/** Warns when check would never report (or would skip) the key this put writes. */
+function warnIfUncheckable(mode: Mode, key: string, log: Logger): void {
   if (mode.kind !== 'regexp') return;
   const match = mode.regexp.match(key);
   const regexp = JSON.stringify(mode.regexp.source);
-  if (!match)
-    throw new ConfigError(
-      `refusing to upload to '${key}': it does not match 'source.regexp' ${regexp}, so check would never report it; rename the file or change the regexp`,
-    );
-  if (mode.orderBy === 'version' && !parseSemiSemantic(match.capture ?? ''))
-    throw new ConfigError(
-      `refusing to upload to '${key}': its captured version ${JSON.stringify(match.capture ?? '')} is not a version, so check would skip it`,
+  if (!match) log.warn(`'${key}' does not match 'source.regexp' ${regexp}: check will never report it`);
+  else if (mode.orderBy === 'version' && !parseSemiSemantic(match.capture ?? ''))
+    log.warn(
+      `the version ${JSON.stringify(match.capture ?? '')} captured from '${key}' is not a version: check will skip it`,
     );
 }
 
@@ -217,8 +234,8 @@ export async function put({
     ? await matchFile(sources, params.file)
     : await matchFrom(sources, params.from ?? '');
   const isDirectory = (await stat(local)).isDirectory();
-  const key = keyFor(mode, local, sources, params);
-  checkKeyAgainstRegexp(mode, key);
+  const key = keyFor(mode, local, sources, params, log);
+  warnIfUncheckable(mode, key, log);
 
   const s3 = await openS3(source, log);
   try {
@@ -259,7 +276,7 @@ export async function put({
     if (!source.private)
       metadata.push({
         name: 'url',
-        value: s3.objectUrl(source.bucket, key, mode.kind === 'versioned_file' ? versionId : undefined),
+        value: s3.objectUrl(source.bucket, key, versionId && versionId !== 'null' ? versionId : undefined),
       });
     return { version, metadata };
   } finally {

@@ -10,6 +10,8 @@ export const s3Resource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
+  // The reference decodes with Go's json.Unmarshal, which ignores keys it does not know.
+  unknownKeys: 'warn',
   // Time to abort a multipart upload when Concourse interrupts a put.
   abortGraceMs: 5_000,
   check,

@@ -9,6 +9,8 @@ export interface FaultProxy {
    * connection; with `refuseAfter`, refuse new ones from then on as a store that went away.
    */
   cutAfter(direction: 'up' | 'down', bytes: number, options?: { refuseAfter?: boolean }): Promise<void>;
+  /** The first MiB the clients sent (request lines and headers included), as text. */
+  sent(): string;
   /** Resolves once `bytes` more have passed in `direction`, leaving the connections alone. */
   reached(direction: 'up' | 'down', bytes: number): Promise<void>;
   stop(): Promise<void>;
@@ -17,6 +19,7 @@ export interface FaultProxy {
 export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   let refusing = false;
+  let sent = '';
   let trigger:
     | { direction: 'up' | 'down'; remaining: number; cut: boolean; refuse: boolean; fired: () => void }
     | undefined;
@@ -51,6 +54,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     };
     client.on('data', (chunk: Buffer) => {
       count('up', chunk.length);
+      if (sent.length < 1024 * 1024) sent += chunk.toString('latin1');
       if (!upstream.destroyed) upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
@@ -72,6 +76,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         trigger = { direction, remaining: bytes, cut: true, refuse: refuseAfter, fired };
       });
     },
+    sent: () => sent,
     reached(direction, bytes) {
       return new Promise((fired) => {
         trigger = { direction, remaining: bytes, cut: false, refuse: false, fired };

@@ -21,7 +21,8 @@ const collect = (stream: PassThrough): (() => string) => {
 
 export async function run(
   script: 'check' | 'in' | 'out',
-  request: Record<string, unknown>,
+  /** The request, or the exact text to send on stdin. */
+  request: Record<string, unknown> | string,
   directory?: string,
   signal?: AbortSignal,
 ): Promise<Outcome> {
@@ -31,7 +32,7 @@ export async function run(
   const readErr = collect(stderr);
   const code = await invokeResource(s3Resource, {
     argv: ['node', `/opt/resource/${script}`, ...(directory ? [directory] : [])],
-    stdin: Readable.from([Buffer.from(JSON.stringify(request))]),
+    stdin: Readable.from([Buffer.from(typeof request === 'string' ? request : JSON.stringify(request))]),
     stdout,
     stderr,
     env: {},

@@ -122,18 +122,23 @@ describe('put, regexp mode', () => {
     expect(await keysUnder(`${p}/`)).toEqual([]);
   });
 
-  it('checks the key against the regexp before uploading', async () => {
+  it('uploads where the reference does, warning when check would not report the key', async () => {
     const p = uniquePrefix('mismatch');
     await files({ 'lib-1.0.zip': 'x', 'app-1..2.tgz': 'y' });
     const wrongName = await put({ regexp: `${p}/app-(.*).tgz` }, { file: 'lib-1.0.zip' });
+    expect(wrongName.json).toMatchObject({ version: { path: `${p}/lib-1.0.zip` } });
     expect(wrongName.stderr).toMatch(
-      /refusing to upload to '.*\/lib-1.0.zip': it does not match 'source.regexp'/,
+      /^warning: '.*\/lib-1.0.zip' does not match 'source.regexp' .*: check will never report it$/m,
     );
     const notVersion = await put({ regexp: `${p}/app-(.*).tgz` }, { file: 'app-1..2.tgz' });
-    expect(notVersion.stderr).toMatch(/captured version "1..2" is not a version/);
-    const patternDir = await put({ regexp: `${p}/v\\d+/app-(.*).tgz` }, { file: 'lib-1.0.zip' });
-    expect(patternDir.stderr).toMatch(/directory part .* is a pattern/);
-    expect(await keysUnder(`${p}/`)).toEqual([]);
+    expect(notVersion.json).toMatchObject({ version: { path: `${p}/app-1..2.tgz` } });
+    expect(notVersion.stderr).toMatch(/^warning: the version "1..2" captured from .* is not a version/m);
+    const patternDir = await put({ regexp: `${p}/v\\d+/app-(.*).tgz` }, { file: 'app-1..2.tgz' });
+    expect(patternDir.json).toMatchObject({ version: { path: `${p}/v\\d+/app-1..2.tgz` } });
+    expect(patternDir.stderr).toMatch(/^warning: the directory part .* is a pattern/m);
+    expect((await keysUnder(`${p}/`)).sort()).toEqual(
+      [`${p}/app-1..2.tgz`, `${p}/lib-1.0.zip`, `${p}/v\\d+/app-1..2.tgz`].sort(),
+    );
   });
 
   it.each([
