@@ -13,5 +13,6 @@ export * from './tofu.js';
 export * from './fakes/slack.js';
 export * from './fakes/grafana.js';
 export * from './fakes/github.js';
+export * from './fakes/garbage-server.js';
 export * from './conformance-setups.js';
 export * from './connect-proxy.js';

@@ -6,18 +6,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { remote, statusOf, type Repository } from './github.js';
-import type { Release } from './releases.js';
+import type { Asset, Release, Tag } from './answers.js';
+
+export type { Asset, Tag } from './answers.js';
 
 export const PER_PAGE = 100;
 /** Annotated tags may point at annotated tags; follow at most this many. */
 const MAX_TAG_DEPTH = 10;
-
-export interface Asset {
-  id: number;
-  name: string;
-  state: string;
-  size: number;
-}
 
 export async function listReleases({ octokit, owner, repo }: Repository): Promise<Release[]> {
   try {
@@ -29,11 +24,6 @@ export async function listReleases({ octokit, owner, repo }: Repository): Promis
   } catch (error) {
     throw remote(`listing releases of ${owner}/${repo}`, error);
   }
-}
-
-export interface Tag {
-  name: string;
-  commit: { sha: string };
 }
 
 export async function listTags({ octokit, owner, repo }: Repository): Promise<Tag[]> {

@@ -7,8 +7,14 @@ import { listReleases, listTags } from './api.js';
 import { candidates, tagFilter, versionOfCandidate, versionOfTag } from './releases.js';
 import { isOn, type Source } from './source.js';
 
-export async function check({ source, version, log, env }: CheckContext<Source>): Promise<Version[]> {
-  const repository = connect(source, log, env);
+export async function check({
+  source,
+  version,
+  log,
+  env,
+  redactor,
+}: CheckContext<Source>): Promise<Version[]> {
+  const repository = connect({ source, log, env, redactor });
   const tags = isOn(source.include_tags_without_release)
     ? (await listTags(repository)).map((tag) => tag.name)
     : [];

@@ -5,8 +5,9 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck/light.js';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { Logger } from '@hangar/resource-sdk';
+import type { CheckContext } from '@hangar/resource-sdk';
 import { ConfigError, RemoteError } from '@hangar/resource-sdk';
+import { checkAnswer } from './answers.js';
 import { authOptions } from './auth.js';
 import { isOn, type Source } from './source.js';
 
@@ -51,11 +52,12 @@ function insecureFetch(): typeof globalThis.fetch {
     undiciFetch(input, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
 }
 
-export function connect(
-  source: Source,
-  log: Logger,
-  env: Readonly<Record<string, string | undefined>> = {},
-): Repository {
+export function connect({
+  source,
+  log,
+  env,
+  redactor,
+}: Pick<CheckContext<Source>, 'source' | 'log' | 'env' | 'redactor'>): Repository {
   const owner = source.user ?? source.owner;
   if (!owner) throw new ConfigError("source.owner is required (or the legacy 'user')");
   const baseUrl = trimSlash(source.github_api_url ?? DEFAULT_API_URL);
@@ -95,6 +97,8 @@ export function connect(
       },
     },
   });
+  // Every answer passes through here, paginated pages too, before any caller reads it.
+  octokit.hook.after('request', (response, options) => checkAnswer(options.method, response, redactor));
   return { octokit, owner, repo: source.repository, uploadsUrl };
 }
 

@@ -42,7 +42,8 @@ async function getTag(
   await writeFileAtomic(join(destination, 'tag'), tag);
   await writeFileAtomic(join(destination, 'version'), versionOfTag(tag, tagFilter(source)) ?? '');
   await writeFileAtomic(join(destination, 'commit_sha'), commitSha);
-  if (!isOn(params.skip_download)) await downloadArchives(repository, tag, params, destination);
+  if (!isOn(params.skip_download))
+    await downloadArchives(repository, tag, params, await assetDirectory(source, destination));
   return {
     version: { tag },
     metadata: [
@@ -52,16 +53,23 @@ async function getTag(
   };
 }
 
+/** Where assets and source archives go: `assets/` with `asset_dir`, as in the reference. */
+async function assetDirectory(source: Source, destination: string): Promise<string> {
+  const dir = isOn(source.asset_dir) ? join(destination, 'assets') : destination;
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
 async function downloadArchives(
   repository: Repository,
   tag: string,
   params: GetParams,
-  destination: string,
+  dir: string,
 ): Promise<void> {
   if (isOn(params.include_source_tarball))
-    await downloadArchive(repository, 'tarball', tag, join(destination, 'source.tar.gz'));
+    await downloadArchive(repository, 'tarball', tag, join(dir, 'source.tar.gz'));
   if (isOn(params.include_source_zip))
-    await downloadArchive(repository, 'zipball', tag, join(destination, 'source.zip'));
+    await downloadArchive(repository, 'zipball', tag, join(dir, 'source.zip'));
 }
 
 export async function get({
@@ -71,8 +79,9 @@ export async function get({
   destination,
   log,
   env,
+  redactor,
 }: InContext<Source, GetParams>): Promise<VersionResult> {
-  const repository = connect(source, log, env);
+  const repository = connect({ source, log, env, redactor });
   const write = (name: string, text: string) => writeFileAtomic(join(destination, name), text);
   const bareTag = isOn(source.include_tags_without_release) && version['id'] === undefined;
   const release = bareTag
@@ -95,8 +104,7 @@ export async function get({
   if (isOn(params.skip_download)) return result;
 
   const matchers = (params.globs ?? []).map((glob) => picomatch(glob, { dot: true }));
-  const assetDir = isOn(source.asset_dir) ? join(destination, 'assets') : destination;
-  await mkdir(assetDir, { recursive: true });
+  const assetDir = await assetDirectory(source, destination);
   const assets = (await listAssets(repository, release.id)).filter(
     (asset) =>
       asset.state === 'uploaded' &&
@@ -106,6 +114,6 @@ export async function get({
     log.info(`downloading ${asset.name} (${asset.size} bytes)`);
     await downloadAsset(repository, asset, resolveInside(assetDir, asset.name));
   }
-  await downloadArchives(repository, release.tag_name, params, destination);
+  await downloadArchives(repository, release.tag_name, params, assetDir);
   return result;
 }

@@ -42,8 +42,9 @@ export async function out({
   sources,
   log,
   env,
+  redactor,
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
-  const repository = connect(source, log, env);
+  const repository = connect({ source, log, env, redactor });
   const name = await readParamFile(sources, 'name', params.name);
   const tag = `${params.tag_prefix ?? ''}${await readParamFile(sources, 'tag', params.tag)}`;
   if (tag === '') throw new ConfigError(`params.tag: ${params.tag} is empty`);

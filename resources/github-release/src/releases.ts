@@ -6,22 +6,10 @@ import {
 } from '@hangar/resource-sdk/semi-semantic';
 import { ConfigError, type Version } from '@hangar/resource-sdk';
 import semver from 'semver';
+import type { Release } from './answers.js';
 import { isOn, type Source } from './source.js';
 
-/** The fields of GitHub's release object this resource reads. */
-export interface Release {
-  id: number;
-  tag_name: string;
-  name: string | null;
-  body?: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  html_url: string;
-  created_at: string;
-  published_at: string | null;
-  /** Published with immutable releases on: assets and tag are frozen. */
-  immutable?: boolean;
-}
+export type { Release } from './answers.js';
 
 export const DEFAULT_TAG_FILTER = '^v?([^v].*)';
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

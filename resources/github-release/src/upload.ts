@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ConfigError, isInside, type Logger } from '@hangar/resource-sdk';
 import { deleteAsset, listAssets, uploadAsset } from './api.js';
+import { UnexpectedAnswer } from './answers.js';
 import { remote, statusOf, type Repository } from './github.js';
 import { streamWithProgress } from './progress.js';
 import type { Release } from './releases.js';
@@ -44,7 +45,12 @@ export async function uploadWithRetries(
     } catch (error) {
       const status = statusOf(error);
       // Retrying cannot fix credentials, a missing release or a refusal such as an immutable release.
-      const final = status === 401 || status === 403 || status === 404 || status === 422;
+      const final =
+        status === 401 ||
+        status === 403 ||
+        status === 404 ||
+        status === 422 ||
+        error instanceof UnexpectedAnswer;
       if (final || attempt >= UPLOAD_ATTEMPTS) throw remote(`uploading ${name}`, error);
       log.warn(
         `uploading ${name} failed (attempt ${attempt}/${UPLOAD_ATTEMPTS}): ${(error as Error).message}`,

@@ -58,7 +58,7 @@ describe('in', () => {
     });
   });
 
-  test('globs pick assets by name; asset_dir puts them under assets/; archives on request', async () => {
+  test('globs pick assets by name; asset_dir puts them and the archives under assets/, as the reference does', async () => {
     fake.github.addRelease({ tag_name: 'v2.0.0', assets: { 'a.tgz': 'a', 'b.zip': 'b', 'c.tgz': 'c' } });
     const dir = await tempDir();
     const outcome = await invoke(
@@ -71,9 +71,14 @@ describe('in', () => {
       { dir },
     );
     expect(outcome.code, outcome.stderr).toBe(0);
-    expect((await readdir(join(dir, 'assets'))).sort()).toEqual(['a.tgz', 'c.tgz']);
-    expect(await read(dir, 'source.tar.gz')).toBe('tarball of v2.0.0');
-    expect(await read(dir, 'source.zip')).toBe('zipball of v2.0.0');
+    expect((await readdir(join(dir, 'assets'))).sort()).toEqual([
+      'a.tgz',
+      'c.tgz',
+      'source.tar.gz',
+      'source.zip',
+    ]);
+    expect(await read(join(dir, 'assets'), 'source.tar.gz')).toBe('tarball of v2.0.0');
+    expect(await read(join(dir, 'assets'), 'source.zip')).toBe('zipball of v2.0.0');
     // Downloads go through the octet-stream redirect.
     const downloads = fake.github.requests.filter((request) => request.path.includes('/releases/assets/'));
     expect(downloads.every((request) => request.headers.accept === 'application/octet-stream')).toBe(true);

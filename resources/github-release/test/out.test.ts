@@ -176,15 +176,16 @@ describe('out', () => {
     expect(fake.github.release('1.0.0')?.assets.map((asset) => asset.data.toString())).toEqual(['payload']);
   });
 
-  test('unknown params are refused with a suggestion', async () => {
+  test('an unknown param is ignored, as the reference ignores it, with a warning suggesting the known one', async () => {
     const dir = await workspace(BASE);
     const outcome = await invoke(
       'out',
       { source: fake.source(), params: { name: 'release/name', tag: 'release/tag', glob: ['x'] } },
       { dir },
     );
-    expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toMatch(/globs/);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toContain("unknown key 'params.glob' (did you mean 'globs'?)");
+    expect(fake.github.release('1.0.0')?.assets).toEqual([]);
   });
 });
 

@@ -10,6 +10,8 @@ export const grafanaAnnotationResource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
+  // Go's json.Unmarshal ignores keys it does not know: a warning naming the nearest known key.
+  unknownKeys: 'warn',
   check,
   in: get,
   out,

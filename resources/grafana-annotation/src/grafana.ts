@@ -1,11 +1,49 @@
 // A small client for Grafana's annotations API over fetch, with timeouts and bounded retries.
 import { rootCertificates } from 'node:tls';
 import { Agent, fetch } from 'undici';
-import { ConfigError, RemoteError, withRetry, type Logger, type Redactor } from '@hangar/resource-sdk';
+import * as z from 'zod/mini';
+import {
+  ConfigError,
+  RemoteError,
+  parseConfig,
+  withRetry,
+  type Logger,
+  type Redactor,
+} from '@hangar/resource-sdk';
 import { isOn, type Source } from './source.js';
 
 /** A failure worth another attempt: 429, 5xx, or no answer at all. */
 class TransientError extends RemoteError {}
+
+/** A 200 whose body is not what Grafana documents; retrying will not change it. */
+class UnexpectedAnswer extends RemoteError {}
+
+// What this resource reads from each of Grafana's answers (Grafana adds more fields).
+const CREATED = z.object({ id: z.number() });
+const PATCHED = z.object({ message: z.string() });
+const ANNOTATION = z.object({ tags: z.array(z.string()) });
+
+/** How much of an unexpected body the error quotes. */
+const QUOTED_CHARACTERS = 200;
+
+/** Parses a 200's body against `schema`; anything else is one UnexpectedAnswer line. */
+function checkAnswer<S extends z.ZodMiniType>(
+  schema: S,
+  text: string,
+  answered: string,
+  redactor: Redactor,
+): z.output<S> {
+  let problem = 'the body is not JSON';
+  try {
+    return parseConfig(schema, JSON.parse(text), 'body');
+  } catch (error) {
+    if (error instanceof ConfigError) problem = error.message;
+    else if (!(error instanceof SyntaxError)) throw error;
+  }
+  // Redacted before it is cut, so a secret across the cut cannot leak its first half.
+  const quoted = redactor.redact(text).slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
+  throw new UnexpectedAnswer(`${answered} with an unexpected body (${problem}): ${quoted}`);
+}
 
 export interface AnnotationBody {
   time?: number;
@@ -56,7 +94,12 @@ export function grafanaClient(
   });
   const timeoutMs = (source.timeout ?? 10) * 1000;
 
-  async function call(method: string, path: string, body?: AnnotationBody): Promise<unknown> {
+  async function call<S extends z.ZodMiniType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: AnnotationBody,
+  ): Promise<z.output<S>> {
     const what = `${method} /api/annotations${path}`;
     return withRetry(
       async () => {
@@ -83,21 +126,13 @@ export function grafanaClient(
           });
         }
         const text = await response.text();
-        if (response.status === 200) {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch (error) {
-            throw new RemoteError(`${what}: Grafana answered 200 with a body that is not JSON`, {
-              cause: error,
-            });
-          }
-        }
+        if (response.status === 200) return checkAnswer(schema, text, `${what} answered 200`, redactor);
         const detail = `${what}: expected 200 from Grafana, got ${response.status}: ${redactor.redact(text.trim()).slice(0, 500)}`;
         if (response.status === 429 || response.status >= 500) throw new TransientError(detail);
         throw new RemoteError(detail);
       },
       {
-        retries: source.retries ?? 2,
+        retries: source.retries ?? 0,
         minDelayMs: 100,
         maxDelayMs: 5_000,
         signal,
@@ -110,20 +145,17 @@ export function grafanaClient(
 
   return {
     async create(body) {
-      const answer = (await call('POST', '', body)) as { id?: unknown };
-      if (typeof answer?.id !== 'number')
-        throw new RemoteError('POST /api/annotations: Grafana answered without an id');
-      return answer.id;
+      return (await call('POST', '', CREATED, body)).id;
     },
     async patch(id, body) {
-      await call('PATCH', `/${encodeURIComponent(id)}`, body);
+      await call('PATCH', `/${encodeURIComponent(id)}`, PATCHED, body);
     },
     async tags(id) {
       try {
-        const answer = (await call('GET', `/${encodeURIComponent(id)}`)) as { tags?: unknown };
-        return Array.isArray(answer?.tags) ? answer.tags.filter((tag) => typeof tag === 'string') : undefined;
+        return (await call('GET', `/${encodeURIComponent(id)}`, ANNOTATION)).tags;
       } catch (error) {
-        if (error instanceof TransientError) throw error;
+        // Only a refusal means "cannot say" (no GET by id before Grafana 9); a garbled 200 is an error.
+        if (error instanceof TransientError || error instanceof UnexpectedAnswer) throw error;
         return undefined;
       }
     },

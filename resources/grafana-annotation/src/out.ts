@@ -5,13 +5,13 @@ import {
   ConfigError,
   RemoteError,
   resolveInside,
-  type MetadataField,
   type OutContext,
   type VersionResult,
+  writeFileAtomic,
 } from '@hangar/resource-sdk';
 import { grafanaClient, type AnnotationBody } from './grafana.js';
 import { isOn, type PutParams, type Source } from './source.js';
-import { defaultTemplate, renderTemplate } from './template.js';
+import { DEFAULT_TEMPLATE, renderTemplate } from './template.js';
 
 /** The version emitted when creation failed and fail_on_error is off: an update of it is skipped. */
 export const NO_ANNOTATION = 'none';
@@ -44,21 +44,26 @@ export async function out({
   const failOnError = isOn(params.fail_on_error ?? source.fail_on_error, true);
   const strict = isOn(params.strict ?? source.strict);
   const variables = { ...source.env, ...params.env };
-  const text = renderTemplate(params.template ?? defaultTemplate(env), variables, env, strict);
+  const text = renderTemplate(params.template ?? DEFAULT_TEMPLATE, variables, env, strict, (message) =>
+    log.warn(message),
+  );
   const configured = sortedUnion(source.tags, params.tags);
   const client = grafanaClient(source, log, redactor, signal);
-  const now = Date.now();
+  // Whole seconds in milliseconds, as the reference sends them.
+  const now = Math.floor(Date.now() / 1000) * 1000;
 
-  const result = (id: string, tags: string[] | undefined): VersionResult => {
-    const metadata: MetadataField[] = [{ name: 'id', value: id }];
-    if (tags) metadata.push({ name: 'tags', value: tags.join(', ') });
-    metadata.push({ name: 'text', value: redactor.redact(text) });
-    return { version: { id }, metadata };
-  };
+  const result = (id: string, tags: string[]): VersionResult => ({
+    version: { id },
+    metadata: [
+      { name: 'id', value: id },
+      { name: 'tags', value: tags.join(', ') },
+      { name: 'text', value: redactor.redact(text) },
+    ],
+  });
   const tolerate = (error: unknown, id: string): VersionResult => {
     if (failOnError || !(error instanceof RemoteError)) throw error;
     log.warn(`annotation not written (fail_on_error is false): ${error.message}`);
-    return result(id, undefined);
+    return result(id, configured);
   };
 
   if (params.path === undefined) {
@@ -70,6 +75,8 @@ export async function out({
     try {
       const id = String(await client.create(body));
       log.info(`created annotation ${id}${dashboardUID ? ` on dashboard ${dashboardUID}` : ''}`);
+      // The reference also leaves the id in the put's directory.
+      await writeFileAtomic(join(sources, 'id'), id);
       return result(id, configured);
     } catch (error) {
       return tolerate(error, NO_ANNOTATION);
@@ -83,7 +90,7 @@ export async function out({
     const message = `params.path: '${params.path}' records no annotation (its create failed with fail_on_error false)`;
     if (failOnError) throw new ConfigError(message);
     log.warn(`nothing to update: ${message}`);
-    return result(NO_ANNOTATION, undefined);
+    return result(NO_ANNOTATION, configured);
   }
   try {
     const body: AnnotationBody = { timeEnd: now, text };
@@ -97,7 +104,7 @@ export async function out({
     if (tags) body.tags = tags;
     await client.patch(id, body);
     log.info(`annotation ${id} now ends at ${new Date(now).toISOString()}`);
-    return result(id, tags);
+    return result(id, tags ?? configured);
   } catch (error) {
     return tolerate(error, id);
   }

@@ -10,6 +10,8 @@ export const slackResource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
+  // jq reads only the keys it asks for: an unknown key is a warning naming the nearest known one.
+  unknownKeys: 'warn',
   // A webhook URL is a credential even though its key is just "url".
   secretKeys: ['url'],
   check,

@@ -13,6 +13,9 @@ import { isOn, type AlertType, type PutParams } from './source.js';
 type Env = Readonly<Record<string, string | undefined>>;
 type Json = Record<string, unknown>;
 
+/** A variable that is neither build metadata nor given: empty, as envsubst makes an unset one. */
+const unset = (): string => '';
+
 /** Placeholders kept from the bash resource, so existing channels read the same. */
 export const NO_NOTIFICATION = '_(no notification provided)_';
 export const MISSING_TEXT = '_(missing notification text)_';
@@ -78,7 +81,7 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   const variables: Record<string, string> = params.env_file
     ? await readEnvFile(sources, params.env_file, env)
     : {};
-  const expand = (text: string) => interpolateBuildVariables(text, env, { variables });
+  const expand = (text: string) => interpolateBuildVariables(text, env, { variables, unknown: unset });
 
   const textFile = params.text_file ? await readTextFile(sources, params.text_file, expand) : undefined;
   if (textFile?.exists && textFile.content.trim() === '' && !isOn(params.always_notify)) {
@@ -94,6 +97,7 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   const expandRich = (text: string) =>
     interpolateBuildVariables(text, env, {
       variables: { ...variables, TEXT_FILE_CONTENT: textFile?.content ?? '' },
+      unknown: unset,
     });
   const attachments = await jsonList(sources, params, 'attachments', expandRich);
   const blocks = await jsonList(sources, params, 'blocks', expandRich);
@@ -105,6 +109,7 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   if (textFileContent.trim() === '' && !rich) textFileContent = NO_NOTIFICATION;
   const text = interpolateBuildVariables(params.text ?? '$TEXT_FILE_CONTENT', env, {
     variables: { ...variables, TEXT_FILE_CONTENT: textFileContent },
+    unknown: unset,
   });
 
   const content: MessageContent = {};
@@ -152,7 +157,7 @@ async function readEnvFile(sources: string, path: string, env: Env): Promise<Rec
     const quoted = /^(["'])(.*)\1$/.exec(rawValue);
     const value = quoted ? (quoted[2] ?? '') : rawValue;
     // Single quotes keep the value as written; otherwise build variables are expanded, once.
-    variables[key] = quoted?.[1] === "'" ? value : interpolateBuildVariables(value, env);
+    variables[key] = quoted?.[1] === "'" ? value : interpolateBuildVariables(value, env, { unknown: unset });
   });
   return variables;
 }

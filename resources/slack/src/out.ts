@@ -4,6 +4,7 @@ import {
   REDACTED,
   RemoteError,
   type MetadataField,
+  type Redactor,
   type OutContext,
   type VersionResult,
 } from '@hangar/resource-sdk';
@@ -89,7 +90,7 @@ export async function out({
     // The path of a webhook URL is its secret, wherever a library might quote it alone.
     redactor.add(new URL(source.url).pathname);
   }
-  if (params.redact_hook_url === false || params.redact_hook_url === 'false')
+  if (params.redact_hook_url === false)
     info('params.redact_hook_url: false is ignored; the webhook URL is always redacted');
 
   const plan = await planMessage({ params, sources, env, build, warn: (message) => log.warn(message) });
@@ -102,7 +103,7 @@ export async function out({
     info(`nothing sent: ${plan.skip}`);
   } else {
     const list = targets(source, params, plan);
-    const sender = debug ? undefined : createSender(source, log, signal);
+    const sender = debug ? undefined : createSender(source, log, redactor, signal);
     const posted: Posted[] = [];
     const failures: string[] = [];
     for (const target of list) {
@@ -153,6 +154,7 @@ export async function out({
 function createSender(
   source: Source,
   log: OutContext<Source, PutParams>['log'],
+  redactor: Redactor,
   signal: AbortSignal,
 ): Sender {
   const options = {
@@ -165,6 +167,7 @@ function createSender(
     retries: source.retries ?? 3,
     timeoutMs: (source.timeout ?? 30) * 1000,
     log,
+    redactor,
     signal,
   };
   return source.token

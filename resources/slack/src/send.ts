@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
-import { RemoteError, withRetry, type Logger } from '@hangar/resource-sdk';
+import { RemoteError, withRetry, type Logger, type Redactor } from '@hangar/resource-sdk';
+import { UnexpectedAnswer, WEBHOOK_ACCEPTED, checkWebApiAnswer, describeUnexpected } from './answers.js';
 import type { MessageContent, Thread } from './message.js';
 import type { SlackFetch } from './transport.js';
 
@@ -34,6 +35,7 @@ interface SenderOptions {
   retries: number;
   timeoutMs: number;
   log: Logger;
+  redactor: Redactor;
   signal: AbortSignal;
 }
 
@@ -91,13 +93,16 @@ const retryAfterMs = (header: string | null | undefined): number | undefined => 
 };
 
 export function webhookSender(url: string, options: SenderOptions): Sender {
-  // The webhook client hides response headers; keep the last Retry-After ourselves.
+  // The webhook client hides the response's status and headers; keep them ourselves.
   let lastRetryAfter: string | null = null;
+  let lastStatus = 0;
   const observingFetch: SlackFetch = async (target, init) => {
     const response = await options.fetch(target, init);
     lastRetryAfter = response.headers.get('retry-after');
+    lastStatus = response.status;
     return response;
   };
+  const endpoint = `POST ${new URL(url).origin}/…`;
   const hook = new IncomingWebhook(url, {
     fetch: observingFetch,
     timeout: options.timeoutMs,
@@ -105,6 +110,7 @@ export function webhookSender(url: string, options: SenderOptions): Sender {
   });
   const classify = (error: unknown): Error => {
     const failure = error as { statusCode?: number; body?: string; original?: Error; message?: string };
+    if (failure.original instanceof UnexpectedAnswer) return failure.original;
     if (typeof failure.statusCode === 'number') {
       const detail = `Slack answered ${failure.statusCode} ${(failure.body ?? '').trim() || '(empty body)'}`;
       if (failure.statusCode === 429)
@@ -117,13 +123,19 @@ export function webhookSender(url: string, options: SenderOptions): Sender {
   return {
     async post(content, channel) {
       const payload = { ...content, ...(channel ? { channel } : {}) };
-      await withSlackRetry(
+      const { text } = await withSlackRetry(
         'webhook post',
         options,
         () => hook.send(payload as unknown as IncomingWebhookSendArguments),
         classify,
       );
-      return { summary: 'ok' };
+      // Any 2xx is success, as with the reference's curl; other servers may answer differently.
+      if (text !== WEBHOOK_ACCEPTED) {
+        const answered = `${endpoint} answered ${lastStatus}`;
+        const problem = `not '${WEBHOOK_ACCEPTED}'; the message may not have arrived`;
+        options.log.warn(describeUnexpected(answered, problem, text ?? '', options.redactor));
+      }
+      return { summary: text === WEBHOOK_ACCEPTED ? 'ok' : `HTTP ${lastStatus}` };
     },
     update() {
       return Promise.reject(new RemoteError('incoming webhooks cannot update messages'));
@@ -146,9 +158,19 @@ function routeLogs(log: Logger): SlackLogger {
 }
 
 export function webApiSender(token: string, apiUrl: string, options: SenderOptions): Sender {
+  // Each answer is checked here, before the client parses it (it would make a garbled body an
+  // `ok: false` whose error is the whole body).
+  const checkingFetch: SlackFetch = async (target, init) => {
+    const response = await options.fetch(target, init);
+    if (response.status === 200) {
+      const answered = `POST ${new URL(target).pathname} answered 200`;
+      checkWebApiAnswer(answered, await response.clone().text(), options.redactor);
+    }
+    return response;
+  };
   const client = new WebClient(token, {
     slackApiUrl: apiUrl,
-    fetch: options.fetch,
+    fetch: checkingFetch,
     timeout: options.timeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -165,6 +187,7 @@ export function webApiSender(token: string, apiUrl: string, options: SenderOptio
       original?: Error;
       message?: string;
     };
+    if (failure.original instanceof UnexpectedAnswer) return failure.original;
     switch (failure.code) {
       case 'slack_webapi_platform_error':
         return new RemoteError(`Slack refused the call: ${failure.data?.error ?? 'unknown_error'}`);

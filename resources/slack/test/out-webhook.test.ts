@@ -347,7 +347,6 @@ describe('configuration errors are one line naming the field', () => {
     [{ url: 'not a url' }, { text: 'x' }, "invalid 'source.url'"],
     [{}, { text: 'x' }, "source: set 'url' (an incoming webhook) or 'token' (a bot token)"],
     [{ url: 'https://hooks.example/x', token: 'xoxb-1' }, {}, 'source.url and source.token: set only one'],
-    [{ url: 'https://hooks.example/x' }, { txt: 'x' }, "unknown key 'params.txt' (did you mean 'text'?)"],
     [{ url: 'https://hooks.example/x' }, { thread_ts: '1.2' }, 'params.thread_ts needs source.token'],
     [{ url: 'https://hooks.example/x' }, { silent: 'yes' }, "invalid 'params.silent'"],
   ])('%j %j', async (source, params, message) => {

@@ -11,6 +11,8 @@ export const terraformResource = defineResource({
   source: sourceSchema,
   getParams: getParamsSchema,
   putParams: putParamsSchema,
+  // The reference's Go decoder ignores keys it does not know: a warning naming the nearest known key.
+  unknownKeys: 'warn',
   // Backend settings that hold credentials under a name the default pattern (…_key, secret, token) misses.
   secretKeys: ['conn_str'],
   // Room for tofu to stop after SIGINT and release its state lock, and for our cleanup.

@@ -1,6 +1,7 @@
 // Schemas of the terraform resource. The same set of terraform fields is accepted in `source`,
 // put `params` and get `params`; `out` merges them (see config.ts).
 import * as z from 'zod/mini';
+import { goOptional } from '@hangar/resource-sdk';
 
 /** A Go duration as `-lock-timeout` takes it: `0s`, `90s`, `5m`, `1m30s`. */
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -9,8 +10,11 @@ const stringMap = z.record(z.string(), z.string());
 const anyMap = z.record(z.string(), z.unknown());
 const path = z.string().check(z.minLength(1));
 
-/** Attaches the text editors show for a field (JSON Schema `description`). */
-const doc = <T extends z.ZodMiniType>(schema: T, text: string) => z.optional(schema.check(z.describe(text)));
+/**
+ * An optional field read as the Go reference decodes its structs (`""`, `0`, `false` and `null` are
+ * unset), with the text editors show for it (JSON Schema `description`).
+ */
+const doc = <T extends z.ZodMiniType>(schema: T, text: string) => goOptional(schema.check(z.describe(text)));
 
 /** The fields of the reference's `Terraform` struct, valid in source, put params and get params. */
 const terraformFields = {
@@ -48,7 +52,7 @@ const terraformFields = {
     z.int().check(z.minimum(1)),
     'Concurrent operations of apply/plan/destroy (tofu default 10).',
   ),
-  lock_timeout: z.optional(
+  lock_timeout: goOptional(
     z
       .string()
       .check(z.refine((value) => DURATION.test(value), 'must be a duration such as 30s, 5m or 1m30s')),
@@ -59,17 +63,17 @@ const terraformFields = {
 
 /** The legacy `storage` block: accepted so that we can explain the migration, never used. */
 const legacyStorage = z.strictObject({
-  driver: z.optional(z.string()),
-  bucket: z.optional(z.string()),
-  bucket_path: z.optional(z.string()),
-  access_key_id: z.optional(z.string()),
-  secret_access_key: z.optional(z.string()),
-  region_name: z.optional(z.string()),
-  endpoint: z.optional(z.string()),
-  use_signing_v2: z.optional(z.boolean()),
-  use_signing_v4: z.optional(z.boolean()),
-  server_side_encryption: z.optional(z.string()),
-  sse_kms_key_id: z.optional(z.string()),
+  driver: goOptional(z.string()),
+  bucket: goOptional(z.string()),
+  bucket_path: goOptional(z.string()),
+  access_key_id: goOptional(z.string()),
+  secret_access_key: goOptional(z.string()),
+  region_name: goOptional(z.string()),
+  endpoint: goOptional(z.string()),
+  use_signing_v2: goOptional(z.boolean()),
+  use_signing_v4: goOptional(z.boolean()),
+  server_side_encryption: goOptional(z.string()),
+  sse_kms_key_id: goOptional(z.string()),
 });
 
 /** A workspace name: S3 keys and most backends cap it well below this. */
@@ -80,18 +84,22 @@ export const sourceSchema = z.strictObject({
   /** One fixed environment (= workspace) for check and put. */
   env_name: doc(envName, 'The one environment (workspace) this resource checks and puts.'),
   /** `tofu` (shipped in the image) or `terraform` (bring your own image). */
-  binary: z._default(
-    z
-      .enum(['tofu', 'terraform'])
-      .check(z.describe('tofu (in the image) or terraform (a custom image must add it).')),
-    'tofu',
+  binary: goOptional(
+    z._default(
+      z
+        .enum(['tofu', 'terraform'])
+        .check(z.describe('tofu (in the image) or terraform (a custom image must add it).')),
+      'tofu',
+    ),
   ),
   /** `env_name`: one workspace per environment; `default`: the backend's default workspace. */
-  workspace: z._default(
-    z
-      .enum(['env_name', 'default'])
-      .check(z.describe('env_name: a workspace per environment; default: the default workspace.')),
-    'env_name',
+  workspace: goOptional(
+    z._default(
+      z
+        .enum(['env_name', 'default'])
+        .check(z.describe('env_name: a workspace per environment; default: the default workspace.')),
+      'env_name',
+    ),
   ),
   storage: doc(legacyStorage, 'Legacy storage mode: not supported, an error explaining the migration.'),
   migrated_from_storage: doc(legacyStorage, 'Legacy storage mode: not supported.'),

@@ -277,13 +277,35 @@ it('rejects the legacy storage mode with a migration message naming the field', 
   expect(result.stderr).not.toContain('sk-canary-91');
 });
 
+it('reads requests as the reference Go does: "", 0, false and null are unset; an unknown key is a warning', async () => {
+  const result = await put(
+    s3Source(minio, 'tolerant/tf.tfstate', { env_name: 'tolerant', private_key: '', vars: null, binary: '' }),
+    {
+      terraform_source: 'basic',
+      env_name: '',
+      env_name_file: '',
+      generate_random_name: false,
+      var_files: null,
+      override_files: null,
+      plugin_dir: '',
+      parallelism: 0,
+      lock_timeout: '',
+      plan_only: false,
+      action: '',
+      lock_timout: '1m',
+    },
+    work.path,
+  );
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.version).toMatchObject({
+    env_name: 'tolerant',
+    serial: expect.stringMatching(/^\d+$/) as string,
+  });
+  expect(result.stderr).toContain("unknown key 'params.lock_timout' (did you mean 'lock_timeout'?)");
+});
+
 it('explains configuration mistakes in one line naming the field', async () => {
   const cases: [unknown, unknown, RegExp][] = [
-    [
-      s3Source(minio, 'k', { env_name: 'x' }),
-      { terraform_source: 'basic', lock_timout: '1m' },
-      /unknown key 'params\.lock_timout' \(did you mean 'lock_timeout'\?\)/,
-    ],
     [
       s3Source(minio, 'k', { env_name: 'x' }),
       { terraform_source: 'basic', lock_timeout: 'soon' },

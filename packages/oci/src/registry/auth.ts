@@ -1,4 +1,6 @@
 // Registry authentication: anonymous, basic, and bearer tokens fetched from the WWW-Authenticate realm.
+import { Redactor } from '@hangar/resource-sdk';
+import { parseToken } from './answers.js';
 import { RegistryError, registryError } from './errors.js';
 
 export interface Credentials {
@@ -56,6 +58,8 @@ export class RegistryAuth {
     private readonly registry: string,
     private readonly credentials: Credentials | undefined,
     private readonly fetchImpl: typeof fetch = fetch,
+    /** Learns each token, so no error quoting a body can print one. */
+    private readonly redactor: Redactor = Redactor.fromConfig({ credentials }),
   ) {}
 
   /** Authorization header for a request needing `scope` (e.g. `repository:app:pull,push`), if known. */
@@ -111,13 +115,14 @@ export class RegistryAuth {
       );
     });
     if (!response.ok) throw await registryError(this.registry, `token request to ${realmName}`, response);
-    const body = (await response.json().catch(() => ({}))) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
-    if (!token)
-      throw new RegistryError(
-        `registry ${this.registry}: token endpoint ${realmName} returned no token`,
-        response.status,
-      );
+    const token = parseToken({
+      registry: this.registry,
+      what: `token request to ${realmName}`,
+      status: response.status,
+      text: await response.text(),
+      redactor: this.redactor,
+    });
+    this.redactor.add(token);
     return token;
   }
 }

@@ -4,8 +4,11 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Redactor } from '@hangar/resource-sdk';
 import { DigestStream, sha256Digest, type Digest, isDigest } from '../digest.js';
+import type { ImageIndex, ImageManifest } from '../manifest.js';
 import { MANIFEST_TYPES } from '../media-types.js';
+import { parseManifest } from './answers.js';
 import { RegistryAuth, type Credentials } from './auth.js';
 import { RegistryError, registryError } from './errors.js';
 
@@ -26,6 +29,8 @@ export interface FetchedManifest {
   digest: Digest;
   /** Exactly the bytes the registry served (their hash is the digest). */
   bytes: Buffer;
+  /** The bytes as JSON, checked for what a pull walks: the config and layers, or the manifests. */
+  manifest: ImageManifest | ImageIndex;
 }
 
 export type BlobOutcome = 'exists' | 'mounted' | 'uploaded';
@@ -57,6 +62,8 @@ export class RegistryClient {
   readonly registry: string;
   readonly #base: URL;
   readonly #auth: RegistryAuth;
+  /** Scrubs the password and every token from bodies quoted in errors. */
+  readonly #redactor: Redactor;
   readonly #fetch: typeof fetch;
   readonly #chunkSize: number | undefined;
   /** Bytes sent in blob uploads so far (mounts and existing blobs send none). */
@@ -66,7 +73,8 @@ export class RegistryClient {
     this.#base = baseUrl(options.registry);
     this.registry = this.#base.host;
     this.#fetch = options.fetch ?? fetch;
-    this.#auth = new RegistryAuth(this.registry, options.credentials, this.#fetch);
+    this.#redactor = Redactor.fromConfig({ credentials: options.credentials });
+    this.#auth = new RegistryAuth(this.registry, options.credentials, this.#fetch, this.#redactor);
     this.#chunkSize = options.chunkSize;
   }
 
@@ -236,15 +244,14 @@ export class RegistryClient {
         response.status,
       );
     }
-    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType;
-    const mediaType = declared ?? response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
-    if (!MANIFEST_TYPES.includes(mediaType)) {
-      throw new RegistryError(
-        `registry ${this.registry}: ${what}: unsupported manifest type '${mediaType}'`,
-        response.status,
-      );
-    }
-    return { mediaType, digest, bytes };
+    const { mediaType, manifest } = parseManifest(response.headers.get('content-type'), {
+      registry: this.registry,
+      what,
+      status: response.status,
+      text: bytes.toString('utf8'),
+      redactor: this.#redactor,
+    });
+    return { mediaType, digest, bytes, manifest };
   }
 
   /** Downloads a blob into memory, verifying its digest. */

@@ -77,12 +77,10 @@ export async function pullImage(
 ): Promise<Descriptor> {
   const fetchInto = async (ref: string): Promise<Descriptor> => {
     const manifest = await client.getManifest(repository, ref);
-    if (isIndexType(manifest.mediaType)) {
-      const index = JSON.parse(manifest.bytes.toString('utf8')) as ImageIndex;
-      for (const child of index.manifests) await fetchInto(child.digest);
+    if ('manifests' in manifest.manifest) {
+      for (const child of manifest.manifest.manifests) await fetchInto(child.digest);
     } else {
-      const image = JSON.parse(manifest.bytes.toString('utf8')) as ImageManifest;
-      for (const blob of [image.config, ...image.layers]) {
+      for (const blob of [manifest.manifest.config, ...manifest.manifest.layers]) {
         if (await layout.hasBlob(blob.digest)) continue;
         const temp = layout.tempBlobPath();
         await client.downloadBlob(repository, blob.digest, temp);

@@ -1,0 +1,53 @@
+// Requests as pipelines write them for cloudfoundry-community/slack-notification-resource, a bash
+// script that reads each field with `jq -r`: `null` is unset, `"true"` is true, numbers are text,
+// keys it does not ask for are ignored, and envsubst blanks variables that are not set.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { FakeSlack } from '@hangar/testkit';
+import { canaries, invoke, tempDir } from './invoke.js';
+
+let slack: FakeSlack;
+let url: string;
+beforeAll(async () => {
+  slack = await FakeSlack.start();
+  const secret = `CANARY${randomBytes(9).toString('hex')}`;
+  canaries.push(secret);
+  url = slack.createWebhook('develop', { secret });
+});
+afterAll(() => slack.close());
+
+const put = async (params: object, source: object = {}) =>
+  invoke('out', { source: { url, ...source }, params }, { dir: await tempDir() });
+
+test('nulls are unset, numbers are text, "true"/"2" are a boolean and a number', async () => {
+  const before = slack.webhookCalls().length;
+  const outcome = await put(
+    {
+      text: 'build $BUILD_NAME',
+      username: 42,
+      icon_url: null,
+      icon_emoji: null,
+      channel: null,
+      attachments: null,
+      link_names: 'true',
+      always_notify: null,
+      metadata: 'true',
+    },
+    { insecure: null, proxy: null, ca_certs: null, retries: '2', timeout: '30', disable: 'false' },
+  );
+  expect(outcome.code, outcome.stderr).toBe(0);
+  const [call] = slack.webhookCalls().slice(before);
+  expect(call?.args).toEqual({ text: 'build 7', username: '42', link_names: true });
+});
+
+test('a variable that is not set becomes empty, as envsubst makes it', async () => {
+  const before = slack.webhookCalls().length;
+  await put({ text: 'deploy ${NOT_SET_ANYWHERE}done by $BUILD_JOB_NAME' });
+  expect(slack.webhookCalls().slice(before)[0]?.args['text']).toBe('deploy done by deploy');
+});
+
+test('an unknown key is ignored with a warning naming the nearest known one', async () => {
+  const outcome = await put({ txt: 'x', text: 'hello' });
+  expect(outcome.code).toBe(0);
+  expect(outcome.stderr).toContain("unknown key 'params.txt' (did you mean 'text'?)");
+});
