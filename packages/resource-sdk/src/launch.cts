@@ -67,9 +67,9 @@ interface CachePaths {
  */
 function cachePaths(file: string, command: string | undefined): CachePaths {
   const dir = path.join(process.env['HANGAR_CACHE'] ?? path.join(os.homedir(), '.cache', 'hangar'), 'v8');
-  const { size, mtimeMs } = fs.statSync(file);
+  const { size, mtimeNs } = fs.statSync(file, { bigint: true });
   const bundlePrefix = `${file.replaceAll(/[^\w.-]/g, '_')}-`;
-  const buildPrefix = `${bundlePrefix}${[size, Math.trunc(mtimeMs), process.version, process.arch].join('-')}-`;
+  const buildPrefix = `${bundlePrefix}${[size, mtimeNs, process.version, process.arch].join('-')}-`;
   // Only names that look like commands get a cache of their own: not paths or typos.
   const name = command !== undefined && /^[a-z][a-z-]{0,30}$/.test(command) ? command : 'other';
   return { dir, bundlePrefix, buildPrefix, file: path.join(dir, `${buildPrefix}${name}.bin`) };
