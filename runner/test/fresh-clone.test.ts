@@ -49,7 +49,8 @@ describe('a fresh clone after npm ci and the build, offline', () => {
     expect(names).toEqual(expect.arrayContaining(['hangar', 'hangar-conformance', 'hangar-images']));
     for (const name of names) {
       const { stdout } = await run('npx', ['--no-install', name, '--help']);
-      expect(stdout, name).toMatch(new RegExp(`^usage:(\\s|.)*\\b${name} `, 'im'));
+      expect(stdout, name).toMatch(/^usage:/i);
+      expect(stdout, name).toMatch(new RegExp(`(^|\\s)${name} `));
     }
   });
 });

@@ -49,7 +49,7 @@ export async function bundleResource({
 
 /**
  * Bundles a command-line program (an entry exporting `main(argv)`) into one `.cjs` file that
- * `launch` (./launch.ts) starts. Each `import()` stays lazy: esbuild wraps the modules only it
+ * `launch` (./launch.cts) starts. Each `import()` stays lazy: esbuild wraps the modules only it
  * reaches in initialisers run on first import, so a command evaluates only its own code.
  * Identifiers are kept (whitespace and syntax are minified): V8 then names each initialiser after
  * its source path, which lets tests list the modules a command evaluated, and stacks stay readable.
