@@ -43,7 +43,7 @@ export async function run() {
       'hangar validate': hangar('validate', pipeline),
       'hangar format': hangar('format', pipeline),
       'hangar graph': hangar('graph', pipeline),
-      'hangar builds (1,000)': hangar('builds', '--state', state, '--count', '1000'),
+      'hangar builds (1,000)': hangar('builds', '--state', state),
       'hangar-conformance --help': () =>
         timeProcess(node, [join(root, 'conformance/bin/hangar-conformance.js'), '--help']),
       'hangar-images --help': () => timeProcess(node, [join(root, 'images/bin/hangar-images.js'), '--help']),
