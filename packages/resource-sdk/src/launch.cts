@@ -18,7 +18,7 @@ interface CliBundle {
 
 /** Runs the bundle's `main` with this process's arguments; its result becomes the exit status. */
 function launch(bundle: string, argv: string[] = process.argv.slice(2)): void {
-  const cli = load(bundle, argv[0]) as CliBundle;
+  const cli = load(path.resolve(bundle), argv[0]) as CliBundle;
   void cli.main(argv).then((code) => {
     process.exitCode = code;
   });
