@@ -18,7 +18,16 @@ interface CliBundle {
 
 /** Runs the bundle's `main` with this process's arguments; its result becomes the exit status. */
 function launch(bundle: string, argv: string[] = process.argv.slice(2)): void {
-  const cli = load(path.resolve(bundle), argv[0]) as CliBundle;
+  const file = path.resolve(bundle);
+  let cli: CliBundle;
+  try {
+    cli = load(file, argv[0]) as CliBundle;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).path !== file) throw error;
+    process.stderr.write(`error: ${file} is missing: run \`npm run build\` first\n`);
+    process.exitCode = 1;
+    return;
+  }
   void cli.main(argv).then((code) => {
     process.exitCode = code;
   });

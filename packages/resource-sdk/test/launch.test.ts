@@ -27,8 +27,12 @@ async function launcher(dir: string) {
     return promisify(execFile)(process.execPath, [run, bundle, ...args], {
       env: { ...process.env, HANGAR_CACHE: join(dir, 'cache') },
     }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        stdout: error.stdout,
+        stderr: error.stderr,
+      }),
     );
   };
 }
@@ -43,13 +47,17 @@ describe('launch', () => {
     const bundle = join(dir, 'cli.cjs');
     await writeFile(bundle, bundleSaying('hello'));
 
-    expect(await launch(bundle, 'greet', 'world')).toEqual({ code: 3, stdout: 'hello greet world\n' });
+    expect(await launch(bundle, 'greet', 'world')).toEqual({
+      code: 3,
+      stdout: 'hello greet world\n',
+      stderr: '',
+    });
     const cacheDir = join(dir, 'cache', 'v8');
     const [cache] = await readdir(cacheDir);
     expect(cache).toMatch(/-greet\.bin$/);
     const written = await stat(join(cacheDir, cache!));
 
-    expect(await launch(bundle, 'greet', 'again')).toEqual({ code: 3, stdout: 'hello greet again\n' });
+    expect(await launch(bundle, 'greet', 'again')).toMatchObject({ code: 3, stdout: 'hello greet again\n' });
     expect((await stat(join(cacheDir, cache!))).mtimeMs).toBe(written.mtimeMs); // accepted, not rewritten
 
     await launch(bundle, 'other');
@@ -67,9 +75,20 @@ describe('launch', () => {
     const [before] = await readdir(join(dir, 'cache', 'v8'));
 
     await writeFile(bundle, bundleSaying('howdy')); // V8 alone checks only the source's length
-    expect(await launch(bundle, 'greet')).toEqual({ code: 3, stdout: 'howdy greet\n' });
+    expect(await launch(bundle, 'greet')).toMatchObject({ code: 3, stdout: 'howdy greet\n' });
     const after = await readdir(join(dir, 'cache', 'v8'));
     expect(after).toHaveLength(1);
     expect(after).not.toContain(before);
+  });
+
+  it('says in one line that a bundle is not built yet', async () => {
+    const dir = await tempDir();
+    const launch = await launcher(dir);
+    const bundle = join(dir, 'dist', 'cli.cjs');
+    expect(await launch(bundle, 'greet')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: ${bundle} is missing: run \`npm run build\` first\n`,
+    });
   });
 });
