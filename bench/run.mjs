@@ -26,8 +26,8 @@ console.table(
     baseline: `${row.baseline}: ${fixed(row.baselineValue)} ${row.unit}`,
     ours: `${fixed(row.value)} ${row.unit}`,
     ratio: `${row.ratio.toFixed(2)}x`,
-    goal: `<= ${row.goal}x`,
-    result: row.pass ? 'pass' : 'FAIL',
+    goal: row.goal === undefined ? '-' : `<= ${row.goal}x`,
+    result: row.goal === undefined ? 'info' : row.pass ? 'pass' : 'FAIL',
   })),
 );
 const results = join(dir, 'results.json');

@@ -3,18 +3,13 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { CaseFormatError, loadCases } from './cases/format.js';
-import { importSetupModule } from './cases/setups.js';
 import type { SuiteConfig } from './checks/suite-config.js';
 import { isPlainObject } from './protocol/types.js';
 import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatJunit } from './report/junit.js';
 import { totals } from './report/run-report.js';
-import { runConformance } from './run.js';
 import { CommandSubject, resolveCommand } from './subjects/command.js';
-import { imageSubject, registryCredentials } from './subjects/image.js';
-import { OciSubject } from './subjects/oci.js';
 import { DirSubject } from './subjects/dir.js';
 import type { Subject } from './subjects/subject.js';
 
@@ -115,21 +110,23 @@ function positiveInt(flag: string, text: string | undefined, fallback: number): 
   return n;
 }
 
-function chooseSubject(
+// The OCI subjects, the case files and the harness are imported only when used (not for --help).
+async function chooseSubject(
   values: { dir?: string; cmd?: string; oci?: string; image?: string },
   passEnv: string[],
   env: Record<string, string | undefined>,
-): Subject {
+): Promise<Subject> {
   const given = (['dir', 'cmd', 'oci', 'image'] as const).filter((k) => values[k] !== undefined);
   if (given.length !== 1) throw new UsageError('give exactly one subject: --dir, --cmd, --oci or --image');
   if (values.image !== undefined) {
+    const { imageSubject, registryCredentials } = await import('./subjects/image.js');
     try {
       return imageSubject(values.image, registryCredentials(env));
     } catch (error) {
       throw new UsageError(`--image: ${(error as Error).message}`);
     }
   }
-  if (values.oci !== undefined) return new OciSubject(values.oci);
+  if (values.oci !== undefined) return new (await import('./subjects/oci.js')).OciSubject(values.oci);
   if (values.dir !== undefined) return new DirSubject(values.dir, passEnv);
   return new CommandSubject(resolveCommand(values.cmd!, process.cwd()), passEnv);
 }
@@ -143,7 +140,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const code = (error as { code?: unknown }).code;
     const usage =
       error instanceof UsageError ||
-      error instanceof CaseFormatError ||
+      error instanceof (await import('./cases/format.js')).CaseFormatError ||
       (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`hangar-conformance: ${message.split('\n')[0]}\n`);
@@ -160,15 +157,16 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const passEnv = values['pass-env'] ?? [];
-  const subject = chooseSubject(values, passEnv, io.env);
+  const subject = await chooseSubject(values, passEnv, io.env);
   const checkEnv = values['check-env'] ?? 'none';
   if (checkEnv !== 'none' && checkEnv !== 'concourse')
     throw new UsageError('--check-env must be none or concourse');
   if (values.source === undefined && values.case === undefined)
     throw new UsageError('give --source (quick mode) or --case');
 
+  const { importSetupModule } = await import('./cases/setups.js');
   for (const module of values.setups ?? []) await importSetupModule(module);
-  const cases = values.case ? await loadCases(values.case) : undefined;
+  const cases = values.case ? await (await import('./cases/format.js')).loadCases(values.case) : undefined;
   let quick: SuiteConfig | undefined;
   if (values.source !== undefined) {
     const inputs: Record<string, string> = {};
@@ -195,6 +193,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     };
   }
 
+  const { runConformance } = await import('./run.js');
   const report = await runConformance({
     subject,
     skip: values.skip ?? [],

@@ -1,11 +1,6 @@
 // hangar-images build | push | export-worker
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@hangar/resource-sdk';
-
-import { buildImages } from './build.js';
-import { builtLayouts, exportWorkerBundles, pushImages } from './distribute.js';
-import { parsePlatforms } from './recipe.js';
 
 const USAGE = `usage:
   hangar-images build [type…] --out DIR [--platform P,…]  one OCI layout per type in DIR/oci/<type>
@@ -36,6 +31,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command || values.help ? 0 : 2;
     }
+    // Imported here, not at the top: the usage needs none of it.
+    const [
+      { ConfigError },
+      { buildImages },
+      { builtLayouts, exportWorkerBundles, pushImages },
+      { parsePlatforms },
+    ] = await Promise.all([
+      import('@hangar/resource-sdk'),
+      import('./build.js'),
+      import('./distribute.js'),
+      import('./recipe.js'),
+    ]);
     const out = resolve(values.out ?? 'out');
     const arches = values.platform === undefined ? [] : parsePlatforms(values.platform);
     const ensureBuilt = async () => {

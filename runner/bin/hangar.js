@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/.
-import { main } from '../dist/cli/main.js';
-
-process.exitCode = await main(process.argv.slice(2));
+// Committed, so that npm links `hangar` at install time; `npm run build` makes the bundle it starts.
+// CommonJS (bin/package.json), so that Node starts without its ESM loader.
+require('@hangar/resource-sdk/launch').launch(`${__dirname}/../dist/cli/hangar.cjs`);

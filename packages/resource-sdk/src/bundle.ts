@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { resourceJsonSchemas } from './json-schema.js';
 
 export interface BundleOptions {
@@ -17,6 +17,19 @@ export interface BundleOptions {
   nodeTarget?: string;
   minify?: boolean;
 }
+
+/** What every Node bundle of this repository shares: one CommonJS file, sources over `dist/`. */
+const nodeBundle: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  legalComments: 'none',
+  conditions: ['@hangar/source'],
+  // ESM dependencies that call createRequire(import.meta.url) need a real URL in a CJS bundle.
+  define: { 'import.meta.url': '__hangarImportMetaUrl' },
+  banner: { js: "var __hangarImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+};
 
 /**
  * Bundles a resource and all its dependencies into one CommonJS file. CommonJS, not ESM: Node's
@@ -30,22 +43,36 @@ export async function bundleResource({
   nodeTarget = 'node20',
   minify = true,
 }: BundleOptions): Promise<void> {
+  await build({ ...nodeBundle, entryPoints: [entry], outfile, target: nodeTarget, minify });
+  await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
+}
+
+/**
+ * Bundles a command-line program (an entry exporting `main(argv)`) into one `.cjs` file that
+ * `launch` (./launch.cts) starts. Each `import()` stays lazy: esbuild wraps the modules only it
+ * reaches in initialisers run on first import, so a command evaluates only its own code.
+ * Identifiers are kept (whitespace and syntax are minified): V8 then names each initialiser after
+ * its source path, which lets tests list the modules a command evaluated, and stacks stay readable.
+ */
+export async function bundleCli({
+  entry,
+  outfile,
+  external = [],
+}: {
+  entry: string;
+  outfile: string;
+  /** Packages left to `require` at run time, such as native modules. */
+  external?: string[];
+}): Promise<void> {
   await build({
+    ...nodeBundle,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: nodeTarget,
-    minify,
-    legalComments: 'none',
-    conditions: ['@hangar/source'],
-    // ESM dependencies that call createRequire(import.meta.url) need a real URL in a CJS bundle.
-    define: { 'import.meta.url': '__hangarImportMetaUrl' },
-    banner: { js: "var __hangarImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    logLevel: 'warning',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external,
   });
-  await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
 }
 
 /**

@@ -1,9 +1,7 @@
 // The engine's commands and their help text, kept apart from the model's commands in main.ts.
-import { buildsCommand, checkCommand, runCommand, triggerCommand, watchCommand } from './engine-commands.js';
-import { executeCommand } from './execute.js';
-import { serveCommand } from './serve.js';
-import type { CliIo } from './io.js';
-import { runtimeUsage } from './runtime-flags.js';
+// Each command's module is imported only when it runs: the help and `validate` never load the
+// engine, SQLite, metrics, the web server or the OCI runtime.
+import { lazyCommand, type Command } from './io.js';
 
 export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--dry-run] [--override name=dir] [--no-cache]
       [--ui [--bind ADDR] [--port N]]
@@ -22,16 +20,20 @@ export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--
                           run one task like fly execute, or one whole job
 Engine options: --state DIR (default .hangar), -p NAME, -t/--timestamps, --no-color,
   --resource-type type=command (run a type with a local script), --external-url URL
-${runtimeUsage}`;
+  --runtime host|oci (default: oci when runc is usable), --images DIR (hangar-images' --out),
+  --resource-registry HOST[/PATH], --registry-mirror docker.io=HOST:PORT
+`;
 
-export const engineCommands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  run: runCommand,
-  trigger: triggerCommand,
-  'trigger-job': triggerCommand,
-  check: checkCommand,
-  'check-resource': checkCommand,
-  builds: buildsCommand,
-  watch: watchCommand,
-  execute: executeCommand,
-  serve: serveCommand,
+const engine = () => import('./engine-commands.js');
+
+export const engineCommands: Record<string, Command> = {
+  run: lazyCommand(engine, 'runCommand'),
+  trigger: lazyCommand(engine, 'triggerCommand'),
+  'trigger-job': lazyCommand(engine, 'triggerCommand'),
+  check: lazyCommand(engine, 'checkCommand'),
+  'check-resource': lazyCommand(engine, 'checkCommand'),
+  builds: lazyCommand(engine, 'buildsCommand'),
+  watch: lazyCommand(engine, 'watchCommand'),
+  execute: lazyCommand(() => import('./execute.js'), 'executeCommand'),
+  serve: lazyCommand(() => import('./serve.js'), 'serveCommand'),
 };

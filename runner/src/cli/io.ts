@@ -21,3 +21,10 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+export type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** A command whose module is imported when it first runs, so each command loads only what it needs. */
+export function lazyCommand<K extends string>(load: () => Promise<Record<K, Command>>, name: K): Command {
+  return async (args, io) => (await load())[name](args, io);
+}

@@ -1,7 +1,6 @@
 // The `hangar` command line.
-import { formatCommand, graphCommand, validateCommand } from './commands.js';
 import { engineCommands, engineUsage } from './engine-usage.js';
-import { CliError, processIo, type CliIo } from './io.js';
+import { CliError, lazyCommand, processIo, type CliIo, type Command } from './io.js';
 
 export const usage = `Usage: hangar <command> [options]
 
@@ -13,12 +12,14 @@ Commands:
   format PIPELINE [-w]    print (or write back) canonical YAML like fly format-pipeline
 ${engineUsage}`;
 
-const commands: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  validate: validateCommand,
-  'validate-pipeline': validateCommand,
-  graph: graphCommand,
-  format: formatCommand,
-  'format-pipeline': formatCommand,
+const model = () => import('./commands.js');
+
+const commands: Record<string, Command> = {
+  validate: lazyCommand(model, 'validateCommand'),
+  'validate-pipeline': lazyCommand(model, 'validateCommand'),
+  graph: lazyCommand(model, 'graphCommand'),
+  format: lazyCommand(model, 'formatCommand'),
+  'format-pipeline': lazyCommand(model, 'formatCommand'),
   ...engineCommands,
 };
 

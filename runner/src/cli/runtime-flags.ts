@@ -16,10 +16,6 @@ export const runtimeOptions = {
   images: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
-export const runtimeUsage = `  --runtime host|oci (default: oci when runc is usable), --images DIR (hangar-images' --out),
-  --resource-registry HOST[/PATH], --registry-mirror docker.io=HOST:PORT
-`;
-
 function mirrors(values: unknown): Map<string, string> {
   const list = Array.isArray(values) ? values : values === undefined ? [] : [values];
   return new Map(
