@@ -8,6 +8,7 @@ export * from './files.js';
 export * from './extract.js';
 export * from './retry.js';
 export { decodeRequest, type RawRequest } from './request.js';
+export { UnexpectedAnswer, describeUnexpectedAnswer, parseAnswer, type Answer } from './answers.js';
 export { goOptional, jqString, jqNumber, jqBoolean, type Tolerant } from './tolerant.js';
 export {
   runResource,

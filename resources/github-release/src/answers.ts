@@ -2,7 +2,9 @@
 // uses. A proxy's login page or an Enterprise server answering off the API fails here, in one
 // line naming the endpoint, instead of deep inside the resource.
 import * as z from 'zod/mini';
-import { ConfigError, RemoteError, parseConfig, type Redactor } from '@hangar/resource-sdk';
+import { parseAnswer, type Redactor } from '@hangar/resource-sdk';
+
+export { UnexpectedAnswer } from '@hangar/resource-sdk';
 
 const release = z.object({
   id: z.number(),
@@ -48,12 +50,6 @@ const ROUTES: readonly [string, RegExp, z.ZodMiniType][] = [
   ],
 ];
 
-/** How much of an unexpected body the error quotes. */
-const QUOTED_CHARACTERS = 200;
-
-/** A 2xx answer whose body is not what the endpoint documents; retrying will not change it. */
-export class UnexpectedAnswer extends RemoteError {}
-
 /**
  * Throws UnexpectedAnswer when a successful answer of a known endpoint lacks what we read from it.
  * Downloads, deletions and other bodies we do not read pass unchecked.
@@ -66,22 +62,15 @@ export function checkAnswer(
   const path = new URL(response.url).pathname;
   const schema = ROUTES.find(([verb, route]) => verb === method && route.test(path))?.[2];
   if (!schema) return;
-  let problem: string;
-  if (typeof response.data === 'string') {
-    problem = 'the body is not JSON';
-  } else {
-    try {
-      parseConfig(schema, response.data, 'body');
-      return;
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problem = error.message;
-    }
-  }
-  const text = typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
-  // Redacted before it is cut, so a secret across the cut cannot leak its first half.
-  const quoted = redactor.redact(text).slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
-  throw new UnexpectedAnswer(
-    `${method} ${path} answered ${response.status} with an unexpected body (${problem}): ${quoted}`,
+  // Octokit decodes JSON bodies; a string is a body it could not decode.
+  const undecoded = typeof response.data === 'string';
+  parseAnswer(
+    schema,
+    {
+      answered: `${method} ${path} answered ${response.status}`,
+      text: undecoded ? (response.data as string) : JSON.stringify(response.data),
+      json: undecoded ? undefined : response.data,
+    },
+    redactor,
   );
 }

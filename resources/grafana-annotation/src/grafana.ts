@@ -5,7 +5,8 @@ import * as z from 'zod/mini';
 import {
   ConfigError,
   RemoteError,
-  parseConfig,
+  UnexpectedAnswer,
+  parseAnswer,
   withRetry,
   type Logger,
   type Redactor,
@@ -15,35 +16,10 @@ import { isOn, type Source } from './source.js';
 /** A failure worth another attempt: 429, 5xx, or no answer at all. */
 class TransientError extends RemoteError {}
 
-/** A 200 whose body is not what Grafana documents; retrying will not change it. */
-class UnexpectedAnswer extends RemoteError {}
-
 // What this resource reads from each of Grafana's answers (Grafana adds more fields).
 const CREATED = z.object({ id: z.number() });
 const PATCHED = z.object({ message: z.string() });
 const ANNOTATION = z.object({ tags: z.array(z.string()) });
-
-/** How much of an unexpected body the error quotes. */
-const QUOTED_CHARACTERS = 200;
-
-/** Parses a 200's body against `schema`; anything else is one UnexpectedAnswer line. */
-function checkAnswer<S extends z.ZodMiniType>(
-  schema: S,
-  text: string,
-  answered: string,
-  redactor: Redactor,
-): z.output<S> {
-  let problem = 'the body is not JSON';
-  try {
-    return parseConfig(schema, JSON.parse(text), 'body');
-  } catch (error) {
-    if (error instanceof ConfigError) problem = error.message;
-    else if (!(error instanceof SyntaxError)) throw error;
-  }
-  // Redacted before it is cut, so a secret across the cut cannot leak its first half.
-  const quoted = redactor.redact(text).slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
-  throw new UnexpectedAnswer(`${answered} with an unexpected body (${problem}): ${quoted}`);
-}
 
 export interface AnnotationBody {
   time?: number;
@@ -126,7 +102,8 @@ export function grafanaClient(
           });
         }
         const text = await response.text();
-        if (response.status === 200) return checkAnswer(schema, text, `${what} answered 200`, redactor);
+        if (response.status === 200)
+          return parseAnswer(schema, { answered: `${what} answered 200`, text }, redactor);
         const detail = `${what}: expected 200 from Grafana, got ${response.status}: ${redactor.redact(text.trim()).slice(0, 500)}`;
         if (response.status === 429 || response.status >= 500) throw new TransientError(detail);
         throw new RemoteError(detail);

@@ -4,8 +4,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import { IncomingWebhook, type IncomingWebhookSendArguments } from '@slack/webhook';
-import { RemoteError, withRetry, type Logger, type Redactor } from '@hangar/resource-sdk';
-import { UnexpectedAnswer, WEBHOOK_ACCEPTED, checkWebApiAnswer, describeUnexpected } from './answers.js';
+import {
+  RemoteError,
+  UnexpectedAnswer,
+  describeUnexpectedAnswer,
+  withRetry,
+  type Logger,
+  type Redactor,
+} from '@hangar/resource-sdk';
+import { WEBHOOK_ACCEPTED, checkWebApiAnswer } from './answers.js';
 import type { MessageContent, Thread } from './message.js';
 import type { SlackFetch } from './transport.js';
 
@@ -133,7 +140,7 @@ export function webhookSender(url: string, options: SenderOptions): Sender {
       if (text !== WEBHOOK_ACCEPTED) {
         const answered = `${endpoint} answered ${lastStatus}`;
         const problem = `not '${WEBHOOK_ACCEPTED}'; the message may not have arrived`;
-        options.log.warn(describeUnexpected(answered, problem, text ?? '', options.redactor));
+        options.log.warn(describeUnexpectedAnswer(answered, problem, text ?? '', options.redactor));
       }
       return { summary: text === WEBHOOK_ACCEPTED ? 'ok' : `HTTP ${lastStatus}` };
     },

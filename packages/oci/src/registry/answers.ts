@@ -2,7 +2,7 @@
 // and indexes (error bodies: errors.ts). Something else (a proxy's page, a cut-off body, wrong types) is one
 // line naming the request, the status and what was wrong, quoting the body with secrets removed.
 import * as z from 'zod/mini';
-import { ConfigError, parseConfig, type Redactor } from '@hangar/resource-sdk';
+import { describeUnexpectedAnswer, parseAnswer as parseBody, type Redactor } from '@hangar/resource-sdk';
 import type { ImageIndex, ImageManifest } from '../manifest.js';
 import { MANIFEST_TYPES, isIndexType } from '../media-types.js';
 import { RegistryError } from './errors.js';
@@ -26,9 +26,6 @@ const tokenAnswer = z
     z.refine((answer) => Boolean(answer.token || answer.access_token), 'has neither token nor access_token'),
   );
 
-/** How much of an unexpected body an error quotes. */
-const QUOTED_CHARACTERS = 200;
-
 export interface Answer {
   /** The registry, as messages name it. */
   registry: string;
@@ -40,29 +37,16 @@ export interface Answer {
   redactor: Redactor;
 }
 
-/** `<request> answered <status> with an unexpected body (<problem>): <first characters>`. */
-function unexpected(answer: Answer, problem: string): RegistryError {
-  // Redacted before it is cut, so a secret across the cut cannot leak its first half.
-  const quoted = answer.redactor.redact(answer.text).slice(0, QUOTED_CHARACTERS).replace(/\s+/g, ' ');
-  return new RegistryError(
-    `registry ${answer.registry}: ${answer.what} answered ${answer.status} with an unexpected body (${problem}): ${quoted || '(empty)'}`,
-    answer.status,
-  );
-}
+const answered = (answer: Answer): string => `${answer.what} answered ${answer.status}`;
+
+/** The registry's error for an unexpected answer: one line naming the registry and the request. */
+const unexpected = (answer: Answer, message: string): RegistryError =>
+  new RegistryError(`registry ${answer.registry}: ${message}`, answer.status);
 
 function parseAnswer<S extends z.ZodMiniType>(schema: S, answer: Answer): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.text);
-  } catch {
-    throw unexpected(answer, 'the body is not JSON');
-  }
-  try {
-    return parseConfig(schema, json, 'body');
-  } catch (error) {
-    if (error instanceof ConfigError) throw unexpected(answer, error.message);
-    throw error;
-  }
+  return parseBody(schema, { answered: answered(answer), text: answer.text }, answer.redactor, (message) =>
+    unexpected(answer, message),
+  );
 }
 
 /**
@@ -76,7 +60,15 @@ export function parseManifest(
   const declared = parseAnswer(z.object({ mediaType: z.optional(z.string()) }), answer).mediaType;
   const mediaType = declared ?? contentType?.split(';')[0]?.trim() ?? '';
   if (!MANIFEST_TYPES.includes(mediaType))
-    throw unexpected(answer, `'${mediaType}' is not a manifest media type`);
+    throw unexpected(
+      answer,
+      describeUnexpectedAnswer(
+        answered(answer),
+        `'${mediaType}' is not a manifest media type`,
+        answer.text,
+        answer.redactor,
+      ),
+    );
   const manifest = parseAnswer(isIndexType(mediaType) ? imageIndex : imageManifest, answer);
   return { mediaType, manifest: { ...manifest, mediaType } as ImageManifest | ImageIndex };
 }
