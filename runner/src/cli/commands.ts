@@ -34,7 +34,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (result.kind === 'unreadable') throw new CliError(formatLocated(result.error));
   io.stderr(renderFindings(result));
   if (result.failed) {
-    io.stderr('configuration invalid\n');
+    io.stderr('error: configuration invalid\n');
     return 1;
   }
   io.stdout(
@@ -81,7 +81,7 @@ export async function formatCommand(args: string[], io: CliIo): Promise<number> 
   }
   let formatted: string;
   try {
-    formatted = formatPipelineData(parseYamlSource(text, file).data);
+    formatted = formatPipelineData(parseYamlSource(text, file, undefined, 'last wins').data);
   } catch (err) {
     if (err instanceof SourceError && err.position) {
       throw new CliError(formatLocated({ message: err.message, position: err.position }));

@@ -25,3 +25,38 @@ export function parseGoDuration(text: string): number | undefined {
   for (const m of text.matchAll(partPattern)) total += Number(m[1]) * (unitMs[m[2] ?? ''] ?? 0);
   return text.startsWith('-') ? -total : total;
 }
+
+/** time's own quote(): non-ASCII and control bytes as \x.. escapes. */
+function timeQuote(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code >= 0x80 || code < 0x20) {
+      for (const byte of Buffer.from(ch, 'utf8')) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+    } else {
+      out += ch === '"' || ch === '\\' ? `\\${ch}` : ch;
+    }
+  }
+  return `${out}"`;
+}
+
+/** The error time.ParseDuration returns for `text`, word for word, or undefined when it parses. */
+export function goDurationError(text: string): string | undefined {
+  const invalid = `time: invalid duration ${timeQuote(text)}`;
+  let s = text.replace(/^[-+]/, '');
+  if (s === '0') return undefined;
+  if (s === '') return invalid;
+  while (s !== '') {
+    const number = /^(\d*)(?:\.(\d*))?/.exec(s);
+    const whole = number?.[1] ?? '';
+    const fraction = number?.[2];
+    if (!/^[0-9.]/.test(s) || (whole === '' && (fraction ?? '') === '')) return invalid;
+    if (whole.length > 0 && BigInt(whole) > 9223372036854775807n) return invalid;
+    s = s.slice(number?.[0].length ?? 0);
+    const unit = /^[^0-9.]*/.exec(s)?.[0] ?? '';
+    if (unit === '') return `time: missing unit in duration ${timeQuote(text)}`;
+    if (!(unit in unitMs)) return `time: unknown unit ${timeQuote(unit)} in duration ${timeQuote(text)}`;
+    s = s.slice(unit.length);
+  }
+  return undefined;
+}

@@ -2,6 +2,7 @@
 // reproduced message for message, with the data path of each finding so callers can add
 // file:line:column. Pure.
 import { collectVarRefs } from '../vars/reference.js';
+import { checkCredentialManager } from './credential-managers.js';
 import { isGoDuration } from './duration.js';
 import { compileGobwas, compilePathMatch, type JobMatcher } from './glob.js';
 import { checkIdentifier } from './identifier.js';
@@ -181,6 +182,12 @@ function validateVarSources(p: Pipeline, c: Collector): void {
     if (other !== undefined)
       c.error(`${other} and var_sources[${i}] have the same name ('${vs.name}')`, path);
     names.set(vs.name, `var_sources[${i}]`);
+    const manager = checkCredentialManager(vs.type, vs.config);
+    if (manager?.stage === 'create') {
+      c.error(`failed to create credential manager ${vs.name}: ${manager.message}`, [...path, 'config']);
+    } else if (manager?.stage === 'validate') {
+      c.error(`credential manager ${vs.name} is invalid: ${manager.message}`, [...path, 'config']);
+    }
   });
   const unresolved = unorderableVarSources(p);
   if (unresolved.length > 0) {
