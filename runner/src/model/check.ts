@@ -4,7 +4,7 @@ import { interpolate, InterpolationError } from '../vars/template.js';
 import { staticLookup } from '../vars/static.js';
 import { VarSyntaxError } from '../vars/reference.js';
 import { DecodeError } from './decode.js';
-import { GoJsonError, pipelineType, unmarshal } from './go-json.js';
+import { GoJsonError, unmarshalPipeline } from './go-json.js';
 import { parsePipeline } from './parse.js';
 import {
   parseYamlSource,
@@ -74,7 +74,7 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
   let pipeline: Pipeline;
   try {
     // Concourse decodes with Go's encoding/json (through sigs.k8s.io/yaml): its errors, word for word.
-    unmarshal(data, pipelineType, [], options.strict ?? false);
+    unmarshalPipeline(data, options.strict ?? false);
     pipeline = parsePipeline(data, { strict: options.strict ?? false });
   } catch (err) {
     if (err instanceof GoJsonError || err instanceof DecodeError) {

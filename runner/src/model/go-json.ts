@@ -63,8 +63,9 @@ function goName(t: GoType): string {
       return 'interface {}';
     case 'slice':
     case 'map':
-    case 'struct':
       return t.name;
+    case 'struct':
+      return `atc.${t.name}`;
     case 'custom':
       return 'custom';
     default:
@@ -110,7 +111,11 @@ const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 /** One json.Unmarshal call: the first saved error, and the field stack of Go's errorContext. */
 class Decoder {
   saved: GoJsonError | undefined;
-  constructor(readonly disallowUnknownFields = false) {}
+  constructor(
+    readonly disallowUnknownFields: boolean,
+    /** sigs.k8s.io/yaml turns YAML numbers and booleans into strings for string fields it can see (not behind an UnmarshalJSON). */
+    readonly yamlStrings: boolean,
+  ) {}
 
   save(error: GoJsonError): void {
     this.saved ??= error;
@@ -136,6 +141,7 @@ class Decoder {
     if (value === null || value === undefined || type.kind === 'any') return;
     switch (type.kind) {
       case 'string':
+        if (this.yamlStrings && (typeof value === 'number' || typeof value === 'boolean')) return;
         if (typeof value !== 'string') this.mismatch(value, type, path, context);
         return;
       case 'bool':
@@ -197,8 +203,11 @@ export function goQuote(text: string): string {
 }
 
 /** json.Unmarshal(data, &target): throws the error Go would return, if any. */
-export function unmarshal(value: unknown, type: GoType, path: DataPath, disallowUnknownFields = false): void {
-  const d = new Decoder(disallowUnknownFields);
+function unmarshal(value: unknown, type: GoType, path: DataPath, disallowUnknownFields = false): void {
+  decode(new Decoder(disallowUnknownFields, false), value, type, path);
+}
+
+function decode(d: Decoder, value: unknown, type: GoType, path: DataPath): void {
   d.value(value, type, path, { struct: undefined, fields: [] });
   if (d.saved) throw d.saved;
 }
@@ -216,6 +225,11 @@ function wrap(prefix: string, body: () => void): void {
 const rawMessageMap = map(any, 'map[string]*json.RawMessage');
 
 // --- custom unmarshalers -------------------------------------------------------------------
+
+/** sigs.k8s.io/yaml.Unmarshal(Strict) of a whole pipeline into atc.Config: throws Go's first error. */
+export function unmarshalPipeline(data: unknown, strict: boolean): void {
+  decode(new Decoder(strict, true), data, pipelineType, []);
+}
 
 /** atc.Tags: a []string. */
 const tags = custom((value, path) => unmarshal(value, slice(str), path), false);

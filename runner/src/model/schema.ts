@@ -58,7 +58,7 @@ export const prototypeSchema = resourceTypeSchema;
 export const varSourceSchema = z.object({
   name: str,
   type: str.describe('vault, dummy, ssm, secretsmanager or idtoken'),
-  config: anyMap.optional(),
+  config: z.unknown().optional().describe("the credential manager's settings"),
 });
 
 export const groupSchema = z.object({
@@ -139,7 +139,7 @@ export const taskConfigSchema = z.object({
     .nullable()
     .optional(),
   caches: z
-    .array(z.object({ path: str, ttl: optDuration }))
+    .array(z.object({ path: z.preprocess((x) => scalarText(x ?? ''), z.string()), ttl: optDuration }))
     .nullable()
     .optional(),
   params: anyMap.optional(),
@@ -215,7 +215,7 @@ export const stepFieldSchemas = {
   load_var: z.object({
     load_var: str,
     file: optText,
-    format: z.enum(['json', 'yaml', 'yml', 'trim', 'raw']).or(varPlaceholder).optional(),
+    format: optText.describe('json, yaml, yml, trim or raw (checked when the step runs)'),
     reveal: optBool,
   }),
   try: z.object({ try: stepData }),

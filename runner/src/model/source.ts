@@ -87,18 +87,13 @@ export function parseYamlSource(
   };
   const first = doc.errors[0];
   if (first) throw new SourceError(first.message.split('\n')[0] ?? first.message, at(first.pos[0]));
-  if (duplicateKeys === 'error') {
-    const duplicates = duplicateKeyErrors(doc, lineCounter);
-    if (duplicates.length > 0) {
-      const message = `yaml: unmarshal errors:\n  ${duplicates.map((d) => d.message).join('\n  ')}`;
-      throw new SourceError(message, at(duplicates[0]?.offset ?? 0));
-    }
-  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    const unknownAnchor = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/.exec(message)?.[1];
+    if (unknownAnchor !== undefined) throw new SourceError(`yaml: unknown anchor '${unknownAnchor}' referenced`, at(0));
     if (/alias/i.test(message)) {
       throw new SourceError(
         `too many alias expansions (more than ${limits.maxAliasCount}): refusing a possible alias bomb`,
@@ -106,6 +101,13 @@ export function parseYamlSource(
       );
     }
     throw new SourceError(message, at(0));
+  }
+  if (duplicateKeys === 'error') {
+    const duplicates = duplicateKeyErrors(doc, lineCounter);
+    if (duplicates.length > 0) {
+      const message = `yaml: unmarshal errors:\n  ${duplicates.map((d) => d.message).join('\n  ')}`;
+      throw new SourceError(message, at(duplicates[0]?.offset ?? 0));
+    }
   }
   return {
     file,
@@ -155,8 +157,9 @@ const scalarText = (node: Scalar): string =>
   typeof node.source === 'string' ? node.source : String(node.value);
 
 /**
- * go-yaml v2 (what Concourse decodes with) reads YAML 1.1 scalars, minus a few things the
- * `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as a float.
+ * go-yaml v2 (what Concourse decodes with) reads YAML 1.1 scalars (`y`, `yes`, `on` are booleans),
+ * minus a few things the `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as
+ * a float.
  */
 function goYamlTags(tags: Tags): Tags {
   const out: Tags = [];
@@ -167,14 +170,6 @@ function goYamlTags(tags: Tags): Tags {
     }
     const format = 'format' in t ? t.format : undefined;
     const test = 'test' in t ? t.test : undefined;
-    if (t.tag === 'tag:yaml.org,2002:bool' && test !== undefined && (test.test('y') || test.test('n'))) {
-      // go-yaml v2 also reads y/n as booleans, but Go string fields keep them as text; we keep them text.
-      const words = test.test('y')
-        ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
-        : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
-      out.push({ ...t, test: words } as typeof t);
-      continue;
-    }
     if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
     if (t.tag === 'tag:yaml.org,2002:float' && !format && test?.test('.') === true) {
       out.push({

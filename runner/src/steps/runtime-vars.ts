@@ -28,7 +28,7 @@ export function varSourceLookup(pipeline: Pipeline | undefined): Lookup {
         );
       }
       const cfg = vs.config.config;
-      const vars = (cfg !== null && typeof cfg === 'object' ? (cfg.vars ?? {}) : {}) as Record<
+      const vars = (cfg !== null && typeof cfg === 'object' ? ((cfg as { vars?: unknown }).vars ?? {}) : {}) as Record<
         string,
         unknown
       >;

@@ -88,6 +88,14 @@ export function basePipeline(): Data {
 
 const clone = <T>(x: T): T => structuredClone(x);
 
+/** A section as a list, made one again if an earlier change broke it. */
+function list(data: Data, key: string): Data[] {
+  if (!Array.isArray(data[key])) data[key] = [];
+  return data[key] as Data[];
+}
+
+const isData = (x: unknown): x is Data => x !== null && typeof x === 'object' && !Array.isArray(x);
+
 function get(data: unknown, path: Path): unknown {
   let node = data;
   for (const seg of path) node = (node as Record<string | number, unknown>)?.[seg];
@@ -135,8 +143,8 @@ function steps(data: Data): Path[] {
     else if (par && typeof par === 'object' && Array.isArray((par as Data).steps))
       ((par as Data).steps as unknown[]).forEach((x, i) => visit(x, [...path, 'in_parallel', 'steps', i]));
   };
-  ((data.jobs as Data[] | undefined) ?? []).forEach((job, j) => {
-    if (!job || typeof job !== 'object') return;
+  list(data, 'jobs').forEach((job, j) => {
+    if (!isData(job)) return;
     (Array.isArray(job.plan) ? job.plan : []).forEach((s, i) => visit(s, ['jobs', j, 'plan', i]));
     for (const hook of ['on_success', 'on_failure', 'on_abort', 'on_error', 'ensure'])
       if (job[hook] !== undefined) visit(job[hook], ['jobs', j, hook]);
@@ -167,7 +175,9 @@ function identifiers(r: Rng): string {
 function identifierPaths(data: Data): Path[] {
   const out: Path[] = [];
   for (const section of ['groups', 'resources', 'resource_types', 'prototypes', 'var_sources', 'jobs'])
-    ((data[section] as unknown[] | undefined) ?? []).forEach((_x, i) => out.push([section, i, 'name']));
+    list(data, section).forEach((x, i) => {
+      if (isData(x)) out.push([section, i, 'name']);
+    });
   for (const step of steps(data)) {
     const s = get(data, step) as Data;
     for (const key of ['get', 'put', 'task', 'set_pipeline', 'load_var', 'run'])
@@ -268,46 +278,56 @@ type Mutator = (r: Rng, data: Data) => { rule: string; label: string } | undefin
 
 const mutators: Mutator[] = [
   (r, data) => {
-    const path = pick(r, fields(data));
+    const all = fields(data);
+    if (all.length === 0) return undefined;
+    const path = pick(r, all);
     const value = pick(r, values);
     set(data, path, clone(value));
     return { rule: 'typed field', label: `${path.join('.')} = ${JSON.stringify(value)}` };
   },
   (r, data) => {
-    const path = pick(r, identifierPaths(data));
+    const paths = identifierPaths(data);
+    if (paths.length === 0) return undefined;
+    const path = pick(r, paths);
     const name = identifiers(r);
     set(data, path, name);
     return { rule: 'identifier', label: `${path.join('.')} = ${JSON.stringify(name)}` };
   },
   (r, data) => {
     const section = pick(r, ['groups', 'resources', 'resource_types', 'prototypes', 'var_sources', 'jobs']);
-    const list = data[section] as unknown[] | undefined;
-    if (!list?.length) return undefined;
-    list.push(clone(pick(r, list)));
+    const items = list(data, section);
+    if (items.length === 0) return undefined;
+    items.push(clone(pick(r, items)));
     return { rule: 'duplicate name', label: `a second ${section} entry with the same name` };
   },
   (r, data) => {
     const path = pick(r, maps(data));
     const key = pick(r, ['bogus', 'Name', 'name ', 'plan', 'config', 'jobs', 'on_success', 'params']);
     const target = get(data, path) as Data;
+    if (!isData(target)) return undefined;
     if (key in target) return undefined;
     target[key] = pick(r, values);
     return { rule: 'unknown key', label: `${path.join('.') || '(top)'} gets key ${key}` };
   },
   (r, data) => {
-    const path = pick(r, fields(data));
+    const all = fields(data);
+    if (all.length === 0) return undefined;
+    const path = pick(r, all);
     remove(data, path);
     return { rule: 'missing field', label: `${path.join('.')} removed` };
   },
   (r, data) => {
     const all = steps(data);
+    if (all.length === 0) return undefined;
     const path = pick(r, all);
     const step = stepSnippets(r);
     set(data, path, step);
     return { rule: 'step', label: `${path.join('.')} = ${JSON.stringify(step)}` };
   },
   (r, data) => {
-    const job = pick(r, data.jobs as Data[]);
+    const jobs = list(data, 'jobs').filter(isData);
+    if (jobs.length === 0) return undefined;
+    const job = pick(r, jobs);
     const hook = pick(r, ['on_success', 'on_failure', 'on_abort', 'on_error', 'ensure']);
     job[hook] = stepSnippets(r);
     return { rule: 'job hook', label: `job ${String(job.name)} ${hook}` };
@@ -322,7 +342,7 @@ const mutators: Mutator[] = [
       { name: 'all', jobs: ['*'] },
       { name: 'G', jobs: ['ship'] },
     ]);
-    (data.groups as Data[]).push(group);
+    list(data, 'groups').push(group);
     return { rule: 'groups', label: `group ${JSON.stringify(group)}` };
   },
   (r, data) => {
@@ -338,7 +358,7 @@ const mutators: Mutator[] = [
       { name: 'v', type: 'dummy' },
       { name: 'v', type: 'dummy', config: 'x' },
     ]);
-    (data.var_sources as Data[]).push(vs);
+    list(data, 'var_sources').push(vs);
     return { rule: 'var_sources', label: `var source ${JSON.stringify(vs)}` };
   },
   (r, data) => {
@@ -347,7 +367,9 @@ const mutators: Mutator[] = [
     return { rule: 'display', label: `background_image ${JSON.stringify(image)}` };
   },
   (r, data) => {
-    const job = pick(r, data.jobs as Data[]);
+    const jobs = list(data, 'jobs').filter(isData);
+    if (jobs.length === 0) return undefined;
+    const job = pick(r, jobs);
     const retention = pick(r, [
       { build_log_retention: { builds: -1 } },
       { build_log_retention: { days: -2 } },
@@ -363,9 +385,9 @@ const mutators: Mutator[] = [
     return { rule: 'build log retention', label: JSON.stringify(retention) };
   },
   (r, data) => {
-    const jobs = data.jobs as Data[];
+    const jobs = list(data, 'jobs');
     const choice = pick(r, ['cycle', 'self', 'none', 'glob cycle']);
-    const build = jobs.find((j) => j.name === 'build');
+    const build = jobs.find((j) => isData(j) && j.name === 'build');
     if (!build || !Array.isArray(build.plan)) return undefined;
     if (choice === 'none') data.jobs = [];
     else {
@@ -421,7 +443,7 @@ export function generateMutations(seed: number, count: number): Mutation[] {
         rules.push(applied.rule);
       }
     }
-    let yaml = stringify(data, { version: '1.1', lineWidth: 0 });
+    let yaml = stringify(data, { version: '1.1', lineWidth: 0, indentSeq: false });
     if (r() < 0.2) {
       const applied = pick(r, textMutators)(r, yaml);
       if (applied) {

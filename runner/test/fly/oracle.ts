@@ -2,9 +2,10 @@
 // `hangar` command in-process on one file, and says whether a user would see the same thing.
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { flyBinary } from '@hangar/testkit';
-import { parse } from 'yaml';
 import { main } from '../../src/cli/main.js';
+import { parseYamlSource } from '../../src/model/source.js';
 
 export interface Outcome {
   exitCode: number;
@@ -102,7 +103,9 @@ export async function compareValidate(file: string, flags: string[] = []): Promi
 
 function sameYaml(a: string, b: string): boolean {
   try {
-    return JSON.stringify(parse(a, { version: '1.1' })) === JSON.stringify(parse(b, { version: '1.1' }));
+    // Both read alike (go-yaml v2's scalars: `.` stays text): only the documents' content counts.
+    const read = (text: string): unknown => parseYamlSource(text, '-o', undefined, 'last wins').data;
+    return isDeepStrictEqual(read(a), read(b));
   } catch {
     return false;
   }
