@@ -13,7 +13,8 @@ const scalarText = (value: unknown): unknown =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? '' : value;
 const nullToUndefined = (value: unknown): unknown => (value === null ? undefined : value);
 
-const str = z.preprocess(scalarText, z.string());
+/** A Go string field: absent is the empty string (Go's zero value). */
+const str = z.preprocess((x) => scalarText(x ?? ''), z.string());
 const optText = z.preprocess(
   (x) => nullToUndefined(scalarText(x) === '' ? null : scalarText(x)),
   z.string().optional(),
@@ -139,7 +140,7 @@ export const taskConfigSchema = z.object({
     .nullable()
     .optional(),
   caches: z
-    .array(z.object({ path: z.preprocess((x) => scalarText(x ?? ''), z.string()), ttl: optDuration }))
+    .array(z.object({ path: str, ttl: optDuration }))
     .nullable()
     .optional(),
   params: anyMap.optional(),
