@@ -311,6 +311,7 @@ const taskCache = custom((value, path) => {
 const taskConfigFields = (): Record<string, GoType> => ({
   platform: str,
   image_resource: struct('ImageResource', () => ({
+    name: str,
     type: str,
     source,
     version: map(str, 'atc.Version'),

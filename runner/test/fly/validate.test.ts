@@ -1,9 +1,10 @@
 // `hangar validate` against the real `fly validate-pipeline` (built by scripts/bootstrap), on every
 // pipeline of the shared corpus, the examples and the runner's own fixtures: same exit code, same
 // stdout (`-o` as parsed YAML), same stderr once hangar's `file:line:col: ` prefixes are removed.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { corpusDir, corpusEntries } from '../corpus.js';
 import { compareValidate, describeDisagreement } from './oracle.js';
 
@@ -42,5 +43,48 @@ describe.each(modes)('hangar validate %s agrees with fly validate-pipeline', (mo
   it('counts the agreement', () => {
     console.log(`fly oracle, validate ${mode}: ${agreed.length}/${pipelines.length} pipelines agree`);
     expect(agreed.length).toBe(pipelines.length);
+  });
+});
+
+// Typed fields given a ((var)): fly rejects the placeholder, and accepts it once a static var gives
+// it a value of the right type (-y, -l), not a string (-v).
+describe('static vars for typed fields agree with fly', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hangar-fly-vars-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pipeline = join(dir, 'pipeline.yml');
+  const vars = join(dir, 'vars.yml');
+  writeFileSync(
+    pipeline,
+    [
+      'resources:',
+      '- {name: repo, type: git, tags: ((tags)), check_every: ((every))}',
+      'jobs:',
+      '- name: build',
+      '  serial: ((serial))',
+      '  plan:',
+      '  - get: repo',
+      '    trigger: ((trigger))',
+      '    version: ((version))',
+      '  - task: t',
+      '    file: repo/t.yml',
+      '    privileged: ((privileged))',
+      '    attempts: ((attempts))',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    vars,
+    'tags: [a]\nevery: 1m\nserial: true\ntrigger: false\nversion: {ref: abc}\nprivileged: true\nattempts: 2\n',
+  );
+  const cases: [string, string[]][] = [
+    ['no vars', []],
+    ['-l with typed values', ['-l', vars]],
+    ['-y with typed values', ['-y', 'tags=[a]', '-y', 'serial=true', '-y', 'trigger=true', '-y', 'version={ref: x}', '-y', 'privileged=false', '-y', 'attempts=3', '-v', 'every=1m']],
+    ['-v gives strings', ['-l', vars, '-v', 'trigger=true']],
+    ['-v for a string field', ['-l', vars, '-v', 'every=10m']],
+  ];
+  it.concurrent.each(cases)('%s', async (_name, flags) => {
+    const comparison = await compareValidate(pipeline, flags);
+    expect(comparison.agree, describeDisagreement(comparison)).toBe(true);
   });
 });
