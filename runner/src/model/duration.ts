@@ -60,3 +60,23 @@ export function goDurationError(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** Go's Duration.String() of a duration given in milliseconds: `30m0s`, `1h0m0s`, `1.5s`, `500ms`. */
+export function goDurationString(ms: number): string {
+  let ns = BigInt(Math.round(ms * 1e6));
+  if (ns === 0n) return '0s';
+  const sign = ns < 0n ? '-' : '';
+  if (ns < 0n) ns = -ns;
+  const fraction = (value: bigint, unit: bigint): string => {
+    const whole = value / unit;
+    const rest = (value % unit).toString().padStart(unit.toString().length - 1, '0').replace(/0+$/, '');
+    return rest === '' ? whole.toString() : `${whole}.${rest}`;
+  };
+  if (ns < 1000n) return `${sign}${ns}ns`;
+  if (ns < 1000000n) return `${sign}${fraction(ns, 1000n)}µs`;
+  if (ns < 1000000000n) return `${sign}${fraction(ns, 1000000n)}ms`;
+  const hours = ns / 3600000000000n;
+  const minutes = (ns / 60000000000n) % 60n;
+  const seconds = fraction(ns % 60000000000n, 1000000000n);
+  return `${sign}${hours > 0n ? `${hours}h` : ''}${hours > 0n || minutes > 0n ? `${minutes}m` : ''}${seconds}s`;
+}

@@ -161,7 +161,7 @@ const scalarText = (node: Scalar): string =>
  * minus a few things the `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as
  * a float.
  */
-function goYamlTags(tags: Tags): Tags {
+export function goYamlTags(tags: Tags): Tags {
   const out: Tags = [];
   for (const t of tags) {
     if (typeof t === 'string') {
