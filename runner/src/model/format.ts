@@ -106,6 +106,14 @@ const shapes: Record<ShapeName, Shape> = {
   limits: {},
 };
 
+/** atc.MemoryLimit is written back in bytes (`1GB` is 1073741824: binary units). */
+function memoryBytes(value: unknown): unknown {
+  const m = typeof value === 'string' ? /^([0-9]+)(?:([KMG])i?B?)?$/i.exec(value) : null;
+  if (!m) return value;
+  const unit = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1n;
+  return Number(BigInt(m[1] ?? '0') * unit);
+}
+
 const stepKeys: ReadonlySet<string> = new Set(stepPrecedence);
 
 function isEmpty(value: unknown): boolean {
@@ -200,10 +208,13 @@ function canon(shape: ShapeName, value: unknown): unknown {
   for (const key of keys.sort(goYamlKeyOrder)) {
     if (shape === 'pipeline' && !(pipelineTopLevelKeys as readonly string[]).includes(key)) continue;
     const raw = Object.hasOwn(value, key) ? value[key] : zeroOf(key);
-    const always = spec.always?.includes(key) === true || (shape === 'step' && stepKeys.has(key));
+    // Pointers Go writes even when empty: container_limits: {}, inputs: [].
+    const present = (key === 'container_limits' && isMap(raw)) || (key === 'inputs' && shape === 'step' && Array.isArray(raw));
+    const always = present || spec.always?.includes(key) === true || (shape === 'step' && stepKeys.has(key));
     if (!always && isEmpty(raw)) continue;
     const nested = spec.nested?.[key];
     if (key === 'check_every' && typeof raw === 'string') out[key] = checkEveryText(raw);
+    else if (key === 'memory' && shape === 'limits') out[key] = memoryBytes(raw);
     else if (key === 'params' && (shape === 'taskConfig' || (shape === 'step' && isTaskStep(value)))) {
       out[key] = taskEnv(raw);
     } else if (spec.opaque?.includes(key)) out[key] = sorted(raw ?? null);
@@ -228,6 +239,7 @@ const ambiguousPatterns = [
   /^[-+]?\.(?:inf|Inf|INF)$/,
   /^\.(?:nan|NaN|NAN)$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/,
 ];
 const ambiguous = (text: string): boolean => ambiguousPatterns.some((re) => re.test(text));
 
@@ -243,5 +255,5 @@ export function formatPipelineData(data: unknown): string {
       }
     },
   });
-  return doc.toString({ indentSeq: false, lineWidth: 0, nullStr: 'null', singleQuote: true });
+  return doc.toString({ indentSeq: false, lineWidth: 0, nullStr: 'null', singleQuote: true, blockQuote: 'literal' });
 }
