@@ -234,7 +234,9 @@ export const variants: Variant[] = [
     name: 'empty step name',
     change: (t) => edit(t, '  - task: unit', '  - task: ""'),
     // Concourse prefixes a step's identifier error with the step path twice.
-    errors: ['jobs.build.plan.do[1].task(): jobs.build.plan.do[1].task(): identifier cannot be an empty string'],
+    errors: [
+      'jobs.build.plan.do[1].task(): jobs.build.plan.do[1].task(): identifier cannot be an empty string',
+    ],
     at: '34:11',
   },
   {
@@ -396,13 +398,15 @@ export const variants: Variant[] = [
   {
     name: 'only modifiers',
     change: (t) => edit(t, '- name: ship', '  - attempts: 3\n\n- name: ship'),
-    fatal: 'error unmarshaling JSON: while decoding JSON: no core step type declared (e.g. get, put, task, etc.)',
+    fatal:
+      'error unmarshaling JSON: while decoding JSON: no core step type declared (e.g. get, put, task, etc.)',
     at: '42:5',
   },
   {
     name: 'malformed get step',
     change: (t) => edit(t, '    trigger: true\n  - task', '    trigger: [yes]\n  - task'),
-    fatal: 'error unmarshaling JSON: while decoding JSON: malformed get step: json: cannot unmarshal array into Go struct field GetStep.trigger of type bool',
+    fatal:
+      'error unmarshaling JSON: while decoding JSON: malformed get step: json: cannot unmarshal array into Go struct field GetStep.trigger of type bool',
     at: '33:5',
   },
   {

@@ -89,7 +89,9 @@ export async function formatCommand(args: string[], io: CliIo): Promise<number> 
       if (!(err instanceof GoJsonError)) throw err;
       // fly's words and exit status for a pipeline it cannot decode
       const message = `error unmarshaling JSON: while decoding JSON: ${err.message}`;
-      io.stderr(`could not unmarshal config: ${formatLocated({ message, position: source.locate(err.path) })}\n`);
+      io.stderr(
+        `could not unmarshal config: ${formatLocated({ message, position: source.locate(err.path) })}\n`,
+      );
       return 1;
     }
     formatted = formatPipelineData(source.data);

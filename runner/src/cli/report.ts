@@ -21,7 +21,8 @@ export function renderFindings(check: Extract<CheckResult, { kind: 'checked' }>)
     out += '\nDEPRECATION WARNING:\n';
     for (const w of warnings) out += `  - ${at(w.path)}: ${w.message}\n`;
     out += '\n';
-    if (warnings.some((w) => w.type === 'invalid_identifier')) out += `identifier schema documentation: ${identifierDocs}\n\n`;
+    if (warnings.some((w) => w.type === 'invalid_identifier'))
+      out += `identifier schema documentation: ${identifierDocs}\n\n`;
   }
   if (errors.length > 0) {
     out += '\nWARNING:\nError loading existing config:\n';

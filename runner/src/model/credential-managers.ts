@@ -20,7 +20,9 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 function urlParts(url: string): { scheme: string; host: string } {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase() ?? '';
   const rest = scheme === '' ? url : url.slice(scheme.length + 1);
-  const host = rest.startsWith('//') ? (/^\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(rest)?.[1] ?? '') : '';
+  const host = rest.startsWith('//')
+    ? (/^\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(rest)?.[1] ?? '')
+    : '';
   return { scheme, host };
 }
 
@@ -39,20 +41,25 @@ export function checkCredentialManager(type: string, config: unknown): ManagerCh
       if (!isMap(config)) {
         return { stage: 'create', message: `invalid dummy credential manager config: ${goTypeName(config)}` };
       }
-      if (!isMap(config.vars)) return { stage: 'create', message: `invalid vars config: ${goTypeName(config.vars)}` };
+      if (!isMap(config.vars))
+        return { stage: 'create', message: `invalid vars config: ${goTypeName(config.vars)}` };
       return undefined;
     }
     case 'vault': {
       if (!isMap(config)) return { stage: 'create', message: 'invalid vault config format' };
       const { scheme, host } = urlParts(text(config.url));
       if (scheme !== 'http' && scheme !== 'https') {
-        return { stage: 'validate', message: `invalid scheme ${JSON.stringify(scheme)}: must be http or https` };
+        return {
+          stage: 'validate',
+          message: `invalid scheme ${JSON.stringify(scheme)}: must be http or https`,
+        };
       }
       if (host === '') return { stage: 'validate', message: 'URL must specify a host' };
       if ('path_prefix' in config && text(config.path_prefix) === '') {
         return { stage: 'validate', message: 'path prefix must be a non-empty string' };
       }
-      if (text(config.client_token) || text(config.client_token_path) || text(config.auth_backend)) return undefined;
+      if (text(config.client_token) || text(config.client_token_path) || text(config.auth_backend))
+        return undefined;
       return { stage: 'validate', message: 'must configure client token or auth backend' };
     }
     case 'credhub':
@@ -62,7 +69,9 @@ export function checkCredentialManager(type: string, config: unknown): ManagerCh
       return { stage: 'validate', message: 'secret template should not be empty' };
     case 'ssm':
     case 'secretsmanager':
-      return isMap(config) || config === null || config === undefined ? awsKeys(isMap(config) ? config : {}) : undefined;
+      return isMap(config) || config === null || config === undefined
+        ? awsKeys(isMap(config) ? config : {})
+        : undefined;
     case 'idtoken': {
       if (!isMap(config)) {
         return { stage: 'create', message: `invalid idtoken provider config: ${goTypeName(config)}` };

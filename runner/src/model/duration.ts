@@ -69,7 +69,10 @@ export function goDurationString(ms: number): string {
   if (ns < 0n) ns = -ns;
   const fraction = (value: bigint, unit: bigint): string => {
     const whole = value / unit;
-    const rest = (value % unit).toString().padStart(unit.toString().length - 1, '0').replace(/0+$/, '');
+    const rest = (value % unit)
+      .toString()
+      .padStart(unit.toString().length - 1, '0')
+      .replace(/0+$/, '');
     return rest === '' ? whole.toString() : `${whole}.${rest}`;
   };
   if (ns < 1000n) return `${sign}${ns}ns`;

@@ -110,7 +110,8 @@ const shapes: Record<ShapeName, Shape> = {
 function memoryBytes(value: unknown): unknown {
   const m = typeof value === 'string' ? /^([0-9]+)(?:([KMG])i?B?)?$/i.exec(value) : null;
   if (!m) return value;
-  const unit = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1n;
+  const unit =
+    { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1n;
   return Number(BigInt(m[1] ?? '0') * unit);
 }
 
@@ -188,9 +189,16 @@ const isTaskStep = (step: Record<string, unknown>): boolean => 'task' in step &&
 /** atc.TaskEnv: every value becomes a string (null is empty, maps and lists their JSON). */
 function taskEnv(raw: unknown): unknown {
   if (!isMap(raw)) return raw ?? null;
-  const coerce = (v: unknown): string =>
-    v === null || v === undefined ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(sorted(v)) : String(v);
-  return Object.fromEntries(Object.keys(raw).sort(goYamlKeyOrder).map((k) => [k, coerce(raw[k])]));
+  const coerce = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'string') return v;
+    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(sorted(v));
+  };
+  return Object.fromEntries(
+    Object.keys(raw)
+      .sort(goYamlKeyOrder)
+      .map((k) => [k, coerce(raw[k])]),
+  );
 }
 
 /** Go's zero value of a field written without omitempty. */
@@ -209,7 +217,9 @@ function canon(shape: ShapeName, value: unknown): unknown {
     if (shape === 'pipeline' && !(pipelineTopLevelKeys as readonly string[]).includes(key)) continue;
     const raw = Object.hasOwn(value, key) ? value[key] : zeroOf(key);
     // Pointers Go writes even when empty: container_limits: {}, inputs: [].
-    const present = (key === 'container_limits' && isMap(raw)) || (key === 'inputs' && shape === 'step' && Array.isArray(raw));
+    const present =
+      (key === 'container_limits' && isMap(raw)) ||
+      (key === 'inputs' && shape === 'step' && Array.isArray(raw));
     const always = present || spec.always?.includes(key) === true || (shape === 'step' && stepKeys.has(key));
     if (!always && isEmpty(raw)) continue;
     const nested = spec.nested?.[key];
@@ -247,7 +257,11 @@ const ambiguous = (text: string): boolean => ambiguousPatterns.some((re) => re.t
 export function formatPipelineData(data: unknown): string {
   const canonical = canonicalPipeline(data);
   if (!isMap(canonical)) return '{}\n';
-  const doc = new Document(canonical, { version: '1.1', customTags: goYamlTags, aliasDuplicateObjects: false });
+  const doc = new Document(canonical, {
+    version: '1.1',
+    customTags: goYamlTags,
+    aliasDuplicateObjects: false,
+  });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value === 'string' && !node.value.includes('\n') && ambiguous(node.value)) {
@@ -255,5 +269,11 @@ export function formatPipelineData(data: unknown): string {
       }
     },
   });
-  return doc.toString({ indentSeq: false, lineWidth: 0, nullStr: 'null', singleQuote: true, blockQuote: 'literal' });
+  return doc.toString({
+    indentSeq: false,
+    lineWidth: 0,
+    nullStr: 'null',
+    singleQuote: true,
+    blockQuote: 'literal',
+  });
 }

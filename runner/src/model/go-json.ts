@@ -27,13 +27,21 @@ interface TypeErrorParts {
 }
 
 function typeError(parts: TypeErrorParts, path: DataPath): GoJsonError {
-  const where = parts.struct === undefined && parts.field === '' ? 'Go value' : `Go struct field ${parts.struct ?? ''}.${parts.field}`;
-  return new GoJsonError(`json: cannot unmarshal ${parts.value} into ${where} of type ${parts.type}`, path, parts);
+  const where =
+    parts.struct === undefined && parts.field === ''
+      ? 'Go value'
+      : `Go struct field ${parts.struct ?? ''}.${parts.field}`;
+  return new GoJsonError(
+    `json: cannot unmarshal ${parts.value} into ${where} of type ${parts.type}`,
+    path,
+    parts,
+  );
 }
 
 /** decodeState.addErrorContext: a type error leaving a nested decode gets the outer field path. */
 function inContext(err: GoJsonError, context: Context): GoJsonError {
-  if (err.typeError === undefined || (context.struct === undefined && context.fields.length === 0)) return err;
+  if (err.typeError === undefined || (context.struct === undefined && context.fields.length === 0))
+    return err;
   const field = [...context.fields, err.typeError.field].filter(Boolean).join('.');
   return typeError({ ...err.typeError, struct: context.struct, field }, err.path);
 }
@@ -54,7 +62,11 @@ const int: GoType = { kind: 'int' };
 const any: GoType = { kind: 'any' };
 const slice = (elem: GoType, name = `[]${goName(elem)}`): GoType => ({ kind: 'slice', name, elem });
 const map = (elem: GoType, name = `map[string]${goName(elem)}`): GoType => ({ kind: 'map', name, elem });
-const struct = (name: string, fields: () => Record<string, GoType>): GoType => ({ kind: 'struct', name, fields });
+const struct = (name: string, fields: () => Record<string, GoType>): GoType => ({
+  kind: 'struct',
+  name,
+  fields,
+});
 const custom = (decode: Custom, pointer = true): GoType => ({ kind: 'custom', pointer, decode });
 
 function goName(t: GoType): string {
@@ -91,7 +103,7 @@ export function goValue(value: unknown): string {
     return `map[${keys.map((k) => `${k}:${goValue(value[k])}`).join(' ')}]`;
   }
   if (typeof value === 'number') return goFloat(value);
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 64), which is what `%v` prints for a JSON number. */
@@ -123,8 +135,16 @@ class Decoder {
 
   mismatch(value: unknown, type: GoType, path: DataPath, context: Context): void {
     const kind = jsonKind(value);
-    const shown = kind === 'number' && (type.kind === 'int' || type.kind === 'uint') ? `number ${goFloat(value as number)}` : kind;
-    const parts = { value: shown, type: goName(type), struct: context.struct, field: context.fields.join('.') };
+    const shown =
+      kind === 'number' && (type.kind === 'int' || type.kind === 'uint')
+        ? `number ${goFloat(value as number)}`
+        : kind;
+    const parts = {
+      value: shown,
+      type: goName(type),
+      struct: context.struct,
+      field: context.fields.join('.'),
+    };
     this.save(typeError(parts, path));
   }
 
@@ -163,7 +183,8 @@ class Decoder {
         return;
       case 'map':
         if (!isMap(value)) return this.mismatch(value, type, path, context);
-        for (const key of Object.keys(value).sort(byteOrder)) this.value(value[key], type.elem, [...path, key], context);
+        for (const key of Object.keys(value).sort(byteOrder))
+          this.value(value[key], type.elem, [...path, key], context);
         return;
       case 'struct': {
         if (!isMap(value)) return this.mismatch(value, type, path, context);
@@ -171,7 +192,8 @@ class Decoder {
         for (const key of Object.keys(value).sort(byteOrder)) {
           const name = fieldFor(fields, key);
           if (name === undefined) {
-            if (this.disallowUnknownFields) this.save(new GoJsonError(`json: unknown field ${goQuote(key)}`, [...path, key]));
+            if (this.disallowUnknownFields)
+              this.save(new GoJsonError(`json: unknown field ${goQuote(key)}`, [...path, key]));
             continue;
           }
           this.value(value[key], fields[name] as GoType, [...path, key], {
@@ -199,7 +221,10 @@ function fieldFor(fields: Record<string, GoType>, key: string): string | undefin
 
 /** strconv.Quote for the usual cases (what `%q` prints). */
 export function goQuote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** json.Unmarshal(data, &target): throws the error Go would return, if any. */
@@ -247,7 +272,8 @@ const versionConfig = custom((value, path) => {
   if (typeof value === 'string') return;
   if (isMap(value)) {
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v !== 'string') throw new GoJsonError(`the value ${goValue(v)} of ${k} is not a string`, [...path, k]);
+      if (typeof v !== 'string')
+        throw new GoJsonError(`the value ${goValue(v)} of ${k} is not a string`, [...path, k]);
     }
     return;
   }
@@ -276,7 +302,8 @@ const maxInFlight = custom((value, path) => {
 });
 
 const cpuLimit = custom((value, path) => {
-  if (value !== null && typeof value !== 'number') throw new GoJsonError('cpu limit must be an integer', path);
+  if (value !== null && typeof value !== 'number')
+    throw new GoJsonError('cpu limit must be an integer', path);
 });
 
 const memoryPattern = /^([0-9]+)(([KMG])(i)?B?)?$/i;
@@ -300,12 +327,17 @@ const taskEnv = custom(
 );
 
 const taskCache = custom((value, path) => {
-  unmarshal(value, struct('alias', () => ({ path: str, ttl: str })), path);
+  unmarshal(
+    value,
+    struct('alias', () => ({ path: str, ttl: str })),
+    path,
+  );
   const ttl = isMap(value) ? value.ttl : undefined;
   if (typeof ttl !== 'string' || ttl === '') return;
   const error = goDurationError(ttl);
   if (error !== undefined) throw new GoJsonError(`invalid cache ttl '${ttl}': ${error}`, [...path, 'ttl']);
-  if (durationSeconds(ttl) < 1) throw new GoJsonError(`cache ttl must be at least 1s, got '${ttl}'`, [...path, 'ttl']);
+  if (durationSeconds(ttl) < 1)
+    throw new GoJsonError(`cache ttl must be at least 1s, got '${ttl}'`, [...path, 'ttl']);
 });
 
 const taskConfigFields = (): Record<string, GoType> => ({
@@ -322,8 +354,14 @@ const taskConfigFields = (): Record<string, GoType> => ({
   container_limits: containerLimits,
   params: taskEnv,
   run: struct('TaskRunConfig', () => ({ path: str, args: slice(str), dir: str, user: str })),
-  inputs: slice(struct('TaskInputConfig', () => ({ name: str, path: str, optional: bool })), '[]atc.TaskInputConfig'),
-  outputs: slice(struct('TaskOutputConfig', () => ({ name: str, path: str })), '[]atc.TaskOutputConfig'),
+  inputs: slice(
+    struct('TaskInputConfig', () => ({ name: str, path: str, optional: bool })),
+    '[]atc.TaskInputConfig',
+  ),
+  outputs: slice(
+    struct('TaskOutputConfig', () => ({ name: str, path: str })),
+    '[]atc.TaskOutputConfig',
+  ),
   caches: slice(taskCache, '[]atc.TaskCacheConfig'),
 });
 
@@ -338,7 +376,11 @@ const taskConfig = custom((value, path) => {
 /** A `Step` field (not a pointer): a JSON null still reaches UnmarshalJSON. */
 const step: GoType = { kind: 'custom', pointer: false, decode: (value, path) => decodeStep(value, path) };
 /** A `*Step` field (job hooks): null leaves it unset. */
-const stepPointer: GoType = { kind: 'custom', pointer: true, decode: (value, path) => decodeStep(value, path) };
+const stepPointer: GoType = {
+  kind: 'custom',
+  pointer: true,
+  decode: (value, path) => decodeStep(value, path),
+};
 
 /** atc.InParallelConfig: a list of steps, or {steps, limit, fail_fast}. */
 const inParallelConfig = custom((value, path) => {
@@ -346,7 +388,13 @@ const inParallelConfig = custom((value, path) => {
     wrap('failed to unmarshal parallel steps: ', () => unmarshal(value, slice(step, '[]atc.Step'), path));
   } else if (isMap(value)) {
     const fields = { steps: slice(step, '[]atc.Step'), limit: int, fail_fast: bool };
-    wrap('failed to unmarshal parallel config: ', () => unmarshal(value, struct('target', () => fields), path));
+    wrap('failed to unmarshal parallel config: ', () =>
+      unmarshal(
+        value,
+        struct('target', () => fields),
+        path,
+      ),
+    );
   } else {
     throw new GoJsonError(`wrong type for parallel config: ${goValue(value)}`, path);
   }
@@ -354,7 +402,12 @@ const inParallelConfig = custom((value, path) => {
 
 const acrossVar = custom((value, path) => {
   const fields = { var: str, values: any, max_in_flight: maxInFlight };
-  unmarshal(value, struct('target', () => fields), path, true);
+  unmarshal(
+    value,
+    struct('target', () => fields),
+    path,
+    true,
+  );
 }, false);
 
 /** Each step type's struct, in atc.StepPrecedence order; `wraps` marks the modifiers. */
@@ -365,13 +418,26 @@ const stepTypes: { key: string; name: string; wraps: boolean; fields: Record<str
     wraps: true,
     fields: { [key]: step },
   })),
-  { key: 'across', name: 'AcrossStep', wraps: true, fields: { across: slice(acrossVar, '[]atc.AcrossVarConfig'), fail_fast: bool } },
+  {
+    key: 'across',
+    name: 'AcrossStep',
+    wraps: true,
+    fields: { across: slice(acrossVar, '[]atc.AcrossVarConfig'), fail_fast: bool },
+  },
   { key: 'attempts', name: 'RetryStep', wraps: true, fields: { attempts: int } },
   {
     key: 'run',
     name: 'RunStep',
     wraps: false,
-    fields: { run: str, type: str, params, privileged: bool, tags, container_limits: containerLimits, timeout: str },
+    fields: {
+      run: str,
+      type: str,
+      params,
+      privileged: bool,
+      tags,
+      container_limits: containerLimits,
+      timeout: str,
+    },
   },
   {
     key: 'task',
@@ -397,13 +463,31 @@ const stepTypes: { key: string; name: string; wraps: boolean; fields: Record<str
     key: 'put',
     name: 'PutStep',
     wraps: false,
-    fields: { put: str, resource: str, params, inputs: inputsConfig, tags, get_params: params, timeout: str, no_get: bool },
+    fields: {
+      put: str,
+      resource: str,
+      params,
+      inputs: inputsConfig,
+      tags,
+      get_params: params,
+      timeout: str,
+      no_get: bool,
+    },
   },
   {
     key: 'get',
     name: 'GetStep',
     wraps: false,
-    fields: { get: str, resource: str, version: versionConfig, params, passed: slice(str), trigger: bool, tags, timeout: str },
+    fields: {
+      get: str,
+      resource: str,
+      version: versionConfig,
+      params,
+      passed: slice(str),
+      trigger: bool,
+      tags,
+      timeout: str,
+    },
   },
   { key: 'timeout', name: 'TimeoutStep', wraps: true, fields: { timeout: str } },
   {
@@ -419,10 +503,20 @@ const stepTypes: { key: string; name: string; wraps: boolean; fields: Record<str
       instance_vars: map(any, 'atc.InstanceVars'),
     },
   },
-  { key: 'load_var', name: 'LoadVarStep', wraps: false, fields: { load_var: str, file: str, format: str, reveal: bool } },
+  {
+    key: 'load_var',
+    name: 'LoadVarStep',
+    wraps: false,
+    fields: { load_var: str, file: str, format: str, reveal: bool },
+  },
   { key: 'try', name: 'TryStep', wraps: false, fields: { try: step } },
   { key: 'do', name: 'DoStep', wraps: false, fields: { do: slice(step, '[]atc.Step'), tags } },
-  { key: 'in_parallel', name: 'InParallelStep', wraps: false, fields: { in_parallel: inParallelConfig, tags } },
+  {
+    key: 'in_parallel',
+    name: 'InParallelStep',
+    wraps: false,
+    fields: { in_parallel: inParallelConfig, tags },
+  },
 ];
 
 export const noStepConfigured = 'no step configured';
@@ -436,13 +530,18 @@ function decodeStep(value: unknown, path: DataPath): void {
   for (const type of stepTypes) {
     if (!Object.hasOwn(remaining, type.key)) continue;
     configured = true;
-    wrap(`malformed ${type.key} step: `, () => unmarshal(remaining, struct(type.name, () => type.fields), path));
+    wrap(`malformed ${type.key} step: `, () =>
+      unmarshal(
+        remaining,
+        struct(type.name, () => type.fields),
+        path,
+      ),
+    );
     if (!type.wraps) return;
     for (const known of Object.keys(type.fields)) delete remaining[known];
   }
   throw new GoJsonError(configured ? noCoreStep : noStepConfigured, path);
 }
-
 
 const resourceTypeFields = (): Record<string, GoType> => ({
   name: str,
@@ -517,8 +616,18 @@ export const pipelineType: GoType = struct('Config', () => ({
 
 /** Go's time.ParseDuration value in seconds (only called on valid durations). */
 function durationSeconds(text: string): number {
-  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const units: Record<string, number> = {
+    ns: 1e-9,
+    us: 1e-6,
+    µs: 1e-6,
+    μs: 1e-6,
+    ms: 1e-3,
+    s: 1,
+    m: 60,
+    h: 3600,
+  };
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9.]+)([a-zµμ]+)/g)) total += Number(n) * (units[unit ?? ''] ?? 0);
+  for (const [, n, unit] of text.matchAll(/([0-9.]+)([a-zµμ]+)/g))
+    total += Number(n) * (units[unit ?? ''] ?? 0);
   return text.startsWith('-') ? -total : total;
 }

@@ -92,8 +92,11 @@ export function parseYamlSource(
     data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const unknownAnchor = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/.exec(message)?.[1];
-    if (unknownAnchor !== undefined) throw new SourceError(`yaml: unknown anchor '${unknownAnchor}' referenced`, at(0));
+    const unknownAnchor = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/.exec(
+      message,
+    )?.[1];
+    if (unknownAnchor !== undefined)
+      throw new SourceError(`yaml: unknown anchor '${unknownAnchor}' referenced`, at(0));
     if (/alias/i.test(message)) {
       throw new SourceError(
         `too many alias expansions (more than ${limits.maxAliasCount}): refusing a possible alias bomb`,

@@ -203,7 +203,8 @@ const varPattern = /\(\((([-/.\w\p{L}]+:)?[-/.:@"\w\p{L}]+)\)\)/gu;
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
   return [];
 }
 
@@ -318,7 +319,8 @@ class StepValidator {
     if (name !== '' && acrossSkips) return;
     const check = checkIdentifier(name, this.context.join(''));
     if (check.kind === 'error') this.#error(check.message, path);
-    if (check.kind === 'warning') this.c.warnings.push({ type: 'invalid_identifier', message: check.message, path });
+    if (check.kind === 'warning')
+      this.c.warnings.push({ type: 'invalid_identifier', message: check.message, path });
   }
   #declareLocal(name: string, path: DataPath): void {
     const current = this.#scopes[this.#scopes.length - 1] as Set<string>;

@@ -21,11 +21,16 @@ describe(`mutations of valid pipelines (seed ${seed}) agree with fly validate-pi
     // Every fifth case also runs under --strict: unknown keys and warnings become errors.
     const flags = i % 5 === 0 ? ['--strict'] : [];
     const comparison = await compareValidate(file, flags);
-    expect(comparison.agree, `${c.rule}: ${c.label} ${flags.join(' ')}\n${describeDisagreement(comparison, c.yaml)}`).toBe(true);
+    expect(
+      comparison.agree,
+      `${c.rule}: ${c.label} ${flags.join(' ')}\n${describeDisagreement(comparison, c.yaml)}`,
+    ).toBe(true);
     agreed.push(i);
   });
   it('counts the agreement', () => {
-    console.log(`fly oracle, mutations: ${agreed.length}/${cases.length} generated cases agree (seed ${seed})`);
+    console.log(
+      `fly oracle, mutations: ${agreed.length}/${cases.length} generated cases agree (seed ${seed})`,
+    );
     expect(agreed.length).toBe(cases.length);
   });
 });

@@ -154,20 +154,85 @@ function steps(data: Data): Path[] {
 
 /** Values of every YAML/JSON type, plus strings Concourse's typed fields treat specially. */
 const values: unknown[] = [
-  'text', '', 'true', 'yes', '1', '-1', '0', '1.5', '10m', '1h30m', 'bogus', 'never', 'all', 'every',
-  'latest', 'detect', '((var))', '((src:var.field))', '((.:local))', 'a ((var)) b', '((var', 'linux',
-  1, 0, -1, 2, 1.5, 1e3, true, false, null, [], ['a'], ['a', ''], [1], [['a']], {}, { a: 'b' },
-  { a: 1 }, { a: ['b'] }, [{ a: 'b' }],
+  'text',
+  '',
+  'true',
+  'yes',
+  '1',
+  '-1',
+  '0',
+  '1.5',
+  '10m',
+  '1h30m',
+  'bogus',
+  'never',
+  'all',
+  'every',
+  'latest',
+  'detect',
+  '((var))',
+  '((src:var.field))',
+  '((.:local))',
+  'a ((var)) b',
+  '((var',
+  'linux',
+  1,
+  0,
+  -1,
+  2,
+  1.5,
+  1e3,
+  true,
+  false,
+  null,
+  [],
+  ['a'],
+  ['a', ''],
+  [1],
+  [['a']],
+  {},
+  { a: 'b' },
+  { a: 1 },
+  { a: ['b'] },
+  [{ a: 'b' }],
 ];
 
 /** One character of each class RFC 040 identifiers reject, and a few that pass. */
-const identifierChars = [...' !"#$%&\'()*+,/:;<=>?@[\\]^`{|}~', 'A', 'É', 'ß', 'é', '日', '🙂', '\t', '-', '_', '.', '1'];
+const identifierChars = [
+  ...' !"#$%&\'()*+,/:;<=>?@[\\]^`{|}~',
+  'A',
+  'É',
+  'ß',
+  'é',
+  '日',
+  '🙂',
+  '\t',
+  '-',
+  '_',
+  '.',
+  '1',
+];
 
 function identifiers(r: Rng): string {
   const c = pick(r, identifierChars);
   return pick(r, [
-    '', '1', '123', `${c}abc`, `ab${c}c`, `abc${c}`, 'Abc', 'aBC', 'a-b_c.d', '-abc', '_abc', '.abc', 'a'.repeat(70),
-    '((var))', 'a ((var))', 'true', 'null',
+    '',
+    '1',
+    '123',
+    `${c}abc`,
+    `ab${c}c`,
+    `abc${c}`,
+    'Abc',
+    'aBC',
+    'a-b_c.d',
+    '-abc',
+    '_abc',
+    '.abc',
+    'a'.repeat(70),
+    '((var))',
+    'a ((var))',
+    'true',
+    'null',
   ]);
 }
 
@@ -362,7 +427,17 @@ const mutators: Mutator[] = [
     return { rule: 'var_sources', label: `var source ${JSON.stringify(vs)}` };
   },
   (r, data) => {
-    const image = pick(r, ['http://x/y.png', 'ftp://x', '/relative.png', 'x y', '%zz', ':x', 'HTTPS://X', '', 'data:x']);
+    const image = pick(r, [
+      'http://x/y.png',
+      'ftp://x',
+      '/relative.png',
+      'x y',
+      '%zz',
+      ':x',
+      'HTTPS://X',
+      '',
+      'data:x',
+    ]);
     data.display = { background_image: image, ...(r() < 0.3 ? { background_filter: 'blur' } : {}) };
     return { rule: 'display', label: `background_image ${JSON.stringify(image)}` };
   },
@@ -399,33 +474,39 @@ const mutators: Mutator[] = [
 ];
 
 /** Text-level changes the data model cannot express: duplicate keys, merge keys, anchors. */
-const textMutators: ((r: Rng, yaml: string) => { rule: string; label: string; yaml: string } | undefined)[] = [
-  (r, yaml) => {
-    const lines = yaml.split('\n');
-    const candidates = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(- )?[a-z_]+: \S/.test(l));
-    if (candidates.length === 0) return undefined;
-    const [line, i] = pick(r, candidates);
-    const indent = /^(\s*)(- )?/.exec(line)?.[0].replace('- ', '  ') ?? '';
-    const key = /([a-z_]+):/.exec(line)?.[1] ?? 'name';
-    lines.splice(i + 1, 0, `${indent}${key}: again`);
-    return { rule: 'duplicate key', label: `line ${i + 2} repeats ${key}`, yaml: lines.join('\n') };
-  },
-  (r, yaml) => {
-    const twice = r() < 0.5;
-    const anchors = `x-a: &a {serial: true}\nx-b: &b {public: true}\n`;
-    const merge = twice ? '<<: *a\n    <<: *b' : pick(r, ['<<: *a', '<<: [*a, *b]', '<<: {interruptible: true}']);
-    const out = yaml.replace(/^jobs:\n- name: (\S+)\n/m, (_m, name: string) => `jobs:\n- name: ${name}\n  ${merge.replace('\n    ', '\n  ')}\n`);
-    return { rule: 'merge keys', label: merge, yaml: anchors + out };
-  },
-  (r, yaml) => {
-    const alias = pick(r, ['*undefined', '&a x', '*a']);
-    return { rule: 'anchors', label: alias, yaml: yaml.replace(/type: git/, `type: ${alias}`) };
-  },
-  (r, yaml) => {
-    const dup = pick(r, ['jobs', 'resources', 'groups']);
-    return { rule: 'duplicate key', label: `top-level ${dup} twice`, yaml: `${yaml}\n${dup}: []\n` };
-  },
-];
+const textMutators: ((r: Rng, yaml: string) => { rule: string; label: string; yaml: string } | undefined)[] =
+  [
+    (r, yaml) => {
+      const lines = yaml.split('\n');
+      const candidates = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*(- )?[a-z_]+: \S/.test(l));
+      if (candidates.length === 0) return undefined;
+      const [line, i] = pick(r, candidates);
+      const indent = /^(\s*)(- )?/.exec(line)?.[0].replace('- ', '  ') ?? '';
+      const key = /([a-z_]+):/.exec(line)?.[1] ?? 'name';
+      lines.splice(i + 1, 0, `${indent}${key}: again`);
+      return { rule: 'duplicate key', label: `line ${i + 2} repeats ${key}`, yaml: lines.join('\n') };
+    },
+    (r, yaml) => {
+      const twice = r() < 0.5;
+      const anchors = `x-a: &a {serial: true}\nx-b: &b {public: true}\n`;
+      const merge = twice
+        ? '<<: *a\n    <<: *b'
+        : pick(r, ['<<: *a', '<<: [*a, *b]', '<<: {interruptible: true}']);
+      const out = yaml.replace(
+        /^jobs:\n- name: (\S+)\n/m,
+        (_m, name: string) => `jobs:\n- name: ${name}\n  ${merge.replace('\n    ', '\n  ')}\n`,
+      );
+      return { rule: 'merge keys', label: merge, yaml: anchors + out };
+    },
+    (r, yaml) => {
+      const alias = pick(r, ['*undefined', '&a x', '*a']);
+      return { rule: 'anchors', label: alias, yaml: yaml.replace(/type: git/, `type: ${alias}`) };
+    },
+    (r, yaml) => {
+      const dup = pick(r, ['jobs', 'resources', 'groups']);
+      return { rule: 'duplicate key', label: `top-level ${dup} twice`, yaml: `${yaml}\n${dup}: []\n` };
+    },
+  ];
 
 /** `count` cases from `seed`: each a valid pipeline with one to three changes. */
 export function generateMutations(seed: number, count: number): Mutation[] {

@@ -36,11 +36,16 @@ export function runFly(args: string[]): Promise<Outcome> {
     () =>
       new Promise((resolve, reject) => {
         // No HOME config and no terminal: fly prints no colours and needs no target for these commands.
-        execFile(fly, args, { env: { PATH: process.env.PATH ?? '' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : undefined;
-          if (code === undefined) reject(err ?? new Error('fly did not exit'));
-          else resolve({ exitCode: code, stdout, stderr });
-        });
+        execFile(
+          fly,
+          args,
+          { env: { PATH: process.env.PATH ?? '' }, maxBuffer: 64 << 20 },
+          (err, stdout, stderr) => {
+            const code = err === null ? 0 : typeof err.code === 'number' ? err.code : undefined;
+            if (code === undefined) reject(err ?? new Error('fly did not exit'));
+            else resolve({ exitCode: code, stdout, stderr });
+          },
+        );
       }),
   );
 }
@@ -91,9 +96,10 @@ export async function compareValidate(file: string, flags: string[] = []): Promi
     stdout: withoutPositions(hangarRaw.stdout, file),
     stderr: withoutPositions(hangarRaw.stderr, file),
   };
-  const sameStdout = flags.includes('-o') && flyOut.exitCode === 0
-    ? sameYaml(flyOut.stdout, hangar.stdout)
-    : flyOut.stdout === hangar.stdout;
+  const sameStdout =
+    flags.includes('-o') && flyOut.exitCode === 0
+      ? sameYaml(flyOut.stdout, hangar.stdout)
+      : flyOut.stdout === hangar.stdout;
   const agree =
     flyOut.exitCode === hangar.exitCode &&
     sameStdout &&
@@ -114,7 +120,11 @@ function sameYaml(a: string, b: string): boolean {
 /** A readable account of a disagreement, for a failing test's message. */
 export function describeDisagreement(c: Comparison, yaml?: string): string {
   const show = (o: Outcome): string => `exit ${o.exitCode}\n--- stdout\n${o.stdout}--- stderr\n${o.stderr}`;
-  return [yaml === undefined ? '' : `=== pipeline\n${yaml}`, `=== fly\n${show(c.fly)}`, `=== hangar\n${show(c.hangar)}`]
+  return [
+    yaml === undefined ? '' : `=== pipeline\n${yaml}`,
+    `=== fly\n${show(c.fly)}`,
+    `=== hangar\n${show(c.hangar)}`,
+  ]
     .filter(Boolean)
     .join('\n');
 }

@@ -79,7 +79,25 @@ describe('static vars for typed fields agree with fly', () => {
   const cases: [string, string[]][] = [
     ['no vars', []],
     ['-l with typed values', ['-l', vars]],
-    ['-y with typed values', ['-y', 'tags=[a]', '-y', 'serial=true', '-y', 'trigger=true', '-y', 'version={ref: x}', '-y', 'privileged=false', '-y', 'attempts=3', '-v', 'every=1m']],
+    [
+      '-y with typed values',
+      [
+        '-y',
+        'tags=[a]',
+        '-y',
+        'serial=true',
+        '-y',
+        'trigger=true',
+        '-y',
+        'version={ref: x}',
+        '-y',
+        'privileged=false',
+        '-y',
+        'attempts=3',
+        '-v',
+        'every=1m',
+      ],
+    ],
     ['-v gives strings', ['-l', vars, '-v', 'trigger=true']],
     ['-v for a string field', ['-l', vars, '-v', 'every=10m']],
   ];
