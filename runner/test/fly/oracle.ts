@@ -69,14 +69,19 @@ export function withoutPositions(text: string, file: string): string {
 }
 
 /**
- * fly prints the lines of some error lists in Go map order, which changes between runs (groups:
- * "job 'x' belongs to no group", "group 'g' appears 2 times"): lines inside an `invalid groups:`
- * block are compared as a set.
+ * fly prints some lists in Go map order, which changes between runs: the lines of an `invalid
+ * groups:` block ("job 'x' belongs to no group", "group 'g' appears 2 times") and the keys of
+ * `unknown fields [...]`. Those are compared as sets.
  */
 export function canonicalStderr(text: string): string {
-  return text.replace(/( {2}- invalid groups:\n)((?:\t.*\n)+)/g, (_all, head: string, body: string) => {
-    return head + body.split('\n').filter(Boolean).sort().join('\n') + '\n';
-  });
+  return text
+    .replace(/( {2}- invalid groups:\n)((?:\t.*\n)+)/g, (_all, head: string, body: string) => {
+      return head + body.split('\n').filter(Boolean).sort().join('\n') + '\n';
+    })
+    .replace(
+      /unknown fields \[([^\]]*)\]/g,
+      (_all, list: string) => `unknown fields [${list.split(' ').sort().join(' ')}]`,
+    );
 }
 
 export interface Comparison {
