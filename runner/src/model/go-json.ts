@@ -5,6 +5,7 @@
 // type mismatch and carries on, but stops at once on an error from a custom unmarshaler.
 import { goDurationError } from './duration.js';
 import { isMap } from './decode.js';
+import { noCoreStep, noStepConfigured } from './steps.js';
 import type { DataPath } from './source.js';
 
 export class GoJsonError extends Error {
@@ -220,7 +221,7 @@ function fieldFor(fields: Record<string, GoType>, key: string): string | undefin
 }
 
 /** strconv.Quote for the usual cases (what `%q` prints). */
-export function goQuote(text: string): string {
+function goQuote(text: string): string {
   return JSON.stringify(text).replace(
     /[\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
@@ -364,9 +365,6 @@ const taskConfigFields = (): Record<string, GoType> => ({
   ),
   caches: slice(taskCache, '[]atc.TaskCacheConfig'),
 });
-
-/** The keys of atc.TaskConfig (unknown ones are kept for validation to report). */
-export const taskConfigFieldNames = Object.keys(taskConfigFields());
 
 const taskConfig = custom((value, path) => {
   unmarshal(value, rawMessageMap, path);
@@ -519,9 +517,6 @@ const stepTypes: { key: string; name: string; wraps: boolean; fields: Record<str
   },
 ];
 
-export const noStepConfigured = 'no step configured';
-export const noCoreStep = 'no core step type declared (e.g. get, put, task, etc.)';
-
 /** atc.Step.UnmarshalJSON: each step type present, in precedence order, decodes the whole map. */
 function decodeStep(value: unknown, path: DataPath): void {
   unmarshal(value, rawMessageMap, path);
@@ -555,7 +550,7 @@ const resourceTypeFields = (): Record<string, GoType> => ({
 });
 
 /** atc.Config, the whole pipeline. */
-export const pipelineType: GoType = struct('Config', () => ({
+const pipelineType: GoType = struct('Config', () => ({
   groups: slice(
     struct('GroupConfig', () => ({ name: str, jobs: slice(str), resources: slice(str) })),
     'atc.GroupConfigs',
