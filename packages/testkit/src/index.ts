@@ -1,4 +1,5 @@
 export * from './bin.js';
+export * from './concourse.js';
 export * from './temp.js';
 export * from './ports.js';
 export * from './process.js';

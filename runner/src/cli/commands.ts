@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { checkPipelineFile } from '../model/load.js';
 import type { CheckResult } from '../model/check.js';
 import { formatPipelineData } from '../model/format.js';
+import { GoJsonError, unmarshalPipeline } from '../model/go-json.js';
 import { graphToDot, graphToMermaid, pipelineGraph } from '../model/graph.js';
 import { parseYamlSource, SourceError } from '../model/source.js';
 import { parse, pipelineArg, staticVarsFrom, varOptions } from './args.js';
@@ -34,7 +35,7 @@ export async function validateCommand(args: string[], io: CliIo): Promise<number
   if (result.kind === 'unreadable') throw new CliError(formatLocated(result.error));
   io.stderr(renderFindings(result));
   if (result.failed) {
-    io.stderr('configuration invalid\n');
+    io.stderr('error: configuration invalid\n');
     return 1;
   }
   io.stdout(
@@ -81,7 +82,19 @@ export async function formatCommand(args: string[], io: CliIo): Promise<number> 
   }
   let formatted: string;
   try {
-    formatted = formatPipelineData(parseYamlSource(text, file).data);
+    const source = parseYamlSource(text, file, undefined, 'last wins');
+    try {
+      unmarshalPipeline(source.data, false);
+    } catch (err) {
+      if (!(err instanceof GoJsonError)) throw err;
+      // fly's words and exit status for a pipeline it cannot decode
+      const message = `error unmarshaling JSON: while decoding JSON: ${err.message}`;
+      io.stderr(
+        `could not unmarshal config: ${formatLocated({ message, position: source.locate(err.path) })}\n`,
+      );
+      return 1;
+    }
+    formatted = formatPipelineData(source.data);
   } catch (err) {
     if (err instanceof SourceError && err.position) {
       throw new CliError(formatLocated({ message: err.message, position: err.position }));

@@ -9,6 +9,8 @@ export function formatLocated(l: Located): string {
   return `${formatPosition(l.position)}: ${l.message}`;
 }
 
+const identifierDocs = 'https://concourse-ci.org/config-basics.html#schema.identifier';
+
 /** The stderr text fly prints for warnings and errors (empty when there are none). */
 export function renderFindings(check: Extract<CheckResult, { kind: 'checked' }>): string {
   const at = (path: Parameters<typeof check.source.locate>[0]): string =>
@@ -19,6 +21,8 @@ export function renderFindings(check: Extract<CheckResult, { kind: 'checked' }>)
     out += '\nDEPRECATION WARNING:\n';
     for (const w of warnings) out += `  - ${at(w.path)}: ${w.message}\n`;
     out += '\n';
+    if (warnings.some((w) => w.type === 'invalid_identifier'))
+      out += `identifier schema documentation: ${identifierDocs}\n\n`;
   }
   if (errors.length > 0) {
     out += '\nWARNING:\nError loading existing config:\n';

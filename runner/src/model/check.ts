@@ -4,6 +4,7 @@ import { interpolate, InterpolationError } from '../vars/template.js';
 import { staticLookup } from '../vars/static.js';
 import { VarSyntaxError } from '../vars/reference.js';
 import { DecodeError } from './decode.js';
+import { GoJsonError, unmarshalPipeline } from './go-json.js';
 import { parsePipeline } from './parse.js';
 import {
   parseYamlSource,
@@ -48,10 +49,9 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
     source = parseYamlSource(text, file, options.limits);
   } catch (err) {
     if (err instanceof SourceError) {
-      return {
-        kind: 'unreadable',
-        error: { message: err.message, position: err.position ?? { file, line: 1, col: 1 } },
-      };
+      // fly reads the file with go-yaml v3 before anything else and says so.
+      const message = `error parsing yaml before applying templates: ${err.message}`;
+      return { kind: 'unreadable', error: { message, position: err.position ?? { file, line: 1, col: 1 } } };
     }
     throw err;
   }
@@ -73,10 +73,13 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
   }
   let pipeline: Pipeline;
   try {
+    // Concourse decodes with Go's encoding/json (through sigs.k8s.io/yaml): its errors, word for word.
+    unmarshalPipeline(data, options.strict ?? false);
     pipeline = parsePipeline(data, { strict: options.strict ?? false });
   } catch (err) {
-    if (err instanceof DecodeError) {
-      return { kind: 'unreadable', error: { message: err.message, position: at(err.path) } };
+    if (err instanceof GoJsonError || err instanceof DecodeError) {
+      const message = `error unmarshaling JSON: while decoding JSON: ${err.message}`;
+      return { kind: 'unreadable', error: { message, position: at(err.path) } };
     }
     throw err;
   }

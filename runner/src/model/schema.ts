@@ -13,7 +13,8 @@ const scalarText = (value: unknown): unknown =>
   typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? '' : value;
 const nullToUndefined = (value: unknown): unknown => (value === null ? undefined : value);
 
-const str = z.preprocess(scalarText, z.string());
+/** A Go string field: absent is the empty string (Go's zero value). */
+const str = z.preprocess((x) => scalarText(x ?? ''), z.string());
 const optText = z.preprocess(
   (x) => nullToUndefined(scalarText(x) === '' ? null : scalarText(x)),
   z.string().optional(),
@@ -58,7 +59,7 @@ export const prototypeSchema = resourceTypeSchema;
 export const varSourceSchema = z.object({
   name: str,
   type: str.describe('vault, dummy, ssm, secretsmanager or idtoken'),
-  config: anyMap.optional(),
+  config: z.unknown().optional().describe("the credential manager's settings"),
 });
 
 export const groupSchema = z.object({
@@ -215,7 +216,7 @@ export const stepFieldSchemas = {
   load_var: z.object({
     load_var: str,
     file: optText,
-    format: z.enum(['json', 'yaml', 'yml', 'trim', 'raw']).or(varPlaceholder).optional(),
+    format: optText.describe('json, yaml, yml, trim or raw (checked when the step runs)'),
     reveal: optBool,
   }),
   try: z.object({ try: stepData }),

@@ -6,6 +6,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  type Scalar,
   LineCounter,
   parseDocument,
   type Document,
@@ -60,6 +61,7 @@ export function parseYamlSource(
   text: string,
   file: string,
   limits: SourceLimits = defaultLimits,
+  duplicateKeys: 'error' | 'last wins' = 'error',
 ): YamlSource {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > limits.maxBytes) {
@@ -73,7 +75,7 @@ export function parseYamlSource(
   const doc = parseDocument(text, {
     version: '1.1',
     merge: true,
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false,
     lineCounter,
     keepSourceTokens: false,
@@ -84,18 +86,17 @@ export function parseYamlSource(
     return { file, line: p.line, col: p.col };
   };
   const first = doc.errors[0];
-  if (first) {
-    const message =
-      first.code === 'DUPLICATE_KEY'
-        ? `mapping key ${JSON.stringify(keyText(text, first.pos))} already defined`
-        : (first.message.split('\n')[0] ?? first.message);
-    throw new SourceError(message, at(first.pos[0]));
-  }
+  if (first) throw new SourceError(first.message.split('\n')[0] ?? first.message, at(first.pos[0]));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    const unknownAnchor = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/.exec(
+      message,
+    )?.[1];
+    if (unknownAnchor !== undefined)
+      throw new SourceError(`yaml: unknown anchor '${unknownAnchor}' referenced`, at(0));
     if (/alias/i.test(message)) {
       throw new SourceError(
         `too many alias expansions (more than ${limits.maxAliasCount}): refusing a possible alias bomb`,
@@ -103,6 +104,13 @@ export function parseYamlSource(
       );
     }
     throw new SourceError(message, at(0));
+  }
+  if (duplicateKeys === 'error') {
+    const duplicates = duplicateKeyErrors(doc, lineCounter);
+    if (duplicates.length > 0) {
+      const message = `yaml: unmarshal errors:\n  ${duplicates.map((d) => d.message).join('\n  ')}`;
+      throw new SourceError(message, at(duplicates[0]?.offset ?? 0));
+    }
   }
   return {
     file,
@@ -112,17 +120,51 @@ export function parseYamlSource(
   };
 }
 
-function keyText(text: string, pos: [number, number]): string {
-  // the error points at the repeated key, or at the start of its line
-  const raw = /^\s*(?:- )?("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(pos[0]))?.[1]?.trim() ?? '';
-  return raw.replace(/^["']|["']$/g, '');
+/**
+ * Repeated keys as go-yaml v3 reports them (fly reads every pipeline with it first): every pair of
+ * equal scalar keys in a mapping, `<<` included, depth first; a mapping with repeats is not entered.
+ */
+function duplicateKeyErrors(doc: Document, lines: LineCounter): { message: string; offset: number }[] {
+  const found: { message: string; offset: number }[] = [];
+  let aliases = 0;
+  const lineOf = (node: unknown): number => lines.linePos(rangeStart(node) ?? 0).line;
+  const visit = (node: unknown): void => {
+    if (isAlias(node)) {
+      if (++aliases <= 1000) visit(node.resolve(doc));
+      return;
+    }
+    if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+      return;
+    }
+    if (!isMap(node)) return;
+    const keys = node.items.map((pair) => pair.key);
+    const before = found.length;
+    keys.forEach((first, i) => {
+      if (!isScalar(first)) return;
+      for (const later of keys.slice(i + 1)) {
+        if (isScalar(later) && scalarText(later) === scalarText(first)) {
+          const message = `line ${lineOf(later)}: mapping key ${JSON.stringify(scalarText(later))} already defined at line ${lineOf(first)}`;
+          found.push({ message, offset: rangeStart(later) ?? 0 });
+        }
+      }
+    });
+    if (found.length > before) return;
+    for (const pair of node.items) visit(pair.value);
+  };
+  visit(doc.contents);
+  return found;
 }
 
+const scalarText = (node: Scalar): string =>
+  typeof node.source === 'string' ? node.source : String(node.value);
+
 /**
- * go-yaml v2 (what Concourse decodes with) reads YAML 1.1 scalars, minus a few things the
- * `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as a float.
+ * go-yaml v2 (what Concourse decodes with) reads YAML 1.1 scalars (`y`, `yes`, `on` are booleans),
+ * minus a few things the `yaml` package's 1.1 schema adds: base-60 numbers, timestamps, and `.` as
+ * a float.
  */
-function goYamlTags(tags: Tags): Tags {
+export function goYamlTags(tags: Tags): Tags {
   const out: Tags = [];
   for (const t of tags) {
     if (typeof t === 'string') {
@@ -131,14 +173,6 @@ function goYamlTags(tags: Tags): Tags {
     }
     const format = 'format' in t ? t.format : undefined;
     const test = 'test' in t ? t.test : undefined;
-    if (t.tag === 'tag:yaml.org,2002:bool' && test !== undefined && (test.test('y') || test.test('n'))) {
-      // go-yaml v2 also reads y/n as booleans, but Go string fields keep them as text; we keep them text.
-      const words = test.test('y')
-        ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
-        : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
-      out.push({ ...t, test: words } as typeof t);
-      continue;
-    }
     if (format === 'TIME' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
     if (t.tag === 'tag:yaml.org,2002:float' && !format && test?.test('.') === true) {
       out.push({

@@ -1,7 +1,7 @@
 // Concourse's pipeline validation (atc/configvalidate + the step validator + config warnings),
 // reproduced message for message, with the data path of each finding so callers can add
 // file:line:column. Pure.
-import { collectVarRefs } from '../vars/reference.js';
+import { checkCredentialManager } from './credential-managers.js';
 import { isGoDuration } from './duration.js';
 import { compileGobwas, compilePathMatch, type JobMatcher } from './glob.js';
 import { checkIdentifier } from './identifier.js';
@@ -181,6 +181,12 @@ function validateVarSources(p: Pipeline, c: Collector): void {
     if (other !== undefined)
       c.error(`${other} and var_sources[${i}] have the same name ('${vs.name}')`, path);
     names.set(vs.name, `var_sources[${i}]`);
+    const manager = checkCredentialManager(vs.type, vs.config);
+    if (manager?.stage === 'create') {
+      c.error(`failed to create credential manager ${vs.name}: ${manager.message}`, [...path, 'config']);
+    } else if (manager?.stage === 'validate') {
+      c.error(`credential manager ${vs.name} is invalid: ${manager.message}`, [...path, 'config']);
+    }
   });
   const unresolved = unorderableVarSources(p);
   if (unresolved.length > 0) {
@@ -191,32 +197,42 @@ function validateVarSources(p: Pipeline, c: Collector): void {
   }
 }
 
-/** Var sources whose configs refer to each other in a loop (or to themselves). */
+/** Concourse's var template pattern (vars/template.go), for the names a var source's config uses. */
+const varPattern = /\(\((([-/.\w\p{L}]+:)?[-/.:@"\w\p{L}]+)\)\)/gu;
+
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)]);
+  return [];
+}
+
+/**
+ * VarSourceConfigs.OrderByDependency: a source waits for the sources its `((source:var))`s name;
+ * each one added lets the waiting list be tried once more, in order. Those still waiting are returned.
+ */
 function unorderableVarSources(p: Pipeline): string[] {
-  const names = new Set(p.varSources.map((v) => v.config.name));
-  const deps = new Map(
-    p.varSources.map((v) => [
-      v.config.name,
-      new Set(
-        collectVarRefs(v.config.config)
-          .map((r) => r.source)
-          .filter((s): s is string => s !== undefined && names.has(s)),
-      ),
-    ]),
-  );
-  const done = new Set<string>();
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const [name, needs] of deps) {
-      if (done.has(name)) continue;
-      if ([...needs].every((n) => done.has(n))) {
-        done.add(name);
-        progress = true;
-      }
+  const added = new Set<string>();
+  let pending: { name: string; deps: string[] }[] = [];
+  for (const { config: vs } of p.varSources) {
+    const deps = stringsIn(vs.config)
+      .flatMap((text) => [...text.matchAll(varPattern)].map((m) => (m[1] ?? '').split(':')))
+      .filter((parts) => parts.length > 1)
+      .map((parts) => parts[0] ?? '');
+    if (!deps.every((d) => added.has(d))) {
+      pending.push({ name: vs.name, deps });
+      continue;
     }
+    added.add(vs.name);
+    const left: typeof pending = [];
+    for (const waiting of pending) {
+      if (waiting.deps.every((d) => added.has(d))) added.add(waiting.name);
+      else left.push(waiting);
+    }
+    pending = left;
   }
-  return [...deps.keys()].filter((n) => !done.has(n));
+  return pending.map((w) => w.name);
 }
 
 function validateJobs(p: Pipeline, c: Collector): void {
@@ -294,17 +310,17 @@ class StepValidator {
     body();
     this.context.pop();
   }
+  /** ValidateIdentifier inside a step: its error (already prefixed) is recorded prefixed again, as in Go. */
   #identifier(name: string, path: DataPath): void {
     const n = this.context.length;
     const last = this.context[n - 1] ?? '';
-    if (
-      n >= 2 &&
-      this.context[n - 2] === '.across' &&
-      (last.includes('set_pipeline') || last.includes('task'))
-    ) {
-      return;
-    }
-    this.c.identifier(name, this.context.join(''), path);
+    const acrossSkips =
+      n >= 2 && this.context[n - 2] === '.across' && (last.includes('set_pipeline') || last.includes('task'));
+    if (name !== '' && acrossSkips) return;
+    const check = checkIdentifier(name, this.context.join(''));
+    if (check.kind === 'error') this.#error(check.message, path);
+    if (check.kind === 'warning')
+      this.c.warnings.push({ type: 'invalid_identifier', message: check.message, path });
   }
   #declareLocal(name: string, path: DataPath): void {
     const current = this.#scopes[this.#scopes.length - 1] as Set<string>;
@@ -337,8 +353,9 @@ class StepValidator {
         return this.#with(`.task(${step.name})`, () => this.#task(step));
       case 'run':
         return this.#with(`.run(${step.type}.${step.message})`, () => {
+          // A prototype message must be a valid identifier: its warning is an error here.
           const check = checkIdentifier(step.message, this.context.join(''));
-          if (check.kind !== 'ok') this.c.error(check.message, [...step.path, 'run']);
+          if (check.kind !== 'ok') this.#error(check.message, [...step.path, 'run']);
           if (!this.pipeline.prototypes.some((pr) => pr.config.name === step.type)) {
             this.#error(`unknown prototype '${step.type}'`, [...step.path, 'type']);
           }
@@ -423,12 +440,9 @@ class StepValidator {
     this.#with('.passed', () =>
       step.passed.forEach((pattern, i) => {
         const at = [...step.path, 'passed', i];
+        // Go's path.Match: a malformed pattern matches nothing (its error is ignored).
         const match = compilePathMatch(pattern);
-        if (!match) {
-          this.#error(`invalid glob expression '${pattern}'`, at);
-          return;
-        }
-        const jobs = this.pipeline.jobs.filter((j) => match(j.name));
+        const jobs = match ? this.pipeline.jobs.filter((j) => match(j.name)) : [];
         if (jobs.length === 0) this.#error(`no matching job(s) for '${pattern}'`, at);
         for (const job of jobs) {
           if (!interactsWith(job, step.resource)) {

@@ -28,10 +28,9 @@ export function varSourceLookup(pipeline: Pipeline | undefined): Lookup {
         );
       }
       const cfg = vs.config.config;
-      const vars = (cfg !== null && typeof cfg === 'object' ? (cfg.vars ?? {}) : {}) as Record<
-        string,
-        unknown
-      >;
+      const vars = (
+        cfg !== null && typeof cfg === 'object' ? ((cfg as { vars?: unknown }).vars ?? {}) : {}
+      ) as Record<string, unknown>;
       if (!Object.hasOwn(vars, ref.path)) return { found: false };
       return { found: true, value: vars[ref.path] };
     }

@@ -61,7 +61,7 @@ describe('run.user', () => {
     const h = await ociHarness({
       root: task(ids),
       nobody: task(ids, { run: { user: 'nobody' } }),
-      numeric: task(ids, { run: { user: 1000 } }),
+      numeric: task(ids, { run: { user: '1000' } }),
       group: task(ids, { run: { user: 'nobody:user' } }),
       ghost: task(ids, { run: { user: 'ghost' } }),
     });
