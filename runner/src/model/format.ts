@@ -2,9 +2,10 @@
 // encoded again, so struct keys come out sorted, empty optional fields disappear, `yes` becomes
 // `true`, unknown top-level keys and comments are dropped, while free-form maps (source, params,
 // vars, version ...) keep their keys and order. Vars are not interpolated.
-import { Document, visit } from 'yaml';
+import { Document, visit, type Tags } from 'yaml';
 import { goDurationString, parseGoDuration } from './duration.js';
 import { goYamlTags } from './source.js';
+import { goYamlStringTag, needsDoubleQuotes } from './go-yaml-scalar.js';
 import { isMap } from './decode.js';
 import { pipelineTopLevelKeys } from './schema.js';
 import { stepPrecedence } from './steps.js';
@@ -253,18 +254,28 @@ const ambiguousPatterns = [
 ];
 const ambiguous = (text: string): boolean => ambiguousPatterns.some((re) => re.test(text));
 
+/** The tags we read with, strings written as go-yaml v2 writes them. */
+const writeTags = (tags: Tags): Tags =>
+  goYamlTags(tags).map((t) =>
+    typeof t !== 'string' && t.tag === 'tag:yaml.org,2002:str' && !('collection' in t)
+      ? goYamlStringTag(t)
+      : t,
+  );
+
 /** Renders pipeline data as canonical YAML text, laid out as go-yaml v2 writes it. */
 export function formatPipelineData(data: unknown): string {
   const canonical = canonicalPipeline(data);
   if (!isMap(canonical)) return '{}\n';
   const doc = new Document(canonical, {
     version: '1.1',
-    customTags: goYamlTags,
+    customTags: writeTags,
     aliasDuplicateObjects: false,
   });
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && !node.value.includes('\n') && ambiguous(node.value)) {
+      const text = node.value;
+      if (typeof text !== 'string') return;
+      if ((!text.includes('\n') && ambiguous(text)) || needsDoubleQuotes(text)) {
         node.type = 'QUOTE_DOUBLE';
       }
     },
