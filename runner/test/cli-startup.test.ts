@@ -73,6 +73,12 @@ describe('hangar start-up', () => {
     expect(modules.filter((module) => !/^src\/cli\//.test(module))).toEqual([]);
   });
 
+  it('the bundle is ASCII, so V8 holds it one byte per character', async () => {
+    const text = await readFile(bundle, 'latin1');
+    const offset = text.search(/[^\t\n\r\x20-\x7e]/);
+    expect(offset, `non-ASCII near: ${text.slice(Math.max(0, offset - 40), offset + 10)}`).toBe(-1);
+  });
+
   it('builds does open the store (what the model commands must not do)', async () => {
     const modules = await evaluatedModules('builds', '--state', join(dir, 'state'));
     expect(modules).toContain('src/store/store.ts');

@@ -622,7 +622,7 @@ function durationSeconds(text: string): number {
     h: 3600,
   };
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9.]+)([a-zµμ]+)/g))
+  for (const [, n, unit] of text.matchAll(/([0-9.]+)([a-z\u00b5\u03bc]+)/g))
     total += Number(n) * (units[unit ?? ''] ?? 0);
   return text.startsWith('-') ? -total : total;
 }
