@@ -3,7 +3,7 @@
 // the errors matter here: the first one Go would return, word for word, with the data path it
 // belongs to. Go reads object keys in byte order (the JSON comes from a Go map), saves the first
 // type mismatch and carries on, but stops at once on an error from a custom unmarshaler.
-import { goDurationError } from './duration.js';
+import { goDurationError, parseGoDuration } from './duration.js';
 import { isMap } from './decode.js';
 import { noCoreStep, noStepConfigured } from './steps.js';
 import type { DataPath } from './source.js';
@@ -337,7 +337,7 @@ const taskCache = custom((value, path) => {
   if (typeof ttl !== 'string' || ttl === '') return;
   const error = goDurationError(ttl);
   if (error !== undefined) throw new GoJsonError(`invalid cache ttl '${ttl}': ${error}`, [...path, 'ttl']);
-  if (durationSeconds(ttl) < 1)
+  if ((parseGoDuration(ttl) ?? 0) < 1000)
     throw new GoJsonError(`cache ttl must be at least 1s, got '${ttl}'`, [...path, 'ttl']);
 });
 
@@ -608,21 +608,3 @@ const pipelineType: GoType = struct('Config', () => ({
   display: struct('DisplayConfig', () => ({ background_image: str, background_filter: str })),
   user_data: any,
 }));
-
-/** Go's time.ParseDuration value in seconds (only called on valid durations). */
-function durationSeconds(text: string): number {
-  const units: Record<string, number> = {
-    ns: 1e-9,
-    us: 1e-6,
-    µs: 1e-6,
-    μs: 1e-6,
-    ms: 1e-3,
-    s: 1,
-    m: 60,
-    h: 3600,
-  };
-  let total = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9.]+)([a-z\u00b5\u03bc]+)/g))
-    total += Number(n) * (units[unit ?? ''] ?? 0);
-  return text.startsWith('-') ? -total : total;
-}
