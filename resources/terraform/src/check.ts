@@ -1,18 +1,21 @@
 // check: the current state of one environment, as at most one version (the reference keeps no history).
-import { ConfigError, type CheckContext, type Version } from '@hangar/resource-sdk';
+import { ConfigError, type CheckContext, type Logger, type Version } from '@hangar/resource-sdk';
 import { rejectLegacyStorage, requireBackend } from './config.js';
 import { openSession } from './session.js';
 import type { Source } from './source.js';
 import { findBinary } from './tofu.js';
 import { workspaceFor } from './workspace.js';
 
-/** The serial of a version as Go's `strconv.Atoi` reads it; `""` (plan and destroy versions) is 0. */
-function previousSerial(version: Version | undefined): number {
+/**
+ * The serial of a version; `""` (plan and destroy versions) is 0. The reference fails on one that is
+ * not a number (no version of ours has one): we warn and report the current state.
+ */
+function previousSerial(version: Version | undefined, log: Logger): number {
   const serial = version?.['serial'] ?? '';
-  if (serial === '') return 0;
-  if (!/^[+-]?\d+$/.test(serial))
-    throw new ConfigError(`invalid version: serial '${serial}' is not a whole number`);
-  return Number(serial);
+  if (/^[+-]?\d+$/.test(serial)) return Number(serial);
+  if (serial !== '')
+    log.warn(`the version's serial '${serial}' is not a number: reporting the current state`);
+  return 0;
 }
 
 export async function check({ source, version, log, signal, env }: CheckContext<Source>): Promise<Version[]> {
@@ -27,7 +30,7 @@ export async function check({ source, version, log, signal, env }: CheckContext<
     log.info('no source.env_name and no previous version: nothing to check (puts with env_name still work)');
     return [];
   }
-  const serialBefore = previousSerial(given);
+  const serialBefore = previousSerial(given, log);
   const session = await openSession({
     binary: await findBinary(source.binary, env),
     backendType,

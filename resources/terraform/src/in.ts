@@ -29,6 +29,8 @@ interface Target {
   envName: string;
   destination: string;
   params: GetParams;
+  /** `summary_metadata` of source and params. */
+  summary: boolean;
 }
 
 /** Writes `metadata` (and `terraform.tfstate`); returns the current version and the output metadata. */
@@ -48,7 +50,7 @@ async function writeOutputs({ tofu, workspace, envName, destination, params }: T
 async function getPlan(target: Target, version: Version, workspaces: string[], log: Logger) {
   const { tofu, envName, destination, params } = target;
   const metadata: MetadataField[] = [];
-  if (params.output_planfile || params.summary_metadata) {
+  if (params.output_planfile || target.summary) {
     const stored = await loadPlan(tofu, envName, workspaces);
     if (!stored)
       throw new RemoteError(
@@ -59,7 +61,7 @@ async function getPlan(target: Target, version: Version, workspaces: string[], l
         `the stored plan is ${stored.checksum.slice(0, 12)}, not this version's ${String(version['plan_checksum']).slice(0, 12)}: a newer plan replaced it`,
       );
     if (params.output_planfile) await writeFileAtomic(join(destination, 'plan.json'), stored.json);
-    if (params.summary_metadata) metadata.push(...summaryMetadata(stored.summary));
+    if (target.summary) metadata.push(...summaryMetadata(stored.summary));
   }
   // As the reference: the environment's outputs if it has any, never a failure (its issue #136).
   try {
@@ -95,7 +97,14 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
     const { tofu } = session;
     const workspace = workspaceFor(source, envName);
     const workspaces = await tofu.workspaces();
-    const target = { tofu, workspace, envName, destination, params };
+    const target = {
+      tofu,
+      workspace,
+      envName,
+      destination,
+      params,
+      summary: Boolean(config.summary_metadata),
+    };
     if (version['plan_only'] === 'true') return await getPlan(target, version, workspaces, log);
     if (!workspaces.includes(workspace)) {
       if (isDestroyVersion(version)) {

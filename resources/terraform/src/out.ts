@@ -55,16 +55,13 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   if (source.plan_only && !planOnly)
     log.warn(`source.plan_only has no effect (as in the reference): set plan_only in the put's params`);
   if (planOnly && config.plan_run)
-    throw new ConfigError(
-      `plan_only and plan_run exclude each other: plan in one put, apply in a later one`,
-    );
+    throw new ConfigError(`plan_only and plan_run exclude each other: plan in one put, apply in a later one`);
   if (planOnly && action === 'destroy') {
     log.warn(`params.plan_only wins over params.action: destroy (as in the reference): only a plan is made`);
     action = 'apply';
   }
   if (action === 'destroy' && config.plan_run) log.warn(`plan_run has no effect on action: destroy`);
-  if (config.output_module !== undefined)
-    log.warn(`output_module was removed in Terraform 0.12: ignored`);
+  if (config.output_module !== undefined) log.warn(`output_module was removed in Terraform 0.12: ignored`);
   if (!config.terraform_source) throw new ConfigError(`missing required field 'params.terraform_source'`);
   const moduleDir = resolveInside(sources, config.terraform_source);
   if (!(await stat(moduleDir).catch(() => undefined))?.isDirectory())

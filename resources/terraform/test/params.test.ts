@@ -9,6 +9,7 @@ import {
   BASIC_MAIN_TF,
   LogSink,
   check,
+  get,
   listKeys,
   put,
   resourceEnv,
@@ -157,6 +158,37 @@ it('passes build metadata as TF_VAR_build_*, env_name and build_url', async () =
     atc: 'https://ci.example.test',
     url: 'https://ci.example.test/teams/main/pipelines/platform/jobs/deploy/builds/42',
   });
+
+  // A one-off build has no job or pipeline: the reference still sets those variables, empty; and
+  // its values win over the same variables in env.
+  const oneOff = await put(
+    s3Source(minio, 'build/tf.tfstate'),
+    {
+      terraform_source: 'build',
+      env_name: 'build-vars',
+      env: { TF_VAR_build_id: 'from-env', TF_VAR_env_name: 'from-env' },
+    },
+    work.path,
+    {
+      env: resourceEnv({
+        BUILD_ID: '77',
+        BUILD_NAME: '3',
+        BUILD_TEAM_NAME: 'main',
+        BUILD_URL: 'https://ci/builds/77',
+      }),
+    },
+  );
+  expect(oneOff.code, oneOff.stderr).toBe(0);
+  expect(JSON.parse(oneOff.meta['build'] ?? '')).toEqual({
+    env_name: 'build-vars',
+    id: '77',
+    name: '3',
+    job: '',
+    pipeline: '',
+    team: 'main',
+    atc: '',
+    url: 'https://ci/builds/77',
+  });
 });
 
 it('takes the environment name from env_name_file, trimmed and with dashes for spaces', async () => {
@@ -210,7 +242,7 @@ it('delete_on_failure destroys the environment after a failed apply and says so'
   expect(await listKeys(minio, 'env:/doomed/')).toEqual([]);
 });
 
-it('honours lock_timeout from put params: waits for a held lock instead of failing', async () => {
+it('honours lock_timeout from put params or source in apply, plan and destroy: waits for a held lock', async () => {
   const key = 'locks/tf.tfstate';
   const source = s3Source(minio, key, { env_name: 'locked' });
   expect((await put(source, { terraform_source: 'basic' }, work.path)).code).toBe(0);
@@ -226,29 +258,41 @@ it('honours lock_timeout from put params: waits for a held lock instead of faili
     Path: `${minio.unversionedBucket}/env:/locked/${key}`,
   };
   const s3 = minio.client();
-  try {
-    await s3.send(
+  const holdLock = () =>
+    s3.send(
       new PutObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey, Body: JSON.stringify(lockInfo) }),
     );
+  /** Starts a put, releases the lock once tofu waits for it, and returns the put's result. */
+  const putThroughLock = async (putSource: unknown, params: Record<string, unknown>) => {
+    const log = new LogSink();
+    const waiting = put(putSource, { terraform_source: 'basic', ...params }, work.path, { stderr: log });
+    await log.waitFor(/Acquiring state lock\. This may take a few moments/);
+    await s3.send(new DeleteObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey }));
+    const result = await waiting;
+    expect(result.stderr).not.toContain('Error acquiring the state lock');
+    expect(result.code).toBe(0);
+    return result;
+  };
+  try {
+    await holdLock();
     // Without a timeout the held lock fails the put at once.
     const refused = await put(source, { terraform_source: 'basic', vars: { greeting: 'x' } }, work.path);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Error acquiring the state lock');
 
     // With params.lock_timeout the put waits; it goes through once the lock is released.
-    const log = new LogSink();
-    const waiting = put(
-      source,
-      { terraform_source: 'basic', vars: { greeting: 'after-lock' }, lock_timeout: '120s' },
-      work.path,
-      { stderr: log },
-    );
-    await log.waitFor(/Acquiring state lock\. This may take a few moments/);
-    await s3.send(new DeleteObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey }));
-    const applied = await waiting;
-    expect(applied.stderr).not.toContain('Error acquiring the state lock');
-    expect(applied.code).toBe(0);
+    const applied = await putThroughLock(source, { vars: { greeting: 'after-lock' }, lock_timeout: '120s' });
     expect(applied.meta['greeting']).toBe('after-lock');
+
+    // plan and destroy wait too, here with source.lock_timeout.
+    const patient = { ...source, lock_timeout: '120s' };
+    await holdLock();
+    expect((await putThroughLock(patient, { plan_only: true })).version['plan_only']).toBe('true');
+    await holdLock();
+    expect((await putThroughLock(patient, { action: 'destroy' })).version).toEqual({
+      env_name: 'locked',
+      serial: '',
+    });
   } finally {
     s3.destroy();
   }
@@ -332,12 +376,17 @@ it('explains configuration mistakes in one line naming the field', async () => {
     [
       s3Source(minio, 'k', { env_name: 'x' }),
       { terraform_source: 'basic', plan_only: true, plan_run: true },
-      /plan_only and params\.plan_run exclude each other/,
+      /plan_only and plan_run exclude each other/,
     ],
     [
-      s3Source(minio, 'k', { env_name: 'x' }),
-      { terraform_source: 'basic', output_module: 'm' },
-      /params\.output_module was removed in Terraform 0\.12/,
+      s3Source(minio, 'k', { env_name: 'x', plan_run: true }),
+      { terraform_source: 'basic', plan_only: true },
+      /plan_only and plan_run exclude each other/,
+    ],
+    [
+      s3Source(minio, 'k'),
+      { terraform_source: 'basic', env_name: 'a/b' },
+      /invalid 'params\.env_name': 'a\/b' is not a valid workspace name/,
     ],
   ];
   for (const [source, params, expected] of cases) {
@@ -371,4 +420,21 @@ it('reads env_name_file relative to the put directory only', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/error: refusing path '\.\.\/outside'/);
   expect(await readFile(join(work.path, 'names/env-name'), 'utf8')).toContain('feature');
+});
+
+it('output_module fails a get, as in the reference, and is ignored with a warning by a put', async () => {
+  const source = s3Source(minio, 'module/tf.tfstate', { env_name: 'module' });
+  const got = await get(
+    source,
+    { env_name: 'module', serial: '1' },
+    { output_module: 'm' },
+    join(work.path, 'get-module'),
+  );
+  expect(got.code).toBe(1);
+  expect(got.stderr.trim()).toBe(
+    'error: params.output_module was removed in Terraform 0.12: declare the outputs in the root module',
+  );
+  const applied = await put(source, { terraform_source: 'basic', output_module: 'm' }, work.path);
+  expect(applied.code).toBe(0);
+  expect(applied.stderr).toContain('warning: output_module was removed in Terraform 0.12: ignored');
 });
