@@ -1,6 +1,6 @@
 // put: apply, plan (plan_only), apply a stored plan (plan_run) or destroy one environment.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import {
   ConfigError,
   RemoteError,
@@ -74,7 +74,14 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
     binary,
     backendType,
     backendConfig: config.backend_config ?? {},
-    ...(config.plugin_dir ? { pluginDir: resolveInside(sources, config.plugin_dir) } : {}),
+    // As the reference documents it: relative to terraform_source (tofu's working directory).
+    ...(config.plugin_dir
+      ? {
+          pluginDir: isAbsolute(config.plugin_dir)
+            ? config.plugin_dir
+            : resolveInside(sources, join(config.terraform_source, config.plugin_dir)),
+        }
+      : {}),
     env,
     signal,
     log,

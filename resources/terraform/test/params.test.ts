@@ -1,6 +1,6 @@
 // Merging source and params, vars and var_files, env, TF_VAR_build_*, env names, delete_on_failure,
 // lock_timeout: each against real tofu and MinIO.
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -437,4 +437,28 @@ it('output_module fails a get, as in the reference, and is ignored with a warnin
   const applied = await put(source, { terraform_source: 'basic', output_module: 'm' }, work.path);
   expect(applied.code).toBe(0);
   expect(applied.stderr).toContain('warning: output_module was removed in Terraform 0.12: ignored');
+});
+
+it('reads plugin_dir relative to terraform_source, as the reference documents', async () => {
+  // A provider that only the plugin dir offers (there is no registry here), as a stand-in binary.
+  const provider = 'plugged/plugins/registry.opentofu.org/hashicorp/random/1.2.0/linux_amd64';
+  await writeFiles(work.path, {
+    'plugged/main.tf':
+      'terraform {\n  required_providers {\n    random = { source = "hashicorp/random", version = "1.2.0" }\n  }\n}\n' +
+      'resource "random_id" "x" {\n  byte_length = 2\n}\n',
+    [`${provider}/terraform-provider-random_v1.2.0`]: '#!/bin/sh\necho stand-in provider >&2\nexit 1\n',
+  });
+  await chmod(join(work.path, provider, 'terraform-provider-random_v1.2.0'), 0o755);
+  const source = s3Source(minio, 'plugins/tf.tfstate', { env_name: 'plugged' });
+  const notInstalled = /Failed to resolve provider packages/;
+
+  // init installs the provider from plugged/plugins; only starting the stand-in fails
+  const found = await put(source, { terraform_source: 'plugged', plugin_dir: 'plugins' }, work.path);
+  expect(found.code).toBe(1);
+  expect(found.stderr).not.toMatch(notInstalled);
+  expect(found.stderr).toContain('registry.opentofu.org/hashicorp/random');
+  // the same path taken from the put directory is not where the reference looks
+  const wrong = await put(source, { terraform_source: 'plugged', plugin_dir: 'plugged/plugins' }, work.path);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toMatch(notInstalled);
 });
