@@ -462,3 +462,24 @@ it('reads plugin_dir relative to terraform_source, as the reference documents', 
   expect(wrong.code).toBe(1);
   expect(wrong.stderr).toMatch(notInstalled);
 });
+
+it('passes env to check and get as well as put: backend credentials from env work throughout', async () => {
+  const source = s3Source(minio, 'env-creds/tf.tfstate', { env_name: 'env-creds' });
+  const backend = { ...(source['backend_config'] as Record<string, unknown>) };
+  delete backend['access_key'];
+  delete backend['secret_key'];
+  const viaEnv = {
+    ...source,
+    backend_config: backend,
+    env: {
+      AWS_ACCESS_KEY_ID: minio.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: minio.credentials.secretAccessKey,
+    },
+  };
+  const applied = await put(viaEnv, { terraform_source: 'basic' }, work.path);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect((await check(viaEnv)).versions).toEqual([applied.version]);
+  const got = await get(viaEnv, applied.version, {}, join(work.path, 'get-env-creds'));
+  expect(got.code, got.stderr).toBe(0);
+  expect(got.meta['greeting']).toBe('hello');
+});
