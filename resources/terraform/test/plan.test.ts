@@ -124,6 +124,7 @@ describe('plan_only, then plan_run', () => {
     // without output_planfile the get still succeeds, with the applied outputs
     const outputsOnly = await get(source(), planned.version, {}, join(work.path, 'get-outputs'));
     expect(outputsOnly.code).toBe(0);
+    await expect(readFile(join(work.path, 'get-outputs/plan.json'))).rejects.toThrow(/ENOENT/);
     expect(
       JSON.parse(await readFile(join(work.path, 'get-outputs/metadata'), 'utf8')) as unknown,
     ).toMatchObject({ greeting: 'planned' });
@@ -157,6 +158,14 @@ it('a plan for a new environment applies nothing, but check reports its new work
   expect(ran.code).toBe(0);
   expect(ran.version['lineage']).toBe(created?.['lineage']);
   expect((await check(source, created)).versions).toEqual([ran.version]);
+});
+
+it('get of a plan version of an environment with no workspace writes only its name', async () => {
+  const source = s3Source(minio, 'nowhere/terraform.tfstate');
+  const version = { env_name: 'nowhere', serial: '', plan_only: 'true', plan_checksum: 'f'.repeat(64) };
+  const got = await get(source, version, {}, join(work.path, 'get-nowhere'));
+  expect([got.code, got.version, got.metadata]).toEqual([0, version, []]);
+  expect((await readdir(join(work.path, 'get-nowhere'))).sort()).toEqual(['name']);
 });
 
 it("summary_metadata adds to_add, to_change and to_destroy to plan, apply, destroy and a plan's get", async () => {
