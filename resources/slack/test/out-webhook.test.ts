@@ -374,13 +374,22 @@ describe('check and in', () => {
   });
 });
 
-describe('in refuses versions no put made', () => {
-  test.each([{ version: 'x' }, { timestamp: 'abc' }, { timestamp: '5', ts: 'nope', channel: 'C1' }])(
-    '%j',
-    async (version) => {
+describe('in of versions no put made', () => {
+  test('echoes them as the reference does: {timestamp: "none"} without a timestamp', async () => {
+    for (const [version, answer] of [
+      [{ version: 'x' }, { timestamp: 'none' }],
+      [{}, { timestamp: 'none' }],
+      [{ timestamp: 'abc' }, { timestamp: 'abc' }],
+    ]) {
       const result = await invoke('in', { source: { url }, version }, { dir });
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^error: version/);
-    },
-  );
+      expect(result.json).toEqual({ version: answer, metadata: [] });
+    }
+  });
+
+  test("refuses a token message's ts that is not one", async () => {
+    const version = { timestamp: '5', ts: 'nope', channel: 'C1' };
+    const result = await invoke('in', { source: { url }, version }, { dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: version\.ts 'nope' is not a Slack message ts/);
+  });
 });
