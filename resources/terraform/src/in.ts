@@ -18,7 +18,7 @@ import type { GetParams, Source } from './source.js';
 import { findBinary, type Tofu } from './tofu.js';
 import { workspaceFor } from './workspace.js';
 
-/** A destroy's version: `{env_name, serial: ""}` (ours before 0.2 also said `destroyed: "true"`). */
+/** A destroy's version: `{env_name, serial: ""}` (earlier builds of ours also said `destroyed: "true"`). */
 const isDestroyVersion = (version: Version): boolean =>
   version['destroyed'] === 'true' ||
   (version['serial'] === '' && !version['lineage'] && version['plan_only'] !== 'true');
