@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { ConfigError, resolveInside } from '@hangar/resource-sdk';
 import type { PutParams, Source } from './source.js';
 
-const ADJECTIVES = [
+export const ADJECTIVES = [
   'amber',
   'brave',
   'calm',
@@ -30,7 +30,7 @@ const ADJECTIVES = [
   'witty',
   'zesty',
 ];
-const NOUNS = [
+export const NOUNS = [
   'otter',
   'badger',
   'comet',

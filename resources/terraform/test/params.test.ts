@@ -217,15 +217,16 @@ it('generates a random environment name that is not taken', async () => {
   ]);
 });
 
-it('without delete_on_failure a failed apply keeps what it created', async () => {
-  const result = await put(
-    s3Source(minio, 'failing/tf.tfstate', { env_name: 'kept' }),
-    { terraform_source: 'failing' },
-    work.path,
-  );
+it('without delete_on_failure a failed apply keeps what it created, and a destroy removes it', async () => {
+  const source = s3Source(minio, 'failing/tf.tfstate', { env_name: 'kept' });
+  const result = await put(source, { terraform_source: 'failing' }, work.path);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/error: 'tofu apply' failed \(exit 1\): Error: local-exec provisioner error/);
   expect(await listKeys(minio, 'env:/kept/')).toEqual(['env:/kept/failing/tf.tfstate']);
+  const destroyed = await put(source, { terraform_source: 'failing', action: 'destroy' }, work.path);
+  expect(destroyed.code, destroyed.stderr).toBe(0);
+  expect(destroyed.stderr).toContain('Destroy complete! Resources: 2 destroyed.');
+  expect(await listKeys(minio, 'env:/kept/')).toEqual([]);
 });
 
 it('delete_on_failure destroys the environment after a failed apply and says so', async () => {

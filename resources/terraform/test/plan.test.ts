@@ -236,6 +236,39 @@ it('imports from import_files once, and leaves them alone afterwards', async () 
   expect(second.version).toEqual(first.version);
 });
 
+it('imports from import_files before a plan too', async () => {
+  const source = s3Source(minio, 'plan-imports/terraform.tfstate', { env_name: 'plan-imports' });
+  const params = { terraform_source: 'import', import_files: ['import/ids.yml'], plan_only: true };
+  const planned = await put(source, params, work.path);
+  expect(planned.code, planned.stderr).toBe(0);
+  expect(planned.stderr).toContain('Import successful!');
+  expect(planned.stderr).toContain('No changes.');
+});
+
+it('a second plan replaces the first; plan_run applies it; a destroy forgets a stored plan', async () => {
+  const key = 'replans/terraform.tfstate';
+  const source = s3Source(minio, key, { env_name: 'replans' });
+  const plan = (greeting: string) =>
+    put(source, { terraform_source: 'basic', plan_only: true, vars: { greeting } }, work.path);
+  const [first, second] = [await plan('first'), await plan('second')];
+  expect(first.version['plan_checksum']).not.toBe(second.version['plan_checksum']);
+  // the first plan's get writes what is stored now, and says so
+  const got = await get(source, first.version, { output_planfile: true }, join(work.path, 'get-replaced'));
+  expect(got.code).toBe(0);
+  expect(got.stderr).toContain(
+    `warning: the stored plan is ${second.version['plan_checksum']?.slice(0, 12)}, not this version's ${first.version['plan_checksum']?.slice(0, 12)}`,
+  );
+  expect(await readFile(join(work.path, 'get-replaced/plan.json'), 'utf8')).toContain('"second"');
+  const ran = await put(source, { terraform_source: 'basic', plan_run: true }, work.path);
+  expect(ran.meta['greeting']).toBe('second');
+
+  await plan('third');
+  expect(await listKeys(minio, 'env:/replans-plan/')).toEqual([`env:/replans-plan/${key}`]);
+  const destroyed = await put(source, { terraform_source: 'basic', action: 'destroy' }, work.path);
+  expect(destroyed.code).toBe(0);
+  expect(await listKeys(minio, 'env:/replans')).toEqual([]);
+});
+
 it('links override_files and module_override_files for the put only', async () => {
   const result = await put(
     s3Source(minio, 'overrides/terraform.tfstate', { env_name: 'overrides' }),
