@@ -6,28 +6,13 @@ import {
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connection, run, uniquePrefix } from './harness.js';
+import { tempDir } from '@hangar/testkit';
+import { describe, expect, it } from 'vitest';
+import { connection, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
-let work: TempDir;
-
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-});
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-});
-beforeEach(async () => {
-  work = await tempDir('hangar-s3-out-');
-});
-afterEach(() => work.remove());
+const s3 = useMinio();
+const work = useTempDir('hangar-s3-out-');
 
 async function files(tree: Record<string, string | Buffer>) {
   for (const [path, body] of Object.entries(tree)) {
@@ -38,15 +23,15 @@ async function files(tree: Record<string, string | Buffer>) {
 const put = (
   source: Record<string, unknown>,
   params: Record<string, unknown>,
-  bucket = minio.unversionedBucket,
-) => run('out', { source: { ...connection(minio, bucket), ...source }, params }, work.path);
-const keysUnder = async (prefix: string, bucket = minio.unversionedBucket) =>
-  ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
+  bucket = s3.minio.unversionedBucket,
+) => run('out', { source: { ...connection(s3.minio, bucket), ...source }, params }, work.path);
+const keysUnder = async (prefix: string, bucket = s3.minio.unversionedBucket) =>
+  ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
     (o) => o.Key,
   );
-const body = async (key: string, bucket = minio.unversionedBucket, versionId?: string) =>
+const body = async (key: string, bucket = s3.minio.unversionedBucket, versionId?: string) =>
   (
-    await client.send(
+    await s3.client.send(
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
     )
   ).Body?.transformToString();
@@ -73,18 +58,20 @@ describe('put, regexp mode', () => {
       version: { path: key },
       metadata: [
         { name: 'filename', value: 'app-1.4.0.tgz' },
-        { name: 'url', value: `${minio.endpoint}/unversioned/${key}` },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned/${key}` },
       ],
     });
-    const head = await client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    const head = await s3.client.send(
+      new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
+    );
     expect(head).toMatchObject({
       ContentType: 'application/gzip',
       CacheControl: 'max-age=60',
       ContentEncoding: 'identity',
       Metadata: { commit: 'abc123' },
     });
-    const tags = await client.send(
-      new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+    const tags = await s3.client.send(
+      new GetObjectTaggingCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
     );
     expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({
       team: 'core',
@@ -96,7 +83,7 @@ describe('put, regexp mode', () => {
   it('a put followed by its implicit get and a check agree on the version', async () => {
     const p = uniquePrefix('roundtrip');
     await files({ 'out/app-2.0.0.tgz': 'v2' });
-    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    const source = { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` };
     const putResult = await run('out', { source, params: { file: 'out/app-*.tgz' } }, work.path);
     const version = (putResult.json as { version: Record<string, string> }).version;
     expect((await run('check', { source })).json).toEqual([version]);
@@ -162,19 +149,21 @@ describe('put, regexp mode', () => {
       );
       expect(result.code, result.stderr).toBe(0);
       const key = `${p}/big-1.bin`;
-      const head = await client.send(
-        new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
+      const head = await s3.client.send(
+        new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
       );
       expect(head).toMatchObject({ ContentType: 'application/x-big', Metadata: { kind: 'test' } });
       expect(head.ETag).toMatch(/-3"$/); // three parts
       if (checksumField)
         expect(head[checksumField]).toMatch(/-3$/); // one checksum per part
       else expect(head.ChecksumCRC32 ?? head.ChecksumSHA256 ?? head.ChecksumCRC64NVME).toBeUndefined();
-      const tags = await client.send(
-        new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+      const tags = await s3.client.send(
+        new GetObjectTaggingCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
       );
       expect(tags.TagSet).toEqual([{ Key: 'size', Value: 'big' }]);
-      const stored = await client.send(new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+      const stored = await s3.client.send(
+        new GetObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
+      );
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(big)).toBe(true);
       expect(result.stderr).toMatch(/uploading big-1.bin: \d+% .* MiB\/s, ETA/);
     },
@@ -188,8 +177,8 @@ describe('put, regexp mode', () => {
       { file: 'big-1.bin' },
     );
     expect(result.code, result.stderr).toBe(0);
-    const head = await client.send(
-      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/big-1.bin` }),
+    const head = await s3.client.send(
+      new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: `${p}/big-1.bin` }),
     );
     expect(head.ETag).not.toMatch(/-\d+"$/);
   });
@@ -215,7 +204,7 @@ describe('put, regexp mode', () => {
       'dist/pkgs-3.1/nested/b.rpm': 'B',
       'dist/pkgs-3.1/.hidden': 'H',
     });
-    const source = { ...connection(minio), regexp: `${p}/pkgs-(.*)` };
+    const source = { ...connection(s3.minio), regexp: `${p}/pkgs-(.*)` };
     const result = await run(
       'out',
       { source, params: { file: 'dist/pkgs-*', metadata: { build: '7' } } },
@@ -244,11 +233,11 @@ describe('put, versioned_file mode', () => {
   it('answers with the new object version id', async () => {
     const key = `${uniquePrefix('vput')}/state.json`;
     await files({ 'state.json': '{"serial":1}' });
-    const result = await put({ versioned_file: key }, { file: 'state.json' }, minio.versionedBucket);
+    const result = await put({ versioned_file: key }, { file: 'state.json' }, s3.minio.versionedBucket);
     expect(result.code, result.stderr).toBe(0);
     const { version } = result.json as { version: { version_id: string } };
     expect(version.version_id).toMatch(/\S/);
-    expect(await body(key, minio.versionedBucket, version.version_id)).toBe('{"serial":1}');
+    expect(await body(key, s3.minio.versionedBucket, version.version_id)).toBe('{"serial":1}');
     expect(result.json).toMatchObject({
       metadata: [
         { name: 'filename', value: 'state.json' },
