@@ -37,7 +37,10 @@ function describeNoMatch(bucket: string, regexp: KeyRegexp, prefixes: string[], 
         .map((key) => `'${key}'`)
         .join(', ')}`
     : 'no keys there';
-  return `no object matches 'source.regexp' ${JSON.stringify(regexp.source)}: listed ${where} and found ${seen}`;
+  // A leading "/" is part of the key, as in the reference; some stores (MinIO) drop it from keys.
+  const slash =
+    regexp.segments[0] === '' ? ' (a regexp starting with "/" matches only keys that start with "/")' : '';
+  return `no object matches 'source.regexp' ${JSON.stringify(regexp.source)}: listed ${where} and found ${seen}${slash}`;
 }
 
 async function regexpCandidates(

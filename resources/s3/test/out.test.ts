@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   GetObjectCommand,
@@ -89,6 +89,29 @@ describe('put, regexp mode', () => {
     expect((await run('check', { source })).json).toEqual([version]);
     await using dest = await tempDir();
     expect((await run('in', { source, version }, dest.path)).code).toBe(0);
+  });
+
+  it('takes a leading "/" in the regexp literally, as the reference does', async () => {
+    // The key starts with "/"; MinIO drops it when it stores the object (S3 keeps it), so get
+    // finds the object by either name, and check (listing under "/…") finds nothing here.
+    const p = uniquePrefix('slash');
+    await files({ 'out/app-3.tgz': 'v3' });
+    const source = { ...connection(s3.minio), regexp: `/${p}/app-(.*).tgz` };
+    const putResult = await run('out', { source, params: { file: 'out/app-*.tgz' } }, work.path);
+    expect(putResult.json).toEqual({
+      version: { path: `/${p}/app-3.tgz` },
+      metadata: [
+        { name: 'filename', value: 'app-3.tgz' },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned//${p}/app-3.tgz` },
+      ],
+    });
+    await using dest = await tempDir();
+    const version = { path: `/${p}/app-3.tgz` };
+    expect((await run('in', { source, version }, dest.path)).code).toBe(0);
+    expect(await readFile(join(dest.path, 'app-3.tgz'), 'utf8')).toBe('v3');
+    const checked = await run('check', { source });
+    expect(checked.json).toEqual([]);
+    expect(checked.stderr).toMatch(/only keys that start with "\/"/);
   });
 
   it.each([

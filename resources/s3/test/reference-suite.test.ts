@@ -299,18 +299,28 @@ describe('reference suite: in', () => {
     expect(JSON.parse(await read('tags.json'))).toEqual({ tag1: 'value1', tag2: 'value2' });
   });
 
-  it('in without a version on versioned_file fetches the newest and answers with its id', async () => {
-    const key = `${uniquePrefix('ref-in-noversion')}/state`;
-    await putVersions(key, ['old', 'new']);
-    const [newest] = await versionsOf(key);
-    const result = await run(
-      'in',
-      { source: sourceFor(s3.minio.versionedBucket, { versioned_file: key }) },
-      dir.path,
-    );
-    expect(result.json).toMatchObject({ version: { version_id: newest } });
-    expect(await read('state')).toBe('new');
-  });
+  it.each([
+    ['a versioned bucket', () => s3.minio.versionedBucket],
+    ['an unversioned bucket', () => s3.minio.unversionedBucket],
+  ])(
+    'in without a version on versioned_file, in %s, gets the current object and answers with its path',
+    async (_name, bucket) => {
+      const key = `${uniquePrefix('ref-in-noversion')}/state`;
+      for (const body of ['old', 'new'])
+        await s3.client.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body }));
+      const result = await run('in', { source: sourceFor(bucket(), { versioned_file: key }) }, dir.path);
+      expect(result.json).toEqual({
+        version: { path: key },
+        metadata: [
+          { name: 'filename', value: 'state' },
+          { name: 'url', value: urlOf(bucket(), key) },
+        ],
+      });
+      expect(await read('state')).toBe('new');
+      expect(await read('version')).toBe('');
+      expect(result.stderr).toContain('warning: no version_id requested: getting the current object');
+    },
+  );
 });
 
 describe('reference suite: out', () => {
