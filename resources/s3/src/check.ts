@@ -131,7 +131,10 @@ async function checkRegexp(
     .map((candidate) => ({ path: candidate.key }));
 }
 
-/** `versioned_file` needs a bucket with versioning on; say so before anything else. */
+/**
+ * `versioned_file` needs a bucket with versioning on; say so before anything else, in the reference's
+ * words too (its check and out say "bucket is not versioned" and "object versioning not enabled").
+ */
 export async function requireVersioning(s3: S3Connection, bucket: string, key: string): Promise<void> {
   let status: string | undefined;
   try {
@@ -141,7 +144,7 @@ export async function requireVersioning(s3: S3Connection, bucket: string, key: s
   }
   if (status !== 'Enabled')
     throw new ConfigError(
-      `bucket '${bucket}' is not versioned (versioning is ${status ? status.toLowerCase() : 'off'}), but 'source.versioned_file' ('${key}') needs S3 object versions: enable versioning or use 'source.regexp'`,
+      `bucket is not versioned: object versioning not enabled on '${bucket}' (versioning is ${status ? status.toLowerCase() : 'off'}), but 'source.versioned_file' ('${key}') needs S3 object versions: enable versioning or use 'source.regexp'`,
     );
 }
 

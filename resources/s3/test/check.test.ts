@@ -172,7 +172,9 @@ describe('check, versioned_file mode', () => {
   it('fails with a clear message on a bucket without versioning', async () => {
     const result = await check({ versioned_file: 'state.json' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: bucket 'unversioned' is not versioned .*source.versioned_file/m);
+    expect(result.stderr).toMatch(
+      /^error: bucket is not versioned: .*'unversioned' .*source.versioned_file/m,
+    );
   });
 });
 

@@ -274,7 +274,7 @@ describe('put, versioned_file mode', () => {
     await files({ 'state.json': 'x' });
     const result = await put({ versioned_file: key }, { file: 'state.json' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/bucket 'unversioned' is not versioned/);
+    expect(result.stderr).toMatch(/object versioning not enabled on 'unversioned'/);
     expect(await keysUnder(key)).toEqual([]);
   });
 });

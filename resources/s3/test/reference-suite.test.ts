@@ -112,7 +112,9 @@ it.each(['check', 'in', 'out'] as const)(
       sourceFor(s3.minio.versionedBucket, { regexp: 'some-regex', versioned_file: 'some-file' }),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: 'source.regexp' and 'source.versioned_file' cannot both be set/);
+    expect(result.stderr).toMatch(
+      /^error: 'source.regexp' and 'source.versioned_file' cannot both be set: please specify either regexp or versioned_file/,
+    );
   },
 );
 
@@ -137,7 +139,7 @@ describe('reference suite: check', () => {
       sourceFor(s3.minio.unversionedBucket, { versioned_file: `${p}/versioned-file` }),
     );
     expect(unversioned.code).toBe(1);
-    expect(unversioned.stderr).toMatch(/is not versioned/);
+    expect(unversioned.stderr).toMatch(/bucket is not versioned/);
 
     const source = sourceFor(s3.minio.versionedBucket, { versioned_file: `${p}/versioned-file` });
     await putVersions(`${p}/file-does-not-match`, ['']);
@@ -332,7 +334,9 @@ describe('reference suite: out', () => {
       params: { file: 'glob-*', from: 'file-to-upload-local', to: '/' },
     });
     expect(fileAndFrom.code).toBe(1);
-    expect(fileAndFrom.stderr).toMatch(/'params.file' and 'params.from' cannot both be set/);
+    expect(fileAndFrom.stderr).toMatch(
+      /'params.file' and 'params.from' cannot both be set: the request contains both file and from/,
+    );
   });
 
   it('from (an absolute path) with an empty to uploads to the file name, with or without a content type', async () => {
@@ -432,7 +436,7 @@ describe('reference suite: out', () => {
       },
     );
     expect(unversioned.code).toBe(1);
-    expect(unversioned.stderr).toMatch(/is not versioned/);
+    expect(unversioned.stderr).toMatch(/object versioning not enabled/);
     expect(await keysUnder(s3.minio.unversionedBucket, key)).toEqual([]);
 
     const result = await goRequest('out', sourceFor(s3.minio.versionedBucket, { versioned_file: key }), {
