@@ -164,7 +164,7 @@ describe('check, on the histories the reference suite builds', () => {
     const ws = await workspace();
     const outcome = await ws.check({ uri: '' });
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toBe('error: source.uri must not be empty\n');
+    expect(outcome.stderr).toBe('error: source.uri is required and must not be empty\n');
   });
 });
 
