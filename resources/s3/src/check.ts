@@ -132,8 +132,9 @@ async function checkRegexp(
 }
 
 /**
- * `versioned_file` needs a bucket with versioning on; say so before anything else, in the reference's
- * words too (its check and out say "bucket is not versioned" and "object versioning not enabled").
+ * `versioned_file` needs a bucket with versioning on; say so before anything else, in the
+ * reference's words too (its check and out say "bucket is not versioned" and "object versioning
+ * not enabled").
  */
 export async function requireVersioning(s3: S3Connection, bucket: string, key: string): Promise<void> {
   let status: string | undefined;
@@ -149,7 +150,7 @@ export async function requireVersioning(s3: S3Connection, bucket: string, key: s
 }
 
 /** Object versions of exactly `key`, oldest first, delete markers left out. */
-export async function objectVersions(
+async function objectVersions(
   s3: S3Connection,
   bucket: string,
   key: string,
