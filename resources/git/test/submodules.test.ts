@@ -131,7 +131,7 @@ describe('in: submodules', () => {
     const got = await ws.get(
       source({
         submodule_credentials: [
-          { host: '127.0.0.1:1', username: 'nobody' },
+          { host: '127.0.0.1:1', usernme: 'nobody' },
           { host, ...LIB_AUTH, comment: 'the lib mirror' },
         ],
       }),
@@ -139,8 +139,12 @@ describe('in: submodules', () => {
     );
     expect(got.code, got.stderr).toBe(0);
     expect(await read(got.dir, 'vendor/lib/lib.txt')).toBe('lib v1\n');
-    expect(got.stderr).toContain(
-      `warning: unknown key 'source.submodule_credentials[1].comment' (known keys: host, username, password, url, private_key, private_key_passphrase)`,
+    const warning = got.stderr.split('\n').find((line) => line.startsWith('warning: unknown key'));
+    expect(warning).toContain(
+      `unknown key 'source.submodule_credentials[0].usernme' (did you mean 'username'?)`,
+    );
+    expect(warning).toContain(
+      `unknown key 'source.submodule_credentials[1].comment' (known keys: host, username, password, url, private_key, private_key_passphrase)`,
     );
     await expectNoSecrets(got);
   });
