@@ -12,6 +12,11 @@ CREATE TABLE IF NOT EXISTS pipelines (
   set_by_build INTEGER,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS auth_tokens (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS resources (
   id INTEGER PRIMARY KEY,
   pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
@@ -92,3 +97,17 @@ CREATE TABLE IF NOT EXISTS resource_caches (
   created_at INTEGER NOT NULL
 );
 `;
+
+/**
+ * Columns added after their table was first shipped: ALTERed into an older state database on open
+ * (and into a new one right after schemaSql), so there is one definition of each.
+ */
+export const addedColumns: readonly [table: string, column: string, definition: string][] = [
+  // fly's pipeline flags; Concourse's ordering defaults to the pipeline's id
+  ['pipelines', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pipelines', 'public', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pipelines', 'archived', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pipelines', 'ordering', 'INTEGER'],
+  // X-Concourse-Config-Version: bumped on every save, so a stale `fly set-pipeline` is refused
+  ['pipelines', 'config_version', 'INTEGER NOT NULL DEFAULT 1'],
+];

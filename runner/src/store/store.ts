@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemaSql, schemaVersion } from './schema.js';
+import { addedColumns, schemaSql, schemaVersion } from './schema.js';
 import { versionSha } from './version-identity.js';
 
 export type BuildStatus = 'pending' | 'started' | 'succeeded' | 'failed' | 'errored' | 'aborted';
@@ -45,6 +45,61 @@ export interface ResourceRow {
   checkError: string | null;
   pinnedVersionId: number | null;
 }
+
+/** A pipeline's row: its config (JSON after static vars) and the flags fly sets. */
+export interface PipelineRow {
+  id: number;
+  name: string;
+  config: unknown;
+  file: string | null;
+  paused: boolean;
+  public: boolean;
+  archived: boolean;
+  configVersion: number;
+  setByBuild: number | null;
+  updatedAt: number;
+}
+
+export interface SaveOptions {
+  /** A new pipeline starts paused (`fly set-pipeline`); an existing one keeps its flag. */
+  initiallyPaused?: boolean;
+  /** Refuse the save unless the saved config is still at this version (fly's config version). */
+  fromVersion?: number | undefined;
+}
+
+/** The saved config changed since the client read it (Concourse's words). */
+export class ConfigVersionConflict extends Error {
+  override name = 'ConfigVersionConflict';
+  constructor() {
+    super('comparison with existing config failed during save');
+  }
+}
+
+interface RawPipeline {
+  id: number;
+  name: string;
+  config: string;
+  file: string | null;
+  paused: number;
+  public: number;
+  archived: number;
+  config_version: number;
+  set_by_build: number | null;
+  updated_at: number;
+}
+
+const toPipeline = (r: RawPipeline): PipelineRow => ({
+  id: r.id,
+  name: r.name,
+  config: JSON.parse(r.config) as unknown,
+  file: r.file,
+  paused: r.paused === 1,
+  public: r.public === 1,
+  archived: r.archived === 1,
+  configVersion: r.config_version,
+  setByBuild: r.set_by_build,
+  updatedAt: r.updated_at,
+});
 
 export interface BuildInput {
   name: string;
@@ -116,6 +171,7 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schemaSql);
+    this.#addMissingColumns();
     this.#q('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
       'schema_version',
       String(schemaVersion),
@@ -124,6 +180,18 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  #addMissingColumns(): void {
+    const present = new Map<string, Set<string>>();
+    for (const [table, column, definition] of addedColumns) {
+      let columns = present.get(table);
+      if (!columns) {
+        const info = this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+        present.set(table, (columns = new Set(info.map((c) => c.name))));
+      }
+      if (!columns.has(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   }
 
   /** Prepared statements are cached: preparing is most of the cost of a small query. */
@@ -139,7 +207,10 @@ export class Store {
 
   // ---- pipelines, resources, jobs ----
 
-  /** Saves a pipeline's config (JSON after static vars) and makes sure its resources and jobs exist. */
+  /**
+   * Saves a pipeline's config (JSON after static vars), bumps its config version, unarchives it and
+   * makes sure its resources and jobs exist.
+   */
   savePipeline(
     name: string,
     config: unknown,
@@ -147,13 +218,27 @@ export class Store {
     jobs: string[],
     file?: string,
     setByBuild?: number,
+    options: SaveOptions = {},
   ): number {
     return this.db.transaction(() => {
+      const existing = this.pipeline(name);
+      if (options.fromVersion !== undefined && existing && existing.configVersion !== options.fromVersion)
+        throw new ConfigVersionConflict();
       this.#q(
-        `INSERT INTO pipelines (name, config, file, set_by_build, updated_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO pipelines (name, config, file, set_by_build, updated_at, paused) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET config = excluded.config, file = COALESCE(excluded.file, file),
-             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at`,
-      ).run(name, JSON.stringify(config), file ?? null, setByBuild ?? null, this.#now());
+             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at,
+             config_version = config_version + 1, archived = 0,
+             paused = CASE WHEN ? THEN paused ELSE paused AND NOT archived END`,
+      ).run(
+        name,
+        JSON.stringify(config),
+        file ?? null,
+        setByBuild ?? null,
+        this.#now(),
+        options.initiallyPaused ? 1 : 0,
+        options.initiallyPaused ? 1 : 0,
+      );
       const id = (this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number }).id;
       const addResource = this.#q('INSERT OR IGNORE INTO resources (pipeline_id, name) VALUES (?, ?)');
       for (const r of resources) addResource.run(id, r);
@@ -163,17 +248,69 @@ export class Store {
     })();
   }
 
-  pipeline(name: string): { id: number; name: string; config: unknown; file: string | null } | undefined {
-    const row = this.#q('SELECT id, name, config, file FROM pipelines WHERE name = ?').get(name) as
-      { id: number; name: string; config: string; file: string | null } | undefined;
-    return row && { ...row, config: JSON.parse(row.config) as unknown };
+  pipeline(name: string): PipelineRow | undefined {
+    const row = this.#q('SELECT * FROM pipelines WHERE name = ?').get(name) as RawPipeline | undefined;
+    return row && toPipeline(row);
   }
 
-  pipelines(): { id: number; name: string }[] {
-    return this.#q('SELECT id, name FROM pipelines ORDER BY id').all() as {
-      id: number;
-      name: string;
-    }[];
+  /** In the team's order (`fly order-pipelines`; a pipeline's id until it is ordered). */
+  pipelines(): PipelineRow[] {
+    return (
+      this.#q('SELECT * FROM pipelines ORDER BY COALESCE(ordering, id), id').all() as RawPipeline[]
+    ).map(toPipeline);
+  }
+
+  setPipelineFlag(name: string, flag: 'paused' | 'public', on: boolean): boolean {
+    const sql = `UPDATE pipelines SET ${flag} = ? WHERE name = ?`;
+    return this.#q(sql).run(on ? 1 : 0, name).changes > 0;
+  }
+
+  /** Concourse's archive: paused, and no longer scheduled or shown, until it is set again. */
+  archivePipeline(name: string): boolean {
+    return this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(name).changes > 0;
+  }
+
+  renamePipeline(from: string, to: string): boolean {
+    return this.#q('UPDATE pipelines SET name = ? WHERE name = ?').run(to, from).changes > 0;
+  }
+
+  /** Puts `names` first, in that order; returns the first unknown name, and then changes nothing. */
+  orderPipelines(names: string[]): string | undefined {
+    const unknown = names.find((name) => !this.#q('SELECT 1 FROM pipelines WHERE name = ?').get(name));
+    if (unknown !== undefined) return unknown;
+    const update = this.#q('UPDATE pipelines SET ordering = ? WHERE name = ?');
+    this.db.transaction(() => names.forEach((name, i) => update.run(i, name)))();
+    return undefined;
+  }
+
+  /** Deletes a pipeline with everything recorded for it: resources, versions, jobs, builds, events. */
+  destroyPipeline(name: string): boolean {
+    const destroyed = this.db.transaction(() => {
+      const row = this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number } | undefined;
+      if (!row) return false;
+      const builds = 'SELECT id FROM builds WHERE pipeline_id = ?';
+      const resources = 'SELECT id FROM resources WHERE pipeline_id = ?';
+      for (const sql of [
+        `DELETE FROM events WHERE build_id IN (${builds})`,
+        `DELETE FROM build_inputs WHERE build_id IN (${builds})`,
+        `DELETE FROM build_outputs WHERE build_id IN (${builds})`,
+        'DELETE FROM builds WHERE pipeline_id = ?',
+        `DELETE FROM resource_pins WHERE resource_id IN (${resources})`,
+        `DELETE FROM versions WHERE resource_id IN (${resources})`,
+        'DELETE FROM task_caches WHERE job_id IN (SELECT id FROM jobs WHERE pipeline_id = ?)',
+        'DELETE FROM resources WHERE pipeline_id = ?',
+        'DELETE FROM jobs WHERE pipeline_id = ?',
+        'DELETE FROM pipelines WHERE id = ?',
+      ])
+        this.#q(sql).run(row.id);
+      return true;
+    })();
+    // SQLite may hand a deleted id out again: no cached id may outlive its row
+    if (destroyed) {
+      this.#ids.clear();
+      this.#succeeded.clear();
+    }
+    return destroyed;
   }
 
   resourceId(pipelineId: number, name: string): number {

@@ -3,7 +3,7 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
-import type { BuildRow, ResourceRow, Store, VersionRow } from '../store/store.js';
+import type { BuildRow, PipelineRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
 const seconds = (ms: number | null): number | undefined => (ms === null ? undefined : Math.floor(ms / 1000));
@@ -25,23 +25,20 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
   };
 }
 
-export function pipelineJson(
-  id: number,
-  name: string,
-  p: Pipeline,
-  graph: PipelineGraph,
-): Record<string, unknown> {
+export function pipelineJson(row: PipelineRow, p: Pipeline, graph: PipelineGraph): Record<string, unknown> {
   return {
-    id,
-    name,
-    paused: false,
-    public: false,
-    archived: false,
+    id: row.id,
+    name: row.name,
+    paused: row.paused,
+    public: row.public,
+    archived: row.archived,
     team_name: team,
     groups: p.groups.map(({ config: g }) => ({
       name: g.name,
       jobs: graph.nodes.filter((n) => n.kind === 'job' && n.groups.includes(g.name)).map((n) => n.name),
     })),
+    parent_build_id: row.setByBuild ?? undefined,
+    last_updated: seconds(row.updatedAt),
   };
 }
 

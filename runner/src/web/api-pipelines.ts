@@ -1,0 +1,163 @@
+// fly's pipeline commands: get-pipeline and set-pipeline (GET/PUT .../config with Concourse's config
+// version and error shapes), pause/unpause, expose/hide, archive, rename, order and destroy.
+// set-pipeline validates with the runner's model as `hangar validate` does and saves through
+// saveCheckedPipeline, as `hangar run` does, so the scheduler picks the pipeline up.
+import type { ServerResponse } from 'node:http';
+import { checkPipelineText, type CheckResult } from '../model/check.js';
+import { checkIdentifier } from '../model/identifier.js';
+import { saveCheckedPipeline } from '../engine/state.js';
+import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
+import { act, get, HttpError, P, type Route } from './api.js';
+import { readBody, readJson } from './body.js';
+import type { Hub } from './hub.js';
+import { team } from './json.js';
+import { securityHeaders } from './respond.js';
+
+const configVersionHeader = 'x-concourse-config-version';
+
+interface Warning {
+  type: string;
+  message: string;
+}
+
+/** Concourse's SaveConfigResponse, as fly reads it: Content-Type exactly application/json. */
+function saveConfigResponse(
+  res: ServerResponse,
+  status: number,
+  body: { errors?: string[]; warnings?: Warning[] },
+): undefined {
+  res.writeHead(status, { 'content-type': 'application/json', ...securityHeaders });
+  res.end(JSON.stringify(body));
+  return undefined;
+}
+
+/** Instanced pipelines (`?vars.x=...`) are not kept apart from their group yet. */
+function refuseInstanceVars(query: URLSearchParams, found: () => never): void {
+  for (const key of query.keys()) if (key === 'vars' || key.startsWith('vars.')) found();
+}
+
+/** A pipeline's row, 404 unless it exists (and, for `live`, is not archived). */
+function existing(hub: Hub, name: string, query: URLSearchParams): PipelineRow {
+  const notFound = (): never => {
+    throw new HttpError(404, `pipeline '${name}' not found`);
+  };
+  refuseInstanceVars(query, notFound);
+  return hub.store.pipeline(name) ?? notFound();
+}
+
+/** `configvalidate.Validate`'s messages: one `invalid <section>:` block per section. */
+function errorMessages(checked: Extract<CheckResult, { kind: 'checked' }>): string[] {
+  return checked.result.errors.map(
+    (group) => `invalid ${group.section}:\n${group.errors.map((e) => `\t${e.message}`).join('\n')}\n`,
+  );
+}
+
+/**
+ * `--check-creds`: hangar has no credential manager, so every ((var)) left after fly's static vars
+ * is undefined, except a step's local vars (`((.:x))`, set by load_var and across at run time).
+ */
+function credentialErrors(checked: Extract<CheckResult, { kind: 'checked' }>): string | undefined {
+  const undefinedVars = checked.unresolvedVars.filter((name) => !name.startsWith('.:'));
+  if (undefinedVars.length === 0) return undefined;
+  const n = undefinedVars.length;
+  const items = undefinedVars.map((name) => `\t* undefined vars: ${name}\n`).join('');
+  return `credential validation failed\n\n${n} error${n === 1 ? '' : 's'} occurred:\n${items}\n`;
+}
+
+function setFlag(flag: 'paused' | 'public', on: boolean): Route['handler'] {
+  return ({ hub, params, query }) => {
+    const name = existing(hub, params[0]!, query).name;
+    hub.store.setPipelineFlag(name, flag, on);
+    return {};
+  };
+}
+
+export function pipelineRoutes(): Route[] {
+  return [
+    get('pipeline-config', `${P}/config`, ({ hub, params, query, res }) => {
+      const row = existing(hub, params[0]!, query);
+      if (row.archived) throw new HttpError(404, `pipeline '${row.name}' is archived`);
+      res.setHeader(configVersionHeader, String(row.configVersion));
+      return { config: row.config };
+    }),
+
+    act('PUT', 'set-pipeline', `${P}/config`, async ({ hub, params, query, req, res }) => {
+      const name = params[0]!;
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (type !== 'application/json' && type !== 'application/x-yaml')
+        throw new HttpError(415, 'send the config as application/x-yaml or application/json');
+      const versionText = req.headers[configVersionHeader];
+      if (typeof versionText === 'string' && versionText !== '' && !/^\d+$/.test(versionText))
+        return saveConfigResponse(res, 400, { errors: ['config version is malformed: expected integer'] });
+      refuseInstanceVars(query, () => {
+        throw new HttpError(400, 'instance vars (fly -i/--instance-var) are not supported by hangar');
+      });
+      const text = (await readBody(req)).toString('utf8');
+      const checked = checkPipelineText(text, `${name}.yml`);
+      if (checked.kind === 'unreadable')
+        return saveConfigResponse(res, 400, { errors: [`malformed config: ${checked.error.message}`] });
+      if (checked.result.errors.length > 0)
+        return saveConfigResponse(res, 400, { errors: errorMessages(checked) });
+      const warnings: Warning[] = checked.result.warnings.map(({ type, message }) => ({ type, message }));
+      const identifier = checkIdentifier(name, 'pipeline');
+      if (identifier.kind === 'error') return saveConfigResponse(res, 400, { errors: [identifier.message] });
+      if (identifier.kind === 'warning')
+        warnings.push({ type: 'invalid_identifier', message: identifier.message });
+      if (query.has('check_creds')) {
+        const credentials = credentialErrors(checked);
+        if (credentials) return saveConfigResponse(res, 400, { errors: [credentials] });
+      }
+      const created = hub.store.pipeline(name) === undefined;
+      try {
+        saveCheckedPipeline(hub.store, name, checked, {
+          initiallyPaused: true,
+          fromVersion: typeof versionText === 'string' && versionText !== '' ? Number(versionText) : 0,
+        });
+      } catch (err) {
+        if (!(err instanceof ConfigVersionConflict)) throw err;
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders });
+        res.end(`failed to save config: ${err.message}`);
+        return undefined;
+      }
+      return saveConfigResponse(res, created ? 201 : 200, warnings.length > 0 ? { warnings } : {});
+    }),
+
+    act('PUT', 'pause-pipeline', `${P}/pause`, setFlag('paused', true)),
+    act('PUT', 'unpause-pipeline', `${P}/unpause`, setFlag('paused', false)),
+    act('PUT', 'expose-pipeline', `${P}/expose`, setFlag('public', true)),
+    act('PUT', 'hide-pipeline', `${P}/hide`, setFlag('public', false)),
+    act('PUT', 'archive-pipeline', `${P}/archive`, ({ hub, params, query }) => {
+      hub.store.archivePipeline(existing(hub, params[0]!, query).name);
+      return {};
+    }),
+
+    act('PUT', 'rename-pipeline', `${P}/rename`, async ({ hub, params, query, res }) => {
+      const from = existing(hub, params[0]!, query).name;
+      const body = await readJson(res.req);
+      const to = (body as { name?: unknown } | null)?.name;
+      if (typeof to !== 'string') throw new HttpError(400, 'expected {"name": "<new name>"}');
+      const identifier = checkIdentifier(to, 'pipeline');
+      if (identifier.kind === 'error') return saveConfigResponse(res, 400, { errors: [identifier.message] });
+      if (to !== from && hub.store.pipeline(to)) throw new HttpError(409, `pipeline '${to}' already exists`);
+      hub.store.renamePipeline(from, to);
+      const warnings =
+        identifier.kind === 'warning' ? [{ type: 'invalid_identifier', message: identifier.message }] : [];
+      return { warnings };
+    }),
+
+    act('PUT', 'order-pipelines', `/api/v1/teams/${team}/pipelines/ordering`, async ({ hub, req }) => {
+      const names = await readJson(req);
+      if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
+        throw new HttpError(400, 'expected a JSON array of pipeline names');
+      const unknown = hub.store.orderPipelines(names);
+      if (unknown !== undefined) throw new HttpError(400, `pipeline '${unknown}' not found`);
+      return {};
+    }),
+
+    act('DELETE', 'destroy-pipeline', P, ({ hub, params, query, res }) => {
+      hub.store.destroyPipeline(existing(hub, params[0]!, query).name);
+      res.statusCode = 204;
+      return null;
+    }),
+  ];
+}
