@@ -26,7 +26,7 @@ export class LocalUsers {
   }
 
   names(): string[] {
-    return [...this.#digests.keys()];
+    return [...this.#digests.keys()].sort();
   }
 
   verify(name: string, password: string): boolean {
