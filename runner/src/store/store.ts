@@ -265,21 +265,28 @@ export class Store {
     return this.#q(sql).run(on ? 1 : 0, name).changes > 0;
   }
 
-  /** Concourse's archive: paused, and no longer scheduled or shown, until it is set again. */
+  /**
+   * Concourse's archive: paused, no longer scheduled or shown, until it is set again; its config
+   * version goes back to 0, the version fly sends for a pipeline it cannot read.
+   */
   archivePipeline(name: string): boolean {
-    return this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(name).changes > 0;
+    const sql = 'UPDATE pipelines SET archived = 1, paused = 1, config_version = 0 WHERE name = ?';
+    return this.#q(sql).run(name).changes > 0;
   }
 
   renamePipeline(from: string, to: string): boolean {
     return this.#q('UPDATE pipelines SET name = ? WHERE name = ?').run(to, from).changes > 0;
   }
 
-  /** Puts `names` first, in that order; returns the first unknown name, and then changes nothing. */
+  /** Puts `names` first, in that order, the others after them as they were; returns the first
+   * unknown name, and then changes nothing. */
   orderPipelines(names: string[]): string | undefined {
-    const unknown = names.find((name) => !this.#q('SELECT 1 FROM pipelines WHERE name = ?').get(name));
+    const current = this.pipelines().map((p) => p.name);
+    const unknown = names.find((name) => !current.includes(name));
     if (unknown !== undefined) return unknown;
+    const order = [...new Set([...names, ...current])];
     const update = this.#q('UPDATE pipelines SET ordering = ? WHERE name = ?');
-    this.db.transaction(() => names.forEach((name, i) => update.run(i, name)))();
+    this.db.transaction(() => order.forEach((name, i) => update.run(i, name)))();
     return undefined;
   }
 

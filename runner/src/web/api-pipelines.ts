@@ -7,6 +7,7 @@ import { checkPipelineText, type CheckResult } from '../model/check.js';
 import { checkIdentifier } from '../model/identifier.js';
 import { saveCheckedPipeline } from '../engine/state.js';
 import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
+import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
 import { readBody, readJson } from './body.js';
 import type { Hub } from './hub.js';
@@ -64,6 +65,24 @@ function credentialErrors(checked: Extract<CheckResult, { kind: 'checked' }>): s
   return `credential validation failed\n\n${n} error${n === 1 ? '' : 's'} occurred:\n${items}\n`;
 }
 
+/** Every value inside `var_sources[].config` (a `dummy` source holds its secrets right there). */
+function withVarSourcesRedacted(config: unknown): unknown {
+  const hide = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(hide)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hide(v)]))
+        : redactedMarker;
+  const { var_sources: sources, ...rest } = config as { var_sources?: unknown };
+  if (!Array.isArray(sources)) return config;
+  return {
+    ...rest,
+    var_sources: sources.map((s: unknown) =>
+      s !== null && typeof s === 'object' && 'config' in s ? { ...s, config: hide(s.config) } : s,
+    ),
+  };
+}
+
 function setFlag(flag: 'paused' | 'public', on: boolean): Route['handler'] {
   return ({ hub, params, query }) => {
     const name = existing(hub, params[0]!, query).name;
@@ -74,11 +93,14 @@ function setFlag(flag: 'paused' | 'public', on: boolean): Route['handler'] {
 
 export function pipelineRoutes(): Route[] {
   return [
-    get('pipeline-config', `${P}/config`, ({ hub, params, query, res }) => {
+    get('pipeline-config', `${P}/config`, ({ hub, params, query, req, res }) => {
       const row = existing(hub, params[0]!, query);
       if (row.archived) throw new HttpError(404, `pipeline '${row.name}' is archived`);
       res.setHeader(configVersionHeader, String(row.configVersion));
-      return { config: row.config };
+      // a client that signs in itself (fly) gets the config whole, as Concourse gives it to the
+      // team; a browser, whose pages must never show a secret, gets var source configs redacted
+      const whole = req.headers.authorization !== undefined;
+      return { config: whole ? row.config : withVarSourcesRedacted(row.config) };
     }),
 
     act('PUT', 'set-pipeline', `${P}/config`, async ({ hub, params, query, req, res }) => {

@@ -1,7 +1,8 @@
 // Signing the real fly in to a real `hangar serve`: local users from the flag, a file and the
 // environment, fly's password grant, the browser flow, logout, and what a signed-in fly then reads
 // (userinfo, teams, workers). No password or issued token may reach the server's output or state.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeFixture } from './harness.js';
@@ -10,8 +11,6 @@ const passwords = { alice: 'alice-Pa55', bob: 'bob-from-file', carol: 'carol-fro
 
 let serve: ServeFixture;
 beforeAll(async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const usersFile = join(mkdtempSync(join(tmpdir(), 'hangar-users-')), 'users');
   writeFileSync(usersFile, `# one NAME:PASSWORD a line\nbob:${passwords.bob}\n`);
   serve = await startServe({
@@ -135,7 +134,6 @@ describe('what a signed-in fly reads', () => {
   });
 
   it('workers: this machine, with its runtime and resource types', async () => {
-    const { hostname } = await import('node:os');
     const r = await serve.fly(['workers', '-d']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -147,7 +145,7 @@ describe('what a signed-in fly reads', () => {
 });
 
 describe('secrets', () => {
-  it('never reach the server output or the state directory', async () => {
+  it('never reach the server output or the state directory', () => {
     const issued = tokenOf('alice');
     const output = serve.process.output();
     const state = readdirSync(serve.stateDir).map((f) =>
