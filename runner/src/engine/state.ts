@@ -69,6 +69,6 @@ export async function setPipelineFromFile(
     result.data,
     result.pipeline.resources.map((r) => r.config.name),
     result.pipeline.jobs.map((j) => j.name),
-    resolve(file),
+    { file: resolve(file) },
   );
 }

@@ -15,6 +15,7 @@ import {
   type AuthConfig,
 } from './auth.js';
 import type { Hub } from './hub.js';
+import { checkWebhook, webhookPattern } from './webhook.js';
 
 export interface WebOptions {
   hub: Hub;
@@ -145,6 +146,14 @@ async function handle(
       ...securityHeaders,
     });
     return void res.end();
+  }
+  const webhook = method === 'POST' ? webhookPattern.exec(url.pathname) : null;
+  if (webhook) {
+    // before sign-in: the webhook token is the credential
+    route = 'check-webhook';
+    const answer = checkWebhook(o.hub, webhook, url.searchParams);
+    const body = typeof answer.body === 'string' ? `${answer.body}\n` : JSON.stringify(answer.body);
+    return send(res, answer.status, body, typeof answer.body === 'string' ? undefined : 'application/json');
   }
   if (auth.readsNeedToken && !signedIn) {
     res.setHeader('www-authenticate', 'Basic realm="hangar", charset="UTF-8"');
