@@ -1,13 +1,13 @@
 // `hangar serve` and `run --ui` refuse bad settings with one line naming the cause, and as real
 // processes serve the API while a build runs and after it, until Ctrl-C.
-import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fileResource } from '../engine/harness.js';
+import { hangarProcess } from './harness.js';
 
 async function hangar(args: string[], env: NodeJS.ProcessEnv = {}) {
   let out = '';
@@ -34,35 +34,6 @@ describe('hangar serve', () => {
     expect(r.code).toBe(1);
   });
 });
-
-/** `bin/hangar.js` as a process, with its stderr kept and watched. */
-function hangarProcess(args: string[]) {
-  const bin = new URL('../../bin/hangar.js', import.meta.url).pathname;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, ...args], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  /** Resolves with the first match of `pattern` in stdout+stderr, or rejects if the process exits first. */
-  const waitFor = (pattern: RegExp): Promise<RegExpExecArray> =>
-    new Promise((resolve, reject) => {
-      const look = (): void => {
-        const match = pattern.exec(stdout + stderr);
-        if (!match) return;
-        child.stdout.off('data', look);
-        child.stderr.off('data', look);
-        resolve(match);
-      };
-      child.stdout.on('data', look);
-      child.stderr.on('data', look);
-      void exited.then(() => reject(new Error(`exited before ${String(pattern)}:\n${stdout}${stderr}`)));
-      look();
-    });
-  return { child, exited, waitFor, output: () => stdout + stderr };
-}
 
 const getJson = async (url: string): Promise<unknown> => (await fetch(url)).json();
 
