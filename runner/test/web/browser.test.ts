@@ -1,6 +1,7 @@
 // The UI in a real browser (Debian chromium via playwright-core) against a real server and runner:
-// the dashboard and the pipeline graph show jobs changing colour as builds run, a triggered build's log streams in, a build is aborted, a
-// resource's versions are checked and pinned. Screenshots land in test-output/screenshots.
+// the dashboard and the pipeline graph show jobs changing colour as builds run, a triggered
+// build's log streams in, a build is aborted, a resource's versions are checked and pinned.
+// Screenshots land in test-output/screenshots.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
