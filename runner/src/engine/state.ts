@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { checkPipelineText, locatedErrors, type CheckResult } from '../model/check.js';
-import { Store, type SaveOptions } from '../store/store.js';
+import { Store, type SavePipelineOptions } from '../store/store.js';
 
 export const interruptedMessage =
   'build interrupted: the runner stopped (killed or crashed) while this build was running';
@@ -75,15 +75,13 @@ export function saveCheckedPipeline(
   store: Store,
   name: string,
   checked: Extract<CheckResult, { kind: 'checked' }>,
-  options: SaveOptions & { file?: string } = {},
+  options: SavePipelineOptions = {},
 ): number {
   return store.savePipeline(
     name,
     checked.data,
     checked.pipeline.resources.map((r) => r.config.name),
     checked.pipeline.jobs.map((j) => j.name),
-    options.file,
-    undefined,
     options,
   );
 }

@@ -6,11 +6,13 @@ import type { ServerResponse } from 'node:http';
 import { checkPipelineText, type CheckResult } from '../model/check.js';
 import { checkIdentifier } from '../model/identifier.js';
 import { saveCheckedPipeline } from '../engine/state.js';
+import { groupName } from '../store/pipeline-ref.js';
 import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
 import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
 import { readBody, readJson } from './body.js';
 import type { Hub } from './hub.js';
+import { instanceVarsOf } from './instance-vars.js';
 import { team } from './json.js';
 import { securityHeaders } from './respond.js';
 
@@ -32,18 +34,11 @@ function saveConfigResponse(
   return undefined;
 }
 
-/** Instanced pipelines (`?vars.x=...`) are not kept apart from their group yet. */
-function refuseInstanceVars(query: URLSearchParams, found: () => never): void {
-  for (const key of query.keys()) if (key === 'vars' || key.startsWith('vars.')) found();
-}
-
-/** A pipeline's row, 404 unless it exists (and, for `live`, is not archived). */
-function existing(hub: Hub, name: string, query: URLSearchParams): PipelineRow {
-  const notFound = (): never => {
-    throw new HttpError(404, `pipeline '${name}' not found`);
-  };
-  refuseInstanceVars(query, notFound);
-  return hub.store.pipeline(name) ?? notFound();
+/** A pipeline's row (the route's pipeline is already its ref, instance vars included), or 404. */
+function existing(hub: Hub, ref: string): PipelineRow {
+  const row = hub.store.pipeline(ref);
+  if (!row) throw new HttpError(404, `pipeline '${ref}' not found`);
+  return row;
 }
 
 /** `configvalidate.Validate`'s messages: one `invalid <section>:` block per section. */
@@ -84,17 +79,20 @@ function withVarSourcesRedacted(config: unknown): unknown {
 }
 
 function setFlag(flag: 'paused' | 'public', on: boolean): Route['handler'] {
-  return ({ hub, params, query }) => {
-    const name = existing(hub, params[0]!, query).name;
-    hub.store.setPipelineFlag(name, flag, on);
+  return ({ hub, params }) => {
+    const row = existing(hub, params[0]!);
+    if (flag === 'paused') hub.store.setPipelinePaused(row.id, on);
+    else hub.store.setPipelinePublic(row.id, on);
+    // an unpaused pipeline is scheduled now rather than at the next tick
+    hub.pipelineSet(row.name);
     return {};
   };
 }
 
 export function pipelineRoutes(): Route[] {
   return [
-    get('pipeline-config', `${P}/config`, ({ hub, params, query, req, res }) => {
-      const row = existing(hub, params[0]!, query);
+    get('pipeline-config', `${P}/config`, ({ hub, params, req, res }) => {
+      const row = existing(hub, params[0]!);
       if (row.archived) throw new HttpError(404, `pipeline '${row.name}' is archived`);
       res.setHeader(configVersionHeader, String(row.configVersion));
       // a client that signs in itself (fly) gets the config whole, as Concourse gives it to the
@@ -104,24 +102,22 @@ export function pipelineRoutes(): Route[] {
     }),
 
     act('PUT', 'set-pipeline', `${P}/config`, async ({ hub, params, query, req, res }) => {
-      const name = params[0]!;
+      const ref = params[0]!;
+      const instanceVars = instanceVarsOf(query);
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (type !== 'application/json' && type !== 'application/x-yaml')
         throw new HttpError(415, 'send the config as application/x-yaml or application/json');
       const versionText = req.headers[configVersionHeader];
       if (typeof versionText === 'string' && versionText !== '' && !/^\d+$/.test(versionText))
         return saveConfigResponse(res, 400, { errors: ['config version is malformed: expected integer'] });
-      refuseInstanceVars(query, () => {
-        throw new HttpError(400, 'instance vars (fly -i/--instance-var) are not supported by hangar');
-      });
       const text = (await readBody(req)).toString('utf8');
-      const checked = checkPipelineText(text, `${name}.yml`);
+      const checked = checkPipelineText(text, `${groupName(ref)}.yml`);
       if (checked.kind === 'unreadable')
         return saveConfigResponse(res, 400, { errors: [`malformed config: ${checked.error.message}`] });
       if (checked.result.errors.length > 0)
         return saveConfigResponse(res, 400, { errors: errorMessages(checked) });
       const warnings: Warning[] = checked.result.warnings.map(({ type, message }) => ({ type, message }));
-      const identifier = checkIdentifier(name, 'pipeline');
+      const identifier = checkIdentifier(groupName(ref), 'pipeline');
       if (identifier.kind === 'error') return saveConfigResponse(res, 400, { errors: [identifier.message] });
       if (identifier.kind === 'warning')
         warnings.push({ type: 'invalid_identifier', message: identifier.message });
@@ -129,10 +125,11 @@ export function pipelineRoutes(): Route[] {
         const credentials = credentialErrors(checked);
         if (credentials) return saveConfigResponse(res, 400, { errors: [credentials] });
       }
-      const created = hub.store.pipeline(name) === undefined;
+      const created = hub.store.pipeline(ref) === undefined;
       try {
-        saveCheckedPipeline(hub.store, name, checked, {
-          initiallyPaused: true,
+        saveCheckedPipeline(hub.store, ref, checked, {
+          pausedIfNew: true,
+          instanceVars,
           fromVersion: typeof versionText === 'string' && versionText !== '' ? Number(versionText) : 0,
         });
       } catch (err) {
@@ -141,6 +138,7 @@ export function pipelineRoutes(): Route[] {
         res.end(`failed to save config: ${err.message}`);
         return undefined;
       }
+      hub.pipelineSet(ref);
       return saveConfigResponse(res, created ? 201 : 200, warnings.length > 0 ? { warnings } : {});
     }),
 
@@ -148,20 +146,24 @@ export function pipelineRoutes(): Route[] {
     act('PUT', 'unpause-pipeline', `${P}/unpause`, setFlag('paused', false)),
     act('PUT', 'expose-pipeline', `${P}/expose`, setFlag('public', true)),
     act('PUT', 'hide-pipeline', `${P}/hide`, setFlag('public', false)),
-    act('PUT', 'archive-pipeline', `${P}/archive`, ({ hub, params, query }) => {
-      hub.store.archivePipeline(existing(hub, params[0]!, query).name);
+    act('PUT', 'archive-pipeline', `${P}/archive`, ({ hub, params }) => {
+      const row = existing(hub, params[0]!);
+      hub.store.setPipelineArchived(row.id, true);
+      hub.pipelineSet(row.name);
       return {};
     }),
 
-    act('PUT', 'rename-pipeline', `${P}/rename`, async ({ hub, params, query, res }) => {
-      const from = existing(hub, params[0]!, query).name;
-      const body = await readJson(res.req);
+    // renames a pipeline, or a whole instance group, as Concourse does
+    act('PUT', 'rename-pipeline', `${P}/rename`, async ({ hub, params, req, res }) => {
+      const from = params[0]!;
+      const body = await readJson(req);
       const to = (body as { name?: unknown } | null)?.name;
       if (typeof to !== 'string') throw new HttpError(400, 'expected {"name": "<new name>"}');
       const identifier = checkIdentifier(to, 'pipeline');
       if (identifier.kind === 'error') return saveConfigResponse(res, 400, { errors: [identifier.message] });
-      if (to !== from && hub.store.pipeline(to)) throw new HttpError(409, `pipeline '${to}' already exists`);
-      hub.store.renamePipeline(from, to);
+      const taken = hub.store.pipelines().some((p) => groupName(p.name) === to);
+      if (to !== from && taken) throw new HttpError(409, `pipeline '${to}' already exists`);
+      if (hub.store.renamePipeline(from, to) === 0) throw new HttpError(404, `pipeline '${from}' not found`);
       const warnings =
         identifier.kind === 'warning' ? [{ type: 'invalid_identifier', message: identifier.message }] : [];
       return { warnings };
@@ -176,8 +178,8 @@ export function pipelineRoutes(): Route[] {
       return {};
     }),
 
-    act('DELETE', 'destroy-pipeline', P, ({ hub, params, query, res }) => {
-      hub.store.destroyPipeline(existing(hub, params[0]!, query).name);
+    act('DELETE', 'destroy-pipeline', P, ({ hub, params, res }) => {
+      hub.store.destroyPipeline(existing(hub, params[0]!).name);
       res.statusCode = 204;
       return null;
     }),

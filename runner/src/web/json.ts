@@ -3,6 +3,7 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
+import { groupName } from '../store/pipeline-ref.js';
 import type { BuildRow, PipelineRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
@@ -28,7 +29,8 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
 export function pipelineJson(row: PipelineRow, p: Pipeline, graph: PipelineGraph): Record<string, unknown> {
   return {
     id: row.id,
-    name: row.name,
+    name: groupName(row.name),
+    instance_vars: row.instanceVars,
     paused: row.paused,
     public: row.public,
     archived: row.archived,

@@ -18,8 +18,11 @@ import {
   type AuthConfig,
 } from './auth.js';
 import type { Hub } from './hub.js';
+import { pipelineRefOf } from './instance-vars.js';
+import { team } from './json.js';
 import { LocalUsers } from './local-users.js';
 import { securityHeaders, send } from './respond.js';
+import { checkWebhook, webhookPattern } from './webhook.js';
 
 export interface WebOptions {
   hub: Hub;
@@ -51,6 +54,8 @@ export class WebConfigError extends Error {
 }
 
 /** The bundled UI: dist/ui next to dist/web (and src/web, when run from source in tests). */
+const pipelinesPath = `/api/v1/teams/${team}/pipelines/`;
+
 export const uiDir = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
 const types: Record<string, string> = {
@@ -163,6 +168,14 @@ async function handle(
     });
     return void res.end();
   }
+  const webhook = method === 'POST' ? webhookPattern.exec(url.pathname) : null;
+  if (webhook) {
+    // before sign-in: the webhook token is the credential
+    route = 'check-webhook';
+    const answer = checkWebhook(o.hub, webhook, url.searchParams);
+    const body = typeof answer.body === 'string' ? `${answer.body}\n` : JSON.stringify(answer.body);
+    return send(res, answer.status, body, typeof answer.body === 'string' ? undefined : 'application/json');
+  }
   // /api/v1/info is public, as in Concourse: fly reads it before it has signed in
   if (auth.readsNeedToken && !signedIn && url.pathname !== '/api/v1/info') {
     res.setHeader('www-authenticate', 'Basic realm="hangar", charset="UTF-8"');
@@ -189,6 +202,9 @@ async function handle(
     if (r.action && !csrfSafe(req)) return send(res, 403, 'cross-site request refused\n');
     try {
       const params = m.slice(1).map((p) => decodeURIComponent(p));
+      // an instanced pipeline's routes name it by group and instance vars: handlers get its ref
+      if (url.pathname.startsWith(pipelinesPath) && params[0] !== undefined)
+        params[0] = pipelineRefOf(params[0], url.searchParams);
       const body = await r.handler({ hub: o.hub, params, query: url.searchParams, req, res, user, web });
       if (body === undefined) return;
       const status = res.statusCode === 200 ? 200 : res.statusCode;
