@@ -3,7 +3,6 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
-import { groupName } from '../store/pipeline-ref.js';
 import type { BuildRow, PipelineRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
@@ -29,8 +28,9 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
 export function pipelineJson(row: PipelineRow, p: Pipeline, graph: PipelineGraph): Record<string, unknown> {
   return {
     id: row.id,
-    name: groupName(row.name),
-    instance_vars: row.instanceVars,
+    // an instanced pipeline's ref (`name/k:v`) as its name, which fly prints and parses back, and
+    // which the UI puts in its links as it is
+    name: row.name,
     paused: row.paused,
     public: row.public,
     archived: row.archived,

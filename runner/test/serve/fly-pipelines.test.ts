@@ -162,10 +162,44 @@ describe('fly set-pipeline', () => {
     }
   });
 
-  it('instance vars: refused with a reason', async () => {
-    const r = await setPipeline('inst', pipeline('hi'), '-v', 'interval=1h', '-i', 'branch=main');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('instance vars (fly -i/--instance-var) are not supported by hangar');
+  it('instance vars (-i) make instanced pipelines, kept apart by their vars', async () => {
+    for (const branch of ['main', 'dev']) {
+      const r = await setPipeline(
+        'inst',
+        pipeline('((branch))'),
+        '-v',
+        'interval=1h',
+        '-i',
+        `branch=${branch}`,
+      );
+      expect(r.code).toBe(0);
+      expect(plain(r.stdout)).toContain(
+        `pipeline name: inst\npipeline instance vars:\n  branch: ${branch}\n`,
+      );
+      expect(plain(r.stdout)).toContain(
+        `you can view your pipeline here: ${serve.url}/teams/main/pipelines/inst?vars.branch=%22${branch}%22\n`,
+      );
+    }
+    expect(saved('inst/branch:dev')).toMatchObject({
+      instanceVars: { branch: 'dev' },
+      config: { jobs: [{ plan: [{}, { config: { run: { args: ['dev'] } } }] }] },
+    });
+    expect((await serve.fly(['pause-pipeline', '-p', 'inst/branch:main'])).stdout).toBe(
+      "paused 'inst/branch:main'\n",
+    );
+    expect((await serve.fly(['unpause-pipeline', '-p', 'inst/branch:dev'])).stdout).toBe(
+      "unpaused 'inst/branch:dev'\n",
+    );
+    const listed = (await serve.fly(['pipelines'])).stdout;
+    expect(row(listed, 'inst/branch:main')[2]).toBe('yes');
+    expect(row(listed, 'inst/branch:dev')[2]).toBe('no');
+    const shown = await serve.fly(['get-pipeline', '-p', 'inst/branch:dev']);
+    expect(shown.stdout).toContain('- dev\n');
+    expect((await serve.fly(['destroy-pipeline', '-p', 'inst/branch:dev', '-n'])).stdout).toContain(
+      '`inst/branch:dev` deleted',
+    );
+    expect(saved('inst/branch:dev')).toBeUndefined();
+    expect(saved('inst/branch:main')).toBeDefined();
   });
 });
 
