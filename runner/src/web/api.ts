@@ -127,12 +127,12 @@ export const routes: Route[] = [
   get('pipelines', `(?:/api/v1/pipelines|/api/v1/teams/${team}/pipelines)`, ({ hub }) =>
     hub.store.pipelines().map((p) => {
       const loaded = loadPipeline(hub, p.name);
-      return pipelineJson(loaded.row, loaded.pipeline, loaded.graph);
+      return pipelineJson(hub.store, loaded.row, loaded.pipeline, loaded.graph);
     }),
   ),
   get('pipeline', P, ({ hub, params }) => {
     const p = loadPipeline(hub, params[0]!);
-    return pipelineJson(p.row, p.pipeline, p.graph);
+    return pipelineJson(hub.store, p.row, p.pipeline, p.graph);
   }),
   get('graph', `${P}/graph`, ({ hub, params }) => loadPipeline(hub, params[0]!).graph),
   get('jobs', `${P}/jobs`, ({ hub, params }) => {

@@ -25,7 +25,22 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
   };
 }
 
-export function pipelineJson(row: PipelineRow, p: Pipeline, graph: PipelineGraph): Record<string, unknown> {
+function buildOrNull(store: Store, id: number): BuildRow | null {
+  try {
+    return store.build(id);
+  } catch {
+    return null; // its pipeline was destroyed and set again
+  }
+}
+
+export function pipelineJson(
+  store: Store,
+  row: PipelineRow,
+  p: Pipeline,
+  graph: PipelineGraph,
+): Record<string, unknown> {
+  // fly set-pipeline warns when a set_pipeline step (parent job and build) owns the pipeline
+  const parentJob = row.setByBuild === null ? null : buildOrNull(store, row.setByBuild)?.jobId;
   return {
     id: row.id,
     // an instanced pipeline's ref (`name/k:v`) as its name, which fly prints and parses back, and
@@ -40,6 +55,7 @@ export function pipelineJson(row: PipelineRow, p: Pipeline, graph: PipelineGraph
       jobs: graph.nodes.filter((n) => n.kind === 'job' && n.groups.includes(g.name)).map((n) => n.name),
     })),
     parent_build_id: row.setByBuild ?? undefined,
+    parent_job_id: parentJob ?? undefined,
     last_updated: seconds(row.updatedAt),
   };
 }

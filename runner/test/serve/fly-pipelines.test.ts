@@ -215,6 +215,18 @@ describe('fly get-pipeline', () => {
     });
   });
 
+  it('gives fly var sources whole, so get-pipeline then set-pipeline changes nothing', async () => {
+    const withSource = `var_sources:\n- name: vault\n  type: dummy\n  config: {vars: {token: s3cr3t}}\n${pipeline('((vault:token))')}`;
+    await setPipeline('sourced', withSource, '-v', 'interval=1h');
+    const got = await serve.fly(['get-pipeline', '-p', 'sourced']);
+    expect(got.stdout).toContain('token: s3cr3t');
+    expect(await setPipeline('sourced', got.stdout)).toEqual({
+      code: 0,
+      stdout: 'no changes to apply\n',
+      stderr: '',
+    });
+  });
+
   it('says when there is no such pipeline', async () => {
     expect(await serve.fly(['get-pipeline', '-p', 'nope'])).toEqual({
       code: 1,

@@ -2,6 +2,7 @@
 // job, whose set_pipeline step sets a child pipeline that runs too, with no `hangar run`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters as plain } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fileResource } from '../engine/harness.js';
 import { fileRes, sh } from '../web/harness.js';
@@ -65,4 +66,20 @@ it('runs a pipeline once fly unpauses it, and the child pipeline its job sets', 
   // a set_pipeline step's pipeline is not paused, unlike fly's
   expect(listed).toMatch(/^\d+ +child +no +no /m);
   expect(listed).toMatch(/^\d+ +parent +no +no /m);
+
+  // fly warns before overwriting what a set_pipeline step owns
+  const over = await serve.fly([
+    'set-pipeline',
+    '-n',
+    '-p',
+    'child',
+    '-c',
+    config,
+    '-v',
+    `root=${serve.dir}`,
+  ]);
+  expect(over.code).toBe(0);
+  expect(plain(over.stdout)).toContain(
+    "WARNING: pipeline has been configured through the 'set_pipeline' step, your changes may be overwritten on the next 'set_pipeline' step execution\n",
+  );
 });
