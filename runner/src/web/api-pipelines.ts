@@ -11,6 +11,7 @@ import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
 import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
 import { readBody, readJson } from './body.js';
+import { removeFramesFiles } from './events.js';
 import type { Hub } from './hub.js';
 import { instanceVarsOf } from './instance-vars.js';
 import { team } from './json.js';
@@ -178,8 +179,15 @@ export function pipelineRoutes(): Route[] {
       return {};
     }),
 
-    act('DELETE', 'destroy-pipeline', P, ({ hub, params, res }) => {
-      hub.store.destroyPipeline(existing(hub, params[0]!).name);
+    act('DELETE', 'destroy-pipeline', P, async ({ hub, params, res }) => {
+      const row = existing(hub, params[0]!);
+      const builds = hub.store.builds({ pipelineId: row.id });
+      // as Concourse does, its running builds are aborted (they finish writing into nothing)
+      const unfinished = builds.filter((b) => b.status === 'pending' || b.status === 'started');
+      for (const b of unfinished) hub.runner(row.name).abortBuild(b.id);
+      hub.store.destroyPipeline(row.name);
+      hub.pipelineDestroyed(row.id);
+      await removeFramesFiles(hub.store, builds);
       res.statusCode = 204;
       return null;
     }),

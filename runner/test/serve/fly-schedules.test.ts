@@ -1,6 +1,6 @@
 // What fly sets, `hangar serve` schedules: a pipeline set and unpaused with the real fly runs its
 // job, whose set_pipeline step sets a child pipeline that runs too, with no `hangar run`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters as plain } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -82,4 +82,22 @@ it('runs a pipeline once fly unpauses it, and the child pipeline its job sets', 
   expect(plain(over.stdout)).toContain(
     "WARNING: pipeline has been configured through the 'set_pipeline' step, your changes may be overwritten on the next 'set_pipeline' step execution\n",
   );
+});
+
+it('destroy-pipeline takes the builds with it, their events files included', async () => {
+  const auth = { authorization: `Bearer ${serve.token}` };
+  const builds = (await (await fetch(`${serve.url}/api/v1/builds`, { headers: auth })).json()) as {
+    id: number;
+    pipeline_name: string;
+  }[];
+  const parentBuild = builds.find((b) => b.pipeline_name === 'parent')!;
+  await (await fetch(`${serve.url}/api/v1/builds/${parentBuild.id}/events`, { headers: auth })).text();
+  const eventsDir = join(serve.stateDir, 'events');
+  expect(readdirSync(eventsDir).filter((f) => f.startsWith(`${parentBuild.id}-`))).toHaveLength(1);
+
+  expect((await serve.fly(['destroy-pipeline', '-p', 'parent', '-n'])).stdout).toContain('`parent` deleted');
+  expect(readdirSync(eventsDir).filter((f) => f.startsWith(`${parentBuild.id}-`))).toEqual([]);
+  const after = await fetch(`${serve.url}/api/v1/builds/${parentBuild.id}`, { headers: auth });
+  expect(after.status).toBe(404);
+  expect((await serve.fly(['pipelines'])).stdout).not.toMatch(/ parent /);
 });
