@@ -83,11 +83,12 @@ export function hostAllowed(req: IncomingMessage, config: AuthConfig): boolean {
 
 /**
  * Actions come from our own page (custom header; Origin, when sent, is this server) or from a client
- * that sends its credentials itself (fly's Bearer token, Basic): a browser never adds an
- * Authorization header to a cross-site request on its own, only the cookie.
+ * that sends its Bearer token itself (fly): a browser never adds a Bearer token to a request on its
+ * own. It does resend Basic credentials typed into its prompt (a local user's, with local users
+ * configured) with cross-site requests, so those need the custom header like the cookie.
  */
 export function csrfSafe(req: IncomingMessage): boolean {
-  if (req.headers.authorization !== undefined) return true;
+  if (/^bearer /i.test(req.headers.authorization ?? '')) return true;
   if (req.headers[csrfHeader] === undefined) return false;
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${req.headers.host ?? ''}`;

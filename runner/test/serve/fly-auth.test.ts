@@ -127,6 +127,13 @@ function postForm(fields: Record<string, string>): Promise<Response> {
 }
 
 describe('what a signed-in fly reads', () => {
+  it('info: the version of the fly bootstrap builds, so fly never warns; public before sign-in', async () => {
+    const fly = await serve.fly(['--version'], { target: false });
+    const info = (await (await fetch(`${serve.url}/api/v1/info`)).json()) as { version: string };
+    expect(info.version).toBe(fly.stdout.trim());
+    expect(await serve.fly(['pipelines'])).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('teams: one team, main, with the local users as owners', async () => {
     expect(await serve.fly(['teams'])).toEqual({ code: 0, stdout: 'main\n', stderr: '' });
     const detailed = await serve.fly(['teams', '-d']);
