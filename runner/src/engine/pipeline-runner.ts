@@ -305,7 +305,7 @@ export class PipelineRunner {
       versionId: r.versionId,
       firstOccurrence: !store.wasUsed(jobId, name, r.versionId),
     }));
-    store.startBuild(build.id, inputs);
+    if (!store.startBuild(build.id, inputs)) return;
     const started = store.build(build.id);
     this.#o.onBuildStarted?.(started);
     const resolvedInputs = new Map<string, ResolvedInput>(

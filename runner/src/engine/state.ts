@@ -7,11 +7,28 @@ import { Store } from '../store/store.js';
 export const interruptedMessage =
   'build interrupted: the runner stopped (killed or crashed) while this build was running';
 
-/** Opens `.hangar/` (or --state) and marks builds a previous process left running as errored. */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Opens `.hangar/` (or --state) and marks builds a previous process left running as errored,
+ * unless the process that last claimed the state is still alive (a `hangar serve` running its
+ * builds while `hangar builds` reads): then they are its builds, running. Otherwise this process
+ * claims the state.
+ */
 export function openState(dir: string): { store: Store; interrupted: number } {
   const store = new Store(dir);
   // one transaction: no reader sees an interrupted build finished without its last events
   const interrupted = store.db.transaction(() => {
+    const holder = Number(store.meta('runner_pid'));
+    if (holder > 0 && holder !== process.pid && alive(holder)) return [];
+    store.setMeta('runner_pid', String(process.pid));
     const builds = store.interruptStartedBuilds(interruptedMessage);
     for (const b of builds) {
       const seq = store.nextEventSeq(b.id);
@@ -27,7 +44,7 @@ export function openState(dir: string): { store: Store; interrupted: number } {
       });
     }
     return builds;
-  })();
+  }).immediate();
   return { store, interrupted: interrupted.length };
 }
 
