@@ -48,9 +48,15 @@ function pairs(values: unknown, flag: string): [string, string][] {
   });
 }
 
-export function openSession(parsed: Parsed, io: CliIo, prefixes: boolean): Session {
+/** `runsBuilds`: `run`, `trigger` and `serve` claim the state (see openState). */
+export function openSession(
+  parsed: Parsed,
+  io: CliIo,
+  prefixes: boolean,
+  { runsBuilds = false } = {},
+): Session {
   const stateDir = resolve(typeof parsed.values.state === 'string' ? parsed.values.state : '.hangar');
-  const { store, interrupted } = openState(stateDir);
+  const { store, interrupted } = openState(stateDir, { claim: runsBuilds });
   if (interrupted > 0) {
     io.stderr(
       `marked ${interrupted} interrupted build(s) errored (the previous runner was stopped mid-build)\n`,

@@ -57,11 +57,12 @@ describe('the state database', () => {
 
   it('errors the builds a dead process left running, not those of a live one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hangar-claim-'));
-    const first = openState(dir).store;
+    const first = openState(dir, { claim: true }).store;
     const p = first.savePipeline('p', {}, [], ['j']);
     const build = first.createBuild(p, first.jobId(p, 'j'), true)!;
     first.startBuild(build.id, []);
     // another live process (our parent) holds the state: its build is running, not interrupted
+    expect(first.meta('runner_pid')).toBe(String(process.pid));
     first.setMeta('runner_pid', String(process.ppid));
     first.close();
     const second = openState(dir);
@@ -69,10 +70,14 @@ describe('the state database', () => {
     expect(second.store.build(build.id).status).toBe('started');
     second.store.setMeta('runner_pid', String(spawnSync(process.execPath, ['-e', '0']).pid));
     second.store.close();
+    // a reader errors them but does not claim the state; a command running builds does
     const third = openState(dir);
     expect(third.interrupted).toBe(1);
     expect(third.store.build(build.id).status).toBe('errored');
-    expect(third.store.meta('runner_pid')).toBe(String(process.pid));
+    expect(third.store.meta('runner_pid')).not.toBe(String(process.pid));
     third.store.close();
+    const fourth = openState(dir, { claim: true }).store;
+    expect(fourth.meta('runner_pid')).toBe(String(process.pid));
+    fourth.close();
   });
 });
