@@ -303,6 +303,26 @@ export class Store {
     );
   }
 
+  /** A set_pipeline step found nothing to change: the build still counts as the one that set it. */
+  markPipelineSetBy(name: string, buildId: number): void {
+    this.#q('UPDATE pipelines SET set_by_build = ? WHERE name = ?').run(buildId, name);
+  }
+
+  /**
+   * After a succeeded build of a job: pipelines an earlier build of the job set, and this one did
+   * not, are archived (Concourse archives the children a job stops setting). Returns their names.
+   */
+  archiveUnsetChildren(jobId: number, buildId: number): string[] {
+    return this.db.transaction(() => {
+      const rows = this.#q(
+        `SELECT name FROM pipelines WHERE archived = 0 AND set_by_build IN
+           (SELECT id FROM builds WHERE job_id = ? AND id < ?)`,
+      ).all(jobId, buildId) as { name: string }[];
+      for (const r of rows) this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(r.name);
+      return rows.map((r) => r.name);
+    })();
+  }
+
   setJobPaused(jobId: number, paused: boolean): void {
     this.#q('UPDATE jobs SET paused = ? WHERE id = ?').run(paused ? 1 : 0, jobId);
   }
