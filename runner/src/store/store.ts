@@ -215,6 +215,15 @@ export class Store {
     this.db.close();
   }
 
+  meta(key: string): string | undefined {
+    const row = this.#q('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
   /** Prepared statements are cached: preparing is most of the cost of a small query. */
   #q(sql: string): Database.Statement {
     let stmt = this.#statements.get(sql);
@@ -379,6 +388,26 @@ export class Store {
       archived ? 1 : 0,
       id,
     );
+  }
+
+  /** A set_pipeline step found nothing to change: the build still counts as the one that set it. */
+  markPipelineSetBy(name: string, buildId: number): void {
+    this.#q('UPDATE pipelines SET set_by_build = ? WHERE name = ?').run(buildId, name);
+  }
+
+  /**
+   * After a succeeded build of a job: pipelines an earlier build of the job set, and this one did
+   * not, are archived (Concourse archives the children a job stops setting). Returns their names.
+   */
+  archiveUnsetChildren(jobId: number, buildId: number): string[] {
+    return this.db.transaction(() => {
+      const rows = this.#q(
+        `SELECT name FROM pipelines WHERE archived = 0 AND set_by_build IN
+           (SELECT id FROM builds WHERE job_id = ? AND id < ?)`,
+      ).all(jobId, buildId) as { name: string }[];
+      for (const r of rows) this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(r.name);
+      return rows.map((r) => r.name);
+    })();
   }
 
   setJobPaused(jobId: number, paused: boolean): void {
@@ -658,21 +687,23 @@ export class Store {
     ).all() as { pipeline: string; job: string; status: BuildStatus }[];
   }
 
-  /** Records the resolved inputs and marks the build started, in one transaction. */
-  startBuild(buildId: number, inputs: BuildInput[]): void {
-    this.db.transaction(() => {
+  /**
+   * Records the resolved inputs and marks the build started, in one transaction. False when the
+   * build is no longer pending (another process sharing the state started or aborted it).
+   */
+  startBuild(buildId: number, inputs: BuildInput[]): boolean {
+    return this.db.transaction(() => {
       const build = this.build(buildId);
+      if (build.status !== 'pending') return false;
       const add = this.#q(
         'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
       );
       for (const i of inputs) {
         add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
       }
-      this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ? AND status = 'pending'").run(
-        this.#now(),
-        buildId,
-      );
-    })();
+      this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ?").run(this.#now(), buildId);
+      return true;
+    }).immediate();
   }
 
   finishBuild(buildId: number, status: BuildStatus, error?: string): void {

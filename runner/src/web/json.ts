@@ -115,7 +115,7 @@ export function versionJson(v: VersionRow, pinnedId: number | null): Record<stri
     id: v.id,
     version: v.version,
     metadata: v.metadata,
-    enabled: true,
+    enabled: v.enabled,
     pinned: pinnedId === v.id || undefined,
   };
 }

@@ -155,3 +155,38 @@ describe('build_log_retention', () => {
     expect(buildsWithLogs(h)).toEqual(['2']);
   });
 });
+
+describe('set_pipeline children', () => {
+  it('a pipeline the job no longer sets is archived after its next succeeded build', async () => {
+    h = await harness({
+      resources: [fileRes('src')],
+      jobs: [
+        job('set', [
+          { get: 'src', trigger: true },
+          { load_var: 'name', file: 'src/content', reveal: true },
+          sh(
+            'w',
+            'echo "jobs: [{name: j, plan: [{task: t, config: {platform: linux, run: {path: env}}}]}]" > o/p.yml',
+            {
+              outputs: [{ name: 'o' }],
+            },
+          ),
+          { across: [{ var: 'n', values: ['((.:name))'] }], set_pipeline: '((.:n))', file: 'o/p.yml' },
+        ]),
+      ],
+    });
+    h.push('src');
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false });
+    h.push('src');
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: true, paused: true });
+    expect(h.store.pipeline('src2')).toMatchObject({ archived: false });
+    expect(h.messages).toContain('pipeline src1 archived: set #2 no longer sets it\n');
+    // setting it again brings it back
+    h.runner.rerun(h.builds('set')[0]!.id);
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false });
+    expect(h.store.pipeline('src2')).toMatchObject({ archived: true });
+  });
+});

@@ -94,11 +94,12 @@ describe('the pipeline UI in chromium', () => {
     const box = (name: string, cls = '') =>
       page.locator(`.pipeline-card[data-name="p"] a.job-box${cls}[data-name="${name}"]`);
     await box('unit', '.running').waitFor();
-    expect(
-      await page
-        .locator('.pipeline-card a.job-box')
-        .evaluateAll((a) => a.map((e) => e.getAttribute('data-name'))),
-    ).toEqual(['unit', 'lint', 'ship']);
+    const boxes = await page.locator('.pipeline-card a.job-box').all();
+    expect(await Promise.all(boxes.map((b) => b.getAttribute('data-name')))).toEqual([
+      'unit',
+      'lint',
+      'ship',
+    ]);
     await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
     await page.waitForURL(/\/teams\/main\/pipelines\/p$/);
     await job('unit', '.running').waitFor();
