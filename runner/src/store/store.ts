@@ -172,8 +172,7 @@ const toPipeline = (r: RawPipeline): PipelineRow => ({
   paused: r.paused === 1,
   archived: r.archived === 1,
   public: r.public === 1,
-  instanceVars:
-    r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
+  instanceVars: r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
   configVersion: r.config_version,
   setByBuild: r.set_by_build,
   updatedAt: r.updated_at,
@@ -195,20 +194,18 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db
-      .transaction(() => {
-        this.db.exec(schemaSql);
-        for (const [table, column, definition] of addedColumns) {
-          const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
-          if (!columns.some((c) => c.name === column))
-            this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-        }
-        this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
-          'schema_version',
-          String(schemaVersion),
-        );
-      })
-      .immediate();
+    this.db.transaction(() => {
+      this.db.exec(schemaSql);
+      for (const [table, column, definition] of addedColumns) {
+        const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+        if (!columns.some((c) => c.name === column))
+          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+      }
+      this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+        'schema_version',
+        String(schemaVersion),
+      );
+    }).immediate();
   }
 
   close(): void {
@@ -353,13 +350,7 @@ export class Store {
   }
 
   /** What a scheduler needs to notice new, changed, paused and archived pipelines cheaply. */
-  pipelineStates(): {
-    id: number;
-    name: string;
-    paused: boolean;
-    archived: boolean;
-    configVersion: number;
-  }[] {
+  pipelineStates(): { id: number; name: string; paused: boolean; archived: boolean; configVersion: number }[] {
     return (
       this.#q('SELECT id, name, paused, archived, config_version FROM pipelines ORDER BY id').all() as {
         id: number;
@@ -627,9 +618,9 @@ export class Store {
     return this.db.transaction(() => {
       const build = this.build(buildId);
       const original = build.rerunOf === null ? build : this.build(build.rerunOf);
-      const { n } = this.#q(
-        'SELECT COALESCE(MAX(rerun_number), 0) + 1 AS n FROM builds WHERE rerun_of = ?',
-      ).get(original.id) as { n: number };
+      const { n } = this.#q('SELECT COALESCE(MAX(rerun_number), 0) + 1 AS n FROM builds WHERE rerun_of = ?').get(
+        original.id,
+      ) as { n: number };
       const info = this.#q(
         `INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at, rerun_of, rerun_number)
            VALUES (?, ?, ?, 'pending', 1, ?, ?, ?)`,

@@ -9,9 +9,7 @@ import { interpolate } from '../vars/template.js';
 import type { Hub } from './hub.js';
 import { team } from './json.js';
 
-export const webhookPattern = new RegExp(
-  `^/api/v1/teams/${team}/pipelines/([^/]+)/resources/([^/]+)/check/webhook$`,
-);
+export const webhookPattern = new RegExp(`^/api/v1/teams/${team}/pipelines/([^/]+)/resources/([^/]+)/check/webhook$`);
 
 /** `vars.branch="main"` (or `vars={...}`) query params as instance vars. */
 function instanceVars(query: URLSearchParams): Record<string, unknown> | undefined {
@@ -66,12 +64,6 @@ export function checkWebhook(
   void runner.check(resourceName).then(() => runner.wake());
   return {
     status: 201,
-    body: {
-      name: 'check',
-      status: 'started',
-      team_name: team,
-      pipeline_name: name,
-      resource_name: resourceName,
-    },
+    body: { name: 'check', status: 'started', team_name: team, pipeline_name: name, resource_name: resourceName },
   };
 }
