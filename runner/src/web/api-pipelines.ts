@@ -10,6 +10,7 @@ import { groupName } from '../store/pipeline-ref.js';
 import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
 import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
+import { sentBearer } from './auth.js';
 import { readBody, readJson } from './body.js';
 import { removeFramesFiles } from './events.js';
 import type { Hub } from './hub.js';
@@ -96,10 +97,9 @@ export function pipelineRoutes(): Route[] {
       const row = existing(hub, params[0]!);
       if (row.archived) throw new HttpError(404, `pipeline '${row.name}' is archived`);
       res.setHeader(configVersionHeader, String(row.configVersion));
-      // a client that signs in itself (fly) gets the config whole, as Concourse gives it to the
-      // team; a browser, whose pages must never show a secret, gets var source configs redacted
-      const whole = req.headers.authorization !== undefined;
-      return { config: whole ? row.config : withVarSourcesRedacted(row.config) };
+      // fly (a Bearer token) gets the config whole, as Concourse gives it to the team; a browser,
+      // whose pages must never show a secret, gets var source configs redacted
+      return { config: sentBearer(req) ? row.config : withVarSourcesRedacted(row.config) };
     }),
 
     act('PUT', 'set-pipeline', `${P}/config`, async ({ hub, params, query, req, res }) => {

@@ -220,6 +220,14 @@ describe('fly get-pipeline', () => {
     await setPipeline('sourced', withSource, '-v', 'interval=1h');
     const got = await serve.fly(['get-pipeline', '-p', 'sourced']);
     expect(got.stdout).toContain('token: s3cr3t');
+    // a browser (cookie, or Basic from its prompt) never sees it
+    const basic = `Basic ${Buffer.from(`anyone:${serve.token}`).toString('base64')}`;
+    const browser = await fetch(`${serve.url}/api/v1/teams/main/pipelines/sourced/config`, {
+      headers: { authorization: basic },
+    });
+    const text = await browser.text();
+    expect(text).toContain('"config":{"vars":{"token":"((redacted))"}}');
+    expect(text).not.toContain('s3cr3t');
     expect(await setPipeline('sourced', got.stdout)).toEqual({
       code: 0,
       stdout: 'no changes to apply\n',
