@@ -47,7 +47,7 @@ export function cookie(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** A bearer token's user: the configured token's, or the one the server issued it to. */
-export function userOfToken(token: string, config: AuthConfig): string | undefined {
+function userOfToken(token: string, config: AuthConfig): string | undefined {
   return same(token, config.token) ? tokenUser : config.tokens.user(token);
 }
 
