@@ -285,11 +285,30 @@ export class Store {
     return row && toPipeline(row);
   }
 
-  /** In the team's order (`fly order-pipelines`; a pipeline's id until it is ordered). */
+  /**
+   * In the team's order: by group (`fly order-pipelines`; a group's first id until it is ordered),
+   * then within a group (`fly order-instanced-pipelines`; the order the instances were set in).
+   */
   pipelines(): PipelineRow[] {
-    return (
-      this.#q('SELECT * FROM pipelines ORDER BY COALESCE(ordering, id), id').all() as RawPipeline[]
-    ).map(toPipeline);
+    const rows = this.#q('SELECT * FROM pipelines').all() as (RawPipeline & {
+      ordering: number | null;
+      secondary_ordering: number | null;
+    })[];
+    const groupOrder = new Map<string, number>();
+    for (const r of rows) {
+      const key = r.ordering ?? r.id;
+      const group = groupName(r.name);
+      groupOrder.set(group, Math.min(groupOrder.get(group) ?? key, key));
+    }
+    const within = (r: (typeof rows)[number]): number => r.secondary_ordering ?? Number.MAX_SAFE_INTEGER;
+    rows.sort(
+      (a, b) =>
+        groupOrder.get(groupName(a.name))! - groupOrder.get(groupName(b.name))! ||
+        groupName(a.name).localeCompare(groupName(b.name)) ||
+        within(a) - within(b) ||
+        a.id - b.id,
+    );
+    return rows.map(toPipeline);
   }
 
   setPipelinePublic(id: number, on: boolean): void {
@@ -316,6 +335,15 @@ export class Store {
     const order = [...new Set([...names, ...current])];
     const update = this.#q('UPDATE pipelines SET ordering = ? WHERE id = ?');
     this.db.transaction(() => rows.forEach((p) => update.run(order.indexOf(groupName(p.name)), p.id)))();
+    return undefined;
+  }
+
+  /** Puts the instances `refs` of a group first, in that order; returns the first unknown one. */
+  orderInstances(refs: string[]): string | undefined {
+    const unknown = refs.find((ref) => !this.#q('SELECT 1 FROM pipelines WHERE name = ?').get(ref));
+    if (unknown !== undefined) return unknown;
+    const update = this.#q('UPDATE pipelines SET secondary_ordering = ? WHERE name = ?');
+    this.db.transaction(() => refs.forEach((ref, i) => update.run(i + 1, ref)))();
     return undefined;
   }
 

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { checkPipelineText, type CheckResult } from '../model/check.js';
 import { checkIdentifier } from '../model/identifier.js';
 import { saveCheckedPipeline } from '../engine/state.js';
-import { groupName } from '../store/pipeline-ref.js';
+import { groupName, pipelineRef } from '../store/pipeline-ref.js';
 import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
 import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
@@ -175,6 +175,17 @@ export function pipelineRoutes(): Route[] {
       if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
         throw new HttpError(400, 'expected a JSON array of pipeline names');
       const unknown = hub.store.orderPipelines(names);
+      if (unknown !== undefined) throw new HttpError(400, `pipeline '${unknown}' not found`);
+      return {};
+    }),
+
+    act('PUT', 'order-instanced-pipelines', `${P}/ordering`, async ({ hub, params, req }) => {
+      const list = await readJson(req);
+      if (!Array.isArray(list) || !list.every((v) => v !== null && typeof v === 'object'))
+        throw new HttpError(400, 'expected a JSON array of instance vars');
+      const unknown = hub.store.orderInstances(
+        list.map((vars: Record<string, unknown>) => pipelineRef(params[0]!, vars)),
+      );
       if (unknown !== undefined) throw new HttpError(400, `pipeline '${unknown}' not found`);
       return {};
     }),
