@@ -105,7 +105,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
       store: session.store,
       runnerFor: (name) => hub.runner(name),
       onError: (name, err) =>
-        io.stderr(`hangar: pipeline ${name} is not scheduled: ${(err as Error).message.split('\n')[0] ?? ''}\n`),
+        io.stderr(
+          `hangar: pipeline ${name} is not scheduled: ${(err as Error).message.split('\n')[0] ?? ''}\n`,
+        ),
     });
     hub.scheduler = scheduler;
     scheduler.start();

@@ -181,7 +181,7 @@ describe('set_pipeline children', () => {
     // setting it again brings it back
     h.runner.rerun(h.builds('set')[0]!.id);
     await h.runner.runUntilIdle();
-    expect(h.store.pipeline('src1')).toMatchObject({ archived: false });
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false, paused: false });
     expect(h.store.pipeline('src2')).toMatchObject({ archived: true });
   });
 });

@@ -6,7 +6,8 @@ import { jobClasses } from '../graph.js';
 import { every, type Page } from '../main.js';
 
 function jobBox(job: Job): HTMLAnchorElement {
-  const status = job.next_build?.status === 'started' ? 'running' : (job.finished_build?.status ?? 'no builds');
+  const status =
+    job.next_build?.status === 'started' ? 'running' : (job.finished_build?.status ?? 'no builds');
   return h('a', {
     class: `job-box ${jobClasses(job)}`,
     href: pageOfJob(job.pipeline_name, job.name),
@@ -39,7 +40,10 @@ export async function dashboardPage(page: Page): Promise<void> {
     const pipelines = await get<Pipeline[]>('/api/v1/pipelines');
     const jobs = await Promise.all(pipelines.map((p) => get<Job[]>(`${pipelinePath(p.name)}/jobs`)));
     if (pipelines.length === 0)
-      return fill(list, h('li', { class: 'empty' }, 'no pipelines yet: hangar run PIPELINE or fly set-pipeline sets one'));
+      return fill(
+        list,
+        h('li', { class: 'empty' }, 'no pipelines yet: hangar run PIPELINE or fly set-pipeline sets one'),
+      );
     fill(list, ...pipelines.map((p, i) => card(p, jobs[i] ?? [])));
   });
 }
