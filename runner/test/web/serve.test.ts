@@ -78,7 +78,7 @@ describe('hangar serve, as a process', () => {
         {
           name: 'j',
           plan: [
-            { get: 'src', trigger: true },
+            { get: 'src', trigger: true, params: { print_env: true } },
             sh('t', 'if [ "$(cat src/content)" = src1 ]; then read x < ((root))/gate; fi; echo done', [
               'src',
             ]),
@@ -107,6 +107,10 @@ describe('hangar serve, as a process', () => {
     expect((await hook(second.url, 'wrong')).status).toBe(401);
     expect((await hook(second.url, 'hook-secret')).status).toBe(201);
     await second.serve.waitFor(/finished p\/j #2 succeeded/);
+    // the build's links point at this server
+    expect(await (await fetch(`${second.url}/api/v1/builds/2/events`)).text()).toContain(
+      `ATC_EXTERNAL_URL=${second.url}\\n`,
+    );
     second.serve.child.kill('SIGTERM');
     expect(await second.serve.exited).toEqual([0, null]);
 
