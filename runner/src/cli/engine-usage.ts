@@ -8,7 +8,8 @@ export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--
                           check, schedule and run builds until idle (or keep checking with --watch);
                           --ui serves the web UI meanwhile and after, until Ctrl-C
   serve [--bind 127.0.0.1] [--port 8080]
-                          the web UI, API and /metrics over the state (HANGAR_WEB_TOKEN to sign in)
+                          a local Concourse: schedules every pipeline in the state and serves
+                          the web UI, API and /metrics (HANGAR_WEB_TOKEN to sign in)
   trigger PIPELINE JOB [-w]
                           start a build of JOB now (its inputs without passed are checked first)
   check PIPELINE RESOURCE [--from k:v]
