@@ -21,6 +21,9 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
   const session = openSession(parsed, io, true, { runsBuilds: true });
   try {
     const name = await pipelineFor(session, parsed, parsed.positionals[0], 'run');
+    // like fly set-pipeline + unpause-pipeline
+    if (parsed.values['dry-run'] !== true)
+      session.store.setPipelinePaused(session.store.pipeline(name)!.id, false);
     const jobs = (parsed.values.job as string[] | undefined) ?? [];
     const ui = await startUi(parsed, session, io);
     const runner = makeRunner(session, io, name, jobs, true, ui?.hooks);

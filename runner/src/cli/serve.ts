@@ -105,11 +105,16 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const session = openSession(parsed, io, false, { runsBuilds: true });
   try {
     const { hub, web } = await start(parsed, session, io, true);
+    // builds' ATC_EXTERNAL_URL and BUILD_URL point at this server unless told otherwise
+    if (typeof parsed.values['external-url'] !== 'string')
+      session.build.externalUrl = web.url.replace(/\/$/, '');
     const scheduler = new Scheduler({
       store: session.store,
       runnerFor: (name) => hub.runner(name),
       onError: (name, err) =>
-        io.stderr(`hangar: pipeline ${name} is not scheduled: ${(err as Error).message.split('\n')[0] ?? ''}\n`),
+        io.stderr(
+          `hangar: pipeline ${name} is not scheduled: ${(err as Error).message.split('\n')[0] ?? ''}\n`,
+        ),
     });
     hub.scheduler = scheduler;
     scheduler.start();

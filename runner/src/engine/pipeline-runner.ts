@@ -291,8 +291,7 @@ export class PipelineRunner {
   /** A rerun runs with its original's inputs; any other build with the inputs resolved now. */
   #inputsOf(build: BuildRow, job: Job): Map<string, { resourceId: number; versionId: number }> | undefined {
     const store = this.#o.store;
-    if (build.rerunOf !== null)
-      return new Map(store.buildInputs(build.rerunOf).map((i) => [i.name, i]));
+    if (build.rerunOf !== null) return new Map(store.buildInputs(build.rerunOf).map((i) => [i.name, i]));
     const resolution = resolveInputs(store, build.jobId!, this.#inputs(job));
     return resolution.ok ? resolution.inputs : undefined;
   }
@@ -396,7 +395,9 @@ export class PipelineRunner {
     if (job.disableReruns) throw new Error(`job '${job.name}' has reruns disabled`);
     const original = build.rerunOf ?? build.id;
     if (store.buildInputs(original).length === 0 && this.#inputs(job).length > 0)
-      throw new Error(`build ${build.job} #${build.name} cannot be rerun: it never started, so it has no inputs`);
+      throw new Error(
+        `build ${build.job} #${build.name} cannot be rerun: it never started, so it has no inputs`,
+      );
     const rerun = store.createRerunBuild(buildId);
     this.wake();
     return rerun;
@@ -433,6 +434,7 @@ export class PipelineRunner {
 
   /** Check, schedule and run until nothing is pending or running and a final check finds nothing new. */
   async runUntilIdle(): Promise<void> {
+    if (!this.#refresh()?.scheduled) this.#message(`pipeline ${this.#name} is paused: no build starts\n`);
     await this.checkAll();
     for (;;) {
       if (this.#abort.signal.aborted) {
@@ -455,7 +457,8 @@ export class PipelineRunner {
     const saved = this.#o.store.pipelineById(this.#pipelineId);
     if (saved?.archived) return `pipeline '${this.#name}' is archived`;
     if (saved?.paused) return `pipeline '${this.#name}' is paused`;
-    if (build.jobId !== null && this.#o.store.jobPaused(build.jobId)) return `job '${build.job ?? ''}' is paused`;
+    if (build.jobId !== null && this.#o.store.jobPaused(build.jobId))
+      return `job '${build.job ?? ''}' is paused`;
     return 'its inputs are not satisfiable';
   }
 

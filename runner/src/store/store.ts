@@ -47,7 +47,10 @@ export interface SavePipelineOptions {
   /** The build whose set_pipeline step saved it. */
   setByBuild?: number | undefined;
   instanceVars?: Record<string, unknown> | undefined;
-  /** A new pipeline starts paused (fly set-pipeline); an existing one keeps its state. */
+  /**
+   * A new pipeline starts paused (fly set-pipeline) or not (hangar run, set_pipeline); so does an
+   * archived one, which saving unarchives. Any other keeps its paused state.
+   */
   pausedIfNew?: boolean;
   /**
    * Refuse the save unless the saved config is still at this version (fly's
@@ -172,7 +175,8 @@ const toPipeline = (r: RawPipeline): PipelineRow => ({
   paused: r.paused === 1,
   archived: r.archived === 1,
   public: r.public === 1,
-  instanceVars: r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
+  instanceVars:
+    r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
   configVersion: r.config_version,
   setByBuild: r.set_by_build,
   updatedAt: r.updated_at,
@@ -194,18 +198,20 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.transaction(() => {
-      this.db.exec(schemaSql);
-      for (const [table, column, definition] of addedColumns) {
-        const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
-        if (!columns.some((c) => c.name === column))
-          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-      }
-      this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
-        'schema_version',
-        String(schemaVersion),
-      );
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.exec(schemaSql);
+        for (const [table, column, definition] of addedColumns) {
+          const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+          if (!columns.some((c) => c.name === column))
+            this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+        }
+        this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+          'schema_version',
+          String(schemaVersion),
+        );
+      })
+      .immediate();
   }
 
   close(): void {
@@ -255,7 +261,8 @@ export class Store {
         `INSERT INTO pipelines (name, config, file, set_by_build, updated_at, paused, instance_vars)
            VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET config = excluded.config, file = COALESCE(excluded.file, file),
-             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at, archived = 0,
+             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at,
+             paused = CASE WHEN archived = 1 THEN excluded.paused ELSE paused END, archived = 0,
              config_version = config_version + (config IS NOT excluded.config)`,
       ).run(
         name,
@@ -378,7 +385,13 @@ export class Store {
   }
 
   /** What a scheduler needs to notice new, changed, paused and archived pipelines cheaply. */
-  pipelineStates(): { id: number; name: string; paused: boolean; archived: boolean; configVersion: number }[] {
+  pipelineStates(): {
+    id: number;
+    name: string;
+    paused: boolean;
+    archived: boolean;
+    configVersion: number;
+  }[] {
     return (
       this.#q('SELECT id, name, paused, archived, config_version FROM pipelines ORDER BY id').all() as {
         id: number;
@@ -424,7 +437,8 @@ export class Store {
         `SELECT name FROM pipelines WHERE archived = 0 AND set_by_build IN
            (SELECT id FROM builds WHERE job_id = ? AND id < ?)`,
       ).all(jobId, buildId) as { name: string }[];
-      for (const r of rows) this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(r.name);
+      for (const r of rows)
+        this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(r.name);
       return rows.map((r) => r.name);
     })();
   }
@@ -646,9 +660,9 @@ export class Store {
     return this.db.transaction(() => {
       const build = this.build(buildId);
       const original = build.rerunOf === null ? build : this.build(build.rerunOf);
-      const { n } = this.#q('SELECT COALESCE(MAX(rerun_number), 0) + 1 AS n FROM builds WHERE rerun_of = ?').get(
-        original.id,
-      ) as { n: number };
+      const { n } = this.#q(
+        'SELECT COALESCE(MAX(rerun_number), 0) + 1 AS n FROM builds WHERE rerun_of = ?',
+      ).get(original.id) as { n: number };
       const info = this.#q(
         `INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at, rerun_of, rerun_number)
            VALUES (?, ?, ?, 'pending', 1, ?, ?, ?)`,
@@ -711,18 +725,23 @@ export class Store {
    * build is no longer pending (another process sharing the state started or aborted it).
    */
   startBuild(buildId: number, inputs: BuildInput[]): boolean {
-    return this.db.transaction(() => {
-      const build = this.build(buildId);
-      if (build.status !== 'pending') return false;
-      const add = this.#q(
-        'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const i of inputs) {
-        add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
-      }
-      this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ?").run(this.#now(), buildId);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const build = this.build(buildId);
+        if (build.status !== 'pending') return false;
+        const add = this.#q(
+          'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const i of inputs) {
+          add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
+        }
+        this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ?").run(
+          this.#now(),
+          buildId,
+        );
+        return true;
+      })
+      .immediate();
   }
 
   finishBuild(buildId: number, status: BuildStatus, error?: string): void {

@@ -9,7 +9,9 @@ import { interpolate } from '../vars/template.js';
 import type { Hub } from './hub.js';
 import { team } from './json.js';
 
-export const webhookPattern = new RegExp(`^/api/v1/teams/${team}/pipelines/([^/]+)/resources/([^/]+)/check/webhook$`);
+export const webhookPattern = new RegExp(
+  `^/api/v1/teams/${team}/pipelines/([^/]+)/resources/([^/]+)/check/webhook$`,
+);
 
 /** `vars.branch="main"` (or `vars={...}`) query params as instance vars. */
 function instanceVars(query: URLSearchParams): Record<string, unknown> | undefined {
@@ -61,9 +63,18 @@ export function checkWebhook(
   if (typeof token !== 'string' || token === '' || !same(token, given))
     return { status: 401, body: 'wrong webhook token' };
   // answered at once; the check runs on, then the jobs it feeds are scheduled
-  void runner.check(resourceName).then(() => runner.wake());
+  runner
+    .check(resourceName)
+    .then(() => runner.wake())
+    .catch(() => undefined); // the outcome is the resource's check status
   return {
     status: 201,
-    body: { name: 'check', status: 'started', team_name: team, pipeline_name: name, resource_name: resourceName },
+    body: {
+      name: 'check',
+      status: 'started',
+      team_name: team,
+      pipeline_name: name,
+      resource_name: resourceName,
+    },
   };
 }

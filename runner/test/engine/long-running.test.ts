@@ -1,16 +1,11 @@
 // What a long-running server needs from the runner: disabled versions skipped by the scheduler,
 // reruns with the original's inputs, build_log_retention deleting old builds' events.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileRes, harness, sh, type Harness } from './harness.js';
+import { fileRes, type Harness, harness, job, sh } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(() => h?.close());
 
-const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
-  name,
-  plan,
-  ...extra,
-});
 const inputVersion = (hh: Harness, buildId: number): string | undefined => {
   const input = hh.store.buildInputs(buildId).find((i) => i.name === 'src');
   return input && hh.store.version(input.versionId).version.n;
@@ -186,7 +181,7 @@ describe('set_pipeline children', () => {
     // setting it again brings it back
     h.runner.rerun(h.builds('set')[0]!.id);
     await h.runner.runUntilIdle();
-    expect(h.store.pipeline('src1')).toMatchObject({ archived: false });
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false, paused: false });
     expect(h.store.pipeline('src2')).toMatchObject({ archived: true });
   });
 });
