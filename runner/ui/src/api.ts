@@ -10,6 +10,7 @@ export interface Build {
 }
 export interface Job {
   name: string;
+  paused?: boolean;
   pipeline_name: string;
   groups: string[];
   next_build: Build | null;
@@ -20,6 +21,8 @@ export interface Job {
 }
 export interface Pipeline {
   name: string;
+  paused?: boolean;
+  archived?: boolean;
   groups: { name: string; jobs: string[] }[];
 }
 export interface Resource {
