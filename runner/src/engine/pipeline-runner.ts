@@ -7,6 +7,7 @@ import type { Job, Pipeline } from '../model/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions, ResolvedInput } from '../steps/context.js';
 import { varSourceLookup } from '../steps/runtime-vars.js';
+import { createRerunBuild } from '../store/controls.js';
 import type { BuildRow, BuildStatus, Store } from '../store/store.js';
 import { runBuild, type BuildResult } from './build-runner.js';
 import { checkResource, type CheckOutcome } from './checker.js';
@@ -329,6 +330,24 @@ export class PipelineRunner {
       true,
     );
     return build!;
+  }
+
+  /**
+   * A rerun (`fly rerun-build`): a new build of the same job with the inputs of `buildId`, not
+   * resolved again, started at once.
+   */
+  rerun(buildId: number): BuildRow {
+    const store = this.#o.store;
+    const original = store.build(buildId);
+    if (original.pipelineId !== this.#pipelineId || original.job === null)
+      throw new Error(`build ${buildId} is not a build of a job of pipeline '${this.#o.pipelineName}'`);
+    const inputs = store.buildInputs(buildId);
+    if (original.status === 'pending' || original.status === 'started')
+      throw new Error(`build ${original.job} #${original.name} has not finished`);
+    const job = this.#job(original.job);
+    const build = createRerunBuild(store, original);
+    this.#start(build, job, new Map(inputs.map((i) => [i.name, i])));
+    return store.build(build.id);
   }
 
   /** Starts what can start and waits until the given build finished. */

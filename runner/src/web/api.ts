@@ -3,7 +3,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipelineGraph } from '../model/graph.js';
 import { parsePipeline } from '../model/parse.js';
+import { pinComment, setPinComment } from '../store/controls.js';
 import { finishedStatuses } from '../store/store.js';
+import { jobRoutes, pageOfBuilds } from './api-jobs.js';
+import { resourceRoutes } from './api-resources.js';
 import { streamEvents } from './events.js';
 import type { Hub } from './hub.js';
 import { buildJson, jobJson, pipelineJson, resourceJson, team, versionJson } from './json.js';
@@ -30,7 +33,7 @@ export interface Request {
 type Handler = (r: Request) => unknown;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Label for concourse_http_responses_duration_seconds. */
   name: string;
   pattern: RegExp;
@@ -38,17 +41,17 @@ export interface Route {
   action: boolean;
 }
 
-const seg = '([^/]+)';
-const P = `/api/v1/teams/${team}/pipelines/${seg}`;
+export const seg = '([^/]+)';
+export const P = `/api/v1/teams/${team}/pipelines/${seg}`;
 
-function loadPipeline(hub: Hub, name: string) {
+export function loadPipeline(hub: Hub, name: string) {
   const saved = hub.store.pipeline(name);
   if (!saved) throw new HttpError(404, `pipeline '${name}' not found`);
   const pipeline = parsePipeline(saved.config, { strict: false });
   return { id: saved.id, name, pipeline, graph: pipelineGraph(pipeline) };
 }
 
-function loadJob(hub: Hub, pipelineName: string, jobName: string) {
+export function loadJob(hub: Hub, pipelineName: string, jobName: string) {
   const p = loadPipeline(hub, pipelineName);
   const job = p.pipeline.jobs.find((j) => j.name === jobName);
   if (!job) throw new HttpError(404, `job '${jobName}' not found in pipeline '${pipelineName}'`);
@@ -57,7 +60,7 @@ function loadJob(hub: Hub, pipelineName: string, jobName: string) {
   return { ...p, job, groups, jobId: hub.store.jobId(p.id, job.name) };
 }
 
-function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
+export function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
   const p = loadPipeline(hub, pipelineName);
   const config = p.pipeline.resources.find((r) => r.config.name === resourceName)?.config;
   const row = hub.store.resources(p.id).find((r) => r.name === resourceName);
@@ -72,10 +75,10 @@ function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
     configPin,
     row.pinnedVersionId === null ? undefined : hub.store.version(row.pinnedVersionId),
   );
-  return { ...p, row, configPin, json };
+  return { ...p, row, configPin, json: { ...json, pin_comment: pinComment(hub.store, row.id) } };
 }
 
-function loadBuild(hub: Hub, idText: string | undefined) {
+export function loadBuild(hub: Hub, idText: string | undefined) {
   const id = Number(idText);
   try {
     return hub.store.build(id);
@@ -84,13 +87,13 @@ function loadBuild(hub: Hub, idText: string | undefined) {
   }
 }
 
-const limitOf = (q: URLSearchParams, fallback: number): number => {
+export const limitOf = (q: URLSearchParams, fallback: number): number => {
   const n = Number(q.get('limit'));
   return Number.isInteger(n) && n > 0 ? Math.min(n, 1000) : fallback;
 };
 
 /** Errors from the engine (unknown job, disabled trigger ...) become one-line 4xx answers. */
-async function engineCall<T>(status: number, call: () => Promise<T> | T): Promise<T> {
+export async function engineCall<T>(status: number, call: () => Promise<T> | T): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -98,14 +101,14 @@ async function engineCall<T>(status: number, call: () => Promise<T> | T): Promis
   }
 }
 
-const get = (name: string, path: string, handler: Handler): Route => ({
+export const get = (name: string, path: string, handler: Handler): Route => ({
   method: 'GET',
   name,
   pattern: new RegExp(`^${path}$`),
   handler,
   action: false,
 });
-const act = (method: 'POST' | 'PUT', name: string, path: string, handler: Handler): Route => ({
+export const act = (method: 'POST' | 'PUT' | 'DELETE', name: string, path: string, handler: Handler): Route => ({
   method,
   name,
   pattern: new RegExp(`^${path}$`),
@@ -139,7 +142,7 @@ export const routes: Route[] = [
   }),
   get('job-builds', `${P}/jobs/${seg}/builds`, ({ hub, params, query }) => {
     const j = loadJob(hub, params[0]!, params[1]!);
-    return hub.store.builds({ jobId: j.jobId, limit: limitOf(query, 100) }).map(buildJson);
+    return pageOfBuilds(hub.store, query, { jobId: j.jobId });
   }),
   get('job-build', `${P}/jobs/${seg}/builds/${seg}`, ({ hub, params }) => {
     const j = loadJob(hub, params[0]!, params[1]!);
@@ -156,16 +159,7 @@ export const routes: Route[] = [
     `${P}/resources/${seg}`,
     ({ hub, params }) => loadResource(hub, params[0]!, params[1]!).json,
   ),
-  get('resource-versions', `${P}/resources/${seg}/versions`, ({ hub, params, query }) => {
-    const r = loadResource(hub, params[0]!, params[1]!);
-    return hub.store
-      .versions(r.row.id)
-      .slice(0, limitOf(query, 100))
-      .map((v) => versionJson(v, r.row.pinnedVersionId));
-  }),
-  get('builds', '/api/v1/builds', ({ hub, query }) =>
-    hub.store.builds({ limit: limitOf(query, 50) }).map(buildJson),
-  ),
+  get('builds', '/api/v1/builds', ({ hub, query }) => pageOfBuilds(hub.store, query)),
   get('build', `/api/v1/builds/${seg}`, ({ hub, params }) => buildJson(loadBuild(hub, params[0]))),
   get('build-plan', `/api/v1/builds/${seg}/plan`, ({ hub, params }) => {
     const build = loadBuild(hub, params[0]);
@@ -197,16 +191,6 @@ export const routes: Route[] = [
     res.statusCode = 204;
     return null;
   }),
-  act('POST', 'check-resource', `${P}/resources/${seg}/check`, async ({ hub, params }) => {
-    const r = loadResource(hub, params[0]!, params[1]!);
-    const outcome = await engineCall(409, () => hub.runner(r.name).check(r.row.name));
-    return {
-      name: r.row.name,
-      status: outcome.error === undefined ? 'succeeded' : 'errored',
-      new_versions: outcome.newVersions,
-      check_error: outcome.error,
-    };
-  }),
   act('PUT', 'pin-version', `${P}/resources/${seg}/versions/${seg}/pin`, ({ hub, params, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
     if (r.configPin) throw new HttpError(409, `resource '${r.row.name}' is pinned in the pipeline config`);
@@ -220,8 +204,11 @@ export const routes: Route[] = [
   act('PUT', 'unpin-resource', `${P}/resources/${seg}/unpin`, ({ hub, params, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
     hub.store.unpinVersion(r.row.id);
+    setPinComment(hub.store, r.row.id, '');
     hub.runner(r.name).pinChanged(r.row.name);
     res.statusCode = 204;
     return null;
   }),
+  ...jobRoutes(),
+  ...resourceRoutes(),
 ];

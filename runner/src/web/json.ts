@@ -3,6 +3,7 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
+import { jobPaused } from '../store/controls.js';
 import type { BuildRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
@@ -57,6 +58,7 @@ export function jobJson(store: Store, pipelineId: number, pipeline: string, job:
     pipeline_id: pipelineId,
     pipeline_name: pipeline,
     groups,
+    paused: jobPaused(store, jobId) || undefined,
     disable_manual_trigger: job.disableManualTrigger || undefined,
     next_build: next ? buildJson(next) : null,
     finished_build: finished ? buildJson(finished) : null,

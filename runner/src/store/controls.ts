@@ -1,0 +1,110 @@
+// What an operator sets through fly beside the pipeline config: paused jobs, disabled versions,
+// pin comments, and which one-off builds are resource checks (`fly check-resource` streams one).
+// Each is a table of its own, made on first use, so a state written before them opens unchanged.
+import type { BuildRow, Store } from './store.js';
+
+const controlsSql = `
+CREATE TABLE IF NOT EXISTS job_pauses (job_id INTEGER PRIMARY KEY, paused_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS disabled_versions (version_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY, resource TEXT NOT NULL);
+`;
+
+const ready = new WeakSet<Store>();
+
+function db(store: Store): Store['db'] {
+  if (!ready.has(store)) {
+    store.db.exec(controlsSql);
+    ready.add(store);
+  }
+  return store.db;
+}
+
+export function setJobPaused(store: Store, jobId: number, paused: boolean): void {
+  if (paused)
+    db(store)
+      .prepare('INSERT OR IGNORE INTO job_pauses (job_id, paused_at) VALUES (?, ?)')
+      .run(jobId, Date.now());
+  else db(store).prepare('DELETE FROM job_pauses WHERE job_id = ?').run(jobId);
+}
+
+export function jobPaused(store: Store, jobId: number): boolean {
+  return db(store).prepare('SELECT 1 FROM job_pauses WHERE job_id = ?').get(jobId) !== undefined;
+}
+
+export function setVersionEnabled(store: Store, versionId: number, enabled: boolean): void {
+  db(store)
+    .prepare(
+      enabled
+        ? 'DELETE FROM disabled_versions WHERE version_id = ?'
+        : 'INSERT OR IGNORE INTO disabled_versions (version_id) VALUES (?)',
+    )
+    .run(versionId);
+}
+
+export function versionEnabled(store: Store, versionId: number): boolean {
+  return (
+    db(store).prepare('SELECT 1 FROM disabled_versions WHERE version_id = ?').get(versionId) === undefined
+  );
+}
+
+/** An empty comment removes it. */
+export function setPinComment(store: Store, resourceId: number, comment: string): void {
+  if (comment === '') db(store).prepare('DELETE FROM pin_comments WHERE resource_id = ?').run(resourceId);
+  else
+    db(store)
+      .prepare('INSERT OR REPLACE INTO pin_comments (resource_id, comment) VALUES (?, ?)')
+      .run(resourceId, comment);
+}
+
+export function pinComment(store: Store, resourceId: number): string | undefined {
+  const row = db(store).prepare('SELECT comment FROM pin_comments WHERE resource_id = ?').get(resourceId) as
+    { comment: string } | undefined;
+  return row?.comment;
+}
+
+export function markCheckBuild(store: Store, buildId: number, resource: string): void {
+  db(store).prepare('INSERT OR REPLACE INTO check_builds (build_id, resource) VALUES (?, ?)').run(buildId, resource);
+}
+
+/** The resource a check build checked; undefined for every other build. */
+export function checkBuildResource(store: Store, buildId: number): string | undefined {
+  const row = db(store).prepare('SELECT resource FROM check_builds WHERE build_id = ?').get(buildId) as
+    { resource: string } | undefined;
+  return row?.resource;
+}
+
+/** A rerun of build N of a job: named N.1, N.2 ... as Concourse names them, manual, pending. */
+export function createRerunBuild(store: Store, original: BuildRow): BuildRow {
+  const base = original.name.split('.')[0]!;
+  return store.db.transaction(() => {
+    const { n } = store.db
+      .prepare("SELECT COUNT(*) AS n FROM builds WHERE job_id = ? AND name LIKE ? || '.%'")
+      .get(original.jobId, base) as { n: number };
+    const info = store.db
+      .prepare(
+        "INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at) VALUES (?, ?, ?, 'pending', 1, ?)",
+      )
+      .run(original.pipelineId, original.jobId, `${base}.${n + 1}`, Date.now());
+    return store.build(Number(info.lastInsertRowid));
+  })();
+}
+
+/** Every check build's id, to leave them out of build lists (Concourse lists no check builds). */
+export function checkBuildIds(store: Store): Set<number> {
+  const rows = db(store).prepare('SELECT build_id FROM check_builds').all() as { build_id: number }[];
+  return new Set(rows.map((r) => r.build_id));
+}
+
+/** Forgets a task step's caches (one `path`, or all when empty); returns their directories. */
+export function clearTaskCaches(store: Store, jobId: number, step: string, path: string): string[] {
+  return store.db.transaction(() => {
+    const rows = store.db
+      .prepare('SELECT path, dir FROM task_caches WHERE job_id = ? AND step = ?')
+      .all(jobId, step) as { path: string; dir: string }[];
+    const removed = rows.filter((r) => path === '' || r.path === path);
+    const forget = store.db.prepare('DELETE FROM task_caches WHERE job_id = ? AND step = ? AND path = ?');
+    for (const r of removed) forget.run(jobId, step, r.path);
+    return removed.map((r) => r.dir);
+  })();
+}
