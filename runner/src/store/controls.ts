@@ -64,7 +64,9 @@ export function pinComment(store: Store, resourceId: number): string | undefined
 }
 
 export function markCheckBuild(store: Store, buildId: number, resource: string): void {
-  db(store).prepare('INSERT OR REPLACE INTO check_builds (build_id, resource) VALUES (?, ?)').run(buildId, resource);
+  db(store)
+    .prepare('INSERT OR REPLACE INTO check_builds (build_id, resource) VALUES (?, ?)')
+    .run(buildId, resource);
 }
 
 /** The resource a check build checked; undefined for every other build. */

@@ -4,11 +4,26 @@
 import { rm } from 'node:fs/promises';
 import { checkBuildIds, clearTaskCaches, setJobPaused } from '../store/controls.js';
 import type { BuildRow, Store } from '../store/store.js';
-import { act, engineCall, get, HttpError, limitOf, loadJob, loadPipeline, P, seg, type Route } from './api.js';
+import {
+  act,
+  engineCall,
+  get,
+  HttpError,
+  limitOf,
+  loadJob,
+  loadPipeline,
+  P,
+  seg,
+  type Route,
+} from './api.js';
 import { buildJson, team } from './json.js';
 
 /** Newest first, without check builds, within Concourse's `from`/`to` (build ids) and `limit`. */
-export function pageOfBuilds(store: Store, query: URLSearchParams, filter: Parameters<Store['builds']>[0] = {}) {
+export function pageOfBuilds(
+  store: Store,
+  query: URLSearchParams,
+  filter: Parameters<Store['builds']>[0] = {},
+) {
   const checks = checkBuildIds(store);
   const from = Number(query.get('from')) || 0;
   const to = Number(query.get('to')) || Infinity;
@@ -44,15 +59,10 @@ export const jobRoutes = (): Route[] => [
     pageOfBuilds(hub.store, query, { pipelineId: loadPipeline(hub, params[0]!).id }),
   ),
   get('team-builds', `/api/v1/teams/${team}/builds`, ({ hub, query }) => pageOfBuilds(hub.store, query)),
-  act(
-    'DELETE',
-    'clear-task-cache',
-    `${P}/jobs/${seg}/tasks/${seg}/cache`,
-    async ({ hub, params, query }) => {
-      const j = loadJob(hub, params[0]!, params[1]!);
-      const dirs = clearTaskCaches(hub.store, j.jobId, params[2]!, query.get('cache_path') ?? '');
-      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-      return { caches_removed: dirs.length };
-    },
-  ),
+  act('DELETE', 'clear-task-cache', `${P}/jobs/${seg}/tasks/${seg}/cache`, async ({ hub, params, query }) => {
+    const j = loadJob(hub, params[0]!, params[1]!);
+    const dirs = clearTaskCaches(hub.store, j.jobId, params[2]!, query.get('cache_path') ?? '');
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    return { caches_removed: dirs.length };
+  }),
 ];

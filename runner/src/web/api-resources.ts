@@ -8,7 +8,7 @@ import type { VersionRow } from '../store/store.js';
 import { Redactor } from '../vars/redact.js';
 import type { Hub } from './hub.js';
 import { act, get, HttpError, limitOf, loadPipeline, loadResource, P, seg, type Route } from './api.js';
-import { buildJson } from './json.js';
+import { buildJson, versionJson } from './json.js';
 
 const maxBody = 1 << 20;
 
@@ -31,7 +31,10 @@ export async function jsonBody(req: IncomingMessage): Promise<Record<string, unk
 
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]): [string, string] => [
+    k,
+    String(v),
+  ]);
   return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
@@ -81,29 +84,33 @@ export const resourceRoutes = (): Route[] => [
       .versions(r.row.id)
       .filter((v) => filter.every(([k, value]) => v.version[k!] === value))
       .slice(0, limitOf(query, 100))
-      .map((v) => ({
-        id: v.id,
-        version: v.version,
-        metadata: v.metadata.length > 0 ? v.metadata : undefined,
-        enabled: versionEnabled(hub.store, v.id),
-        pinned: r.row.pinnedVersionId === v.id || undefined,
-      }));
+      .map((v) => versionJson(v, r.row.pinnedVersionId, versionEnabled(hub.store, v.id)));
   }),
   act('POST', 'check-resource', `${P}/resources/${seg}/check`, async ({ hub, params, req, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
     const from = stringMap((await jsonBody(req)).from);
     res.statusCode = 201;
-    return checkBuild(hub, r.id, r.row.name, async () => (await hub.runner(r.name).check(r.row.name, from)).error);
+    return checkBuild(
+      hub,
+      r.id,
+      r.row.name,
+      async () => (await hub.runner(r.name).check(r.row.name, from)).error,
+    );
   }),
-  act('POST', 'check-resource-type', `${P}/resource-types/${seg}/check`, async ({ hub, params, req, res }) => {
-    const p = loadPipeline(hub, params[0]!);
-    if (!p.pipeline.resourceTypes.some((t) => t.config.name === params[1]))
-      throw new HttpError(404, `resource type '${params[1]!}' not found in pipeline '${p.name}'`);
-    await jsonBody(req);
-    res.statusCode = 201;
-    // hangar resolves a type's image when a step uses it: there are no type versions to collect
-    return checkBuild(hub, p.id, params[1]!, () => Promise.resolve(undefined));
-  }),
+  act(
+    'POST',
+    'check-resource-type',
+    `${P}/resource-types/${seg}/check`,
+    async ({ hub, params, req, res }) => {
+      const p = loadPipeline(hub, params[0]!);
+      if (!p.pipeline.resourceTypes.some((t) => t.config.name === params[1]))
+        throw new HttpError(404, `resource type '${params[1]!}' not found in pipeline '${p.name}'`);
+      await jsonBody(req);
+      res.statusCode = 201;
+      // hangar resolves a type's image when a step uses it: there are no type versions to collect
+      return checkBuild(hub, p.id, params[1]!, () => Promise.resolve(undefined));
+    },
+  ),
   act('PUT', 'enable-version', `${P}/resources/${seg}/versions/${seg}/enable`, enable(true)),
   act('PUT', 'disable-version', `${P}/resources/${seg}/versions/${seg}/disable`, enable(false)),
   act('PUT', 'pin-comment', `${P}/resources/${seg}/pin_comment`, async ({ hub, params, req }) => {

@@ -9,7 +9,7 @@ import { jobRoutes, pageOfBuilds } from './api-jobs.js';
 import { resourceRoutes } from './api-resources.js';
 import { streamEvents } from './events.js';
 import type { Hub } from './hub.js';
-import { buildJson, jobJson, pipelineJson, resourceJson, team, versionJson } from './json.js';
+import { buildJson, jobJson, pipelineJson, resourceJson, team } from './json.js';
 import { publicPlan } from './plan.js';
 
 export class HttpError extends Error {
@@ -108,7 +108,12 @@ export const get = (name: string, path: string, handler: Handler): Route => ({
   handler,
   action: false,
 });
-export const act = (method: 'POST' | 'PUT' | 'DELETE', name: string, path: string, handler: Handler): Route => ({
+export const act = (
+  method: 'POST' | 'PUT' | 'DELETE',
+  name: string,
+  path: string,
+  handler: Handler,
+): Route => ({
   method,
   name,
   pattern: new RegExp(`^${path}$`),

@@ -97,12 +97,16 @@ export function resourceJson(
   };
 }
 
-export function versionJson(v: VersionRow, pinnedId: number | null): Record<string, unknown> {
+export function versionJson(
+  v: VersionRow,
+  pinnedId: number | null,
+  enabled: boolean,
+): Record<string, unknown> {
   return {
     id: v.id,
     version: v.version,
     metadata: v.metadata,
-    enabled: true,
+    enabled,
     pinned: pinnedId === v.id || undefined,
   };
 }

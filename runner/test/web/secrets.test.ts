@@ -72,6 +72,8 @@ describe('no secret reaches the API or the page', () => {
       job: `${p}/jobs/leaky`,
       'job-builds': `${p}/jobs/leaky/builds`,
       'job-build': `${p}/jobs/leaky/builds/1`,
+      'pipeline-builds': `${p}/builds`,
+      'team-builds': '/api/v1/teams/main/builds',
       resources: `${p}/resources`,
       resource: `${p}/resources/src`,
       'resource-versions': `${p}/resources/src/versions`,
