@@ -1,4 +1,5 @@
 // `hangar serve` and `hangar run --ui`: the web UI, API and /metrics over the state database.
+import { ContainerRegistry } from '../engine/containers.js';
 import type { PipelineRunner } from '../engine/pipeline-runner.js';
 import { Hub, type EngineHooks } from '../web/hub.js';
 import { startWebServer, WebConfigError, type WebServer } from '../web/server.js';
@@ -24,7 +25,13 @@ async function start(parsed: Parsed, session: Session, io: CliIo): Promise<{ hub
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`invalid --port '${String(parsed.values.port)}': expected 0-65535`);
   // runners for pipelines the UI acts on; they print nothing (the UI shows their logs)
-  const hub = new Hub(session.store, (name, hooks) => makeRunner(session, io, name, [], false, hooks));
+  // serve keeps task directories and containers for `fly intercept` and `fly containers`
+  session.build.containers = new ContainerRegistry();
+  const hub = new Hub(
+    session.store,
+    (name, hooks) => makeRunner(session, io, name, [], false, hooks),
+    session,
+  );
   let web: WebServer;
   try {
     web = await startWebServer({

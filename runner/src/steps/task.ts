@@ -141,6 +141,11 @@ export async function runTask(
     ...runArgs.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
     ...(options.extraArgs ?? []),
   ];
+  const container = ctx.options.containers?.add({
+    build: ctx.build,
+    stepName: step.name,
+    workingDirectory: cwd,
+  });
   ctx.events.emit('start-task', { origin: { id: origin }, config: shownConfig });
   const out = new LineBuffer((t) => ctx.events.log(origin, 'stdout', t));
   const err = new LineBuffer((t) => ctx.events.log(origin, 'stderr', t));
@@ -160,6 +165,9 @@ export async function runTask(
       user: run.user,
       privileged: step.privileged,
       limits: containerLimits(step.containerLimits ?? config.container_limits),
+      onContainer: (runc) => {
+        if (container) container.runc = runc;
+      },
     }));
   } finally {
     out.flush();

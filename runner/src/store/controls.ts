@@ -1,6 +1,8 @@
 // What an operator sets through fly beside the pipeline config: paused jobs, disabled versions,
-// pin comments, and which one-off builds are resource checks (`fly check-resource` streams one).
+// pin comments, which one-off builds are resource checks (`fly check-resource` streams one), and
+// the artifacts `fly execute` uploads and downloads.
 // Each is a table of its own, made on first use, so a state written before them opens unchanged.
+import { join } from 'node:path';
 import type { BuildRow, Store } from './store.js';
 
 const controlsSql = `
@@ -8,6 +10,9 @@ CREATE TABLE IF NOT EXISTS job_pauses (job_id INTEGER PRIMARY KEY, paused_at INT
 CREATE TABLE IF NOT EXISTS disabled_versions (version_id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY, resource TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS artifacts (
+  id INTEGER PRIMARY KEY, build_id INTEGER, name TEXT NOT NULL, created_at INTEGER NOT NULL
+);
 `;
 
 const ready = new WeakSet<Store>();
@@ -109,4 +114,49 @@ export function clearTaskCaches(store: Store, jobId: number, step: string, path:
     for (const r of removed) forget.run(jobId, step, r.path);
     return removed.map((r) => r.dir);
   })();
+}
+
+export interface ArtifactRow {
+  id: number;
+  buildId: number | null;
+  name: string;
+  createdAt: number;
+  /** Where its files are: `<state>/artifacts/<id>`. */
+  dir: string;
+}
+
+const artifactDir = (store: Store, id: number): string => join(store.dir, 'artifacts', String(id));
+
+function toArtifact(
+  store: Store,
+  r: { id: number; build_id: number | null; name: string; created_at: number },
+) {
+  return {
+    id: r.id,
+    buildId: r.build_id,
+    name: r.name,
+    createdAt: r.created_at,
+    dir: artifactDir(store, r.id),
+  };
+}
+
+/** A new artifact: an upload (no build) or an output of a build. Its directory is the caller's to fill. */
+export function createArtifact(store: Store, buildId: number | null, name: string): ArtifactRow {
+  const info = db(store)
+    .prepare('INSERT INTO artifacts (build_id, name, created_at) VALUES (?, ?, ?)')
+    .run(buildId, name, Date.now());
+  return artifact(store, Number(info.lastInsertRowid))!;
+}
+
+export function artifact(store: Store, id: number): ArtifactRow | undefined {
+  const row = db(store).prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as
+    Parameters<typeof toArtifact>[1] | undefined;
+  return row && toArtifact(store, row);
+}
+
+export function buildArtifacts(store: Store, buildId: number): ArtifactRow[] {
+  const rows = db(store)
+    .prepare('SELECT * FROM artifacts WHERE build_id = ? ORDER BY id')
+    .all(buildId) as Parameters<typeof toArtifact>[1][];
+  return rows.map((r) => toArtifact(store, r));
 }

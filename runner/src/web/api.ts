@@ -5,6 +5,8 @@ import { pipelineGraph } from '../model/graph.js';
 import { parsePipeline } from '../model/parse.js';
 import { pinComment, setPinComment } from '../store/controls.js';
 import { finishedStatuses } from '../store/store.js';
+import { abortOneOff, executeRoutes } from './api-execute.js';
+import { interceptRoutes } from './api-intercept.js';
 import { jobRoutes, pageOfBuilds } from './api-jobs.js';
 import { resourceRoutes } from './api-resources.js';
 import { streamEvents } from './events.js';
@@ -190,7 +192,12 @@ export const routes: Route[] = [
     const build = loadBuild(hub, params[0]);
     if (finishedStatuses.includes(build.status))
       throw new HttpError(409, `build ${build.id} already ${build.status}`);
-    if (build.pipeline === null) throw new HttpError(409, `build ${build.id} is a one-off build`);
+    if (abortOneOff(build.id)) {
+      res.statusCode = 204;
+      return null;
+    }
+    if (build.pipeline === null || build.job === null)
+      throw new HttpError(409, `build ${build.id} is a one-off build of another hangar process`);
     if (!hub.runner(build.pipeline).abortBuild(build.id))
       throw new HttpError(409, `build ${build.id} is running in another hangar process`);
     res.statusCode = 204;
@@ -216,4 +223,6 @@ export const routes: Route[] = [
   }),
   ...jobRoutes(),
   ...resourceRoutes(),
+  ...executeRoutes(),
+  ...interceptRoutes(),
 ];

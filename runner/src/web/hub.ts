@@ -2,6 +2,8 @@
 // first use, or handed in by `hangar run --ui`), the metrics, and wake-ups for event streams.
 import type { EventListener } from '../engine/events.js';
 import type { PipelineRunner, RunnerOptions } from '../engine/pipeline-runner.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { BuildOptions } from '../steps/context.js';
 import type { Store } from '../store/store.js';
 import { Metrics } from './metrics.js';
 
@@ -9,6 +11,13 @@ import { Metrics } from './metrics.js';
 export type EngineHooks = Required<
   Pick<RunnerOptions, 'onBuildStarted' | 'onBuildFinished' | 'onCheckStarted' | 'onCheckFinished'>
 > & { listener: EventListener };
+
+/** What a build without a pipeline runner needs (`fly execute`): handed in by `hangar serve`. */
+export interface OneOffEngine {
+  runtime: Runtime;
+  stateDir: string;
+  build: BuildOptions;
+}
 
 export type RunnerFactory = (pipeline: string, hooks: EngineHooks) => PipelineRunner;
 
@@ -24,6 +33,7 @@ export class Hub {
   constructor(
     readonly store: Store,
     readonly factory: RunnerFactory,
+    readonly oneOff?: OneOffEngine,
   ) {
     this.metrics = new Metrics(store);
     this.hooks = {

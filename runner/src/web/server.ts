@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpError, routes } from './api.js';
+import { handleUpgrade } from './api-intercept.js';
 import {
   authenticated,
   csrfSafe,
@@ -99,6 +101,14 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();
     });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    // fly's hijacker writes the scheme as its .flyrc spells it ("bearer"); schemes are case-insensitive
+    const credentials = req.headers.authorization;
+    if (credentials !== undefined) req.headers.authorization = credentials.replace(/^bearer /i, 'Bearer ');
+    const allowed =
+      hostAllowed(req, auth) && authenticated(req, auth) && req.headers.authorization !== undefined;
+    handleUpgrade(o.hub, req, socket, allowed);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
