@@ -7,8 +7,10 @@ export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--
       [--ui [--bind ADDR] [--port N]]
                           check, schedule and run builds until idle (or keep checking with --watch);
                           --ui serves the web UI meanwhile and after, until Ctrl-C
-  serve [--bind 127.0.0.1] [--port 8080]
-                          the web UI, API and /metrics over the state (HANGAR_WEB_TOKEN to sign in)
+  serve [--bind 127.0.0.1] [--port 8080] [--add-local-user NAME:PASSWORD]... [--local-users-file F]
+                          the web UI, API and /metrics over the state; fly -t T login -c URL -u -p
+                          signs in as a local user (also HANGAR_ADD_LOCAL_USER=a:p,b:q), or with
+                          HANGAR_WEB_TOKEN as the password
   trigger PIPELINE JOB [-w]
                           start a build of JOB now (its inputs without passed are checked first)
   check PIPELINE RESOURCE [--from k:v]

@@ -1,15 +1,19 @@
 // `hangar serve` and `hangar run --ui`: the web UI, API and /metrics over the state database.
+// `serve` also schedules every pipeline in the state, as Concourse's web node does.
 import { ContainerRegistry } from '../engine/containers.js';
 import type { PipelineRunner } from '../engine/pipeline-runner.js';
+import { Scheduler } from '../engine/scheduler.js';
 import { Hub, type EngineHooks } from '../web/hub.js';
 import { startWebServer, WebConfigError, type WebServer } from '../web/server.js';
 import { parse, type Parsed } from './args.js';
 import { CliError, type CliIo } from './io.js';
+import { localUsersFrom, signInOptions, workerFrom } from './serve-auth.js';
 import { engineOptions, makeRunner, openSession, type Session } from './session.js';
 
 export const webOptions = {
   bind: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string', default: '8080' },
+  ...signInOptions,
 } as const;
 
 export interface Ui {
@@ -20,16 +24,29 @@ export interface Ui {
   serveUntilInterrupted: () => Promise<void>;
 }
 
-async function start(parsed: Parsed, session: Session, io: CliIo): Promise<{ hub: Hub; web: WebServer }> {
+async function start(
+  parsed: Parsed,
+  session: Session,
+  io: CliIo,
+  serving = false,
+): Promise<{ hub: Hub; web: WebServer }> {
   const port = Number(parsed.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliError(`invalid --port '${String(parsed.values.port)}': expected 0-65535`);
-  // runners for pipelines the UI acts on; they print nothing (the UI shows their logs)
+  // runners for pipelines the UI acts on (all of them under serve); they print one line per build
+  // start and end, not logs (the UI shows those)
   // serve keeps task directories and containers for `fly intercept` and `fly containers`
   session.build.containers = new ContainerRegistry();
   const hub = new Hub(
     session.store,
-    (name, hooks) => makeRunner(session, io, name, [], false, hooks),
+    (name, hooks) =>
+      makeRunner(session, io, name, [], false, {
+        ...hooks,
+        onBuildFinished: (b, result) => {
+          hooks.onBuildFinished(b, result);
+          if (serving) io.stdout(`finished ${b.pipeline ?? ''}/${b.job ?? ''} #${b.name} ${b.status}\n`);
+        },
+      }),
     session,
   );
   let web: WebServer;
@@ -41,6 +58,8 @@ async function start(parsed: Parsed, session: Session, io: CliIo): Promise<{ hub
       token: io.env.HANGAR_WEB_TOKEN || undefined,
       debug: io.env.HANGAR_DEBUG === '1',
       log: (line) => io.stderr(`${line}\n`),
+      users: localUsersFrom(parsed, io),
+      worker: workerFrom(parsed, session),
     });
   } catch (err) {
     if (err instanceof WebConfigError) throw new CliError(err.message);
@@ -54,13 +73,16 @@ async function start(parsed: Parsed, session: Session, io: CliIo): Promise<{ hub
   return { hub, web };
 }
 
-function untilInterrupted(web: WebServer, io: CliIo): Promise<void> {
+/** Until SIGINT/SIGTERM: then `before` (the scheduler aborts its builds), then the server closes. */
+function untilInterrupted(web: WebServer, io: CliIo, before?: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      io.stderr('\nhangar: stopping the UI\n');
-      void web.close().then(resolve);
+      io.stderr(before ? '\nhangar: aborting running builds and stopping\n' : '\nhangar: stopping the UI\n');
+      void Promise.resolve(before?.())
+        .then(() => web.close())
+        .then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -85,10 +107,21 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parse(args, { ...engineOptions, ...webOptions });
   if (parsed.positionals.length > 0)
     throw new CliError(`hangar serve: unexpected argument '${parsed.positionals[0]!}'`);
-  const session = openSession(parsed, io, false, { markInterrupted: false });
+  // builds a previous serve (or run) left running are errored: this process schedules now
+  const session = openSession(parsed, io, false);
   try {
-    const { web } = await start(parsed, session, io);
-    await untilInterrupted(web, io);
+    const { hub, web } = await start(parsed, session, io, true);
+    const scheduler = new Scheduler({
+      store: session.store,
+      runnerFor: (name) => hub.runner(name),
+      onError: (name, err) =>
+        io.stderr(
+          `hangar: pipeline ${name} is not scheduled: ${(err as Error).message.split('\n')[0] ?? ''}\n`,
+        ),
+    });
+    hub.scheduler = scheduler;
+    scheduler.start();
+    await untilInterrupted(web, io, () => scheduler.stop());
     return 0;
   } finally {
     session.store.close();

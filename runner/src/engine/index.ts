@@ -5,3 +5,5 @@ export * from './events.js';
 export * from './inputs.js';
 export * from './pipeline-runner.js';
 export * from './state.js';
+export * from './retention.js';
+export * from './scheduler.js';

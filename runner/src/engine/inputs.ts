@@ -3,6 +3,7 @@
 //   the newest this job used; the latest when it never used one), latest;
 //   passed: inputs whose passed jobs overlap are resolved together, so one build of each upstream
 //   job vouches (as input or output of a succeeded build) for every input that lists it.
+//   Disabled versions are skipped everywhere except by a pin without `passed`, as in Concourse.
 import { compilePathMatch } from '../model/glob.js';
 import { jobInputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
@@ -73,7 +74,7 @@ function resolveIndividual(store: Store, jobId: number, spec: InputSpec): Resolu
     if (!v) return { ok: false, input: spec.name, error: `pinned version ${pinText(spec.pin)} not found` };
     return { resourceId: spec.resourceId, versionId: v.id };
   }
-  const versions = store.versions(spec.resourceId);
+  const versions = store.versions(spec.resourceId).filter((v) => v.enabled);
   const latest = versions[0];
   if (!latest) return { ok: false, input: spec.name, error: 'latest version of resource not found' };
   if (!spec.every) return { resourceId: spec.resourceId, versionId: latest.id };
@@ -104,12 +105,13 @@ function resolveGroup(
   group: InputSpec[],
 ): Map<string, ResolvedVersion> | string {
   const jobs = [...new Set(group.flatMap((s) => s.passed))].sort((a, b) => a - b);
-  const orderOf = new Map<number, number>();
-  const checkOrder = (versionId: number): number => {
-    let o = orderOf.get(versionId);
-    if (o === undefined) orderOf.set(versionId, (o = store.version(versionId).checkOrder));
-    return o;
+  const rows = new Map<number, { checkOrder: number; enabled: boolean }>();
+  const row = (versionId: number): { checkOrder: number; enabled: boolean } => {
+    let r = rows.get(versionId);
+    if (r === undefined) rows.set(versionId, (r = store.version(versionId)));
+    return r;
   };
+  const checkOrder = (versionId: number): number => row(versionId).checkOrder;
   const everyFloor = new Map<string, number>();
   for (const s of group)
     if (s.every) everyFloor.set(s.name, store.newestUsed(jobId, s.name)?.checkOrder ?? -1);
@@ -146,7 +148,7 @@ function resolveGroup(
       const b = chosen.get(j);
       if (!b) continue;
       const vs = b.get(spec.resourceId) ?? new Set<number>();
-      set = set ? new Set([...set].filter((v) => vs.has(v))) : new Set(vs);
+      set = new Set([...(set ?? vs)].filter((v) => vs.has(v) && row(v).enabled));
     }
     const pins = pinIds.get(spec.name);
     if (set && pins) set = new Set([...set].filter((v) => pins.has(v)));
@@ -188,8 +190,7 @@ export function resolveInputs(store: Store, jobId: number, specs: InputSpec[]): 
     if ('ok' in r) return r;
     inputs.set(spec.name, r);
     if (spec.every && !spec.pin) {
-      const v = store.version(r.versionId);
-      hasNext ||= store.versions(spec.resourceId)[0]?.id !== v.id;
+      hasNext ||= store.versions(spec.resourceId).find((v) => v.enabled)?.id !== r.versionId;
     }
   }
   for (const group of groups(specs)) {

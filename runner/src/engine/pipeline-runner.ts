@@ -1,5 +1,7 @@
 // Runs one pipeline on this machine: checks resources, creates builds by the trigger rule, starts
-// pending builds as concurrency allows, and loops until idle (or forever with --watch).
+// pending builds as concurrency allows, and loops until idle (or forever with --watch, and under
+// `hangar serve`, whose Scheduler watches one runner per pipeline). Paused pipelines and jobs are
+// not scheduled; a changed config (set_pipeline, fly set-pipeline) is reloaded before scheduling.
 import { setMaxListeners } from 'node:events';
 import { parsePipeline } from '../model/parse.js';
 import { parseGoDuration } from '../model/duration.js';
@@ -7,13 +9,13 @@ import type { Job, Pipeline } from '../model/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions, ResolvedInput } from '../steps/context.js';
 import { varSourceLookup } from '../steps/runtime-vars.js';
-import { createRerunBuild } from '../store/controls.js';
 import type { BuildRow, BuildStatus, Store } from '../store/store.js';
 import { runBuild, type BuildResult } from './build-runner.js';
 import { checkResource, type CheckOutcome } from './checker.js';
 import { inFlightLimit, relatedJobs } from './concurrency.js';
 import type { EventListener } from './events.js';
 import { inputSpecs, resolveInputs, type InputSpec, type Resolution } from './inputs.js';
+import { buildsToReap, logRetention } from './retention.js';
 
 export interface RunnerOptions {
   store: Store;
@@ -31,6 +33,8 @@ export interface RunnerOptions {
   onBuildFinished?: (build: BuildRow, result: BuildResult) => void;
   onCheckStarted?: (resource: string) => void;
   onCheckFinished?: (resource: string, outcome: CheckOutcome, ms: number) => void;
+  /** A set_pipeline step of this pipeline saved pipeline `name` (a scheduler picks it up). */
+  onPipelineSet?: (name: string) => void;
 }
 
 export interface Decision {
@@ -45,19 +49,26 @@ export class PipelineRunner {
   readonly #o: RunnerOptions;
   #pipeline!: Pipeline;
   #pipelineId!: number;
+  #name: string;
+  #configVersion = 0;
+  #loaded = false;
+  /** Cuts the current watch tick short (a webhook, a pipeline set, an unpause). */
+  #wakeTick: (() => void) | undefined;
+  /** wake() came while no tick was waiting: the next one ends at once. */
+  #woken = false;
   readonly #running = new Map<number, Promise<void>>();
   readonly #abort = new AbortController();
   readonly #kill = new AbortController();
   readonly #results = new Map<number, BuildResult>();
   /** One controller per running build, so a single build can be aborted (UI, API). */
   readonly #buildAborts = new Map<number, AbortController>();
-  #reload = false;
   /** Jobs whose inputs may have changed since they were last scheduled (Concourse's "needs scheduling"). */
   readonly #dirty = new Set<string>();
   readonly #specs = new Map<string, InputSpec[]>();
 
   constructor(options: RunnerOptions) {
     this.#o = options;
+    this.#name = options.pipelineName;
     // every running build and step listens to these
     setMaxListeners(0, this.#abort.signal, this.#kill.signal);
     this.load();
@@ -71,14 +82,23 @@ export class PipelineRunner {
     return this.#pipelineId;
   }
 
+  /** The pipeline's current name (its ref), which a rename changes. */
+  get pipelineName(): string {
+    return this.#name;
+  }
+
   get results(): ReadonlyMap<number, BuildResult> {
     return this.#results;
   }
 
   load(): void {
-    const saved = this.#o.store.pipeline(this.#o.pipelineName);
-    if (!saved) throw new Error(`pipeline '${this.#o.pipelineName}' not found`);
+    const store = this.#o.store;
+    const saved = this.#loaded ? store.pipelineById(this.#pipelineId) : store.pipeline(this.#name);
+    if (!saved) throw new Error(`pipeline '${this.#name}' not found`);
     this.#pipelineId = saved.id;
+    this.#name = saved.name;
+    this.#configVersion = saved.configVersion;
+    this.#loaded = true;
     this.#pipeline = parsePipeline(saved.config, { strict: false });
     const registry = (this.#o.runtime as { registry?: { setCustomTypes(n: Iterable<string>): void } })
       .registry;
@@ -127,7 +147,7 @@ export class PipelineRunner {
 
   #job(name: string): Job {
     const job = this.#pipeline.jobs.find((j) => j.name === name);
-    if (!job) throw new Error(`job '${name}' not found in pipeline '${this.#o.pipelineName}'`);
+    if (!job) throw new Error(`job '${name}' not found in pipeline '${this.#name}'`);
     return job;
   }
 
@@ -140,7 +160,7 @@ export class PipelineRunner {
 
   async check(resource: string, from?: Record<string, string>): Promise<CheckOutcome> {
     const config = this.#pipeline.resources.find((r) => r.config.name === resource)?.config;
-    if (!config) throw new Error(`resource '${resource}' not found in pipeline '${this.#o.pipelineName}'`);
+    if (!config) throw new Error(`resource '${resource}' not found in pipeline '${this.#name}'`);
     const started = Date.now();
     this.#o.onCheckStarted?.(resource);
     const outcome = await checkResource({
@@ -193,6 +213,7 @@ export class PipelineRunner {
     const jobs = this.#autoJobs().filter((j) => only === undefined || only.has(j.name));
     return jobs.map((job) => {
       const jobId = store.jobId(this.#pipelineId, job.name);
+      if (store.jobPaused(jobId)) return { job: job.name, resolution: pausedResolution, action: 'paused' };
       const specs = this.#inputs(job);
       const resolution = resolveInputs(store, jobId, specs);
       if (!resolution.ok)
@@ -206,12 +227,20 @@ export class PipelineRunner {
     });
   }
 
+  /**
+   * The pipeline as the store has it now: reloaded when its config changed; undefined when it was
+   * destroyed, and `scheduled` false while it is paused or archived.
+   */
+  #refresh(): { scheduled: boolean } | undefined {
+    const saved = this.#o.store.pipelineById(this.#pipelineId);
+    if (!saved) return undefined;
+    if (saved.configVersion !== this.#configVersion || saved.name !== this.#name) this.load();
+    return { scheduled: !saved.paused && !saved.archived };
+  }
+
   /** Creates automatic builds, then starts every pending build that may start. */
   schedule(): void {
-    if (this.#reload) {
-      this.#reload = false;
-      this.load();
-    }
+    if (!this.#refresh()?.scheduled) return;
     const store = this.#o.store;
     const dirty = new Set(this.#dirty);
     this.#dirty.clear();
@@ -225,13 +254,20 @@ export class PipelineRunner {
   }
 
   #startPending(): void {
+    if (!this.#refresh()?.scheduled) return;
     const store = this.#o.store;
-    const pending = store.builds({ pipelineId: this.#pipelineId, status: 'pending' }).reverse();
+    // reruns queue as their original (Concourse orders by COALESCE(rerun_of, id), then id)
+    const queued = (b: BuildRow): [number, number] => [b.rerunOf ?? b.id, b.id];
+    const before = (a: BuildRow, b: BuildRow): boolean =>
+      queued(a)[0] < queued(b)[0] || (queued(a)[0] === queued(b)[0] && a.id < b.id);
+    const pending = store
+      .builds({ pipelineId: this.#pipelineId, status: 'pending' })
+      .sort((a, b) => (before(a, b) ? -1 : 1));
     const jobsById = new Map(this.#pipeline.jobs.map((j) => [store.jobId(this.#pipelineId, j.name), j]));
     const startedNow = new Set<number>();
     for (const build of pending) {
       const job = build.jobId === null ? undefined : jobsById.get(build.jobId);
-      if (!job) continue;
+      if (!job || store.jobPaused(build.jobId!)) continue;
       const related = relatedJobs(job, this.#pipeline.jobs).map((j) => store.jobId(this.#pipelineId, j.name));
       const limit = inFlightLimit(job);
       if (limit !== Infinity) {
@@ -240,16 +276,23 @@ export class PipelineRunner {
           .filter((b) => b.jobId !== null && related.includes(b.jobId)).length;
         if (running >= limit) continue;
         const older = pending.find(
-          (b) => b.jobId !== null && related.includes(b.jobId) && b.id < build.id && !startedNow.has(b.id),
+          (b) => b.jobId !== null && related.includes(b.jobId) && before(b, build) && !startedNow.has(b.id),
         );
         if (older) continue;
       }
-      const jobId = build.jobId!;
-      const resolution = resolveInputs(store, jobId, this.#inputs(job));
-      if (!resolution.ok) continue;
+      const inputs = this.#inputsOf(build, job);
+      if (!inputs) continue;
       startedNow.add(build.id);
-      this.#start(build, job, resolution.inputs);
+      this.#start(build, job, inputs);
     }
+  }
+
+  /** A rerun runs with its original's inputs; any other build with the inputs resolved now. */
+  #inputsOf(build: BuildRow, job: Job): Map<string, { resourceId: number; versionId: number }> | undefined {
+    const store = this.#o.store;
+    if (build.rerunOf !== null) return new Map(store.buildInputs(build.rerunOf).map((i) => [i.name, i]));
+    const resolution = resolveInputs(store, build.jobId!, this.#inputs(job));
+    return resolution.ok ? resolution.inputs : undefined;
   }
 
   #start(build: BuildRow, job: Job, resolved: Map<string, { resourceId: number; versionId: number }>): void {
@@ -278,11 +321,10 @@ export class PipelineRunner {
       options: this.#o.build,
       pipeline: {
         id: this.#pipelineId,
-        name: this.#o.pipelineName,
+        name: this.#name,
         pipeline: this.#pipeline,
-        onPipelineSet: (name) => {
-          if (name === this.#o.pipelineName) this.#reload = true;
-        },
+        // the pipeline itself reloads by its config version; others are a scheduler's business
+        onPipelineSet: (name) => this.#o.onPipelineSet?.(name),
       },
       job,
       build: started,
@@ -296,6 +338,7 @@ export class PipelineRunner {
         this.#markAfterBuild(job.name, build.id);
         this.#results.set(build.id, result);
         this.#o.onBuildFinished?.(store.build(build.id), result);
+        this.reapLogs(job.name);
       })
       .catch((err: unknown) => {
         this.#dirty.add(job.name);
@@ -333,21 +376,38 @@ export class PipelineRunner {
   }
 
   /**
-   * A rerun (`fly rerun-build`): a new build of the same job with the inputs of `buildId`, not
-   * resolved again, started at once.
+   * A rerun of build N (`fly rerun-build`): a pending build `N.k` that runs with N's inputs and the
+   * job's current config, without checking anything. It starts as the job's concurrency allows.
    */
   rerun(buildId: number): BuildRow {
     const store = this.#o.store;
-    const original = store.build(buildId);
-    if (original.pipelineId !== this.#pipelineId || original.job === null)
-      throw new Error(`build ${buildId} is not a build of a job of pipeline '${this.#o.pipelineName}'`);
-    const inputs = store.buildInputs(buildId);
-    if (original.status === 'pending' || original.status === 'started')
-      throw new Error(`build ${original.job} #${original.name} has not finished`);
-    const job = this.#job(original.job);
-    const build = createRerunBuild(store, original);
-    this.#start(build, job, new Map(inputs.map((i) => [i.name, i])));
-    return store.build(build.id);
+    const build = store.build(buildId);
+    if (build.pipelineId !== this.#pipelineId || build.job === null)
+      throw new Error(`build ${buildId} is not a build of a job of pipeline '${this.#name}'`);
+    const job = this.#job(build.job);
+    if (job.disableReruns) throw new Error(`job '${job.name}' has reruns disabled`);
+    const original = build.rerunOf ?? build.id;
+    if (store.buildInputs(original).length === 0 && this.#inputs(job).length > 0)
+      throw new Error(
+        `build ${build.job} #${build.name} cannot be rerun: it never started, so it has no inputs`,
+      );
+    const rerun = store.createRerunBuild(buildId);
+    this.wake();
+    return rerun;
+  }
+
+  /** Deletes the events of the job's builds beyond its build_log_retention. */
+  reapLogs(jobName: string): void {
+    const job = this.#pipeline.jobs.find((j) => j.name === jobName);
+    const policy = job && logRetention(job);
+    if (!policy) return;
+    const store = this.#o.store;
+    const builds = store
+      .builds({ jobId: store.jobId(this.#pipelineId, jobName) })
+      .filter((b) => b.reapTime === null)
+      .sort((a, b) => (b.rerunOf ?? b.id) - (a.rerunOf ?? a.id) || b.id - a.id);
+    const reap = buildsToReap(builds, policy, Date.now());
+    if (reap.length > 0) store.reapBuildEvents(reap);
   }
 
   /** Starts what can start and waits until the given build finished. */
@@ -359,7 +419,7 @@ export class PipelineRunner {
       const running = [...this.#running.values()];
       if (running.length === 0) {
         const b = this.#o.store.build(buildId);
-        throw new Error(`build ${b.job ?? ''} #${b.name} cannot start: its inputs are not satisfiable`);
+        throw new Error(`build ${b.job ?? ''} #${b.name} cannot start: ${this.#whyPending(b)}`);
       }
       await Promise.race(running);
     }
@@ -385,19 +445,58 @@ export class PipelineRunner {
     }
   }
 
-  /** Keeps checking on each resource's check_every and running builds until aborted. */
-  async watch(tickMs = 1000): Promise<void> {
-    await this.checkAll();
-    while (!this.#abort.signal.aborted) {
+  #whyPending(build: BuildRow): string {
+    const saved = this.#o.store.pipelineById(this.#pipelineId);
+    if (saved?.archived) return `pipeline '${this.#name}' is archived`;
+    if (saved?.paused) return `pipeline '${this.#name}' is paused`;
+    if (build.jobId !== null && this.#o.store.jobPaused(build.jobId))
+      return `job '${build.job ?? ''}' is paused`;
+    return 'its inputs are not satisfiable';
+  }
+
+  /**
+   * Keeps checking on each resource's check_every and running builds until aborted, or until
+   * `stop` aborts (a scheduler letting go of the pipeline: running builds go on then). While the
+   * pipeline is paused nothing is checked or started.
+   */
+  async watch(tickMs = 1000, stop?: AbortSignal): Promise<void> {
+    const stopped = (): boolean => this.#abort.signal.aborted || stop?.aborted === true;
+    if (this.#refresh()?.scheduled) await this.checkAll();
+    while (!stopped()) {
       this.schedule();
-      const tick = new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, tickMs);
-        this.#abort.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-      });
-      await Promise.race([tick, ...this.#running.values()]);
-      await this.checkAll(true);
+      const tick = this.#tick(tickMs, stop);
+      await Promise.race([tick.done, ...this.#running.values()]);
+      tick.cancel();
+      if (!stopped() && this.#refresh()?.scheduled) await this.checkAll(true);
     }
-    await Promise.all(this.#running.values());
+    if (this.#abort.signal.aborted) await Promise.all(this.#running.values());
+  }
+
+  /** Resolves after `ms`, on abort or stop, or on wake(); cancel() releases its timer and listeners. */
+  #tick(ms: number, stop: AbortSignal | undefined): { done: Promise<void>; cancel: () => void } {
+    let cancel = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      const signals = [this.#abort.signal, ...(stop ? [stop] : [])];
+      const finish = (): void => {
+        clearTimeout(timer);
+        for (const s of signals) s.removeEventListener('abort', finish);
+        if (this.#wakeTick === finish) this.#wakeTick = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      for (const s of signals) s.addEventListener('abort', finish, { once: true });
+      this.#wakeTick = finish;
+      cancel = finish;
+      if (this.#woken) finish();
+      this.#woken = false;
+    });
+    return { done, cancel };
+  }
+
+  /** Makes a watching runner schedule now rather than at its next tick. */
+  wake(): void {
+    if (this.#wakeTick) this.#wakeTick();
+    else this.#woken = true;
   }
 
   /** First interrupt: abort running builds (their on_abort/ensure hooks run). */
@@ -436,10 +535,11 @@ export class PipelineRunner {
     return true;
   }
 
-  /** After a pin changes: the jobs getting the resource resolve their inputs again. */
+  /** After a pin changes or a version is enabled/disabled: the jobs getting the resource resolve again. */
   pinChanged(resource: string): void {
     this.#specs.clear();
     this.#markResource(resource);
+    this.wake();
   }
 
   get aborted(): boolean {
@@ -450,6 +550,8 @@ export class PipelineRunner {
     return this.#o.store.builds({ pipelineId: this.#pipelineId, status: 'pending' });
   }
 }
+
+const pausedResolution: Resolution = { ok: false, error: 'paused', input: '' };
 
 export function worstStatus(statuses: BuildStatus[]): BuildStatus | undefined {
   const rank: Record<string, number> = { succeeded: 0, failed: 1, errored: 2, aborted: 3 };

@@ -1,7 +1,9 @@
-// `set_pipeline`: validate `<artifact>/<file>` with the step's vars and var_files, then save it in
-// the same state (`self` = the running pipeline, which the scheduler then reloads).
+// `set_pipeline`: validate `<artifact>/<file>` with the step's vars, var_files and instance_vars,
+// then save it in the same state (`self` = the running pipeline, which the scheduler then reloads;
+// with instance_vars, the instanced pipeline `name/k:v`). `hangar serve` schedules what it saves.
 import { parse as parseYaml } from 'yaml';
 import { checkPipelineText, locatedErrors } from '../model/check.js';
+import { pipelineRef } from '../store/pipeline-ref.js';
 import type { SetPipelineStep } from '../model/types.js';
 import { readArtifactFile } from './artifact-path.js';
 import type { BuildContext, StepState } from './context.js';
@@ -16,10 +18,16 @@ export async function runSetPipeline(
 ): Promise<boolean> {
   ctx.events.emit('initialize', { origin: { id: origin }, name: step.name, step: 'set_pipeline' });
   ctx.events.emit('start', { origin: { id: origin } });
-  const name = step.name === 'self' ? ctx.pipeline?.name : step.name;
+  if (step.team !== undefined && step.team !== 'main' && step.name !== 'self')
+    throw new StepError(`team ${step.team} not found (hangar has the one team main)`);
+  const instanceVars =
+    step.instanceVars === undefined ? undefined : resolveVars(step.instanceVars, ctx, state);
+  // `self` keeps the running pipeline's ref, instance vars included
+  const name = step.name === 'self' ? ctx.pipeline?.name : pipelineRef(step.name, instanceVars);
   if (name === undefined) throw new StepError('set_pipeline: self can only be used in a pipeline build');
   const text = await readArtifactFile(state.scope, step.file, 'pipeline config');
-  const vars: Record<string, unknown> = {};
+  // instance vars are vars of the config too, below vars and var_files
+  const vars: Record<string, unknown> = { ...instanceVars };
   for (const file of step.varFiles) {
     const data = parseYaml(await readArtifactFile(state.scope, file, 'var file'), {
       version: '1.1',
@@ -41,8 +49,7 @@ export async function runSetPipeline(
       result.data,
       result.pipeline.resources.map((r) => r.config.name),
       result.pipeline.jobs.map((j) => j.name),
-      undefined,
-      ctx.build.id,
+      { setByBuild: ctx.build.id, instanceVars: step.name === 'self' ? undefined : instanceVars },
     );
     ctx.events.log(origin, 'stdout', `pipeline ${name} ${previous ? 'updated' : 'created'}\n`);
     ctx.pipeline?.onPipelineSet?.(name);

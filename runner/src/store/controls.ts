@@ -1,13 +1,11 @@
-// What an operator sets through fly beside the pipeline config: paused jobs, disabled versions,
-// pin comments, which one-off builds are resource checks (`fly check-resource` streams one), and
-// the artifacts `fly execute` uploads and downloads.
+// What fly's commands keep beside the pipeline state: pin comments, which one-off builds are
+// resource checks (`fly check-resource` streams one), the artifacts `fly execute` uploads and
+// downloads, and clearing task caches.
 // Each is a table of its own, made on first use, so a state written before them opens unchanged.
 import { join } from 'node:path';
-import type { BuildRow, Store } from './store.js';
+import type { Store } from './store.js';
 
 const controlsSql = `
-CREATE TABLE IF NOT EXISTS job_pauses (job_id INTEGER PRIMARY KEY, paused_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS disabled_versions (version_id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY, resource TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS artifacts (
@@ -23,34 +21,6 @@ function db(store: Store): Store['db'] {
     ready.add(store);
   }
   return store.db;
-}
-
-export function setJobPaused(store: Store, jobId: number, paused: boolean): void {
-  if (paused)
-    db(store)
-      .prepare('INSERT OR IGNORE INTO job_pauses (job_id, paused_at) VALUES (?, ?)')
-      .run(jobId, Date.now());
-  else db(store).prepare('DELETE FROM job_pauses WHERE job_id = ?').run(jobId);
-}
-
-export function jobPaused(store: Store, jobId: number): boolean {
-  return db(store).prepare('SELECT 1 FROM job_pauses WHERE job_id = ?').get(jobId) !== undefined;
-}
-
-export function setVersionEnabled(store: Store, versionId: number, enabled: boolean): void {
-  db(store)
-    .prepare(
-      enabled
-        ? 'DELETE FROM disabled_versions WHERE version_id = ?'
-        : 'INSERT OR IGNORE INTO disabled_versions (version_id) VALUES (?)',
-    )
-    .run(versionId);
-}
-
-export function versionEnabled(store: Store, versionId: number): boolean {
-  return (
-    db(store).prepare('SELECT 1 FROM disabled_versions WHERE version_id = ?').get(versionId) === undefined
-  );
 }
 
 /** An empty comment removes it. */
@@ -79,22 +49,6 @@ export function checkBuildResource(store: Store, buildId: number): string | unde
   const row = db(store).prepare('SELECT resource FROM check_builds WHERE build_id = ?').get(buildId) as
     { resource: string } | undefined;
   return row?.resource;
-}
-
-/** A rerun of build N of a job: named N.1, N.2 ... as Concourse names them, manual, pending. */
-export function createRerunBuild(store: Store, original: BuildRow): BuildRow {
-  const base = original.name.split('.')[0]!;
-  return store.db.transaction(() => {
-    const { n } = store.db
-      .prepare("SELECT COUNT(*) AS n FROM builds WHERE job_id = ? AND name LIKE ? || '.%'")
-      .get(original.jobId, base) as { n: number };
-    const info = store.db
-      .prepare(
-        "INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at) VALUES (?, ?, ?, 'pending', 1, ?)",
-      )
-      .run(original.pipelineId, original.jobId, `${base}.${n + 1}`, Date.now());
-    return store.build(Number(info.lastInsertRowid));
-  })();
 }
 
 /** Every check build's id, to leave them out of build lists (Concourse lists no check builds). */

@@ -1,2 +1,3 @@
 export * from './store.js';
 export * from './version-identity.js';
+export * from './pipeline-ref.js';

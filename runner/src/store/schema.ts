@@ -1,6 +1,6 @@
 // The state database's tables. Version ids, build ids and check order are Concourse's notions;
 // secrets never reach these tables (events are redacted before they are stored).
-export const schemaVersion = 1;
+export const schemaVersion = 2;
 
 export const schemaSql = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -11,6 +11,11 @@ CREATE TABLE IF NOT EXISTS pipelines (
   file TEXT,
   set_by_build INTEGER,
   updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS auth_tokens (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS resources (
   id INTEGER PRIMARY KEY,
@@ -92,3 +97,28 @@ CREATE TABLE IF NOT EXISTS resource_caches (
   created_at INTEGER NOT NULL
 );
 `;
+
+/**
+ * Columns added after version 1, as [table, column, definition]. The store adds each one that a
+ * table lacks (ALTER TABLE ADD COLUMN), so a state file of any earlier version opens unchanged and
+ * fresh ones get the same shape by the same path.
+ */
+export const addedColumns: readonly [string, string, string][] = [
+  // version 2: `hangar serve` schedules every pipeline
+  ['pipelines', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pipelines', 'archived', 'INTEGER NOT NULL DEFAULT 0'],
+  ['pipelines', 'public', 'INTEGER NOT NULL DEFAULT 0'],
+  /** JSON of an instanced pipeline's instance vars; `name` then holds the ref `name/k:v,...`. */
+  ['pipelines', 'instance_vars', 'TEXT'],
+  /** Bumped whenever the config changes: schedulers reload, fly's config version header. */
+  ['pipelines', 'config_version', 'INTEGER NOT NULL DEFAULT 1'],
+  /** `fly order-pipelines`: the team's order (a pipeline's id until it is ordered). */
+  ['pipelines', 'ordering', 'INTEGER'],
+  ['jobs', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
+  ['versions', 'disabled', 'INTEGER NOT NULL DEFAULT 0'],
+  /** A rerun's original build (never itself a rerun) and its rank among the original's reruns. */
+  ['builds', 'rerun_of', 'INTEGER'],
+  ['builds', 'rerun_number', 'INTEGER'],
+  /** Set when build_log_retention deleted the build's events (Concourse's reap_time). */
+  ['builds', 'reap_time', 'INTEGER'],
+];

@@ -3,7 +3,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemaSql, schemaVersion } from './schema.js';
+import { groupName } from './pipeline-ref.js';
+import { addedColumns, schemaSql, schemaVersion } from './schema.js';
 import { versionSha } from './version-identity.js';
 
 export type BuildStatus = 'pending' | 'started' | 'succeeded' | 'failed' | 'errored' | 'aborted';
@@ -21,6 +22,38 @@ export interface VersionRow {
   version: Version;
   metadata: Metadata[];
   checkOrder: number;
+  /** False once disabled (fly disable-resource-version): the scheduler skips it, pins may not. */
+  enabled: boolean;
+}
+
+export interface PipelineRow {
+  id: number;
+  /** The pipeline's ref: its name, plus `/k:v,...` for an instanced pipeline (see pipeline-ref.ts). */
+  name: string;
+  config: unknown;
+  file: string | null;
+  paused: boolean;
+  archived: boolean;
+  public: boolean;
+  instanceVars: Record<string, unknown> | undefined;
+  configVersion: number;
+  setByBuild: number | null;
+  updatedAt: number;
+}
+
+export interface SavePipelineOptions {
+  /** The file it was read from (`hangar run FILE`). */
+  file?: string | undefined;
+  /** The build whose set_pipeline step saved it. */
+  setByBuild?: number | undefined;
+  instanceVars?: Record<string, unknown> | undefined;
+  /** A new pipeline starts paused (fly set-pipeline); an existing one keeps its state. */
+  pausedIfNew?: boolean;
+  /**
+   * Refuse the save unless the saved config is still at this version (fly's
+   * X-Concourse-Config-Version; 0 for a pipeline fly could not read, new or archived).
+   */
+  fromVersion?: number | undefined;
 }
 
 export interface BuildRow {
@@ -36,6 +69,10 @@ export interface BuildRow {
   startTime: number | null;
   endTime: number | null;
   error: string | null;
+  /** The build this one reruns (`N.1` reruns N). */
+  rerunOf: number | null;
+  /** When build_log_retention deleted its events. */
+  reapTime: number | null;
 }
 
 export interface ResourceRow {
@@ -44,6 +81,14 @@ export interface ResourceRow {
   lastChecked: number | null;
   checkError: string | null;
   pinnedVersionId: number | null;
+}
+
+/** The saved config changed since the client read it (Concourse's words). */
+export class ConfigVersionConflict extends Error {
+  override name = 'ConfigVersionConflict';
+  constructor() {
+    super('comparison with existing config failed during save');
+  }
 }
 
 export interface BuildInput {
@@ -59,6 +104,7 @@ interface RawVersion {
   version: string;
   metadata: string | null;
   check_order: number;
+  disabled: number;
 }
 
 interface RawBuild {
@@ -74,6 +120,8 @@ interface RawBuild {
   start_time: number | null;
   end_time: number | null;
   error: string | null;
+  rerun_of: number | null;
+  reap_time: number | null;
 }
 
 const toVersion = (r: RawVersion): VersionRow => ({
@@ -82,6 +130,7 @@ const toVersion = (r: RawVersion): VersionRow => ({
   version: JSON.parse(r.version) as Version,
   metadata: r.metadata ? (JSON.parse(r.metadata) as Metadata[]) : [],
   checkOrder: r.check_order,
+  enabled: r.disabled !== 1,
 });
 
 const toBuild = (r: RawBuild): BuildRow => ({
@@ -97,6 +146,37 @@ const toBuild = (r: RawBuild): BuildRow => ({
   startTime: r.start_time,
   endTime: r.end_time,
   error: r.error,
+  rerunOf: r.rerun_of,
+  reapTime: r.reap_time,
+});
+
+interface RawPipeline {
+  id: number;
+  name: string;
+  config: string;
+  file: string | null;
+  paused: number;
+  archived: number;
+  public: number;
+  instance_vars: string | null;
+  config_version: number;
+  set_by_build: number | null;
+  updated_at: number;
+}
+
+const toPipeline = (r: RawPipeline): PipelineRow => ({
+  id: r.id,
+  name: r.name,
+  config: JSON.parse(r.config) as unknown,
+  file: r.file,
+  paused: r.paused === 1,
+  archived: r.archived === 1,
+  public: r.public === 1,
+  instanceVars:
+    r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
+  configVersion: r.config_version,
+  setByBuild: r.set_by_build,
+  updatedAt: r.updated_at,
 });
 
 const buildSelect = `SELECT b.*, p.name AS pipeline, j.name AS job FROM builds b
@@ -115,11 +195,20 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(schemaSql);
-    this.#q('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(
-      'schema_version',
-      String(schemaVersion),
-    );
+    this.db
+      .transaction(() => {
+        this.db.exec(schemaSql);
+        for (const [table, column, definition] of addedColumns) {
+          const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+          if (!columns.some((c) => c.name === column))
+            this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+        }
+        this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(
+          'schema_version',
+          String(schemaVersion),
+        );
+      })
+      .immediate();
   }
 
   close(): void {
@@ -139,21 +228,38 @@ export class Store {
 
   // ---- pipelines, resources, jobs ----
 
-  /** Saves a pipeline's config (JSON after static vars) and makes sure its resources and jobs exist. */
+  /**
+   * Saves a pipeline's config (JSON after static vars) under its ref and makes sure its resources
+   * and jobs exist; the config version moves only when the config changed.
+   */
   savePipeline(
     name: string,
     config: unknown,
     resources: string[],
     jobs: string[],
-    file?: string,
-    setByBuild?: number,
+    options: SavePipelineOptions = {},
   ): number {
     return this.db.transaction(() => {
+      const existing = this.pipeline(name);
+      const readable = existing !== undefined && !existing.archived;
+      if (options.fromVersion !== undefined && readable && existing.configVersion !== options.fromVersion)
+        throw new ConfigVersionConflict();
+      const text = JSON.stringify(config);
       this.#q(
-        `INSERT INTO pipelines (name, config, file, set_by_build, updated_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO pipelines (name, config, file, set_by_build, updated_at, paused, instance_vars)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET config = excluded.config, file = COALESCE(excluded.file, file),
-             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at`,
-      ).run(name, JSON.stringify(config), file ?? null, setByBuild ?? null, this.#now());
+             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at, archived = 0,
+             config_version = config_version + (config IS NOT excluded.config)`,
+      ).run(
+        name,
+        text,
+        options.file ?? null,
+        options.setByBuild ?? null,
+        this.#now(),
+        options.pausedIfNew ? 1 : 0,
+        options.instanceVars === undefined ? null : JSON.stringify(options.instanceVars),
+      );
       const id = (this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number }).id;
       const addResource = this.#q('INSERT OR IGNORE INTO resources (pipeline_id, name) VALUES (?, ?)');
       for (const r of resources) addResource.run(id, r);
@@ -163,17 +269,125 @@ export class Store {
     })();
   }
 
-  pipeline(name: string): { id: number; name: string; config: unknown; file: string | null } | undefined {
-    const row = this.#q('SELECT id, name, config, file FROM pipelines WHERE name = ?').get(name) as
-      { id: number; name: string; config: string; file: string | null } | undefined;
-    return row && { ...row, config: JSON.parse(row.config) as unknown };
+  pipeline(name: string): PipelineRow | undefined {
+    const row = this.#q('SELECT * FROM pipelines WHERE name = ?').get(name) as RawPipeline | undefined;
+    return row && toPipeline(row);
   }
 
-  pipelines(): { id: number; name: string }[] {
-    return this.#q('SELECT id, name FROM pipelines ORDER BY id').all() as {
-      id: number;
-      name: string;
-    }[];
+  pipelineById(id: number): PipelineRow | undefined {
+    const row = this.#q('SELECT * FROM pipelines WHERE id = ?').get(id) as RawPipeline | undefined;
+    return row && toPipeline(row);
+  }
+
+  /** In the team's order (`fly order-pipelines`; a pipeline's id until it is ordered). */
+  pipelines(): PipelineRow[] {
+    return (
+      this.#q('SELECT * FROM pipelines ORDER BY COALESCE(ordering, id), id').all() as RawPipeline[]
+    ).map(toPipeline);
+  }
+
+  setPipelinePublic(id: number, on: boolean): void {
+    this.#q('UPDATE pipelines SET public = ? WHERE id = ?').run(on ? 1 : 0, id);
+  }
+
+  /** Renames a pipeline, or each instance of a group (`old/k:v` becomes `new/k:v`); returns how many. */
+  renamePipeline(from: string, to: string): number {
+    const rows = this.pipelines().filter((p) => groupName(p.name) === from);
+    const update = this.#q('UPDATE pipelines SET name = ? WHERE id = ?');
+    this.db.transaction(() => rows.forEach((p) => update.run(to + p.name.slice(from.length), p.id)))();
+    return rows.length;
+  }
+
+  /**
+   * `fly order-pipelines`: puts the named pipelines (instance groups) first, in that order, the
+   * others after them as they were; returns the first unknown name, and then changes nothing.
+   */
+  orderPipelines(names: string[]): string | undefined {
+    const rows = this.pipelines();
+    const current = rows.map((p) => groupName(p.name));
+    const unknown = names.find((name) => !current.includes(name));
+    if (unknown !== undefined) return unknown;
+    const order = [...new Set([...names, ...current])];
+    const update = this.#q('UPDATE pipelines SET ordering = ? WHERE id = ?');
+    this.db.transaction(() => rows.forEach((p) => update.run(order.indexOf(groupName(p.name)), p.id)))();
+    return undefined;
+  }
+
+  /** Deletes a pipeline with everything recorded for it: resources, versions, jobs, builds, events. */
+  destroyPipeline(name: string): boolean {
+    const destroyed = this.db.transaction(() => {
+      const row = this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number } | undefined;
+      if (!row) return false;
+      const builds = 'SELECT id FROM builds WHERE pipeline_id = ?';
+      const resources = 'SELECT id FROM resources WHERE pipeline_id = ?';
+      for (const sql of [
+        `DELETE FROM events WHERE build_id IN (${builds})`,
+        `DELETE FROM build_inputs WHERE build_id IN (${builds})`,
+        `DELETE FROM build_outputs WHERE build_id IN (${builds})`,
+        'DELETE FROM builds WHERE pipeline_id = ?',
+        `DELETE FROM resource_pins WHERE resource_id IN (${resources})`,
+        `DELETE FROM versions WHERE resource_id IN (${resources})`,
+        'DELETE FROM task_caches WHERE job_id IN (SELECT id FROM jobs WHERE pipeline_id = ?)',
+        'DELETE FROM resources WHERE pipeline_id = ?',
+        'DELETE FROM jobs WHERE pipeline_id = ?',
+        'DELETE FROM pipelines WHERE id = ?',
+      ])
+        this.#q(sql).run(row.id);
+      return true;
+    })();
+    // SQLite may hand a deleted id out again: no cached id may outlive its row
+    if (destroyed) {
+      this.#ids.clear();
+      this.#succeeded.clear();
+    }
+    return destroyed;
+  }
+
+  /** What a scheduler needs to notice new, changed, paused and archived pipelines cheaply. */
+  pipelineStates(): {
+    id: number;
+    name: string;
+    paused: boolean;
+    archived: boolean;
+    configVersion: number;
+  }[] {
+    return (
+      this.#q('SELECT id, name, paused, archived, config_version FROM pipelines ORDER BY id').all() as {
+        id: number;
+        name: string;
+        paused: number;
+        archived: number;
+        config_version: number;
+      }[]
+    ).map((r) => ({
+      id: r.id,
+      name: r.name,
+      paused: r.paused === 1,
+      archived: r.archived === 1,
+      configVersion: r.config_version,
+    }));
+  }
+
+  setPipelinePaused(id: number, paused: boolean): void {
+    this.#q('UPDATE pipelines SET paused = ? WHERE id = ?').run(paused ? 1 : 0, id);
+  }
+
+  /** Archiving pauses too, as in Concourse; unarchiving is setting the pipeline again. */
+  setPipelineArchived(id: number, archived: boolean): void {
+    this.#q('UPDATE pipelines SET archived = ?, paused = MAX(paused, ?) WHERE id = ?').run(
+      archived ? 1 : 0,
+      archived ? 1 : 0,
+      id,
+    );
+  }
+
+  setJobPaused(jobId: number, paused: boolean): void {
+    this.#q('UPDATE jobs SET paused = ? WHERE id = ?').run(paused ? 1 : 0, jobId);
+  }
+
+  jobPaused(jobId: number): boolean {
+    const row = this.#q('SELECT paused FROM jobs WHERE id = ?').get(jobId) as { paused: number } | undefined;
+    return row?.paused === 1;
   }
 
   resourceId(pipelineId: number, name: string): number {
@@ -229,11 +443,14 @@ export class Store {
     }));
   }
 
-  jobs(pipelineId: number): { id: number; name: string }[] {
-    return this.#q('SELECT id, name FROM jobs WHERE pipeline_id = ? ORDER BY id').all(pipelineId) as {
-      id: number;
-      name: string;
-    }[];
+  jobs(pipelineId: number): { id: number; name: string; paused: boolean }[] {
+    return (
+      this.#q('SELECT id, name, paused FROM jobs WHERE pipeline_id = ? ORDER BY id').all(pipelineId) as {
+        id: number;
+        name: string;
+        paused: number;
+      }[]
+    ).map((r) => ({ id: r.id, name: r.name, paused: r.paused === 1 }));
   }
 
   /** A pin set from the UI/API (Concourse's "pinned via UI"); config pins are in the pipeline. */
@@ -333,6 +550,12 @@ export class Store {
     return row && toVersion(row);
   }
 
+  /** fly enable/disable-resource-version. */
+  setVersionEnabled(versionId: number, enabled: boolean): void {
+    this.#succeeded.clear();
+    this.#q('UPDATE versions SET disabled = ? WHERE id = ?').run(enabled ? 0 : 1, versionId);
+  }
+
   version(id: number): VersionRow {
     return toVersion(this.#q('SELECT * FROM versions WHERE id = ?').get(id) as RawVersion);
   }
@@ -363,6 +586,25 @@ export class Store {
       const info = this.#q(
         "INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
       ).run(pipelineId, jobId, String(build_seq), manual ? 1 : 0, this.#now());
+      return this.build(Number(info.lastInsertRowid));
+    })();
+  }
+
+  /**
+   * A pending rerun of a build: named `N.k` (k counts the original's reruns), it will run with N's
+   * inputs. A rerun of a rerun reruns the original, as in Concourse.
+   */
+  createRerunBuild(buildId: number): BuildRow {
+    return this.db.transaction(() => {
+      const build = this.build(buildId);
+      const original = build.rerunOf === null ? build : this.build(build.rerunOf);
+      const { n } = this.#q(
+        'SELECT COALESCE(MAX(rerun_number), 0) + 1 AS n FROM builds WHERE rerun_of = ?',
+      ).get(original.id) as { n: number };
+      const info = this.#q(
+        `INSERT INTO builds (pipeline_id, job_id, name, status, manual, created_at, rerun_of, rerun_number)
+           VALUES (?, ?, ?, 'pending', 1, ?, ?, ?)`,
+      ).run(original.pipelineId, original.jobId, `${original.name}.${n}`, this.#now(), original.id, n);
       return this.build(Number(info.lastInsertRowid));
     })();
   }
@@ -492,7 +734,7 @@ export class Store {
       `SELECT b.id AS id, x.resource_id AS resource_id, x.version_id AS version_id FROM builds b
          JOIN (SELECT build_id, resource_id, version_id FROM build_inputs
                UNION SELECT build_id, resource_id, version_id FROM build_outputs) x ON x.build_id = b.id
-         WHERE b.job_id = ? AND b.status = 'succeeded' ORDER BY b.id DESC`,
+         WHERE b.job_id = ? AND b.status = 'succeeded' ORDER BY COALESCE(b.rerun_of, b.id) DESC, b.id DESC`,
     ).all(jobId) as { id: number; resource_id: number; version_id: number }[];
     const out: { id: number; versions: Map<number, Set<number>> }[] = [];
     for (const r of rows) {
@@ -564,6 +806,18 @@ export class Store {
          FROM (SELECT seq, payload FROM events WHERE build_id = ? AND seq > ? ORDER BY seq LIMIT ?)`,
     ).get(buildId, afterSeq, limit) as { last: number | null; frames: Buffer | null };
     return row.last === null || row.frames === null ? undefined : { last: row.last, frames: row.frames };
+  }
+
+  /** build_log_retention: deletes the builds' events and marks them reaped, in one transaction. */
+  reapBuildEvents(buildIds: readonly number[]): void {
+    this.db.transaction(() => {
+      const drop = this.#q('DELETE FROM events WHERE build_id = ?');
+      const mark = this.#q('UPDATE builds SET reap_time = ? WHERE id = ?');
+      for (const id of buildIds) {
+        drop.run(id);
+        mark.run(this.#now(), id);
+      }
+    })();
   }
 
   nextEventSeq(buildId: number): number {

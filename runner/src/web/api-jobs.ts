@@ -2,7 +2,7 @@
 // builds of a pipeline or the team with Concourse's paging (`limit`, `from`/`to` build ids),
 // clear-task-cache.
 import { rm } from 'node:fs/promises';
-import { checkBuildIds, clearTaskCaches, setJobPaused } from '../store/controls.js';
+import { checkBuildIds, clearTaskCaches } from '../store/controls.js';
 import type { BuildRow, Store } from '../store/store.js';
 import {
   act,
@@ -39,7 +39,9 @@ export function pageOfBuilds(
 function pause(paused: boolean): Route['handler'] {
   return ({ hub, params }) => {
     const j = loadJob(hub, params[0]!, params[1]!);
-    setJobPaused(hub.store, j.jobId, paused);
+    hub.store.setJobPaused(j.jobId, paused);
+    // an unpaused job's pending builds start (and its inputs are scheduled) at once
+    if (!paused) hub.pipelineSet(j.name);
     return {};
   };
 }
@@ -51,7 +53,7 @@ export const jobRoutes = (): Route[] => [
     const j = loadJob(hub, params[0]!, params[1]!);
     const original = hub.store.builds({ jobId: j.jobId }).find((b) => b.name === params[2]);
     if (!original) throw new HttpError(404, `build ${params[1]!} #${params[2]!} not found`);
-    const build = await engineCall(409, () => hub.runner(j.name).rerun(original.id));
+    const build = await engineCall(409, () => hub.rerunBuild(original.id));
     res.statusCode = 201;
     return buildJson(build);
   }),

@@ -3,21 +3,17 @@
 // comment.
 import type { IncomingMessage } from 'node:http';
 import { EventSink } from '../engine/events.js';
-import { markCheckBuild, setPinComment, setVersionEnabled, versionEnabled } from '../store/controls.js';
+import { markCheckBuild, setPinComment } from '../store/controls.js';
 import type { VersionRow } from '../store/store.js';
 import { Redactor } from '../vars/redact.js';
+import { readBody } from './body.js';
 import type { Hub } from './hub.js';
 import { act, get, HttpError, limitOf, loadPipeline, loadResource, P, seg, type Route } from './api.js';
 import { buildJson, versionJson } from './json.js';
 
-const maxBody = 1 << 20;
-
+/** A JSON object body; an empty body (the UI's check button) is `{}`. */
 export async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = '';
-  for await (const chunk of req) {
-    text += String(chunk);
-    if (text.length > maxBody) throw new HttpError(413, 'request body too large');
-  }
+  const text = (await readBody(req, 1 << 20)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     const value = JSON.parse(text) as unknown;
@@ -69,7 +65,7 @@ function enable(enabled: boolean): Route['handler'] {
   return ({ hub, params }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
     const version = findVersion(hub.store.versions(r.row.id), params[2], r.row.name);
-    setVersionEnabled(hub.store, version.id, enabled);
+    hub.store.setVersionEnabled(version.id, enabled);
     // the scheduler resolves inputs again, as after a pin
     hub.runner(r.name).pinChanged(r.row.name);
     return {};
@@ -84,7 +80,7 @@ export const resourceRoutes = (): Route[] => [
       .versions(r.row.id)
       .filter((v) => filter.every(([k, value]) => v.version[k!] === value))
       .slice(0, limitOf(query, 100))
-      .map((v) => versionJson(v, r.row.pinnedVersionId, versionEnabled(hub.store, v.id)));
+      .map((v) => versionJson(v, r.row.pinnedVersionId));
   }),
   act('POST', 'check-resource', `${P}/resources/${seg}/check`, async ({ hub, params, req, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);

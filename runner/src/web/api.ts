@@ -9,6 +9,8 @@ import { abortOneOff, executeRoutes } from './api-execute.js';
 import { interceptRoutes } from './api-intercept.js';
 import { jobRoutes, pageOfBuilds } from './api-jobs.js';
 import { resourceRoutes } from './api-resources.js';
+import { identityRoutes, type WebContext } from './api-auth.js';
+import { pipelineRoutes } from './api-pipelines.js';
 import { streamEvents } from './events.js';
 import type { Hub } from './hub.js';
 import { buildJson, jobJson, pipelineJson, resourceJson, team } from './json.js';
@@ -29,6 +31,9 @@ export interface Request {
   query: URLSearchParams;
   req: IncomingMessage;
   res: ServerResponse;
+  /** The signed-in user; undefined for an anonymous read. */
+  user: string | undefined;
+  web: WebContext;
 }
 
 /** A handler returns the JSON body, or undefined when it wrote the response itself. */
@@ -50,7 +55,7 @@ export function loadPipeline(hub: Hub, name: string) {
   const saved = hub.store.pipeline(name);
   if (!saved) throw new HttpError(404, `pipeline '${name}' not found`);
   const pipeline = parsePipeline(saved.config, { strict: false });
-  return { id: saved.id, name, pipeline, graph: pipelineGraph(pipeline) };
+  return { id: saved.id, name, row: saved, pipeline, graph: pipelineGraph(pipeline) };
 }
 
 export function loadJob(hub: Hub, pipelineName: string, jobName: string) {
@@ -124,16 +129,15 @@ export const act = (
 });
 
 export const routes: Route[] = [
-  get('info', '/api/v1/info', () => ({ version: '7.0.0', worker_version: '2.5', cluster_name: 'hangar' })),
   get('pipelines', `(?:/api/v1/pipelines|/api/v1/teams/${team}/pipelines)`, ({ hub }) =>
     hub.store.pipelines().map((p) => {
       const loaded = loadPipeline(hub, p.name);
-      return pipelineJson(loaded.id, loaded.name, loaded.pipeline, loaded.graph);
+      return pipelineJson(hub.store, loaded.row, loaded.pipeline, loaded.graph);
     }),
   ),
   get('pipeline', P, ({ hub, params }) => {
     const p = loadPipeline(hub, params[0]!);
-    return pipelineJson(p.id, p.name, p.pipeline, p.graph);
+    return pipelineJson(hub.store, p.row, p.pipeline, p.graph);
   }),
   get('graph', `${P}/graph`, ({ hub, params }) => loadPipeline(hub, params[0]!).graph),
   get('jobs', `${P}/jobs`, ({ hub, params }) => {
@@ -225,4 +229,6 @@ export const routes: Route[] = [
   ...resourceRoutes(),
   ...executeRoutes(),
   ...interceptRoutes(),
+  ...identityRoutes(),
+  ...pipelineRoutes(),
 ];

@@ -1,15 +1,20 @@
 // What the web server shares with the engine: the store, one PipelineRunner per pipeline (made on
-// first use, or handed in by `hangar run --ui`), the metrics, and wake-ups for event streams.
+// first use, or handed in by `hangar run --ui`), the scheduler under `hangar serve`, the metrics,
+// and wake-ups for event streams.
 import type { EventListener } from '../engine/events.js';
 import type { PipelineRunner, RunnerOptions } from '../engine/pipeline-runner.js';
+import type { Scheduler } from '../engine/scheduler.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions } from '../steps/context.js';
-import type { Store } from '../store/store.js';
+import type { BuildRow, Store } from '../store/store.js';
 import { Metrics } from './metrics.js';
 
 /** The runner callbacks the web layer needs; session.makeRunner merges them with its own. */
 export type EngineHooks = Required<
-  Pick<RunnerOptions, 'onBuildStarted' | 'onBuildFinished' | 'onCheckStarted' | 'onCheckFinished'>
+  Pick<
+    RunnerOptions,
+    'onBuildStarted' | 'onBuildFinished' | 'onCheckStarted' | 'onCheckFinished' | 'onPipelineSet'
+  >
 > & { listener: EventListener };
 
 /** What a build without a pipeline runner needs (`fly execute`): handed in by `hangar serve`. */
@@ -26,9 +31,12 @@ const pollMs = 500;
 
 export class Hub {
   readonly metrics: Metrics;
-  readonly #runners = new Map<string, PipelineRunner>();
+  /** By pipeline id, so a renamed pipeline keeps its runner. */
+  readonly #runners = new Map<number, PipelineRunner>();
   readonly #waiters = new Map<number, Set<() => void>>();
   readonly hooks: EngineHooks;
+  /** Set by `hangar serve`: every pipeline in the state is scheduled. */
+  scheduler: Scheduler | undefined;
 
   constructor(
     readonly store: Store,
@@ -42,18 +50,53 @@ export class Hub {
       onBuildFinished: (b) => this.metrics.buildFinished(b),
       onCheckStarted: () => this.metrics.checkStarted(),
       onCheckFinished: (_r, outcome) => this.metrics.checkFinished(outcome),
+      onPipelineSet: (name) => this.pipelineSet(name),
     };
   }
 
   /** Registers a runner made with `hooks` elsewhere (`hangar run --ui`). */
-  adopt(name: string, runner: PipelineRunner): void {
-    this.#runners.set(name, runner);
+  adopt(_name: string, runner: PipelineRunner): void {
+    this.#runners.set(runner.pipelineId, runner);
   }
 
   runner(pipeline: string): PipelineRunner {
-    let runner = this.#runners.get(pipeline);
-    if (!runner) this.#runners.set(pipeline, (runner = this.factory(pipeline, this.hooks)));
+    const id = this.store.pipeline(pipeline)?.id;
+    let runner = id === undefined ? undefined : this.#runners.get(id);
+    if (!runner) {
+      runner = this.factory(pipeline, this.hooks);
+      this.#runners.set(runner.pipelineId, runner);
+    }
     return runner;
+  }
+
+  /**
+   * Call after destroying a pipeline: its runner goes, and the scheduler lets it go at once
+   * (SQLite may give its id to the next pipeline).
+   */
+  pipelineDestroyed(id: number): void {
+    this.#runners.delete(id);
+    this.scheduler?.pipelineSet();
+  }
+
+  /**
+   * Call after saving a pipeline's config (fly set-pipeline, unpause, unarchive ...): under
+   * `hangar serve` it is scheduled (or reloaded) at once.
+   */
+  pipelineSet(name: string): void {
+    this.scheduler?.pipelineSet(name);
+  }
+
+  /**
+   * `fly rerun-build`: a pending build `N.k` of the same job with build N's inputs, started as the
+   * job's concurrency allows (by the scheduler under `hangar serve`, else right here).
+   */
+  rerunBuild(buildId: number): BuildRow {
+    const build = this.store.build(buildId);
+    if (build.pipeline === null) throw new Error(`build ${buildId} is a one-off build: it cannot be rerun`);
+    const runner = this.runner(build.pipeline);
+    const rerun = runner.rerun(buildId);
+    if (!this.scheduler) runner.runBuildToEnd(rerun.id).catch(() => undefined);
+    return rerun;
   }
 
   /** Resolves when the build has new events, after `pollMs`, or when `signal` aborts. */

@@ -3,8 +3,7 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
-import { jobPaused } from '../store/controls.js';
-import type { BuildRow, ResourceRow, Store, VersionRow } from '../store/store.js';
+import type { BuildRow, PipelineRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
 const seconds = (ms: number | null): number | undefined => (ms === null ? undefined : Math.floor(ms / 1000));
@@ -26,23 +25,38 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
   };
 }
 
+function buildOrNull(store: Store, id: number): BuildRow | null {
+  try {
+    return store.build(id);
+  } catch {
+    return null; // its pipeline was destroyed and set again
+  }
+}
+
 export function pipelineJson(
-  id: number,
-  name: string,
+  store: Store,
+  row: PipelineRow,
   p: Pipeline,
   graph: PipelineGraph,
 ): Record<string, unknown> {
+  // fly set-pipeline warns when a set_pipeline step (parent job and build) owns the pipeline
+  const parentJob = row.setByBuild === null ? null : buildOrNull(store, row.setByBuild)?.jobId;
   return {
-    id,
-    name,
-    paused: false,
-    public: false,
-    archived: false,
+    id: row.id,
+    // an instanced pipeline's ref (`name/k:v`) as its name, which fly prints and parses back, and
+    // which the UI puts in its links as it is
+    name: row.name,
+    paused: row.paused,
+    public: row.public,
+    archived: row.archived,
     team_name: team,
     groups: p.groups.map(({ config: g }) => ({
       name: g.name,
       jobs: graph.nodes.filter((n) => n.kind === 'job' && n.groups.includes(g.name)).map((n) => n.name),
     })),
+    parent_build_id: row.setByBuild ?? undefined,
+    parent_job_id: parentJob ?? undefined,
+    last_updated: seconds(row.updatedAt),
   };
 }
 
@@ -58,7 +72,7 @@ export function jobJson(store: Store, pipelineId: number, pipeline: string, job:
     pipeline_id: pipelineId,
     pipeline_name: pipeline,
     groups,
-    paused: jobPaused(store, jobId) || undefined,
+    paused: store.jobPaused(jobId) || undefined,
     disable_manual_trigger: job.disableManualTrigger || undefined,
     next_build: next ? buildJson(next) : null,
     finished_build: finished ? buildJson(finished) : null,
@@ -97,16 +111,12 @@ export function resourceJson(
   };
 }
 
-export function versionJson(
-  v: VersionRow,
-  pinnedId: number | null,
-  enabled: boolean,
-): Record<string, unknown> {
+export function versionJson(v: VersionRow, pinnedId: number | null): Record<string, unknown> {
   return {
     id: v.id,
     version: v.version,
     metadata: v.metadata,
-    enabled,
+    enabled: v.enabled,
     pinned: pinnedId === v.id || undefined,
   };
 }

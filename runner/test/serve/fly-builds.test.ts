@@ -181,6 +181,17 @@ describe('jobs and builds', () => {
   });
 });
 
+describe('checklist', () => {
+  it('prints a Checkman checkfile of the jobs, grouped', async () => {
+    const check = (job: string): string => `${job}: concourse.check ${serve.url} main p ${job}`;
+    expect(await serve.fly(['checklist', '-p', 'p'])).toEqual({
+      code: 0,
+      stdout: `#- p\n${['build', 'cached', 'fail', 'hold'].map(check).join('\n')}\n\n`,
+      stderr: '',
+    });
+  });
+});
+
 describe('resources', () => {
   it('resources shows type, pin and check status; check-resource streams a check build', async () => {
     expect((await serve.fly(['resources', '-p', 'p'])).stdout).toBe('r  file  n/a  succeeded\n');

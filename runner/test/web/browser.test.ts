@@ -1,6 +1,7 @@
 // The UI in a real browser (Debian chromium via playwright-core) against a real server and runner:
-// jobs change colour as builds run, a triggered build's log streams in, a build is aborted, a
-// resource's versions are checked and pinned. Screenshots land in test-output/screenshots.
+// the dashboard and the pipeline graph show jobs changing colour as builds run, a triggered
+// build's log streams in, a build is aborted, a resource's versions are checked and pinned.
+// Screenshots land in test-output/screenshots.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +90,16 @@ describe('the pipeline UI in chromium', () => {
     const unitGate = h.gate('unit-gate');
     const run = h.runner.runUntilIdle();
     await page.goto(h.web.signInUrl);
+    // the dashboard: every pipeline with its jobs as boxes, running ones outlined
+    const box = (name: string, cls = '') =>
+      page.locator(`.pipeline-card[data-name="p"] a.job-box${cls}[data-name="${name}"]`);
+    await box('unit', '.running').waitFor();
+    expect(
+      await page
+        .locator('.pipeline-card a.job-box')
+        .evaluateAll((a) => a.map((e) => e.getAttribute('data-name'))),
+    ).toEqual(['unit', 'lint', 'ship']);
+    await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
     await page.waitForURL(/\/teams\/main\/pipelines\/p$/);
     await job('unit', '.running').waitFor();
     expect(await page.locator('nav.tabs a').allTextContents()).toEqual(['all', 'release']);
@@ -101,6 +112,12 @@ describe('the pipeline UI in chromium', () => {
     expect(await rectFill('unit')).toBe(colours.succeeded);
     expect(await rectFill('lint')).toBe(colours.failed);
     await page.screenshot({ path: `${screenshots}pipeline.png` });
+    await page.locator('a.brand').click();
+    await box('lint', '.status-failed').waitFor();
+    expect(await style(box('unit'), 'backgroundColor')).toBe(colours.succeeded);
+    expect(await style(box('lint'), 'backgroundColor')).toBe(colours.failed);
+    await page.screenshot({ path: `${screenshots}dashboard.png` });
+    await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
 
     await page.locator('nav.tabs a', { hasText: 'release' }).click();
     await page.waitForURL(/group=release/);

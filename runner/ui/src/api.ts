@@ -20,6 +20,8 @@ export interface Job {
 }
 export interface Pipeline {
   name: string;
+  paused?: boolean;
+  archived?: boolean;
   groups: { name: string; jobs: string[] }[];
 }
 export interface Resource {

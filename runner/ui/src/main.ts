@@ -1,7 +1,8 @@
 // The single-page UI: Concourse's URLs, rendered from hangar's API, refreshed while open.
-import { ApiError, get, pageOfPipeline, type Pipeline } from './api.js';
+import { ApiError, get } from './api.js';
 import { h } from './dom.js';
 import { buildPage } from './pages/build.js';
+import { dashboardPage } from './pages/dashboard.js';
 import { jobPage } from './pages/job.js';
 import { pipelinePage } from './pages/pipeline.js';
 import { resourcePage } from './pages/resource.js';
@@ -19,6 +20,7 @@ export interface Page {
 type Render = (page: Page, ...args: string[]) => Promise<void> | void;
 
 const routes: [RegExp, Render][] = [
+  [/^\/$/, dashboardPage],
   [/^\/teams\/main\/pipelines\/([^/]+)$/, pipelinePage],
   [/^\/teams\/main\/pipelines\/([^/]+)\/jobs\/([^/]+)$/, jobPage],
   [/^\/teams\/main\/pipelines\/([^/]+)\/jobs\/([^/]+)\/builds\/([^/]+)$/, buildPage],
@@ -76,10 +78,8 @@ async function route(): Promise<void> {
       const m = pattern.exec(path);
       if (m) return await render(page, ...m.slice(1).map(decodeURIComponent));
     }
-    const pipelines = await get<Pipeline[]>('/api/v1/pipelines');
-    if (pipelines[0]) return navigate(pageOfPipeline(pipelines[0].name), true);
-    page.crumbs(['pipelines', undefined]);
-    main.append(h('p', { class: 'empty' }, 'no pipelines yet: hangar run PIPELINE sets one'));
+    page.crumbs(['not found', undefined]);
+    main.append(h('p', { class: 'empty' }, `no page at ${path}`));
   } catch (err) {
     if (!controller.signal.aborted) page.notice(err);
   }
