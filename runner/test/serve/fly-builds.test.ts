@@ -29,7 +29,7 @@ beforeAll(async () => {
         { name: 'fail', plan: [{ task: 'boom', config: sh('echo failing; exit 3') }] },
         {
           name: 'hold',
-          plan: [{ task: 'wait', config: sh(`echo holding; read line < ${'((root))'}/gate`) }],
+          plan: [{ task: 'wait', config: sh(`echo hold-$((1 + 1)); read line < ${'((root))'}/gate`) }],
         },
         {
           name: 'cached',
@@ -140,7 +140,7 @@ describe('jobs and builds', () => {
     const started = await serve.fly(['trigger-job', '-j', 'p/hold']);
     expect(started.stdout).toBe('started p/hold #1\n');
     const build = (await flyJson(['builds', '-j', 'p/hold', '--json']))[0] as { id: number };
-    await serve.waitForEvent(build.id, 'holding');
+    await serve.waitForEvent(build.id, 'hold-2'); // printed by the running task
     const r = await serve.fly(['abort-build', '-j', 'p/hold', '-b', '1']);
     expect(r).toEqual({ code: 0, stdout: 'build successfully aborted\n', stderr: '' });
     const watched = await serve.fly(['watch', '-j', 'p/hold', '-b', '1']);

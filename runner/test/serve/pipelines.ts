@@ -16,8 +16,11 @@ export interface PipelineServe extends ServeFixture {
   waitForEvent: (buildId: number, text: string) => Promise<void>;
 }
 
-/** `pipelines` maps names to YAML/JSON objects; `((root))` in them is the returned `root`. */
-export async function servePipelines(pipelines: Record<string, unknown>): Promise<PipelineServe> {
+/** `pipelines` maps names to YAML/JSON objects; `((root))` in them is the returned `root`. `args`: more serve flags. */
+export async function servePipelines(
+  pipelines: Record<string, unknown>,
+  args: string[] = [],
+): Promise<PipelineServe> {
   const root = mkdtempSync(join(tmpdir(), 'hangar-fly-root-'));
   const stateDir = join(root, '.hangar');
   const { store } = openState(stateDir);
@@ -30,7 +33,7 @@ export async function servePipelines(pipelines: Record<string, unknown>): Promis
   } finally {
     store.close();
   }
-  const serve = await startServe({ stateDir, args: ['--resource-type', `file=${fileResource}`] });
+  const serve = await startServe({ stateDir, args: ['--resource-type', `file=${fileResource}`, ...args] });
   const push = (resource: string, n: number, content = `content ${n}`): void => {
     mkdirSync(join(root, resource), { recursive: true });
     writeFileSync(join(root, resource, `v${n}`), content);
