@@ -132,6 +132,11 @@ describe('jobs and builds', () => {
     expect(json).toEqual([
       expect.objectContaining({ name: '1.2', job_name: 'build', pipeline_name: 'p', status: 'succeeded' }),
     ]);
+    // --since/--until compare start times
+    const since = await serve.fly(['builds', '-j', 'p/fail', '--since', '2000-01-01 00:00:00']);
+    expect(lines(since.stdout).map((l) => l.split(/\s+/)[1])).toEqual(['p/fail/2', 'p/fail/1']);
+    const until = await serve.fly(['builds', '-j', 'p/fail', '--until', '2000-01-01 00:00:00']);
+    expect(until).toEqual({ code: 0, stdout: '', stderr: '' });
     const both = await serve.fly(['builds', '-j', 'p/build', '-p', 'p']);
     expect(both).toMatchObject({ code: 1, stderr: 'error: Cannot specify both --pipeline and --job\n' });
   });

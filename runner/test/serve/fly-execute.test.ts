@@ -93,6 +93,25 @@ describe('fly execute', () => {
   });
 });
 
+describe('aborting fly execute', () => {
+  it('abort-build stops a one-off build; fly execute exits as aborted', async () => {
+    writeFileSync(
+      join(serve.dir, 'forever.yml'),
+      JSON.stringify(sh('echo up-$((6 * 7)); while :; do sleep 1; done')),
+    );
+    const execute = serve.flyProcess(['execute', '-c', 'forever.yml']);
+    const id = (await execute.waitFor(/executing build (\d+)/))[1]!;
+    await serve.waitForEvent(Number(id), 'up-42'); // printed by the running task
+    expect(await serve.fly(['abort-build', '-b', id])).toEqual({
+      code: 0,
+      stdout: 'build successfully aborted\n',
+      stderr: '',
+    });
+    expect(await execute.exited).toEqual([3, null]);
+    expect(execute.output().endsWith('interrupted\naborted\n')).toBe(true);
+  });
+});
+
 describe('fly containers and intercept', () => {
   it("runs a command in a finished task's directory, with its output and exit status", async () => {
     expect((await serve.fly(['trigger-job', '-j', 'p/build', '-w'])).code).toBe(0);
@@ -117,15 +136,15 @@ describe('fly containers and intercept', () => {
   it('containers lists the task containers', async () => {
     const r = await serve.fly(['containers']);
     expect(r.code).toBe(0);
-    // the job's latest build's task, and the newest one-off build's (fly execute -j p/build)
+    // the job's latest build's task, and the newest one-off build's (the aborted fly execute)
     const rows = r.stdout
       .trimEnd()
       .split('\n')
       .map((line) => line.split(/\s+/));
     expect(rows.every((row) => /^[0-9a-f-]{36}$/.test(row[0]!))).toBe(true);
     expect(rows.map((row) => [row[2], row[3], row[6], row[7]]).sort()).toEqual([
+      ['none', 'none', 'task', 'one-off'],
       ['p', 'build', 'task', 'hello'],
-      ['p', 'none', 'task', 'one-off'],
     ]);
   });
 
