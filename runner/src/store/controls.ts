@@ -114,3 +114,17 @@ export function buildArtifacts(store: Store, buildId: number): ArtifactRow[] {
     .all(buildId) as Parameters<typeof toArtifact>[1][];
   return rows.map((r) => toArtifact(store, r));
 }
+
+/** Forgets the artifacts with these ids, or every one made before `before` (ms); returns them. */
+export function forgetArtifacts(store: Store, which: { ids: number[] } | { before: number }): ArtifactRow[] {
+  return store.db.transaction(() => {
+    const rows = (
+      'ids' in which
+        ? which.ids.map((id) => db(store).prepare('SELECT * FROM artifacts WHERE id = ?').get(id))
+        : db(store).prepare('SELECT * FROM artifacts WHERE created_at < ?').all(which.before)
+    ).filter((r) => r !== undefined) as Parameters<typeof toArtifact>[1][];
+    const drop = db(store).prepare('DELETE FROM artifacts WHERE id = ?');
+    for (const r of rows) drop.run(r.id);
+    return rows.map((r) => toArtifact(store, r));
+  })();
+}

@@ -2,7 +2,7 @@
 // sends (artifact inputs and gets of a job's inputs in parallel, the task `one-off`, artifact
 // outputs), and the outputs downloaded as gzipped tars. With `-j P/J` fly reads the job's inputs
 // and posts the plan to the pipeline, whose resources the gets then use.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { pipeline as pipe } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { addFromDisk, LayerTree, packLayerTar, Rootfs } from '@hangar/oci';
@@ -13,7 +13,7 @@ import { parseTaskFile } from '../model/steps.js';
 import { copyArtifact } from '../steps/artifact-files.js';
 import type { PipelineRef, ResolvedInput } from '../steps/context.js';
 import { oneOffStep } from '../steps/one-off.js';
-import { artifact, buildArtifacts, createArtifact } from '../store/controls.js';
+import { artifact, buildArtifacts, createArtifact, forgetArtifacts } from '../store/controls.js';
 import type { Hub } from './hub.js';
 import { act, get, HttpError, loadBuild, loadJob, loadPipeline, P, seg, type Route } from './api.js';
 import { jsonBody } from './api-resources.js';
@@ -73,6 +73,8 @@ function resolveGet(hub: Hub, p: PipelineRef, get: OneOffPlan['gets'][number]): 
     throw new HttpError(400, `plan: version ${JSON.stringify(get.version)} of '${input.resource}' not found`);
   return [input.resource, { resourceId, versionId: version.id, version: version.version }];
 }
+
+const outputsKeptMs = 60 * 60 * 1000;
 
 /** One-off builds running in this process, so abort-build can stop them. */
 const running = new Map<number, AbortController>();
@@ -135,6 +137,13 @@ function createOneOff(hub: Hub, body: Record<string, unknown>, p: PipelineRef | 
         const dir = scope.artifact(name);
         if (dir !== undefined) await copyArtifact(dir, createArtifact(hub.store, build.id, name).dir);
       }
+      // before the build's last event: uploads are used once; outputs wait an hour at most for fly
+      const ids = plan.artifactInputs.map((a) => a.artifactId);
+      const done = [
+        ...forgetArtifacts(hub.store, { ids }),
+        ...forgetArtifacts(hub.store, { before: Date.now() - outputsKeptMs }),
+      ];
+      for (const a of done) await rm(a.dir, { recursive: true, force: true });
     },
   })
     .catch((err: unknown) => {

@@ -77,6 +77,8 @@ describe('fly execute', () => {
     expect(readdirSync(dest).sort()).toEqual(['copied', 'sub']);
     expect(readFileSync(join(dest, 'copied'), 'utf8')).toBe('tracked\n');
     expect(readFileSync(join(dest, 'sub', 'file'), 'utf8')).toBe('deep\n');
+    // uploads go once their build is done; the output stays for fly to download
+    expect(readdirSync(join(serve.stateDir, 'artifacts'))).toHaveLength(1);
   });
 
   it('-j P/J takes the inputs the job would get; a missing input is refused by fly', async () => {
