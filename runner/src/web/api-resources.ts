@@ -38,13 +38,18 @@ function stringMap(value: unknown): Record<string, string> | undefined {
  * A check as Concourse 7 shows it: a build of its own (kept out of build lists), with
  * initialize-check, the outcome and a final status. `run` returns the check's error, if any.
  */
-function checkBuild(hub: Hub, pipelineId: number, name: string, run: () => Promise<string | undefined>) {
+function checkBuild(
+  hub: Hub,
+  pipelineId: number,
+  name: string,
+  run: (log: (line: string) => void) => Promise<string | undefined>,
+) {
   const build = hub.store.createOneOffBuild(pipelineId);
   markCheckBuild(hub.store, build.id, name);
   const events = new EventSink(hub.store, build.id, new Redactor(), [hub.hooks.listener]);
   events.emit('status', { status: 'started' });
   events.emit('initialize-check', { origin: { id: 'check' }, name });
-  void run()
+  void run((line) => events.log('check', 'stderr', line))
     .catch((err: unknown) => (err as Error).message)
     .then((error) => {
       if (error !== undefined) events.error('check', error);
@@ -90,7 +95,7 @@ export const resourceRoutes = (): Route[] => [
       hub,
       r.id,
       r.row.name,
-      async () => (await hub.runner(r.name).check(r.row.name, from)).error,
+      async (log) => (await hub.runner(r.name).check(r.row.name, from, log)).error,
     );
   }),
   act(

@@ -14,7 +14,17 @@ beforeAll(async () => {
   serve = await servePipelines({
     p: {
       resource_types: [{ name: 'other', type: 'registry-image', source: { repository: 'example/other' } }],
-      resources: [{ name: 'r', type: 'file', source: { root: '((root))/r' } }],
+      resources: [
+        { name: 'r', type: 'file', source: { root: '((root))/r' } },
+        // checked only when asked: one's check prints to stderr, the other's fails (root below a fifo)
+        {
+          name: 'noisy',
+          type: 'file',
+          source: { root: '((root))/noisy', print_env: true },
+          check_every: 'never',
+        },
+        { name: 'broken', type: 'file', source: { root: '((root))/gate/sub' }, check_every: 'never' },
+      ],
       jobs: [
         {
           name: 'build',
@@ -31,6 +41,7 @@ beforeAll(async () => {
           name: 'hold',
           plan: [{ task: 'wait', config: sh(`echo hold-$((1 + 1)); read line < ${'((root))'}/gate`) }],
         },
+        { name: 'probe', plan: [{ get: 'noisy' }, { get: 'broken' }] },
         {
           name: 'cached',
           plan: [{ task: 'fill', config: { ...sh('date > c/stamp'), caches: [{ path: 'c' }] } }],
@@ -43,7 +54,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => serve.stop());
 
-const lines = (text: string): string[] => text.trimEnd().split('\n');
+const lines = (text: string): string[] =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.trimEnd());
 type Json = Record<string, unknown>;
 const flyJson = async (args: string[]): Promise<Json[]> =>
   JSON.parse((await serve.fly(args)).stdout) as Json[];
@@ -53,7 +68,8 @@ describe('jobs and builds', () => {
     const r = await serve.fly(['jobs', '-p', 'p']);
     expect(r).toEqual({
       code: 0,
-      stdout: 'build   no  n/a  n/a\nfail    no  n/a  n/a\nhold    no  n/a  n/a\ncached  no  n/a  n/a\n',
+      stdout:
+        'build   no  n/a  n/a\nfail    no  n/a  n/a\nhold    no  n/a  n/a\nprobe   no  n/a  n/a\ncached  no  n/a  n/a\n',
       stderr: '',
     });
     const json = await flyJson(['jobs', '-p', 'p', '--json']);
@@ -191,7 +207,7 @@ describe('checklist', () => {
     const check = (job: string): string => `${job}: concourse.check ${serve.url} main p ${job}`;
     expect(await serve.fly(['checklist', '-p', 'p'])).toEqual({
       code: 0,
-      stdout: `#- p\n${['build', 'cached', 'fail', 'hold'].map(check).join('\n')}\n\n`,
+      stdout: `#- p\n${['build', 'cached', 'fail', 'hold', 'probe'].map(check).join('\n')}\n\n`,
       stderr: '',
     });
   });
@@ -199,7 +215,11 @@ describe('checklist', () => {
 
 describe('resources', () => {
   it('resources shows type, pin and check status; check-resource streams a check build', async () => {
-    expect((await serve.fly(['resources', '-p', 'p'])).stdout).toBe('r  file  n/a  succeeded\n');
+    expect(lines((await serve.fly(['resources', '-p', 'p'])).stdout)).toEqual([
+      'r       file  n/a  succeeded',
+      'noisy   file  n/a  n/a',
+      'broken  file  n/a  n/a',
+    ]);
     serve.push('r', 3);
     const r = await serve.fly(['check-resource', '-r', 'p/r']);
     expect(r.code).toBe(0);
@@ -218,9 +238,16 @@ describe('resources', () => {
     });
   });
 
-  it('check-resource --from checks from that version; a failing check exits non-zero with the error', async () => {
+  it('check-resource --from checks from that version; the check log and a failing check are shown', async () => {
     const from = await serve.fly(['check-resource', '-r', 'p/r', '--from', 'n:1']);
     expect(from.code).toBe(0);
+    const noisy = await serve.fly(['check-resource', '-r', 'p/noisy']);
+    expect(noisy.code).toBe(0);
+    expect(noisy.stdout).toContain(`${bold('initializing check:')} noisy\ncheck env:\n`);
+    const broken = await serve.fly(['check-resource', '-r', 'p/broken']);
+    expect(broken.code).toBe(2); // errored, as fly exits for an errored build
+    expect(broken.stdout).toContain('check failed with exit status 1\n');
+    expect(broken.stdout.endsWith('errored\n')).toBe(true);
     const async = await serve.fly(['check-resource', '-r', 'p/r', '-a']);
     expect(async.stdout).toMatch(/^checking .* in build \d+\n$/);
   });
@@ -259,7 +286,7 @@ describe('resources', () => {
       stdout: `pinned 'p/r' with version {"n":"1"}\npin comment 'hold at one' is saved\n`,
       stderr: '',
     });
-    expect((await serve.fly(['resources', '-p', 'p'])).stdout).toBe('r  file  n:1  succeeded\n');
+    expect(lines((await serve.fly(['resources', '-p', 'p'])).stdout)[0]).toBe('r       file  n:1  succeeded');
     const resource = (await flyJson(['resources', '-p', 'p', '--json']))[0];
     expect(resource).toMatchObject({ pinned_version: { n: '1' }, pin_comment: 'hold at one' });
     const ran = await serve.fly(['trigger-job', '-j', 'p/build', '-w']);
