@@ -18,9 +18,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     ui: { type: 'boolean' },
     ...webOptions,
   });
-  const session = openSession(parsed, io, true);
+  const session = openSession(parsed, io, true, { runsBuilds: true });
   try {
     const name = await pipelineFor(session, parsed, parsed.positionals[0], 'run');
+    // like fly set-pipeline + unpause-pipeline
+    if (parsed.values['dry-run'] !== true)
+      session.store.setPipelinePaused(session.store.pipeline(name)!.id, false);
     const jobs = (parsed.values.job as string[] | undefined) ?? [];
     const ui = await startUi(parsed, session, io);
     const runner = makeRunner(session, io, name, jobs, true, ui?.hooks);
@@ -74,7 +77,7 @@ export async function triggerCommand(args: string[], io: CliIo): Promise<number>
   let [pipelineArg, jobName] = parsed.positionals;
   if (jobName === undefined && pipelineArg?.includes('/')) [pipelineArg, jobName] = pipelineArg.split('/', 2);
   if (jobName === undefined) throw new CliError('hangar trigger: usage: hangar trigger PIPELINE JOB [-w]');
-  const session = openSession(parsed, io, false);
+  const session = openSession(parsed, io, false, { runsBuilds: true });
   try {
     const name = await pipelineFor(session, parsed, pipelineArg, 'trigger');
     // without -w only the start and the result are printed (the build still runs here)

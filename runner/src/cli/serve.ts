@@ -108,9 +108,12 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   if (parsed.positionals.length > 0)
     throw new CliError(`hangar serve: unexpected argument '${parsed.positionals[0]!}'`);
   // builds a previous serve (or run) left running are errored: this process schedules now
-  const session = openSession(parsed, io, false);
+  const session = openSession(parsed, io, false, { runsBuilds: true });
   try {
     const { hub, web } = await start(parsed, session, io, true);
+    // builds' ATC_EXTERNAL_URL and BUILD_URL point at this server unless told otherwise
+    if (typeof parsed.values['external-url'] !== 'string')
+      session.build.externalUrl = web.url.replace(/\/$/, '');
     const scheduler = new Scheduler({
       store: session.store,
       runnerFor: (name) => hub.runner(name),

@@ -48,17 +48,15 @@ function pairs(values: unknown, flag: string): [string, string][] {
   });
 }
 
+/** `runsBuilds`: `run`, `trigger` and `serve` claim the state (see openState). */
 export function openSession(
   parsed: Parsed,
   io: CliIo,
   prefixes: boolean,
-  { markInterrupted = true } = {},
+  { runsBuilds = false } = {},
 ): Session {
   const stateDir = resolve(typeof parsed.values.state === 'string' ? parsed.values.state : '.hangar');
-  // `serve` may watch a state another process is running builds in: it leaves them alone
-  const { store, interrupted } = markInterrupted
-    ? openState(stateDir)
-    : { store: new Store(stateDir), interrupted: 0 };
+  const { store, interrupted } = openState(stateDir, { claim: runsBuilds });
   if (interrupted > 0) {
     io.stderr(
       `marked ${interrupted} interrupted build(s) errored (the previous runner was stopped mid-build)\n`,

@@ -44,6 +44,7 @@ export interface Decision {
 }
 
 const defaultCheckEvery = 60_000;
+const reapEveryMs = 60_000;
 
 export class PipelineRunner {
   readonly #o: RunnerOptions;
@@ -313,7 +314,7 @@ export class PipelineRunner {
       versionId: r.versionId,
       firstOccurrence: !store.wasUsed(jobId, name, r.versionId),
     }));
-    store.startBuild(build.id, inputs);
+    if (!store.startBuild(build.id, inputs)) return;
     const started = store.build(build.id);
     this.#o.onBuildStarted?.(started);
     const resolvedInputs = new Map<string, ResolvedInput>(
@@ -348,6 +349,12 @@ export class PipelineRunner {
         this.#results.set(build.id, result);
         this.#o.onBuildFinished?.(store.build(build.id), result);
         this.reapLogs(job.name);
+        if (result.status === 'succeeded') {
+          for (const name of store.archiveUnsetChildren(jobId, build.id)) {
+            this.#message(`pipeline ${name} archived: ${job.name} #${build.name} no longer sets it\n`);
+            this.#o.onPipelineSet?.(name);
+          }
+        }
       })
       .catch((err: unknown) => {
         this.#dirty.add(job.name);
@@ -436,6 +443,7 @@ export class PipelineRunner {
 
   /** Check, schedule and run until nothing is pending or running and a final check finds nothing new. */
   async runUntilIdle(): Promise<void> {
+    if (!this.#refresh()?.scheduled) this.#message(`pipeline ${this.#name} is paused: no build starts\n`);
     await this.checkAll();
     for (;;) {
       if (this.#abort.signal.aborted) {
@@ -471,8 +479,14 @@ export class PipelineRunner {
   async watch(tickMs = 1000, stop?: AbortSignal): Promise<void> {
     const stopped = (): boolean => this.#abort.signal.aborted || stop?.aborted === true;
     if (this.#refresh()?.scheduled) await this.checkAll();
+    let reaped = 0;
     while (!stopped()) {
       this.schedule();
+      // build_log_retention's `days` also ages logs while no build finishes
+      if (Date.now() - reaped >= reapEveryMs) {
+        reaped = Date.now();
+        for (const job of this.#pipeline.jobs) this.reapLogs(job.name);
+      }
       const tick = this.#tick(tickMs, stop);
       await Promise.race([tick.done, ...this.#running.values()]);
       tick.cancel();

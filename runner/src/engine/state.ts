@@ -7,27 +7,46 @@ import { Store, type SavePipelineOptions } from '../store/store.js';
 export const interruptedMessage =
   'build interrupted: the runner stopped (killed or crashed) while this build was running';
 
-/** Opens `.hangar/` (or --state) and marks builds a previous process left running as errored. */
-export function openState(dir: string): { store: Store; interrupted: number } {
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Opens `.hangar/` (or --state) and marks builds a previous process left running as errored,
+ * unless the process that claimed the state to run builds is still alive (a `hangar serve` while
+ * `hangar builds` reads): then they are its builds, running. With `claim` (the commands that run
+ * builds) this process becomes that process when the last one is gone.
+ */
+export function openState(dir: string, { claim = false } = {}): { store: Store; interrupted: number } {
   const store = new Store(dir);
   // one transaction: no reader sees an interrupted build finished without its last events
-  const interrupted = store.db.transaction(() => {
-    const builds = store.interruptStartedBuilds(interruptedMessage);
-    for (const b of builds) {
-      const seq = store.nextEventSeq(b.id);
-      store.appendEvent(b.id, seq, {
-        event: 'error',
-        version: '4.1',
-        data: { message: interruptedMessage, time: Math.floor(Date.now() / 1000) },
-      });
-      store.appendEvent(b.id, seq + 1, {
-        event: 'status',
-        version: '1.0',
-        data: { status: 'errored', time: Math.floor(Date.now() / 1000) },
-      });
-    }
-    return builds;
-  })();
+  const interrupted = store.db
+    .transaction(() => {
+      const holder = Number(store.meta('runner_pid'));
+      if (holder > 0 && holder !== process.pid && alive(holder)) return [];
+      if (claim) store.setMeta('runner_pid', String(process.pid));
+      const builds = store.interruptStartedBuilds(interruptedMessage);
+      for (const b of builds) {
+        const seq = store.nextEventSeq(b.id);
+        store.appendEvent(b.id, seq, {
+          event: 'error',
+          version: '4.1',
+          data: { message: interruptedMessage, time: Math.floor(Date.now() / 1000) },
+        });
+        store.appendEvent(b.id, seq + 1, {
+          event: 'status',
+          version: '1.0',
+          data: { status: 'errored', time: Math.floor(Date.now() / 1000) },
+        });
+      }
+      return builds;
+    })
+    .immediate();
   return { store, interrupted: interrupted.length };
 }
 

@@ -37,6 +37,6 @@ export async function runAcross(
   return runBranches(combos.length, limit, step.failFast, state.signal, (i, signal) => {
     const scope = state.scope.child();
     step.vars.forEach((v, j) => scope.setVar(v.var, combos[i]![j]));
-    return run(step.step, ctx, { ...state, signal, scope });
+    return run(step.step, ctx, { ...state, signal, scope, inAcross: true });
   });
 }

@@ -58,4 +58,6 @@ export interface StepState {
   scope: Scope;
   /** Set inside on_success/on_failure/on_error/on_abort hooks: becomes BUILD_STATUS for get/put. */
   hookStatus: BuildStatus | undefined;
+  /** Inside `across`: set_pipeline's name and file take the local vars too (as in Concourse). */
+  inAcross?: boolean;
 }

@@ -114,6 +114,8 @@ export const addedColumns: readonly [string, string, string][] = [
   ['pipelines', 'config_version', 'INTEGER NOT NULL DEFAULT 1'],
   /** `fly order-pipelines`: the team's order (a pipeline's id until it is ordered). */
   ['pipelines', 'ordering', 'INTEGER'],
+  /** `fly order-instanced-pipelines`: the order within an instance group (else the order set in). */
+  ['pipelines', 'secondary_ordering', 'INTEGER'],
   ['jobs', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
   ['versions', 'disabled', 'INTEGER NOT NULL DEFAULT 0'],
   /** A rerun's original build (never itself a rerun) and its rank among the original's reruns. */

@@ -47,7 +47,10 @@ export interface SavePipelineOptions {
   /** The build whose set_pipeline step saved it. */
   setByBuild?: number | undefined;
   instanceVars?: Record<string, unknown> | undefined;
-  /** A new pipeline starts paused (fly set-pipeline); an existing one keeps its state. */
+  /**
+   * A new pipeline starts paused (fly set-pipeline) or not (hangar run, set_pipeline); so does an
+   * archived one, which saving unarchives. Any other keeps its paused state.
+   */
   pausedIfNew?: boolean;
   /**
    * Refuse the save unless the saved config is still at this version (fly's
@@ -215,6 +218,15 @@ export class Store {
     this.db.close();
   }
 
+  meta(key: string): string | undefined {
+    const row = this.#q('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#q('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
   /** Prepared statements are cached: preparing is most of the cost of a small query. */
   #q(sql: string): Database.Statement {
     let stmt = this.#statements.get(sql);
@@ -249,7 +261,8 @@ export class Store {
         `INSERT INTO pipelines (name, config, file, set_by_build, updated_at, paused, instance_vars)
            VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET config = excluded.config, file = COALESCE(excluded.file, file),
-             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at, archived = 0,
+             set_by_build = excluded.set_by_build, updated_at = excluded.updated_at,
+             paused = CASE WHEN archived = 1 THEN excluded.paused ELSE paused END, archived = 0,
              config_version = config_version + (config IS NOT excluded.config)`,
       ).run(
         name,
@@ -279,11 +292,30 @@ export class Store {
     return row && toPipeline(row);
   }
 
-  /** In the team's order (`fly order-pipelines`; a pipeline's id until it is ordered). */
+  /**
+   * In the team's order: by group (`fly order-pipelines`; a group's first id until it is ordered),
+   * then within a group (`fly order-instanced-pipelines`; the order the instances were set in).
+   */
   pipelines(): PipelineRow[] {
-    return (
-      this.#q('SELECT * FROM pipelines ORDER BY COALESCE(ordering, id), id').all() as RawPipeline[]
-    ).map(toPipeline);
+    const rows = this.#q('SELECT * FROM pipelines').all() as (RawPipeline & {
+      ordering: number | null;
+      secondary_ordering: number | null;
+    })[];
+    const groupOrder = new Map<string, number>();
+    for (const r of rows) {
+      const key = r.ordering ?? r.id;
+      const group = groupName(r.name);
+      groupOrder.set(group, Math.min(groupOrder.get(group) ?? key, key));
+    }
+    const within = (r: (typeof rows)[number]): number => r.secondary_ordering ?? Number.MAX_SAFE_INTEGER;
+    rows.sort(
+      (a, b) =>
+        groupOrder.get(groupName(a.name))! - groupOrder.get(groupName(b.name))! ||
+        groupName(a.name).localeCompare(groupName(b.name)) ||
+        within(a) - within(b) ||
+        a.id - b.id,
+    );
+    return rows.map(toPipeline);
   }
 
   setPipelinePublic(id: number, on: boolean): void {
@@ -310,6 +342,15 @@ export class Store {
     const order = [...new Set([...names, ...current])];
     const update = this.#q('UPDATE pipelines SET ordering = ? WHERE id = ?');
     this.db.transaction(() => rows.forEach((p) => update.run(order.indexOf(groupName(p.name)), p.id)))();
+    return undefined;
+  }
+
+  /** Puts the instances `refs` of a group first, in that order; returns the first unknown one. */
+  orderInstances(refs: string[]): string | undefined {
+    const unknown = refs.find((ref) => !this.#q('SELECT 1 FROM pipelines WHERE name = ?').get(ref));
+    if (unknown !== undefined) return unknown;
+    const update = this.#q('UPDATE pipelines SET secondary_ordering = ? WHERE name = ?');
+    this.db.transaction(() => refs.forEach((ref, i) => update.run(i + 1, ref)))();
     return undefined;
   }
 
@@ -379,6 +420,27 @@ export class Store {
       archived ? 1 : 0,
       id,
     );
+  }
+
+  /** A set_pipeline step found nothing to change: the build still counts as the one that set it. */
+  markPipelineSetBy(name: string, buildId: number): void {
+    this.#q('UPDATE pipelines SET set_by_build = ? WHERE name = ?').run(buildId, name);
+  }
+
+  /**
+   * After a succeeded build of a job: pipelines an earlier build of the job set, and this one did
+   * not, are archived (Concourse archives the children a job stops setting). Returns their names.
+   */
+  archiveUnsetChildren(jobId: number, buildId: number): string[] {
+    return this.db.transaction(() => {
+      const rows = this.#q(
+        `SELECT name FROM pipelines WHERE archived = 0 AND set_by_build IN
+           (SELECT id FROM builds WHERE job_id = ? AND id < ?)`,
+      ).all(jobId, buildId) as { name: string }[];
+      for (const r of rows)
+        this.#q('UPDATE pipelines SET archived = 1, paused = 1 WHERE name = ?').run(r.name);
+      return rows.map((r) => r.name);
+    })();
   }
 
   setJobPaused(jobId: number, paused: boolean): void {
@@ -658,21 +720,28 @@ export class Store {
     ).all() as { pipeline: string; job: string; status: BuildStatus }[];
   }
 
-  /** Records the resolved inputs and marks the build started, in one transaction. */
-  startBuild(buildId: number, inputs: BuildInput[]): void {
-    this.db.transaction(() => {
-      const build = this.build(buildId);
-      const add = this.#q(
-        'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      for (const i of inputs) {
-        add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
-      }
-      this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ? AND status = 'pending'").run(
-        this.#now(),
-        buildId,
-      );
-    })();
+  /**
+   * Records the resolved inputs and marks the build started, in one transaction. False when the
+   * build is no longer pending (another process sharing the state started or aborted it).
+   */
+  startBuild(buildId: number, inputs: BuildInput[]): boolean {
+    return this.db
+      .transaction(() => {
+        const build = this.build(buildId);
+        if (build.status !== 'pending') return false;
+        const add = this.#q(
+          'INSERT OR REPLACE INTO build_inputs (build_id, job_id, name, resource_id, version_id, first_occurrence) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const i of inputs) {
+          add.run(buildId, build.jobId ?? 0, i.name, i.resourceId, i.versionId, i.firstOccurrence ? 1 : 0);
+        }
+        this.#q("UPDATE builds SET status = 'started', start_time = ? WHERE id = ?").run(
+          this.#now(),
+          buildId,
+        );
+        return true;
+      })
+      .immediate();
   }
 
   finishBuild(buildId: number, status: BuildStatus, error?: string): void {

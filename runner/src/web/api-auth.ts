@@ -4,7 +4,7 @@
 // (GET /sky/logout), and /api/v1/{info,user,teams,workers}.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { get, type Route } from './api.js';
-import { cookie, passwordUser, tokenCookie, tokenUser, userOfToken, type AuthConfig } from './auth.js';
+import { cookie, passwordUser, tokenCookie, tokenUser, type AuthConfig } from './auth.js';
 import { readForm } from './body.js';
 import { team } from './json.js';
 import { formPageHeaders, securityHeaders, send } from './respond.js';
@@ -152,10 +152,9 @@ async function signInForm(auth: AuthConfig, req: IncomingMessage, res: ServerRes
 
 /** `fly logout` sends its token as the cookie skymarshal_auth="<type> <value>". */
 function logout(auth: AuthConfig, req: IncomingMessage, res: ServerResponse): void {
-  for (const value of [cookie(req, 'skymarshal_auth')?.replace(/^"|"$/g, ''), cookie(req, tokenCookie)]) {
-    const token = value?.replace(/^bearer /i, '');
-    if (token !== undefined && userOfToken(token, auth) !== tokenUser) auth.tokens.revoke(token);
-  }
+  // the configured token is not an issued one: revoking it changes nothing
+  for (const value of [cookie(req, 'skymarshal_auth')?.replace(/^"|"$/g, ''), cookie(req, tokenCookie)])
+    if (value !== undefined) auth.tokens.revoke(value.replace(/^bearer /i, ''));
   res.writeHead(200, {
     'set-cookie': `${tokenCookie}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`,
     ...securityHeaders,

@@ -6,10 +6,11 @@ import type { ServerResponse } from 'node:http';
 import { checkPipelineText, type CheckResult } from '../model/check.js';
 import { checkIdentifier } from '../model/identifier.js';
 import { saveCheckedPipeline } from '../engine/state.js';
-import { groupName } from '../store/pipeline-ref.js';
+import { groupName, pipelineRef } from '../store/pipeline-ref.js';
 import { ConfigVersionConflict, type PipelineRow } from '../store/store.js';
 import { redactedMarker } from '../vars/redact.js';
 import { act, get, HttpError, P, type Route } from './api.js';
+import { sentBearer } from './auth.js';
 import { readBody, readJson } from './body.js';
 import { removeFramesFiles } from './events.js';
 import type { Hub } from './hub.js';
@@ -96,10 +97,9 @@ export function pipelineRoutes(): Route[] {
       const row = existing(hub, params[0]!);
       if (row.archived) throw new HttpError(404, `pipeline '${row.name}' is archived`);
       res.setHeader(configVersionHeader, String(row.configVersion));
-      // a client that signs in itself (fly) gets the config whole, as Concourse gives it to the
-      // team; a browser, whose pages must never show a secret, gets var source configs redacted
-      const whole = req.headers.authorization !== undefined;
-      return { config: whole ? row.config : withVarSourcesRedacted(row.config) };
+      // fly (a Bearer token) gets the config whole, as Concourse gives it to the team; a browser,
+      // whose pages must never show a secret, gets var source configs redacted
+      return { config: sentBearer(req) ? row.config : withVarSourcesRedacted(row.config) };
     }),
 
     act('PUT', 'set-pipeline', `${P}/config`, async ({ hub, params, query, req, res }) => {
@@ -175,6 +175,17 @@ export function pipelineRoutes(): Route[] {
       if (!Array.isArray(names) || !names.every((n) => typeof n === 'string'))
         throw new HttpError(400, 'expected a JSON array of pipeline names');
       const unknown = hub.store.orderPipelines(names);
+      if (unknown !== undefined) throw new HttpError(400, `pipeline '${unknown}' not found`);
+      return {};
+    }),
+
+    act('PUT', 'order-instanced-pipelines', `${P}/ordering`, async ({ hub, params, req }) => {
+      const list = await readJson(req);
+      if (!Array.isArray(list) || !list.every((v) => v !== null && typeof v === 'object'))
+        throw new HttpError(400, 'expected a JSON array of instance vars');
+      const unknown = hub.store.orderInstances(
+        list.map((vars: Record<string, unknown>) => pipelineRef(params[0]!, vars)),
+      );
       if (unknown !== undefined) throw new HttpError(400, `pipeline '${unknown}' not found`);
       return {};
     }),

@@ -47,7 +47,7 @@ export function cookie(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** A bearer token's user: the configured token's, or the one the server issued it to. */
-export function userOfToken(token: string, config: AuthConfig): string | undefined {
+function userOfToken(token: string, config: AuthConfig): string | undefined {
   return same(token, config.token) ? tokenUser : config.tokens.user(token);
 }
 
@@ -81,6 +81,10 @@ export function hostAllowed(req: IncomingMessage, config: AuthConfig): boolean {
   return isLoopback(name) || (isIPv6(name) && name === '::1');
 }
 
+/** A client that sends a Bearer token itself (fly): never a browser on its own. */
+export const sentBearer = (req: IncomingMessage): boolean =>
+  /^bearer /i.test(req.headers.authorization ?? '');
+
 /**
  * Actions come from our own page (custom header; Origin, when sent, is this server) or from a client
  * that sends its Bearer token itself (fly): a browser never adds a Bearer token to a request on its
@@ -88,7 +92,7 @@ export function hostAllowed(req: IncomingMessage, config: AuthConfig): boolean {
  * configured) with cross-site requests, so those need the custom header like the cookie.
  */
 export function csrfSafe(req: IncomingMessage): boolean {
-  if (/^bearer /i.test(req.headers.authorization ?? '')) return true;
+  if (sentBearer(req)) return true;
   if (req.headers[csrfHeader] === undefined) return false;
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${req.headers.host ?? ''}`;

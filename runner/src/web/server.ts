@@ -56,9 +56,10 @@ export class WebConfigError extends Error {
 }
 
 /** The bundled UI: dist/ui next to dist/web (and src/web, when run from source in tests). */
-const pipelinesPath = `/api/v1/teams/${team}/pipelines/`;
-
 export const uiDir = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
+
+const pipelinesPath = `/api/v1/teams/${team}/pipelines/`;
+const basicChallenge = 'Basic realm="hangar", charset="UTF-8"';
 
 const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -167,7 +168,10 @@ async function handle(
   const user = requestUser(req, auth);
   const signedIn = user !== undefined;
   // a credential that does not sign in is refused, not taken for an anonymous read
-  if (!signedIn && req.headers.authorization !== undefined) return send(res, 401, 'not authorized\n');
+  if (!signedIn && req.headers.authorization !== undefined) {
+    res.setHeader('www-authenticate', basicChallenge);
+    return send(res, 401, 'not authorized\n');
+  }
   if (url.pathname === '/auth') {
     route = 'auth';
     if (url.searchParams.get('token') !== auth.token) return send(res, 401, 'wrong or missing token\n');
@@ -188,7 +192,7 @@ async function handle(
   }
   // /api/v1/info is public, as in Concourse: fly reads it before it has signed in
   if (auth.readsNeedToken && !signedIn && url.pathname !== '/api/v1/info') {
-    res.setHeader('www-authenticate', 'Basic realm="hangar", charset="UTF-8"');
+    res.setHeader('www-authenticate', basicChallenge);
     return send(res, 401, 'sign in at /login, or with the token (any user name)\n');
   }
   if (url.pathname === '/metrics') {

@@ -63,7 +63,10 @@ export function checkWebhook(
   if (typeof token !== 'string' || token === '' || !same(token, given))
     return { status: 401, body: 'wrong webhook token' };
   // answered at once; the check runs on, then the jobs it feeds are scheduled
-  void runner.check(resourceName).then(() => runner.wake());
+  runner
+    .check(resourceName)
+    .then(() => runner.wake())
+    .catch(() => undefined); // the outcome is the resource's check status
   return {
     status: 201,
     body: {

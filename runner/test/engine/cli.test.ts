@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { Store } from '../../src/store/store.js';
 import { fileResource } from './harness.js';
 
 async function hangar(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -90,6 +91,21 @@ describe('hangar run', () => {
     const ok = workspace({ jobs: [{ name: 'j', plan: [task('t', 'true')] }] });
     const t = await hangar(['trigger', ok.file, 'nope', ...ok.common]);
     expect(t.err).toBe("error: job 'nope' not found in pipeline 'p'\n");
+  });
+
+  it('unpauses the pipeline it sets, as set-pipeline + unpause-pipeline', async () => {
+    const w = workspace({
+      resources: [{ name: 'r', type: 'file', source: { root: '((root))/r' } }],
+      jobs: [{ name: 'j', plan: [{ get: 'r', trigger: true }] }],
+    });
+    mkdirSync(join(w.dir, 'r'));
+    writeFileSync(join(w.dir, 'r', 'v1'), 'x');
+    await hangar(['run', w.file, '--dry-run', ...w.common]);
+    const store = new Store(join(w.dir, '.hangar'));
+    store.setPipelinePaused(store.pipeline('p')!.id, true);
+    store.close();
+    const r = await hangar(['run', w.file, ...w.common]);
+    expect(r.out).toMatch(/p\/j #1\s+succeeded/);
   });
 
   it('--dry-run prints the scheduler decisions without running', async () => {

@@ -146,6 +146,13 @@ export function sh(
   };
 }
 
+/** A job config: name, plan and any other fields. */
+export const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
+  name,
+  plan,
+  ...extra,
+});
+
 /** A resource of the test type. */
 export const fileRes = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -153,3 +160,33 @@ export const fileRes = (name: string, extra: Record<string, unknown> = {}) => ({
   source: { root: `((root))/${name}`, ...((extra.source as object | undefined) ?? {}) },
   ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'source')),
 });
+
+/**
+ * A pipeline whose job `set` sets `child` twice under `across`, as the instanced pipelines
+ * `child/branch:a` and `child/branch:b`; each child's job `hello` echoes its branch, and fails for b.
+ */
+export function setsInstancedChildren(): unknown {
+  // `@branch@` becomes the var `((branch))` only when the task writes the child's config: in the
+  // parent's config it would be a var of the parent's build
+  const child = {
+    resources: [fileRes('src')],
+    jobs: [job('hello', [{ get: 'src', trigger: true }, sh('t', 'echo hello @branch@; test @branch@ = a')])],
+  };
+  return {
+    resources: [fileRes('src')],
+    jobs: [
+      job('set', [
+        { get: 'src', trigger: true },
+        sh('w', `echo '${JSON.stringify(child)}' | sed 's/@branch@/(\\(branch))/g' > o/child.yml`, {
+          outputs: [{ name: 'o' }],
+        }),
+        {
+          across: [{ var: 'b', values: ['a', 'b'] }],
+          set_pipeline: 'child',
+          file: 'o/child.yml',
+          instance_vars: { branch: '((.:b))' },
+        },
+      ]),
+    ],
+  };
+}

@@ -1,16 +1,11 @@
 // What a long-running server needs from the runner: disabled versions skipped by the scheduler,
 // reruns with the original's inputs, build_log_retention deleting old builds' events.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileRes, harness, sh, type Harness } from './harness.js';
+import { fileRes, type Harness, harness, job, sh } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(() => h?.close());
 
-const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
-  name,
-  plan,
-  ...extra,
-});
 const inputVersion = (hh: Harness, buildId: number): string | undefined => {
   const input = hh.store.buildInputs(buildId).find((i) => i.name === 'src');
   return input && hh.store.version(input.versionId).version.n;
@@ -153,5 +148,40 @@ describe('build_log_retention', () => {
       await h.runner.runUntilIdle();
     }
     expect(buildsWithLogs(h)).toEqual(['2']);
+  });
+});
+
+describe('set_pipeline children', () => {
+  it('a pipeline the job no longer sets is archived after its next succeeded build', async () => {
+    h = await harness({
+      resources: [fileRes('src')],
+      jobs: [
+        job('set', [
+          { get: 'src', trigger: true },
+          { load_var: 'name', file: 'src/content', reveal: true },
+          sh(
+            'w',
+            'echo "jobs: [{name: j, plan: [{task: t, config: {platform: linux, run: {path: env}}}]}]" > o/p.yml',
+            {
+              outputs: [{ name: 'o' }],
+            },
+          ),
+          { across: [{ var: 'n', values: ['((.:name))'] }], set_pipeline: '((.:n))', file: 'o/p.yml' },
+        ]),
+      ],
+    });
+    h.push('src');
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false });
+    h.push('src');
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: true, paused: true });
+    expect(h.store.pipeline('src2')).toMatchObject({ archived: false });
+    expect(h.messages).toContain('pipeline src1 archived: set #2 no longer sets it\n');
+    // setting it again brings it back
+    h.runner.rerun(h.builds('set')[0]!.id);
+    await h.runner.runUntilIdle();
+    expect(h.store.pipeline('src1')).toMatchObject({ archived: false, paused: false });
+    expect(h.store.pipeline('src2')).toMatchObject({ archived: true });
   });
 });

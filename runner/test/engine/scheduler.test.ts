@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
-import { harness, fileRes, sh, type Harness } from './harness.js';
+import { fileRes, type Harness, harness, job, sh } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(() => h?.close());
 
-const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
-  name,
-  plan,
-  ...extra,
-});
 const ok = sh('t', 'true');
 const versionsUsed = (hh: Harness, jobName: string, input: string): string[] =>
   hh.builds(jobName).map((b) => {

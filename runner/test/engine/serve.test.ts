@@ -10,7 +10,7 @@ import { setPipelineFromFile } from '../../src/engine/state.js';
 import { HostRuntime } from '../../src/runtime/host.js';
 import { ResourceTypeRegistry } from '../../src/runtime/registry.js';
 import type { BuildRow } from '../../src/store/store.js';
-import { fileRes, fileResource, harness, sh, type Harness } from './harness.js';
+import { fileRes, fileResource, type Harness, harness, job, setsInstancedChildren, sh } from './harness.js';
 
 let h: Harness | undefined;
 let scheduler: Scheduler | undefined;
@@ -61,39 +61,9 @@ function serve(hh: Harness) {
   };
 }
 
-const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
-  name,
-  plan,
-  ...extra,
-});
-
 describe('the serve scheduler', () => {
   it('runs the jobs of pipelines set by a set_pipeline step, instanced and across, with nothing else running', async () => {
-    // `@branch@` becomes the var `((branch))` only when the task writes the file: in the parent's
-    // config it would be a var of the parent's build
-    const child = {
-      resources: [fileRes('src')],
-      jobs: [
-        job('hello', [{ get: 'src', trigger: true }, sh('t', 'echo hello @branch@; test @branch@ = a')]),
-      ],
-    };
-    h = await harness({
-      resources: [fileRes('src')],
-      jobs: [
-        job('set', [
-          { get: 'src', trigger: true },
-          sh('w', `echo '${JSON.stringify(child)}' | sed 's/@branch@/(\\(branch))/g' > o/child.yml`, {
-            outputs: [{ name: 'o' }],
-          }),
-          {
-            across: [{ var: 'b', values: ['a', 'b'] }],
-            set_pipeline: 'child',
-            file: 'o/child.yml',
-            instance_vars: { branch: '((.:b))' },
-          },
-        ]),
-      ],
-    });
+    h = await harness(setsInstancedChildren());
     h.push('src');
     const s = serve(h);
     const a = s.finishes('child/branch:a', 'hello');

@@ -2,16 +2,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, fileRes, sh, type Harness } from './harness.js';
+import { fileRes, type Harness, harness, job, sh } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(() => h?.close());
-
-const job = (name: string, plan: unknown[], extra: Record<string, unknown> = {}) => ({
-  name,
-  plan,
-  ...extra,
-});
 
 describe('get, put and the build environment', () => {
   it('gives get/put the build metadata, tasks only ATC_EXTERNAL_URL and params, check nothing', async () => {

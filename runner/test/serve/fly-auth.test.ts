@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe, type ServeFixture } from './harness.js';
+import { hangarProcess, startServe, type ServeFixture } from './harness.js';
 
 const passwords = { alice: 'alice-Pa55', bob: 'bob-from-file', carol: 'carol-from-env' };
 
@@ -28,6 +28,18 @@ const tokenOf = (target: string): string => {
 };
 const login = (target: string, user: string, password: string) =>
   serve.fly(['-t', target, 'login', '-c', serve.url, '-u', user, '-p', password], { target: false });
+
+describe('hangar serve --add-local-user', () => {
+  it('refuses an entry without a password in one line, exit 1', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'hangar-users-'));
+    const p = hangarProcess(['serve', '--port', '0', '--state', state, '--add-local-user', 'alice:']);
+    const [code] = await p.exited;
+    expect(code).toBe(1);
+    expect(p.output()).toBe(
+      "error: --add-local-user: expected NAME:PASSWORD (user 'alice' has no password)\n",
+    );
+  });
+});
 
 describe('fly login with a password', () => {
   it.each(Object.entries(passwords))('signs %s in and saves the target', async (user, password) => {

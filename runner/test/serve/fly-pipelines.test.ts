@@ -193,6 +193,26 @@ describe('fly set-pipeline', () => {
     const listed = (await serve.fly(['pipelines'])).stdout;
     expect(row(listed, 'inst/branch:main')[2]).toBe('yes');
     expect(row(listed, 'inst/branch:dev')[2]).toBe('no');
+    await setPipeline('inst', pipeline('((branch))'), '-v', 'interval=1h', '-i', 'branch=next');
+    const ordered = await serve.fly([
+      'order-instanced-pipelines',
+      '-g',
+      'inst',
+      '-p',
+      'branch:next',
+      '-p',
+      'branch:main',
+    ]);
+    expect(ordered).toEqual({
+      code: 0,
+      stdout: 'ordered instanced pipelines \n  - branch:next \n  - branch:main \n',
+      stderr: '',
+    });
+    const instances = (await serve.fly(['pipelines'])).stdout
+      .split('\n')
+      .map((l) => l.split(/ {2,}/)[1])
+      .filter((name) => name?.startsWith('inst/'));
+    expect(instances).toEqual(['inst/branch:next', 'inst/branch:main', 'inst/branch:dev']);
     const shown = await serve.fly(['get-pipeline', '-p', 'inst/branch:dev']);
     expect(shown.stdout).toContain('- dev\n');
     expect((await serve.fly(['destroy-pipeline', '-p', 'inst/branch:dev', '-n'])).stdout).toContain(
@@ -220,6 +240,14 @@ describe('fly get-pipeline', () => {
     await setPipeline('sourced', withSource, '-v', 'interval=1h');
     const got = await serve.fly(['get-pipeline', '-p', 'sourced']);
     expect(got.stdout).toContain('token: s3cr3t');
+    // a browser (cookie, or Basic from its prompt) never sees it
+    const basic = `Basic ${Buffer.from(`anyone:${serve.token}`).toString('base64')}`;
+    const browser = await fetch(`${serve.url}/api/v1/teams/main/pipelines/sourced/config`, {
+      headers: { authorization: basic },
+    });
+    const text = await browser.text();
+    expect(text).toContain('"config":{"vars":{"token":"((redacted))"}}');
+    expect(text).not.toContain('s3cr3t');
     expect(await setPipeline('sourced', got.stdout)).toEqual({
       code: 0,
       stdout: 'no changes to apply\n',

@@ -94,11 +94,12 @@ describe('the pipeline UI in chromium', () => {
     const box = (name: string, cls = '') =>
       page.locator(`.pipeline-card[data-name="p"] a.job-box${cls}[data-name="${name}"]`);
     await box('unit', '.running').waitFor();
-    expect(
-      await page
-        .locator('.pipeline-card a.job-box')
-        .evaluateAll((a) => a.map((e) => e.getAttribute('data-name'))),
-    ).toEqual(['unit', 'lint', 'ship']);
+    const boxes = await page.locator('.pipeline-card a.job-box').all();
+    expect(await Promise.all(boxes.map((b) => b.getAttribute('data-name')))).toEqual([
+      'unit',
+      'lint',
+      'ship',
+    ]);
     await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
     await page.waitForURL(/\/teams\/main\/pipelines\/p$/);
     await job('unit', '.running').waitFor();
@@ -117,6 +118,15 @@ describe('the pipeline UI in chromium', () => {
     expect(await style(box('unit'), 'backgroundColor')).toBe(colours.succeeded);
     expect(await style(box('lint'), 'backgroundColor')).toBe(colours.failed);
     await page.screenshot({ path: `${screenshots}dashboard.png` });
+    // refreshes update the boxes in place: keyboard focus stays on the box (the second request
+    // starts after the first refresh was drawn)
+    await box('lint').focus();
+    for (let i = 0; i < 2; i++) await page.waitForResponse((r) => r.url().endsWith('/api/v1/pipelines'));
+    expect(
+      await box('lint').evaluate(
+        (e) => e === (e as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement,
+      ),
+    ).toBe(true);
     await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
 
     await page.locator('nav.tabs a', { hasText: 'release' }).click();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openState, setPipelineFromFile } from '../../src/engine/state.js';
-import { fileResource } from '../engine/harness.js';
+import { fileRes, fileResource, setsInstancedChildren } from '../engine/harness.js';
 import { hangarProcess, sh } from './harness.js';
 
 type Serve = ReturnType<typeof hangarProcess>;
@@ -48,52 +48,9 @@ async function serve(state: string): Promise<{ serve: Serve; url: string }> {
   return { serve: p, url };
 }
 
-const fileRes = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  type: 'file',
-  source: { root: `((root))/${name}` },
-  ...extra,
-});
-
 describe('hangar serve, as a process', () => {
   it('runs the jobs of pipelines a set_pipeline step sets, and /metrics counts every build it ran', async () => {
-    // `@branch@` becomes `((branch))` when the task writes the child's config (in the parent's
-    // config it would be a var of the parent's build); branch b's job fails
-    const child = {
-      resources: [fileRes('src')],
-      jobs: [
-        {
-          name: 'hello',
-          plan: [{ get: 'src', trigger: true }, sh('t', 'echo hello @branch@; test @branch@ = a')],
-        },
-      ],
-    };
-    const writeChild = `echo '${JSON.stringify(child)}' | sed 's/@branch@/(\\(branch))/g' > o/child.yml`;
-    const { dir, state } = await seeded('parent', {
-      resources: [fileRes('src')],
-      jobs: [
-        {
-          name: 'set',
-          plan: [
-            { get: 'src', trigger: true },
-            {
-              task: 'w',
-              config: {
-                platform: 'linux',
-                outputs: [{ name: 'o' }],
-                run: { path: 'sh', args: ['-c', writeChild] },
-              },
-            },
-            {
-              across: [{ var: 'b', values: ['a', 'b'] }],
-              set_pipeline: 'child',
-              file: 'o/child.yml',
-              instance_vars: { branch: '((.:b))' },
-            },
-          ],
-        },
-      ],
-    });
+    const { dir, state } = await seeded('parent', setsInstancedChildren());
     push(dir, 'src', 1);
     const { serve: s, url } = await serve(state);
     await s.waitFor(/finished parent\/set #1 succeeded/);
@@ -121,7 +78,7 @@ describe('hangar serve, as a process', () => {
         {
           name: 'j',
           plan: [
-            { get: 'src', trigger: true },
+            { get: 'src', trigger: true, params: { print_env: true } },
             sh('t', 'if [ "$(cat src/content)" = src1 ]; then read x < ((root))/gate; fi; echo done', [
               'src',
             ]),
@@ -150,6 +107,10 @@ describe('hangar serve, as a process', () => {
     expect((await hook(second.url, 'wrong')).status).toBe(401);
     expect((await hook(second.url, 'hook-secret')).status).toBe(201);
     await second.serve.waitFor(/finished p\/j #2 succeeded/);
+    // the build's links point at this server
+    expect(await (await fetch(`${second.url}/api/v1/builds/2/events`)).text()).toContain(
+      `ATC_EXTERNAL_URL=${second.url}\\n`,
+    );
     second.serve.child.kill('SIGTERM');
     expect(await second.serve.exited).toEqual([0, null]);
 

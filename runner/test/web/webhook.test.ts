@@ -1,6 +1,7 @@
 // Resource webhooks answer as Concourse's do, need no sign-in (the token is the credential, even
 // when the server wants a token for reads), and check the resource.
 import { afterEach, describe, expect, it } from 'vitest';
+import { pipelineRef } from '../../src/store/pipeline-ref.js';
 import { webHarness, type WebHarness } from './harness.js';
 
 let h: WebHarness;
@@ -40,5 +41,20 @@ describe('POST .../resources/R/check/webhook', () => {
     expect(await res.json()).toMatchObject({ name: 'check', pipeline_name: 'p', resource_name: 'src' });
     const src = h.store.resourceId(h.runner.pipelineId, 'src');
     await expect.poll(() => h.store.versions(src).map((v) => v.version.n)).toEqual(['1']);
+
+    // an instanced pipeline is named by its instance vars, as fly sends them
+    const instanceVars = { branch: 'main' };
+    h.store.savePipeline(
+      pipelineRef('q', instanceVars),
+      h.store.pipeline('p')!.config,
+      ['src', 'plain'],
+      ['j'],
+      {
+        instanceVars,
+      },
+    );
+    const token = 'webhook_token=hook-secret';
+    expect((await hook(`q/resources/src/check/webhook?${token}&vars.branch=%22main%22`)).status).toBe(201);
+    expect((await hook(`q/resources/src/check/webhook?${token}&vars.branch=%22dev%22`)).status).toBe(404);
   });
 });

@@ -10,6 +10,7 @@ export interface Build {
 }
 export interface Job {
   name: string;
+  paused?: boolean;
   pipeline_name: string;
   groups: string[];
   next_build: Build | null;

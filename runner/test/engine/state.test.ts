@@ -1,10 +1,13 @@
-// A state file written before `hangar serve` scheduled (schema version 1) opens unchanged: the
-// columns added since appear with their defaults, rows and ids are kept.
+// The state directory: a file written before `hangar serve` scheduled (schema version 1) opens
+// unchanged, the columns added since appearing with their defaults; builds left running are
+// errored only when the process that ran them is gone.
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openState } from '../../src/engine/state.js';
 import { schemaSql } from '../../src/store/schema.js';
 import { pipelineRef } from '../../src/store/pipeline-ref.js';
 import { Store } from '../../src/store/store.js';
@@ -50,5 +53,31 @@ describe('the state database', () => {
     expect(pipelineRef('p', { branch: 'main', pr: 12, nested: { a: 'x y', b: true } })).toBe(
       'p/branch:main,nested.a:"x y",nested.b:true,pr:12',
     );
+  });
+
+  it('errors the builds a dead process left running, not those of a live one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hangar-claim-'));
+    const first = openState(dir, { claim: true }).store;
+    const p = first.savePipeline('p', {}, [], ['j']);
+    const build = first.createBuild(p, first.jobId(p, 'j'), true)!;
+    first.startBuild(build.id, []);
+    // another live process (our parent) holds the state: its build is running, not interrupted
+    expect(first.meta('runner_pid')).toBe(String(process.pid));
+    first.setMeta('runner_pid', String(process.ppid));
+    first.close();
+    const second = openState(dir);
+    expect(second.interrupted).toBe(0);
+    expect(second.store.build(build.id).status).toBe('started');
+    second.store.setMeta('runner_pid', String(spawnSync(process.execPath, ['-e', '0']).pid));
+    second.store.close();
+    // a reader errors them but does not claim the state; a command running builds does
+    const third = openState(dir);
+    expect(third.interrupted).toBe(1);
+    expect(third.store.build(build.id).status).toBe('errored');
+    expect(third.store.meta('runner_pid')).not.toBe(String(process.pid));
+    third.store.close();
+    const fourth = openState(dir, { claim: true }).store;
+    expect(fourth.meta('runner_pid')).toBe(String(process.pid));
+    fourth.close();
   });
 });
