@@ -7,7 +7,7 @@ import type { Store } from './store.js';
 
 const controlsSql = `
 CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY, resource TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS artifacts (
   id INTEGER PRIMARY KEY, build_id INTEGER, name TEXT NOT NULL, created_at INTEGER NOT NULL
 );
@@ -38,17 +38,8 @@ export function pinComment(store: Store, resourceId: number): string | undefined
   return row?.comment;
 }
 
-export function markCheckBuild(store: Store, buildId: number, resource: string): void {
-  db(store)
-    .prepare('INSERT OR REPLACE INTO check_builds (build_id, resource) VALUES (?, ?)')
-    .run(buildId, resource);
-}
-
-/** The resource a check build checked; undefined for every other build. */
-export function checkBuildResource(store: Store, buildId: number): string | undefined {
-  const row = db(store).prepare('SELECT resource FROM check_builds WHERE build_id = ?').get(buildId) as
-    { resource: string } | undefined;
-  return row?.resource;
+export function markCheckBuild(store: Store, buildId: number): void {
+  db(store).prepare('INSERT OR IGNORE INTO check_builds (build_id) VALUES (?)').run(buildId);
 }
 
 /** Every check build's id, to leave them out of build lists (Concourse lists no check builds). */

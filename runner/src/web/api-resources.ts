@@ -45,7 +45,7 @@ function checkBuild(
   run: (log: (line: string) => void) => Promise<string | undefined>,
 ) {
   const build = hub.store.createOneOffBuild(pipelineId);
-  markCheckBuild(hub.store, build.id, name);
+  markCheckBuild(hub.store, build.id);
   const events = new EventSink(hub.store, build.id, new Redactor(), [hub.hooks.listener]);
   events.emit('status', { status: 'started' });
   events.emit('initialize-check', { origin: { id: 'check' }, name });

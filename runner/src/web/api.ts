@@ -82,7 +82,9 @@ export function loadResource(hub: Hub, pipelineName: string, resourceName: strin
     configPin,
     row.pinnedVersionId === null ? undefined : hub.store.version(row.pinnedVersionId),
   );
-  return { ...p, row, configPin, json: { ...json, pin_comment: pinComment(hub.store, row.id) } };
+  // a comment belongs to a pin (an unpinned resource's old row id may be reused)
+  const comment = row.pinnedVersionId !== null || configPin ? pinComment(hub.store, row.id) : undefined;
+  return { ...p, row, configPin, json: { ...json, pin_comment: comment } };
 }
 
 export function loadBuild(hub: Hub, idText: string | undefined) {
