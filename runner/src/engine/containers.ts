@@ -18,16 +18,16 @@ export interface TaskContainer {
   runc?: RuncTarget | undefined;
 }
 
+/** Every kept directory of every registry, removed at exit by one hook. */
+const keptDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of keptDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export class ContainerRegistry {
   readonly #containers = new Map<string, TaskContainer>();
   /** Work directories of finished builds, by job id (or 'one-off'). */
   readonly #kept = new Map<string, { buildId: number; dir: string }>();
-
-  constructor() {
-    process.once('exit', () => {
-      for (const { dir } of this.#kept.values()) rmSync(dir, { recursive: true, force: true });
-    });
-  }
 
   add(container: Omit<TaskContainer, 'id'>): TaskContainer {
     const entry = { ...container, id: randomUUID() };
@@ -48,7 +48,9 @@ export class ContainerRegistry {
     const key = build.jobId === null ? 'one-off' : String(build.jobId);
     const previous = this.#kept.get(key);
     this.#kept.set(key, { buildId: build.id, dir: workDir });
+    keptDirs.add(workDir);
     if (!previous) return;
+    keptDirs.delete(previous.dir);
     for (const [id, c] of this.#containers) if (c.build.id === previous.buildId) this.#containers.delete(id);
     await rm(previous.dir, { recursive: true, force: true });
   }
