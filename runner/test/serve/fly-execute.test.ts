@@ -61,6 +61,16 @@ describe('fly execute', () => {
     expect(cwd.stdout).toContain('\n.gitignore\na.txt\nb.txt\nsucceeded\n');
   });
 
+  it('appends the arguments after -- to run.args, as fly does', async () => {
+    writeFileSync(
+      join(serve.dir, 'echo.yml'),
+      JSON.stringify({ platform: 'linux', run: { path: 'echo', args: ['hello'] } }),
+    );
+    const r = await serve.fly(['execute', '-c', 'echo.yml', '--', 'big', 'world']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nhello big world\nsucceeded\n');
+  });
+
   it('downloads outputs with -o, also when the task fails, and exits with the task status', async () => {
     writeFileSync(
       join(serve.dir, 'make.yml'),
