@@ -9,8 +9,8 @@ import { runBuild } from '../engine/build-runner.js';
 import { inputSpecs, resolveInputs } from '../engine/inputs.js';
 import { PipelineRunner } from '../engine/pipeline-runner.js';
 import { parseTaskFile } from '../model/steps.js';
-import type { GetStep, Step, TaskStep } from '../model/types.js';
 import { copyArtifact } from '../steps/artifact-files.js';
+import { oneOffStep } from '../steps/one-off.js';
 import type { PipelineRef, ResolvedInput } from '../steps/context.js';
 import { resolveStaticVars } from '../steps/runtime-vars.js';
 import { parse, staticVarsFrom } from './args.js';
@@ -78,7 +78,7 @@ export async function executeCommand(args: string[], io: CliIo): Promise<number>
   const staging = await mkdtemp(join(tmpdir(), 'hangar-execute-'));
   try {
     let pipeline: PipelineRef | undefined;
-    const gets: GetStep[] = [];
+    const gets: { name: string; resource: string }[] = [];
     const inputs = new Map<string, ResolvedInput>();
     const from = parsed.values['inputs-from'];
     if (typeof from === 'string') {
@@ -102,18 +102,7 @@ export async function executeCommand(args: string[], io: CliIo): Promise<number>
         if (!inputNames.includes(spec.name) || given.has(spec.name)) continue;
         const r = resolution.inputs.get(spec.name)!;
         inputs.set(spec.name, { ...r, version: session.store.version(r.versionId).version });
-        gets.push({
-          kind: 'get',
-          name: spec.name,
-          resource: spec.resource,
-          passed: [],
-          trigger: false,
-          version: undefined,
-          params: undefined,
-          tags: [],
-          timeout: undefined,
-          path: [],
-        });
+        gets.push({ name: spec.name, resource: spec.resource });
       }
     }
     const artifacts = new Map<string, string>();
@@ -128,51 +117,10 @@ export async function executeCommand(args: string[], io: CliIo): Promise<number>
         throw new CliError(`missing required input \`${name}\``);
       }
     }
-    const task: TaskStep = {
-      kind: 'task',
-      name: 'one-off',
-      config,
-      configUnknownFields: [],
-      file: undefined,
-      image: undefined,
-      privileged: false,
-      hermetic: false,
-      vars: undefined,
-      params: undefined,
-      inputMapping: {},
-      outputMapping: {},
-      containerLimits: undefined,
-      tags: [],
-      timeout: undefined,
-      path: [],
-    };
     const env = Object.fromEntries(
       Object.keys(config.params ?? {}).flatMap((k) => (io.env[k] === undefined ? [] : [[k, io.env[k]]])),
     );
-    if (Object.keys(env).length > 0) task.params = env;
-    const step: Step =
-      gets.length === 0
-        ? task
-        : {
-            kind: 'do',
-            tags: [],
-            path: [],
-            steps: [
-              {
-                step: {
-                  kind: 'in_parallel',
-                  steps: gets.map((g) => ({ step: g, unknownFields: [], path: [] })),
-                  limit: undefined,
-                  failFast: false,
-                  tags: [],
-                  path: [],
-                },
-                unknownFields: [],
-                path: [],
-              },
-              { step: task, unknownFields: [], path: [] },
-            ],
-          };
+    const step = oneOffStep({ config, params: Object.keys(env).length > 0 ? env : undefined }, gets);
     const build = session.store.createOneOffBuild(pipeline?.id ?? null);
     session.renderer.buildStarted(build);
     io.stdout(`executing build ${build.id} at ${session.build.externalUrl}/builds/${build.id}\n`);

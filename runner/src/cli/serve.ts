@@ -1,5 +1,6 @@
 // `hangar serve` and `hangar run --ui`: the web UI, API and /metrics over the state database.
 // `serve` also schedules every pipeline in the state, as Concourse's web node does.
+import { ContainerRegistry } from '../engine/containers.js';
 import type { PipelineRunner } from '../engine/pipeline-runner.js';
 import { Scheduler } from '../engine/scheduler.js';
 import { Hub, type EngineHooks } from '../web/hub.js';
@@ -34,14 +35,19 @@ async function start(
     throw new CliError(`invalid --port '${String(parsed.values.port)}': expected 0-65535`);
   // runners for pipelines the UI acts on (all of them under serve); they print one line per build
   // start and end, not logs (the UI shows those)
-  const hub = new Hub(session.store, (name, hooks) =>
-    makeRunner(session, io, name, [], false, {
-      ...hooks,
-      onBuildFinished: (b, result) => {
-        hooks.onBuildFinished(b, result);
-        if (serving) io.stdout(`finished ${b.pipeline ?? ''}/${b.job ?? ''} #${b.name} ${b.status}\n`);
-      },
-    }),
+  // serve keeps task directories and containers for `fly intercept` and `fly containers`
+  session.build.containers = new ContainerRegistry();
+  const hub = new Hub(
+    session.store,
+    (name, hooks) =>
+      makeRunner(session, io, name, [], false, {
+        ...hooks,
+        onBuildFinished: (b, result) => {
+          hooks.onBuildFinished(b, result);
+          if (serving) io.stdout(`finished ${b.pipeline ?? ''}/${b.job ?? ''} #${b.name} ${b.status}\n`);
+        },
+      }),
+    session,
   );
   let web: WebServer;
   try {

@@ -95,6 +95,7 @@ export async function runBuild(spec: BuildSpec): Promise<BuildResult> {
   }
   events.emit('status', { status });
   spec.store.finishBuild(spec.build.id, status);
-  await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+  if (spec.options.containers) await spec.options.containers.buildFinished(spec.build, workDir);
+  else await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   return { status, lastTaskExit };
 }

@@ -159,7 +159,12 @@ export class PipelineRunner {
 
   // ---- checks ----
 
-  async check(resource: string, from?: Record<string, string>): Promise<CheckOutcome> {
+  /** `onLog` also gets the check's stderr lines (`fly check-resource` shows them in its check build). */
+  async check(
+    resource: string,
+    from?: Record<string, string>,
+    onLog?: (line: string) => void,
+  ): Promise<CheckOutcome> {
     const config = this.#pipeline.resources.find((r) => r.config.name === resource)?.config;
     if (!config) throw new Error(`resource '${resource}' not found in pipeline '${this.#name}'`);
     const started = Date.now();
@@ -173,7 +178,11 @@ export class PipelineRunner {
       resourceTypes: this.#pipeline.resourceTypes.map((t) => t.config),
       from,
       signal: this.#abort.signal,
-      onLog: (t) => this.#message(`check ${resource}: ${t.endsWith('\n') ? t : `${t}\n`}`),
+      onLog: (t) => {
+        const line = t.endsWith('\n') ? t : `${t}\n`;
+        this.#message(`check ${resource}: ${line}`);
+        onLog?.(line);
+      },
       lookup: varSourceLookup(this.#pipeline),
     });
     this.#o.onCheckFinished?.(resource, outcome, Date.now() - started);

@@ -63,6 +63,16 @@ export interface TaskInvocation {
   user?: string | undefined;
   privileged?: boolean | undefined;
   limits?: ContainerLimits | undefined;
+  /** Told the runc container a task runs in while it runs (undefined once it ended), for `fly intercept`. */
+  onContainer?: ((runc: RuncTarget | undefined) => void) | undefined;
+}
+
+export interface RuncTarget {
+  id: string;
+  stateRoot: string;
+  binary: string;
+  /** The task's working directory inside the container. */
+  cwd: string;
 }
 
 export interface Runtime {

@@ -6,6 +6,7 @@ import type { BuildRow, BuildStatus, Version } from '../store/store.js';
 import type { Store } from '../store/store.js';
 import type { Redactor } from '../vars/redact.js';
 import type { Scope } from './scope.js';
+import type { ContainerRegistry } from '../engine/containers.js';
 
 export interface ResolvedInput {
   resourceId: number;
@@ -19,6 +20,8 @@ export interface BuildOptions {
   /** Local directories used as the result of a `get` with that name (`--override name=path`). */
   overrides: ReadonlyMap<string, string>;
   externalUrl: string;
+  /** Set by `hangar serve`: tasks are listed for `fly intercept`, work directories kept. */
+  containers?: ContainerRegistry | undefined;
 }
 
 export interface PipelineRef {

@@ -91,15 +91,13 @@ export async function runTask(
       `task '${step.name}' has no run.path; the host runtime cannot use an image's entrypoint`,
     );
   }
-  ctx.events.emit('initialize-task', {
-    origin: { id: origin },
-    name: step.name,
-    config: {
-      platform: config.platform,
-      run: { path: run.path, args: run.args ?? [], dir: run.dir ?? '' },
-      inputs: (config.inputs ?? []).map((i) => ({ name: i.name, path: i.path ?? i.name })),
-    },
-  });
+  // both events carry the config: fly prints `running PATH ARGS` from start-task's
+  const shownConfig = {
+    platform: config.platform,
+    run: { path: run.path, args: run.args ?? [], dir: run.dir ?? '' },
+    inputs: (config.inputs ?? []).map((i) => ({ name: i.name, path: i.path ?? i.name })),
+  };
+  ctx.events.emit('initialize-task', { origin: { id: origin }, name: step.name, config: shownConfig });
   const hasImage = Boolean(config.image_resource || config.rootfs_uri || step.image);
   if (hasImage && !ctx.runtime.runsImages && !ctx.warned.has(`image:${step.name}`)) {
     ctx.warned.add(`image:${step.name}`);
@@ -143,7 +141,12 @@ export async function runTask(
     ...runArgs.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
     ...(options.extraArgs ?? []),
   ];
-  ctx.events.emit('start-task', { origin: { id: origin } });
+  const container = ctx.options.containers?.add({
+    build: ctx.build,
+    stepName: step.name,
+    workingDirectory: cwd,
+  });
+  ctx.events.emit('start-task', { origin: { id: origin }, config: shownConfig });
   const out = new LineBuffer((t) => ctx.events.log(origin, 'stdout', t));
   const err = new LineBuffer((t) => ctx.events.log(origin, 'stderr', t));
   let exitCode: number;
@@ -162,6 +165,9 @@ export async function runTask(
       user: run.user,
       privileged: step.privileged,
       limits: containerLimits(step.containerLimits ?? config.container_limits),
+      onContainer: (runc) => {
+        if (container) container.runc = runc;
+      },
     }));
   } finally {
     out.flush();

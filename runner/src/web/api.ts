@@ -3,12 +3,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipelineGraph } from '../model/graph.js';
 import { parsePipeline } from '../model/parse.js';
+import { pinComment, setPinComment } from '../store/controls.js';
 import { finishedStatuses } from '../store/store.js';
+import { abortOneOff, executeRoutes } from './api-execute.js';
+import { interceptRoutes } from './api-intercept.js';
+import { jobRoutes, pageOfBuilds } from './api-jobs.js';
+import { resourceRoutes } from './api-resources.js';
 import { identityRoutes, type WebContext } from './api-auth.js';
 import { pipelineRoutes } from './api-pipelines.js';
 import { streamEvents } from './events.js';
 import type { Hub } from './hub.js';
-import { buildJson, jobJson, pipelineJson, resourceJson, team, versionJson } from './json.js';
+import { buildJson, jobJson, pipelineJson, resourceJson, team } from './json.js';
 import { publicPlan } from './plan.js';
 
 export class HttpError extends Error {
@@ -53,7 +58,7 @@ export function loadPipeline(hub: Hub, name: string) {
   return { id: saved.id, name, row: saved, pipeline, graph: pipelineGraph(pipeline) };
 }
 
-function loadJob(hub: Hub, pipelineName: string, jobName: string) {
+export function loadJob(hub: Hub, pipelineName: string, jobName: string) {
   const p = loadPipeline(hub, pipelineName);
   const job = p.pipeline.jobs.find((j) => j.name === jobName);
   if (!job) throw new HttpError(404, `job '${jobName}' not found in pipeline '${pipelineName}'`);
@@ -62,7 +67,7 @@ function loadJob(hub: Hub, pipelineName: string, jobName: string) {
   return { ...p, job, groups, jobId: hub.store.jobId(p.id, job.name) };
 }
 
-function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
+export function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
   const p = loadPipeline(hub, pipelineName);
   const config = p.pipeline.resources.find((r) => r.config.name === resourceName)?.config;
   const row = hub.store.resources(p.id).find((r) => r.name === resourceName);
@@ -77,10 +82,12 @@ function loadResource(hub: Hub, pipelineName: string, resourceName: string) {
     configPin,
     row.pinnedVersionId === null ? undefined : hub.store.version(row.pinnedVersionId),
   );
-  return { ...p, row, configPin, json };
+  // a comment belongs to a pin (an unpinned resource's old row id may be reused)
+  const comment = row.pinnedVersionId !== null || configPin ? pinComment(hub.store, row.id) : undefined;
+  return { ...p, row, configPin, json: { ...json, pin_comment: comment } };
 }
 
-function loadBuild(hub: Hub, idText: string | undefined) {
+export function loadBuild(hub: Hub, idText: string | undefined) {
   const id = Number(idText);
   try {
     return hub.store.build(id);
@@ -89,13 +96,13 @@ function loadBuild(hub: Hub, idText: string | undefined) {
   }
 }
 
-const limitOf = (q: URLSearchParams, fallback: number): number => {
+export const limitOf = (q: URLSearchParams, fallback: number): number => {
   const n = Number(q.get('limit'));
   return Number.isInteger(n) && n > 0 ? Math.min(n, 1000) : fallback;
 };
 
 /** Errors from the engine (unknown job, disabled trigger ...) become one-line 4xx answers. */
-async function engineCall<T>(status: number, call: () => Promise<T> | T): Promise<T> {
+export async function engineCall<T>(status: number, call: () => Promise<T> | T): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -148,7 +155,7 @@ export const routes: Route[] = [
   }),
   get('job-builds', `${P}/jobs/${seg}/builds`, ({ hub, params, query }) => {
     const j = loadJob(hub, params[0]!, params[1]!);
-    return hub.store.builds({ jobId: j.jobId, limit: limitOf(query, 100) }).map(buildJson);
+    return pageOfBuilds(hub.store, query, { jobId: j.jobId });
   }),
   get('job-build', `${P}/jobs/${seg}/builds/${seg}`, ({ hub, params }) => {
     const j = loadJob(hub, params[0]!, params[1]!);
@@ -165,16 +172,7 @@ export const routes: Route[] = [
     `${P}/resources/${seg}`,
     ({ hub, params }) => loadResource(hub, params[0]!, params[1]!).json,
   ),
-  get('resource-versions', `${P}/resources/${seg}/versions`, ({ hub, params, query }) => {
-    const r = loadResource(hub, params[0]!, params[1]!);
-    return hub.store
-      .versions(r.row.id)
-      .slice(0, limitOf(query, 100))
-      .map((v) => versionJson(v, r.row.pinnedVersionId));
-  }),
-  get('builds', '/api/v1/builds', ({ hub, query }) =>
-    hub.store.builds({ limit: limitOf(query, 50) }).map(buildJson),
-  ),
+  get('builds', '/api/v1/builds', ({ hub, query }) => pageOfBuilds(hub.store, query)),
   get('build', `/api/v1/builds/${seg}`, ({ hub, params }) => buildJson(loadBuild(hub, params[0]))),
   get('build-plan', `/api/v1/builds/${seg}/plan`, ({ hub, params }) => {
     const build = loadBuild(hub, params[0]);
@@ -200,21 +198,16 @@ export const routes: Route[] = [
     const build = loadBuild(hub, params[0]);
     if (finishedStatuses.includes(build.status))
       throw new HttpError(409, `build ${build.id} already ${build.status}`);
-    if (build.pipeline === null) throw new HttpError(409, `build ${build.id} is a one-off build`);
+    if (abortOneOff(build.id)) {
+      res.statusCode = 204;
+      return null;
+    }
+    if (build.pipeline === null || build.job === null)
+      throw new HttpError(409, `build ${build.id} is a one-off build of another hangar process`);
     if (!hub.runner(build.pipeline).abortBuild(build.id))
       throw new HttpError(409, `build ${build.id} is running in another hangar process`);
     res.statusCode = 204;
     return null;
-  }),
-  act('POST', 'check-resource', `${P}/resources/${seg}/check`, async ({ hub, params }) => {
-    const r = loadResource(hub, params[0]!, params[1]!);
-    const outcome = await engineCall(409, () => hub.runner(r.name).check(r.row.name));
-    return {
-      name: r.row.name,
-      status: outcome.error === undefined ? 'succeeded' : 'errored',
-      new_versions: outcome.newVersions,
-      check_error: outcome.error,
-    };
   }),
   act('PUT', 'pin-version', `${P}/resources/${seg}/versions/${seg}/pin`, ({ hub, params, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
@@ -229,10 +222,15 @@ export const routes: Route[] = [
   act('PUT', 'unpin-resource', `${P}/resources/${seg}/unpin`, ({ hub, params, res }) => {
     const r = loadResource(hub, params[0]!, params[1]!);
     hub.store.unpinVersion(r.row.id);
+    setPinComment(hub.store, r.row.id, '');
     hub.runner(r.name).pinChanged(r.row.name);
     res.statusCode = 204;
     return null;
   }),
+  ...jobRoutes(),
+  ...resourceRoutes(),
+  ...executeRoutes(),
+  ...interceptRoutes(),
   ...identityRoutes(),
   ...pipelineRoutes(),
 ];

@@ -4,6 +4,8 @@
 import type { EventListener } from '../engine/events.js';
 import type { PipelineRunner, RunnerOptions } from '../engine/pipeline-runner.js';
 import type { Scheduler } from '../engine/scheduler.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { BuildOptions } from '../steps/context.js';
 import type { BuildRow, Store } from '../store/store.js';
 import { Metrics } from './metrics.js';
 
@@ -14,6 +16,13 @@ export type EngineHooks = Required<
     'onBuildStarted' | 'onBuildFinished' | 'onCheckStarted' | 'onCheckFinished' | 'onPipelineSet'
   >
 > & { listener: EventListener };
+
+/** What a build without a pipeline runner needs (`fly execute`): handed in by `hangar serve`. */
+export interface OneOffEngine {
+  runtime: Runtime;
+  stateDir: string;
+  build: BuildOptions;
+}
 
 export type RunnerFactory = (pipeline: string, hooks: EngineHooks) => PipelineRunner;
 
@@ -32,6 +41,7 @@ export class Hub {
   constructor(
     readonly store: Store,
     readonly factory: RunnerFactory,
+    readonly oneOff?: OneOffEngine,
   ) {
     this.metrics = new Metrics(store);
     this.hooks = {

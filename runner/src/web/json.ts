@@ -72,6 +72,7 @@ export function jobJson(store: Store, pipelineId: number, pipeline: string, job:
     pipeline_id: pipelineId,
     pipeline_name: pipeline,
     groups,
+    paused: store.jobPaused(jobId) || undefined,
     disable_manual_trigger: job.disableManualTrigger || undefined,
     next_build: next ? buildJson(next) : null,
     finished_build: finished ? buildJson(finished) : null,

@@ -2,11 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuthTokens } from '../store/auth-tokens.js';
 import { HttpError, routes } from './api.js';
+import { handleUpgrade } from './api-intercept.js';
 import { handleSignIn, type WebContext, type WorkerInfo } from './api-auth.js';
 import {
   csrfSafe,
@@ -114,6 +116,14 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
       if (!res.headersSent) send(res, 500, 'internal error\n');
       else res.destroy();
     });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    // only clients that send their credentials themselves: a browser cannot add Authorization
+    const allowed =
+      hostAllowed(req, auth) &&
+      req.headers.authorization !== undefined &&
+      requestUser(req, auth) !== undefined;
+    handleUpgrade(o.hub, req, socket, allowed);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

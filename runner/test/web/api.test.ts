@@ -277,8 +277,12 @@ describe('actions', () => {
     expect([again.status, await again.text()]).toEqual([409, `build ${build.id} already aborted\n`]);
 
     h.push('src');
-    const check = await h.act('POST', '/api/v1/teams/main/pipelines/p/resources/src/check');
-    expect(await check.json()).toEqual({ name: 'src', status: 'succeeded', new_versions: 1 });
+    const check = (await (
+      await h.act('POST', '/api/v1/teams/main/pipelines/p/resources/src/check')
+    ).json()) as Build;
+    expect(check).toMatchObject({ resource_name: 'src', status: 'started' });
+    await readSse(await h.get(`/api/v1/builds/${check.id}/events`));
+    expect((await h.json<Build>(`/api/v1/builds/${check.id}`)).status).toBe('succeeded');
     const versions = await h.json<{ id: number; version: { n: string } }[]>(
       '/api/v1/teams/main/pipelines/p/resources/src/versions',
     );

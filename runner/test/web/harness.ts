@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineRunner } from '../../src/engine/pipeline-runner.js';
 import { openState, setPipelineFromFile } from '../../src/engine/state.js';
+import { ContainerRegistry } from '../../src/engine/containers.js';
 import { HostRuntime } from '../../src/runtime/host.js';
 import { ResourceTypeRegistry } from '../../src/runtime/registry.js';
 import type { Store } from '../../src/store/store.js';
@@ -44,6 +45,13 @@ export async function webHarness(
   const registry = new ResourceTypeRegistry();
   registry.register('file', [process.execPath, fileResource]);
   const runtime = new HostRuntime(registry);
+  // as `hangar serve` has them: task containers kept, one-off builds (fly execute) run
+  const build = {
+    noCache: false,
+    overrides: new Map<string, string>(),
+    externalUrl: 'http://127.0.0.1:9',
+    containers: new ContainerRegistry(),
+  };
   const hub = new Hub(
     store,
     (name, { listener, ...hooks }) =>
@@ -53,9 +61,10 @@ export async function webHarness(
         runtime,
         stateDir,
         pipelineName: name,
-        build: { noCache: false, overrides: new Map(), externalUrl: 'http://127.0.0.1:9' },
+        build,
         listeners: [listener],
       }),
+    { runtime, stateDir, build },
   );
   const web = await startWebServer({
     hub,

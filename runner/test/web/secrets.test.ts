@@ -2,9 +2,11 @@
 // params, in a task's args, printed, in a failure), then every API route, the event stream,
 // /metrics, the UI's files and its rendered pages in chromium are scanned for them.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createArtifact } from '../../src/store/controls.js';
 import { routes } from '../../src/web/api.js';
 import { fileRes, readSse, webHarness, type WebHarness } from './harness.js';
 
@@ -72,6 +74,8 @@ describe('no secret reaches the API or the page', () => {
       job: `${p}/jobs/leaky`,
       'job-builds': `${p}/jobs/leaky/builds`,
       'job-build': `${p}/jobs/leaky/builds/1`,
+      'pipeline-builds': `${p}/builds`,
+      'team-builds': '/api/v1/teams/main/builds',
       resources: `${p}/resources`,
       resource: `${p}/resources/src`,
       'resource-versions': `${p}/resources/src/versions`,
@@ -84,6 +88,17 @@ describe('no secret reaches the API or the page', () => {
       teams: '/api/v1/teams',
       workers: '/api/v1/workers',
     };
+    const upload = createArtifact(h.store, null, '');
+    mkdirSync(upload.dir, { recursive: true });
+    const [container] = await h.json<{ id: string }[]>('/api/v1/teams/main/containers');
+    Object.assign(paths, {
+      artifact: `/api/v1/teams/main/artifacts/${upload.id}`,
+      'build-artifacts': `/api/v1/builds/${build!.id}/artifacts`,
+      containers: '/api/v1/teams/main/containers',
+      container: `/api/v1/teams/main/containers/${container!.id}`,
+      'job-inputs': `${p}/jobs/leaky/inputs`,
+      'resource-types': `${p}/resource-types`,
+    });
     // a route added later without being scanned here fails this test
     expect(Object.keys(paths).sort()).toEqual(
       routes

@@ -22,6 +22,8 @@ export interface ContainerSpec {
   signal: AbortSignal;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** Told the container's id before runc starts it. */
+  onId?: (id: string) => void;
 }
 
 /** Host files every container sees read-only: the CA bundle (as a worker's --certs-dir) and DNS. */
@@ -42,6 +44,7 @@ export class Containers {
   async run(spec: ContainerSpec): Promise<RuncResult> {
     const id = `hangar-${randomBytes(6).toString('hex')}`;
     const bundle = join(this.bundles, id);
+    spec.onId?.(id);
     try {
       const scratch = join(bundle, 'scratch');
       await mkdir(scratch, { recursive: true });

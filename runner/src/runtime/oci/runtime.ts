@@ -295,10 +295,13 @@ export class OciRuntime implements Runtime {
       const user = await resolveContainerUser(image.rootfs, inv.user ?? image.metadata.user);
       await giveTo(inv.workDir, user);
       const limits = inv.limits && (await this.#limits(inv.limits, (t) => inv.onOutput(t, 'stderr')));
+      const cwd = join(inv.containerDir, relative(inv.workDir, inv.cwd));
+      const runc = { stateRoot: this.containers.stateRoot, binary: this.containers.runc, cwd };
       const result = await this.containers.run({
         rootfs: image.rootfs,
         args: [inv.path, ...inv.args],
-        cwd: join(inv.containerDir, relative(inv.workDir, inv.cwd)),
+        cwd,
+        onId: (id) => inv.onContainer?.({ ...runc, id }),
         env: mergeEnv(image.metadata.env, inv.env),
         user,
         binds: [{ source: inv.workDir, destination: inv.containerDir }],
@@ -311,6 +314,7 @@ export class OciRuntime implements Runtime {
       if (result.aborted) throw new AbortedError();
       return { exitCode: result.exitCode };
     } finally {
+      inv.onContainer?.(undefined);
       image.release();
     }
   }
