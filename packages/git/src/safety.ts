@@ -5,7 +5,7 @@ import { ConfigError } from '@hangar/resource-sdk';
 
 /** Throws unless `uri` is a remote git may safely be given as an argument. */
 export function assertSafeRemote(uri: string, field: string): void {
-  if (!uri.trim()) throw new ConfigError(`${field} must not be empty`);
+  if (!uri.trim()) throw new ConfigError(`${field} is required and must not be empty`);
   if (uri.startsWith('-'))
     throw new ConfigError(`${field} must not start with '-' (git would read it as an option)`);
   if (/^\s*ext::/i.test(uri))

@@ -18,7 +18,7 @@ describe('assertSafeRemote', () => {
   });
 
   it('refuses an empty uri', () => {
-    expect(() => assertSafeRemote(' ', 'source.uri')).toThrow('source.uri must not be empty');
+    expect(() => assertSafeRemote(' ', 'source.uri')).toThrow('source.uri is required and must not be empty');
   });
 });
 

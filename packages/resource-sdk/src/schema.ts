@@ -19,13 +19,24 @@ export function formatPath(root: string, path: readonly PropertyKey[]): string {
 type Def = Record<string, unknown> & { type: string };
 const defOf = (schema: Schema): Def => schema._zod.def as unknown as Def;
 
-/** Peels wrappers (optional, default, pipe, …) until a schema that has a shape or elements. */
+/** The side of a pipe that describes the value: its output, when its input is only a transform. */
+function pipeSide(def: Def): unknown {
+  const input = def['in'] as Schema;
+  return defOf(input).type === 'transform' ? def['out'] : input;
+}
+
+/**
+ * Peels wrappers (optional, default, pipe, …) until a schema that has a shape or elements. The
+ * tolerant readers (`goOptional`, `jq*`) are a transform piped into the schema: seen through.
+ */
 function unwrap(schema: Schema): Schema {
   let current = schema;
   for (let depth = 0; depth < 20; depth++) {
     const def = defOf(current);
     const inner =
-      def['innerType'] ?? def['in'] ?? (def.type === 'lazy' ? (def['getter'] as () => Schema)() : undefined);
+      def['innerType'] ??
+      (def.type === 'pipe' ? pipeSide(def) : undefined) ??
+      (def.type === 'lazy' ? (def['getter'] as () => Schema)() : undefined);
     if (!inner) return current;
     current = inner as Schema;
   }

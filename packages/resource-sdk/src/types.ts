@@ -5,6 +5,8 @@ export type Version = Record<string, string>;
 export interface MetadataField {
   name: string;
   value: string;
+  /** A display hint some references add (git: `time`, `message`); Concourse ignores it. */
+  type?: string;
 }
 
 /** What `in` and `out` print on stdout. */

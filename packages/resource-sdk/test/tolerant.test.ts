@@ -113,6 +113,31 @@ describe('jq* read a field as `jq -r` in a bash script does', () => {
   });
 });
 
+describe('unknown keys inside tolerant fields', () => {
+  const nested = z.strictObject({
+    tunnel: jqString(z.strictObject({ proxy_host: z.string(), proxy_port: jqNumber() })),
+    credentials: goOptional(z.array(z.strictObject({ host: z.string(), username: z.string() }))),
+  });
+
+  test('are named with the nearest known key, through the wrappers', () => {
+    expect(failure(nested, { tunnel: { proxy_host: 'h', proxy_prot: 1 } })).toBe(
+      `unknown key 'source.tunnel.proxy_prot' (did you mean 'proxy_port'?)`,
+    );
+    expect(failure(nested, { credentials: [{ host: 'h', username: 'u', usrname: 'u' }] })).toBe(
+      `unknown key 'source.credentials[0].usrname' (did you mean 'username'?)`,
+    );
+  });
+
+  test('with onUnknownKey, are reported the same way and dropped', () => {
+    const reported: string[] = [];
+    const value = { credentials: [{ host: 'h', username: 'u', extra: 1 }] };
+    expect(parseConfig(nested, value, 'source', { onUnknownKey: (m) => reported.push(m) })).toEqual({
+      credentials: [{ host: 'h', username: 'u' }],
+    });
+    expect(reported).toEqual([`unknown key 'source.credentials[0].extra' (known keys: host, username)`]);
+  });
+});
+
 test('the published JSON Schema shows the canonical types, not the tolerance', () => {
   expect(toJsonSchema(goSource, 'go')).toMatchObject({
     required: ['bucket'],

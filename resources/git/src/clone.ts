@@ -35,7 +35,8 @@ export const hasCommit = (git: Git, rev: string) =>
 
 /**
  * Makes `ref` (and `depth - 1` ancestors) available in a shallow clone: deepen by doubling steps,
- * then fall back to a full fetch once the clone is `DEEP_CLONE_THRESHOLD` deep.
+ * then fall back to a full fetch once the clone is `DEEP_CLONE_THRESHOLD` deep. The steps and the
+ * log lines are the reference's (its `deepen_shallow_clone_until_ref_is_found_then_check_out`).
  */
 export async function deepenUntilFound(git: Git, ref: string, depth: number, log: Logger): Promise<void> {
   const shallowFile = join(git.cwd ?? '.', '.git', 'shallow');
@@ -43,14 +44,20 @@ export async function deepenUntilFound(git: Git, ref: string, depth: number, log
   let total = depth;
   let step = depth;
   while (!(await hasCommit(git, target))) {
-    if (!existsSync(shallowFile)) return; // complete history: the ref is as deep as it gets
+    if (!existsSync(shallowFile)) {
+      log.info(
+        "Reached max depth of the origin repo while deepening the shallow clone, it's a deep clone now",
+      );
+      return;
+    }
+    log.info(`Could not find ref ${ref}~${depth - 1} in a shallow clone of depth ${total}`);
     if (total >= DEEP_CLONE_THRESHOLD) {
-      log.info(`${ref} not found within depth ${total}; fetching the complete history`);
+      log.info(`Reached depth threshold ${DEEP_CLONE_THRESHOLD}, falling back to deep clone...`);
       await git.run(['fetch', '--quiet', '--unshallow', 'origin']);
       return;
     }
     step *= 2;
-    log.info(`${ref} not found within depth ${total}; deepening by ${step}`);
+    log.info(`Deepening the shallow clone by an additional ${step}...`);
     await git.run(['fetch', '--quiet', `--deepen=${step}`, 'origin']);
     total += step;
   }

@@ -84,24 +84,25 @@ function truncateBytes(text: string, limit: number): string {
 }
 
 /**
- * Metadata in the reference's order and under its conditions: `committer`/`committer_date` only
- * when the committer's name and date equal the author's (the reference's condition, kept as it
- * is), `branch` only when HEAD is the tip of local branches, `tags` only when tags point at HEAD.
+ * Metadata in the reference's order, with its `type` hints, and under its conditions:
+ * `committer`/`committer_date` only when the committer's name and date equal the author's (the
+ * reference's condition, kept as it is), `branch` only when HEAD is the tip of local branches,
+ * `tags` only when tags point at HEAD.
  */
 export function buildMetadata(info: CommitInfo, origin: string): MetadataField[] {
   const fields: MetadataField[] = [
     { name: 'commit', value: info.commit },
     { name: 'author', value: info.authorName },
-    { name: 'author_date', value: info.authorDate },
+    { name: 'author_date', value: info.authorDate, type: 'time' },
   ];
   if (info.authorName === info.committerName && info.authorDate === info.committerDate)
     fields.push(
       { name: 'committer', value: info.committerName },
-      { name: 'committer_date', value: info.committerDate },
+      { name: 'committer_date', value: info.committerDate, type: 'time' },
     );
   if (info.branches.length) fields.push({ name: 'branch', value: info.branches.join(',') });
   if (info.tags.length) fields.push({ name: 'tags', value: info.tags.join(',') });
-  fields.push({ name: 'message', value: truncateBytes(info.message, MESSAGE_LIMIT) });
+  fields.push({ name: 'message', value: truncateBytes(info.message, MESSAGE_LIMIT), type: 'message' });
   const url = commitUrl(origin, info.commit);
   if (url) fields.push({ name: 'url', value: url });
   return fields;

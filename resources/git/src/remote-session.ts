@@ -40,7 +40,7 @@ export function validateSource(source: Source, script: 'check' | 'in' | 'out', l
     }
   }
   for (const [index, entry] of (source.submodule_credentials ?? []).entries())
-    if ('url' in entry) assertSafeRemote(entry.url, `source.submodule_credentials[${index}].url`);
+    if (entry.url) assertSafeRemote(entry.url, `source.submodule_credentials[${index}].url`);
 }
 
 export interface SessionExtras {
@@ -53,8 +53,9 @@ export interface SessionExtras {
 }
 
 export function openSourceSession(source: Source, extras: SessionExtras): Promise<GitSession> {
-  const hostCredentials: HostCredential[] = (source.submodule_credentials ?? []).flatMap((entry) =>
-    'host' in entry ? [entry] : [],
+  // The reference writes a netrc line only for an entry with all three; others it skips.
+  const hostCredentials: HostCredential[] = (source.submodule_credentials ?? []).flatMap(
+    ({ host, username, password }) => (host && username && password ? [{ host, username, password }] : []),
   );
   const key = extras.key ?? {
     privateKey: source.private_key,

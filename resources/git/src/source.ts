@@ -14,11 +14,14 @@ const texts = jqString(z.array(z.string()));
 /** The fields of each object schema; `strict` decides what its nested objects do with unknown keys. */
 function sourceShape(strict: boolean) {
   const object = strict ? z.strictObject : z.looseObject;
-  // A union needs strict members to tell a host credential from a key credential.
-  const hostCredential = z.strictObject({ host: z.string(), username: z.string(), password: z.string() });
-  const keyCredential = z.strictObject({
-    url: z.string(),
-    private_key: z.string(),
+  // One shape for both kinds, as the reference reads them: an entry with host, username and
+  // password is a host's HTTP credential; an entry with url holds the key for that submodule.
+  const submoduleCredential = object({
+    host: text,
+    username: text,
+    password: text,
+    url: text,
+    private_key: text,
     private_key_passphrase: text,
   });
   return {
@@ -39,7 +42,7 @@ function sourceShape(strict: boolean) {
     tag_regex: text,
     tag_behaviour: jqString(z.enum(['match_tagged', 'match_tag_ancestors'])),
     fetch_tags: flag,
-    submodule_credentials: jqString(z.array(z.union([hostCredential, keyCredential]))),
+    submodule_credentials: jqString(z.array(submoduleCredential)),
     git_config: jqString(z.array(object({ name: z.string(), value: z.string() }))),
     disable_ci_skip: flag,
     commit_verification_keys: texts,

@@ -2,7 +2,7 @@
 // submodule_credentials is updated in a session holding that key.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Logger, RemoteError } from '@hangar/resource-sdk';
+import { ConfigError, type Logger, RemoteError } from '@hangar/resource-sdk';
 import { type Git, GitCommandError, lastMeaningfulLine } from '@hangar/git';
 import type { GetParams, Source } from './source.js';
 import { lfsEnv, openSourceSession } from './remote-session.js';
@@ -94,7 +94,7 @@ export async function updateSubmodules(
   if (params.submodule_remote) flags.push('--remote');
   await git.run(['submodule', '--quiet', 'sync', '--recursive']);
   const keys = (source.submodule_credentials ?? []).flatMap((entry, index) =>
-    'url' in entry ? [{ entry, index }] : [],
+    entry.url ? [{ entry, index }] : [],
   );
   const plain = modules.filter((module) => !keys.some(({ entry }) => entry.url === module.url));
   if (plain.length)
@@ -109,6 +109,10 @@ export async function updateSubmodules(
   for (const module of modules) {
     const key = keys.find(({ entry }) => entry.url === module.url);
     if (!key) continue;
+    if (!key.entry.private_key)
+      throw new ConfigError(
+        `source.submodule_credentials[${key.index}] names submodule ${module.url} but has no private_key`,
+      );
     await using session = await openSourceSession(source, {
       env,
       extraEnv: lfsEnv(params),

@@ -59,8 +59,13 @@ export async function verifyCommitSignature(git: Git, source: Source, privateDir
   }
   const commit = await git.output(['rev-parse', 'HEAD']);
   const verified = await git.withEnv({ GNUPGHOME: home }).exec(['verify-commit', commit]);
-  if (verified.code !== 0)
-    throw new RemoteError(`commit ${commit} is not signed by any of the configured keys`);
+  if (verified.code !== 0) {
+    // The reference's words, and gpg's reason for a signature it cannot check.
+    const reason = verified.stderr.split('\n').findLast((line) => line.startsWith('gpg: '));
+    throw new RemoteError(
+      `The commit ${commit} is not signed by any of the configured keys${reason ? ` (${reason})` : ''}`,
+    );
+  }
 }
 
 /** Decodes source.git_crypt_key (base64) into the private directory and unlocks the work tree. */

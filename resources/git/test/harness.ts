@@ -4,7 +4,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
-import { invokeResource, type Version } from '@hangar/resource-sdk';
+import { invokeResource, type MetadataField, type Version } from '@hangar/resource-sdk';
 import { GitRepo, tempDir } from '@hangar/testkit';
 import { gitResource } from '../src/git-resource.js';
 
@@ -37,7 +37,7 @@ export interface Workspace {
 
 export interface InOut {
   version: Version;
-  metadata: { name: string; value: string }[];
+  metadata: MetadataField[];
 }
 
 const collect = (stream: PassThrough): (() => string) => {

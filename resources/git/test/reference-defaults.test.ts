@@ -164,7 +164,7 @@ describe('check, on the histories the reference suite builds', () => {
     const ws = await workspace();
     const outcome = await ws.check({ uri: '' });
     expect(outcome.code).toBe(1);
-    expect(outcome.stderr).toBe('error: source.uri must not be empty\n');
+    expect(outcome.stderr).toBe('error: source.uri is required and must not be empty\n');
   });
 });
 
@@ -177,10 +177,24 @@ describe('in, when the version cannot be found', () => {
     await work.push('origin', 'main');
     const got = await ws.get({ uri: `file://${remote}` }, { ref: old }, { depth: 1 });
     expect(got.code, got.stderr).toBe(0);
-    expect(got.stderr.match(/deepening by \d+/g)).toEqual(
-      [2, 4, 8, 16, 32, 64].map((step) => `deepening by ${step}`),
-    );
-    expect(got.stderr).toContain('not found within depth 127; fetching the complete history');
+    expect(got.stderr.match(/(?<=^Could not find ref \w+~0 in a shallow clone of depth )\d+$/gm)).toEqual([
+      '1',
+      '3',
+      '7',
+      '15',
+      '31',
+      '63',
+      '127',
+    ]);
+    expect(got.stderr.match(/(?<=^Deepening the shallow clone by an additional )\d+(?=\.\.\.$)/gm)).toEqual([
+      '2',
+      '4',
+      '8',
+      '16',
+      '32',
+      '64',
+    ]);
+    expect(got.stderr).toContain('Reached depth threshold 127, falling back to deep clone...');
     expect(await git(['rev-parse', 'HEAD'], { cwd: got.dir })).toBe(old);
   });
 
@@ -193,7 +207,7 @@ describe('in, when the version cannot be found', () => {
     await work.push('origin', 'main');
     const got = await ws.get({ uri: `file://${remote}` }, { ref: refs[3]! }, { depth: '3' });
     expect(got.code, got.stderr).toBe(0);
-    expect(got.stderr.match(/deepening by \d+/g)).toEqual(['deepening by 6', 'deepening by 12']);
+    expect(got.stderr.match(/(?<=by an additional )\d+/g)).toEqual(['6', '12']);
     expect(await git(['rev-parse', 'HEAD', 'HEAD~1', 'HEAD~2'], { cwd: got.dir })).toBe(
       [refs[3], refs[2], refs[1]].join('\n'),
     );
@@ -208,6 +222,9 @@ describe('in, when the version cannot be found', () => {
     const missing = '0123456789abcdef0123456789abcdef01234567';
     const got = await ws.get({ uri: `file://${remote}` }, { ref: missing }, { depth: 1 });
     expect(got.code).toBe(1);
+    expect(got.stderr).toContain(
+      "Reached max depth of the origin repo while deepening the shallow clone, it's a deep clone now",
+    );
     expect(got.stderr.trim().split('\n').at(-1)).toBe(
       `error: version ${missing} is not in the repository: was it force-pushed away?`,
     );

@@ -125,6 +125,30 @@ describe('in: submodules', () => {
     await expectNoSecrets(got);
   });
 
+  it('reads submodule_credentials entries as the reference does: extra keys warn, partial ones are skipped', async () => {
+    const ws = await workspace();
+    const host = new URL(libHost.baseUrl).host;
+    const got = await ws.get(
+      source({
+        submodule_credentials: [
+          { host: '127.0.0.1:1', usernme: 'nobody' },
+          { host, ...LIB_AUTH, comment: 'the lib mirror' },
+        ],
+      }),
+      version,
+    );
+    expect(got.code, got.stderr).toBe(0);
+    expect(await read(got.dir, 'vendor/lib/lib.txt')).toBe('lib v1\n');
+    const warning = got.stderr.split('\n').find((line) => line.startsWith('warning: unknown key'));
+    expect(warning).toContain(
+      `unknown key 'source.submodule_credentials[0].usernme' (did you mean 'username'?)`,
+    );
+    expect(warning).toContain(
+      `unknown key 'source.submodule_credentials[1].comment' (known keys: host, username, password, url, private_key, private_key_passphrase)`,
+    );
+    await expectNoSecrets(got);
+  });
+
   it('leaves every submodule out with submodules: none', async () => {
     const ws = await workspace();
     const got = await ws.get(source(), version, { submodules: 'none' });

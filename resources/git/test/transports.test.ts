@@ -150,6 +150,41 @@ describe('authentication failures', () => {
 });
 
 describe('other SSH and HTTP credentials', () => {
+  it('forwards an agent holding the key with forward_agent, and none without', async () => {
+    const { git } = await import('@hangar/testkit');
+    const remote = await servers.createBareRepo('agent.git');
+    await git(['push', '-q', remote.path, 'main'], { cwd: join(keys.path, 'work') });
+    // The server side of a push runs this hook in the SSH session: it sees a forwarded agent.
+    const seen = join(keys.path, 'agent-keys');
+    const hook = join(remote.path, 'hooks', 'pre-receive');
+    await writeFile(hook, `#!/bin/sh\nssh-add -l -E sha256 > '${seen}' 2>&1\nexit 0\n`, { mode: 0o755 });
+    const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', servers.ssh.privateKeyPath])
+      .toString()
+      .split(' ')[1]!;
+
+    const ws = await workspace();
+    const pushOnce = async (extra: object, file: string) => {
+      const source = {
+        uri: servers.urls('agent.git').ssh,
+        private_key: servers.ssh.privateKey,
+        branch: 'main',
+        ...extra,
+      };
+      const got = await ws.get(source, undefined);
+      await writeFile(join(got.dir, file), file);
+      await git(['add', '.'], { cwd: got.dir });
+      await git(['commit', '-q', '-m', file], { cwd: got.dir });
+      const put = await ws.put(source, { repository: got.dir.split('/').at(-1)! }, ws.root);
+      expect(put.code, put.stderr).toBe(0);
+      expectNoSecrets(put);
+      return readFile(seen, 'utf8');
+    };
+
+    expect(await pushOnce({ forward_agent: true }, 'forwarded')).toContain(fingerprint);
+    expect(await pushOnce({}, 'not-forwarded')).not.toContain(fingerprint);
+    expect(await ws.homeEntries()).toEqual([]);
+  });
+
   it('logs in as private_key_user when the URI names no user', async () => {
     const ws = await workspace();
     const uri = servers.urls('app.git').ssh.replace(`${servers.ssh.user}@`, '');

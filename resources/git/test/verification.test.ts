@@ -40,7 +40,7 @@ describe('commit signature verification', () => {
       expect(good.code, good.stderr).toBe(0);
       const bad = await ws.get(source, { ref: unsigned });
       expect(bad.stderr.trim().split('\n').at(-1)).toBe(
-        `error: commit ${unsigned} is not signed by any of the configured keys`,
+        `error: The commit ${unsigned} is not signed by any of the configured keys`,
       );
       const invalid = await ws.get({ ...source, commit_verification_keys: ['not a key'] }, { ref: signed });
       expect(invalid.stderr).toMatch(
@@ -53,7 +53,7 @@ describe('commit signature verification', () => {
       const otherKey = gpg('--armor', '--export', 'other@hangar.invalid').toString();
       const unknown = await ws.get({ ...source, commit_verification_keys: [otherKey] }, { ref: signed });
       expect(unknown.stderr.trim().split('\n').at(-1)).toBe(
-        `error: commit ${signed} is not signed by any of the configured keys`,
+        `error: The commit ${signed} is not signed by any of the configured keys (gpg: Can't check signature: No public key)`,
       );
       expect(await ws.homeEntries()).toEqual([]);
     } finally {

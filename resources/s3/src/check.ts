@@ -37,7 +37,10 @@ function describeNoMatch(bucket: string, regexp: KeyRegexp, prefixes: string[], 
         .map((key) => `'${key}'`)
         .join(', ')}`
     : 'no keys there';
-  return `no object matches 'source.regexp' ${JSON.stringify(regexp.source)}: listed ${where} and found ${seen}`;
+  // A leading "/" is part of the key, as in the reference; some stores (MinIO) drop it from keys.
+  const slash =
+    regexp.segments[0] === '' ? ' (a regexp starting with "/" matches only keys that start with "/")' : '';
+  return `no object matches 'source.regexp' ${JSON.stringify(regexp.source)}: listed ${where} and found ${seen}${slash}`;
 }
 
 async function regexpCandidates(
@@ -128,7 +131,11 @@ async function checkRegexp(
     .map((candidate) => ({ path: candidate.key }));
 }
 
-/** `versioned_file` needs a bucket with versioning on; say so before anything else. */
+/**
+ * `versioned_file` needs a bucket with versioning on; say so before anything else, in the
+ * reference's words too (its check and out say "bucket is not versioned" and "object versioning
+ * not enabled").
+ */
 export async function requireVersioning(s3: S3Connection, bucket: string, key: string): Promise<void> {
   let status: string | undefined;
   try {
@@ -138,12 +145,12 @@ export async function requireVersioning(s3: S3Connection, bucket: string, key: s
   }
   if (status !== 'Enabled')
     throw new ConfigError(
-      `bucket '${bucket}' is not versioned (versioning is ${status ? status.toLowerCase() : 'off'}), but 'source.versioned_file' ('${key}') needs S3 object versions: enable versioning or use 'source.regexp'`,
+      `bucket is not versioned: object versioning not enabled on '${bucket}' (versioning is ${status ? status.toLowerCase() : 'off'}), but 'source.versioned_file' ('${key}') needs S3 object versions: enable versioning or use 'source.regexp'`,
     );
 }
 
 /** Object versions of exactly `key`, oldest first, delete markers left out. */
-export async function objectVersions(
+async function objectVersions(
   s3: S3Connection,
   bucket: string,
   key: string,

@@ -11,7 +11,6 @@ import {
 } from '@hangar/resource-sdk';
 import { remoteError, type S3Connection } from '@hangar/s3-client';
 import { BUNDLE_FORMAT, BUNDLE_MARKER, restoreBundle } from './bundle.js';
-import { objectVersions } from './check.js';
 import { openS3 } from './connection.js';
 import { asBoolean, initialContent, resolveMode, type GetParams, type Source } from './source.js';
 import { openObject, saveObject } from './transfer.js';
@@ -25,19 +24,15 @@ interface Target {
   initial: boolean;
 }
 
-async function resolveTarget(
-  source: Source,
-  version: Version,
-  s3: () => Promise<S3Connection>,
-): Promise<Target> {
+function resolveTarget(source: Source, version: Version): Target {
   const mode = resolveMode(source);
   if (mode.kind === 'none')
     throw new ConfigError("one of 'source.regexp' or 'source.versioned_file' is required to get an object");
   if (mode.kind === 'versioned_file') {
-    // No version id (a get without a version): the newest, as the reference fetches it, but
-    // answered with its id, where the reference answers the empty version Concourse cannot store.
-    const id = version['version_id'] || (await objectVersions(await s3(), source.bucket, mode.key)).at(-1);
-    if (!id) throw new ConfigError(`s3://${source.bucket}/${mode.key} has no versions to get`);
+    const id = version['version_id'];
+    // No version id (a get without a version), in a versioned bucket or not: the current object,
+    // answered with its key and an empty `version` file, as the reference answers.
+    if (!id) return { key: mode.key, versionId: undefined, versionText: '', initial: false };
     return { key: mode.key, versionId: id, versionText: id, initial: id === source.initial_version };
   }
   const path = version['path'];
@@ -133,7 +128,11 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
   let connection: Promise<S3Connection> | undefined;
   const s3 = () => (connection ??= openS3(source, log));
   try {
-    const target = await resolveTarget(source, context.version, s3);
+    const target = resolveTarget(source, context.version);
+    if (source.versioned_file !== undefined && !target.versionId)
+      log.warn(
+        `no version_id requested: getting the current object s3://${source.bucket}/${target.key}; the answer names its path, not a version`,
+      );
     return target.initial
       ? await writeInitial(source, target, context.destination)
       : await download(await s3(), context, target);

@@ -77,8 +77,6 @@ export function parseRegexp(raw: string): KeyRegexp {
     throw new ConfigError(`invalid 'source.regexp' ${JSON.stringify(raw)}: ${why}`);
   };
   const stripped = raw.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
-  if (stripped.startsWith('/'))
-    fail('S3 keys never start with "/", so this would never match; remove the leading "/"');
   if (slashesInsideGroups(stripped))
     fail(
       'a "/" inside a group or character class cannot be matched: the regexp is applied one path segment at a time',

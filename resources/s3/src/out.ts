@@ -141,7 +141,10 @@ function attributesFrom(
 function validateParams(params: PutParams, log: Logger): void {
   if (params.from !== undefined || params.to !== undefined)
     log.warn("'params.from' and 'params.to' are deprecated: use 'params.file' (a glob) and 'source.regexp'");
-  if (params.file && params.from) throw new ConfigError("'params.file' and 'params.from' cannot both be set");
+  if (params.file && params.from)
+    throw new ConfigError(
+      "'params.file' and 'params.from' cannot both be set: the request contains both file and from",
+    );
   if (!params.file && !params.from) throw new ConfigError("missing required field 'params.file'");
   for (const name of Object.keys(params.metadata ?? {}))
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))

@@ -105,7 +105,9 @@ export function resolveMode(source: Source): Mode {
     throw new ConfigError(message);
   };
   if (source.regexp && source.versioned_file)
-    fail("'source.regexp' and 'source.versioned_file' cannot both be set: choose one way of versioning");
+    fail(
+      "'source.regexp' and 'source.versioned_file' cannot both be set: please specify either regexp or versioned_file",
+    );
   if (source.regexp && source.initial_version)
     fail(
       "'source.initial_version' works with 'source.versioned_file'; with 'source.regexp' use 'source.initial_path'",

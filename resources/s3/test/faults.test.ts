@@ -1,48 +1,36 @@
 // Transfers that break halfway: the resource must fail clearly and leave nothing half-done.
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
-import { connection, putObjects, run, uniquePrefix } from './harness.js';
+import { connection, putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
 const MIB = 1024 * 1024;
-let minio: MinioServer;
-let client: S3Client;
 let proxy: FaultProxy;
-let work: TempDir;
+const s3 = useMinio();
+const work = useTempDir('hangar-s3-faults-');
 
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-});
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-});
 beforeEach(async () => {
-  proxy = await startFaultProxy(minio.port);
-  work = await tempDir('hangar-s3-faults-');
+  proxy = await startFaultProxy(s3.minio.port);
 });
 afterEach(async () => {
   await proxy.stop();
-  await work.remove();
 });
 
 const viaProxy = (extra: Record<string, unknown>) => ({
-  ...connection(minio),
+  ...connection(s3.minio),
   endpoint: proxy.endpoint,
   ...extra,
 });
 const exists = (key: string) =>
-  client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key })).then(
+  s3.client.send(new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key })).then(
     () => true,
     () => false,
   );
 // MinIO lists the open uploads of one key only: a shorter prefix always gives none.
 const openUploads = async (key: string) =>
-  (await client.send(new ListMultipartUploadsCommand({ Bucket: minio.unversionedBucket, Prefix: key })))
+  (await s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.minio.unversionedBucket, Prefix: key })))
     .Uploads ?? [];
 
 describe('a put interrupted mid-upload', () => {
@@ -129,7 +117,9 @@ describe('a put interrupted mid-upload', () => {
 describe('a get interrupted mid-download', () => {
   it('fails and leaves no file, partial or not, in the destination', async () => {
     const p = uniquePrefix('download');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/big-1.bin`]: Buffer.alloc(12 * MIB, 6) });
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
+      [`${p}/big-1.bin`]: Buffer.alloc(12 * MIB, 6),
+    });
     const cut = proxy.cutAfter('down', 3 * MIB, { refuseAfter: true });
     const result = await run(
       'in',

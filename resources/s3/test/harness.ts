@@ -1,8 +1,10 @@
 // Runs the s3 resource in-process against the real MinIO from testkit, as Concourse would call it.
+import { mkdir, rm } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeResource } from '@hangar/resource-sdk';
-import type { MinioServer } from '@hangar/testkit';
+import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { s3Resource } from '../src/s3-resource.js';
 
 export interface Outcome {
@@ -91,3 +93,64 @@ export async function putManyObjects(client: S3Client, bucket: string, keys: str
 let counter = 0;
 /** A fresh key prefix per test, so tests share one bucket without seeing each other's objects. */
 export const uniquePrefix = (name: string) => `${name}-${process.pid}-${++counter}`;
+
+export interface MinioFixture {
+  /** The server, once the file's tests run. */
+  readonly minio: MinioServer;
+  /** An S3 client with the server's keys. */
+  readonly client: S3Client;
+}
+
+/** One MinIO for the calling test file: started before its first test, stopped after its last. */
+export function useMinio(): MinioFixture {
+  let minio: MinioServer | undefined;
+  let client: S3Client | undefined;
+  beforeAll(async () => {
+    minio = await startMinio();
+    client = minio.client();
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await minio?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useMinio: MinIO is started in beforeAll');
+    return value;
+  };
+  return {
+    get minio() {
+      return started(minio);
+    },
+    get client() {
+      return started(client);
+    },
+  };
+}
+
+export interface DirFixture {
+  readonly path: string;
+  /** Empties the directory, for a second step of the same test. */
+  reset(): Promise<void>;
+}
+
+/** A fresh temporary directory for each test of the calling file. */
+export function useTempDir(prefix: string): DirFixture {
+  let dir: TempDir | undefined;
+  beforeEach(async () => {
+    dir = await tempDir(prefix);
+  });
+  afterEach(() => dir?.remove());
+  const path = (): string => {
+    if (!dir) throw new Error('useTempDir: the directory exists only during a test');
+    return dir.path;
+  };
+  return {
+    get path() {
+      return path();
+    },
+    async reset() {
+      await rm(path(), { recursive: true, force: true });
+      await mkdir(path());
+    },
+  };
+}

@@ -1,26 +1,11 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connection, putObjects, run, uniquePrefix } from './harness.js';
+import { PutObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { connection, putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
-let dest: TempDir;
-
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-});
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-});
-beforeEach(async () => {
-  dest = await tempDir('hangar-s3-in-');
-});
-afterEach(() => dest.remove());
+const s3 = useMinio();
+const dest = useTempDir('hangar-s3-in-');
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/unpack/${name}`, import.meta.url));
 const read = (name: string) => readFile(join(dest.path, name), 'utf8');
@@ -31,18 +16,18 @@ const get = (
 ) =>
   run(
     'in',
-    { source: { ...connection(minio), ...source }, version, ...(params ? { params } : {}) },
+    { source: { ...connection(s3.minio), ...source }, version, ...(params ? { params } : {}) },
     dest.path,
   );
 
 describe('get, regexp mode', () => {
   it('writes the object, url, s3_uri and version, and answers with filename and url metadata', async () => {
     const p = uniquePrefix('get');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.2.3.tgz`]: 'payload' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.2.3.tgz`]: 'payload' });
     const version = { path: `${p}/app-1.2.3.tgz` };
     const result = await get({ regexp: `${p}/app-(.*).tgz` }, version);
     expect(result.code).toBe(0);
-    const url = `${minio.endpoint}/unversioned/${p}/app-1.2.3.tgz`;
+    const url = `${s3.minio.endpoint}/unversioned/${p}/app-1.2.3.tgz`;
     expect(result.json).toEqual({
       version,
       metadata: [
@@ -59,7 +44,7 @@ describe('get, regexp mode', () => {
 
   it.each([true, 'true'])('skip_download: %j still writes url, s3_uri and version', async (skip) => {
     const p = uniquePrefix('skip');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const result = await get(
       { regexp: `${p}/app-(.*).tgz` },
       { path: `${p}/app-1.tgz` },
@@ -71,7 +56,7 @@ describe('get, regexp mode', () => {
 
   it('params.skip_download "false" overrides source.skip_download', async () => {
     const p = uniquePrefix('noskip');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const result = await get(
       { regexp: `${p}/app-(.*).tgz`, skip_download: true },
       { path: `${p}/app-1.tgz` },
@@ -83,7 +68,7 @@ describe('get, regexp mode', () => {
 
   it('writes a presigned URL for a private bucket and leaves url out of the metadata', async () => {
     const p = uniquePrefix('private');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'secret payload' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'secret payload' });
     const result = await get({ regexp: `${p}/app-(.*).tgz`, private: true }, { path: `${p}/app-1.tgz` });
     expect(result.json).toMatchObject({ metadata: [{ name: 'filename', value: 'app-1.tgz' }] });
     const url = await read('url');
@@ -94,10 +79,10 @@ describe('get, regexp mode', () => {
   it('writes tags.json with download_tags', async () => {
     const p = uniquePrefix('tags');
     const key = `${p}/app-1.tgz`;
-    await putObjects(client, minio.unversionedBucket, { [key]: 'x' });
-    await client.send(
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [key]: 'x' });
+    await s3.client.send(
       new PutObjectTaggingCommand({
-        Bucket: minio.unversionedBucket,
+        Bucket: s3.minio.unversionedBucket,
         Key: key,
         Tagging: { TagSet: [{ Key: 'team', Value: 'core' }] },
       }),
@@ -138,12 +123,12 @@ describe('get, regexp mode', () => {
 describe('get, versioned_file mode', () => {
   it('fetches the requested object version and writes the version id', async () => {
     const key = `${uniquePrefix('vf')}/state.json`;
-    const first = (await putObjects(client, minio.versionedBucket, { [key]: 'one' }))[key]!;
-    await putObjects(client, minio.versionedBucket, { [key]: 'two' });
+    const first = (await putObjects(s3.client, s3.minio.versionedBucket, { [key]: 'one' }))[key]!;
+    await putObjects(s3.client, s3.minio.versionedBucket, { [key]: 'two' });
     const result = await run(
       'in',
       {
-        source: { ...connection(minio, minio.versionedBucket), versioned_file: key },
+        source: { ...connection(s3.minio, s3.minio.versionedBucket), versioned_file: key },
         version: { version_id: first },
       },
       dest.path,
@@ -151,7 +136,7 @@ describe('get, versioned_file mode', () => {
     expect(result.code).toBe(0);
     expect(await read('state.json')).toBe('one');
     expect(await read('version')).toBe(first);
-    expect(await read('url')).toBe(`${minio.endpoint}/versioned/${key}?versionId=${first}`);
+    expect(await read('url')).toBe(`${s3.minio.endpoint}/versioned/${key}?versionId=${first}`);
   });
 
   it('writes the initial content for initial_version', async () => {
@@ -159,7 +144,7 @@ describe('get, versioned_file mode', () => {
       'in',
       {
         source: {
-          ...connection(minio, minio.versionedBucket),
+          ...connection(s3.minio, s3.minio.versionedBucket),
           versioned_file: 'a/b.txt',
           initial_version: 'seed',
           initial_content_text: 'hi',
@@ -180,7 +165,7 @@ describe('get with unpack', () => {
     async (name) => {
       const p = uniquePrefix('unpack');
       const key = `${p}/${name.replace('app', 'app-1.0')}`;
-      await putObjects(client, minio.unversionedBucket, { [key]: await fixture(name) });
+      await putObjects(s3.client, s3.minio.unversionedBucket, { [key]: await fixture(name) });
       const result = await get({ regexp: `${p}/app-([0-9.]+)\\..*` }, { path: key }, { unpack: true });
       expect(result.code, result.stderr).toBe(0);
       expect(await read('hello.txt')).toBe('hello from the archive\n');
@@ -192,7 +177,7 @@ describe('get with unpack', () => {
 
   it('decompresses a compressed plain file in place', async () => {
     const p = uniquePrefix('bz');
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/notes-1.txt.bz2`]: await fixture('notes.txt.bz2'),
     });
     const result = await get(
@@ -206,7 +191,7 @@ describe('get with unpack', () => {
 
   it('refuses a zip entry that escapes the destination and says it is not an archive otherwise', async () => {
     const p = uniquePrefix('evil');
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/evil-1.zip`]: await fixture('evil.zip'),
       [`${p}/evil-2.zip`]: 'plain text',
     });

@@ -3,13 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
-import { HeadObjectCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, runCommand, startMinio, tempDir } from '@hangar/testkit';
+import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { type TempDir, runCommand, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connection, putObjects, run, uniquePrefix } from './harness.js';
+import { connection, putObjects, run, uniquePrefix, useMinio } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
+const s3 = useMinio();
 let certs: TempDir;
 let tlsProxy: Server;
 let tlsEndpoint: string;
@@ -38,7 +37,7 @@ async function startTlsProxy(): Promise<void> {
   ]);
   caPem = await readFile(cert, 'utf8');
   tlsProxy = createServer({ key: await readFile(key), cert: caPem }, (socket) => {
-    const upstream = connect(minio.port, '127.0.0.1');
+    const upstream = connect(s3.minio.port, '127.0.0.1');
     socket.pipe(upstream).pipe(socket);
     socket.on('error', () => upstream.destroy());
     upstream.on('error', () => socket.destroy());
@@ -48,23 +47,17 @@ async function startTlsProxy(): Promise<void> {
   tlsEndpoint = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
 
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-  await startTlsProxy();
-});
+beforeAll(startTlsProxy);
 afterAll(async () => {
-  client?.destroy();
   await new Promise((done) => (tlsProxy ? tlsProxy.close(done) : done(undefined)));
   await certs?.remove();
-  await minio?.stop();
 });
 
 describe('TLS trust', () => {
   it('refuses an untrusted certificate in one line, then trusts it through ca_bundle or skip_ssl_verification', async () => {
     const p = uniquePrefix('tls');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
-    const source = { ...connection(minio), endpoint: tlsEndpoint, regexp: `${p}/app-(.*).tgz` };
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const source = { ...connection(s3.minio), endpoint: tlsEndpoint, regexp: `${p}/app-(.*).tgz` };
     const untrusted = await run('check', { source });
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toMatch(/^error: cannot list .*self-signed certificate/);
@@ -78,11 +71,11 @@ describe('TLS trust', () => {
 
   it('adds https:// to an endpoint without a scheme, and http:// with disable_ssl', async () => {
     const p = uniquePrefix('scheme');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const bare = tlsEndpoint.replace('https://', '');
     const https = await run('check', {
       source: {
-        ...connection(minio),
+        ...connection(s3.minio),
         endpoint: bare,
         skip_ssl_verification: true,
         regexp: `${p}/app-(.*).tgz`,
@@ -91,8 +84,8 @@ describe('TLS trust', () => {
     expect(https.json).toEqual([{ path: `${p}/app-1.tgz` }]);
     const plain = await run('check', {
       source: {
-        ...connection(minio),
-        endpoint: minio.endpoint.replace('http://', ''),
+        ...connection(s3.minio),
+        endpoint: s3.minio.endpoint.replace('http://', ''),
         disable_ssl: true,
         regexp: `${p}/app-(.*).tgz`,
       },
@@ -103,10 +96,10 @@ describe('TLS trust', () => {
 
 describe('credentials', () => {
   it('reads a public bucket anonymously when no keys are given', async () => {
-    const bucket = minio.unversionedBucket;
+    const bucket = s3.minio.unversionedBucket;
     const p = uniquePrefix('anon');
-    await putObjects(client, bucket, { [`public/${p}/app-1.tgz`]: 'open' });
-    await client.send(
+    await putObjects(s3.client, bucket, { [`public/${p}/app-1.tgz`]: 'open' });
+    await s3.client.send(
       new PutBucketPolicyCommand({
         Bucket: bucket,
         Policy: JSON.stringify({
@@ -130,7 +123,7 @@ describe('credentials', () => {
     );
     const source = {
       bucket,
-      endpoint: minio.endpoint,
+      endpoint: s3.minio.endpoint,
       use_path_style: true,
       regexp: `public/${p}/app-(.*).tgz`,
     };
@@ -143,10 +136,10 @@ describe('credentials', () => {
 
   it('assumes aws_role_arn with the given keys (MinIO implements STS)', async () => {
     const p = uniquePrefix('role');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const result = await run('check', {
       source: {
-        ...connection(minio),
+        ...connection(s3.minio),
         aws_role_arn: 'arn:aws:iam::123456789012:role/ci',
         regexp: `${p}/app-(.*).tgz`,
       },
@@ -156,11 +149,11 @@ describe('credentials', () => {
 
   it('uses the SDK default chain (here the environment) with enable_aws_creds_provider', async () => {
     const p = uniquePrefix('chain');
-    await putObjects(client, minio.unversionedBucket, { [`private/${p}/app-1.tgz`]: 'x' });
-    const { access_key_id: _id, secret_access_key: _secret, ...keyless } = connection(minio);
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`private/${p}/app-1.tgz`]: 'x' });
+    const { access_key_id: _id, secret_access_key: _secret, ...keyless } = connection(s3.minio);
     const source = { ...keyless, regexp: `private/${p}/app-(.*).tgz` };
-    process.env['AWS_ACCESS_KEY_ID'] = minio.credentials.accessKeyId;
-    process.env['AWS_SECRET_ACCESS_KEY'] = minio.credentials.secretAccessKey;
+    process.env['AWS_ACCESS_KEY_ID'] = s3.minio.credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = s3.minio.credentials.secretAccessKey;
     try {
       expect((await run('check', { source: { ...source, enable_aws_creds_provider: true } })).json).toEqual([
         { path: `private/${p}/app-1.tgz` },
@@ -182,8 +175,8 @@ describe('credentials', () => {
 
 describe('checksums', () => {
   const head = (key: string) =>
-    client.send(
-      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
+    s3.client.send(
+      new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
     );
 
   it('uploads with checksum_algorithm, the SDK default, or none with skip_s3_checksums', async () => {
@@ -194,7 +187,7 @@ describe('checksums', () => {
       const result = await run(
         'out',
         {
-          source: { ...connection(minio), regexp: `${p}/app-(.*).tgz`, ...extra },
+          source: { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz`, ...extra },
           params: { file: 'app-1.tgz' },
         },
         work.path,
@@ -212,9 +205,9 @@ describe('checksums', () => {
 describe('deprecated fields', () => {
   it('warns about cloudfront_url and use_v2_signing and carries on', async () => {
     const p = uniquePrefix('deprecated');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const source = {
-      ...connection(minio),
+      ...connection(s3.minio),
       regexp: `${p}/app-(.*).tgz`,
       cloudfront_url: 'https://d1.cloudfront.net',
       use_v2_signing: true,
@@ -234,7 +227,7 @@ describe('deprecated fields', () => {
     await using work = await tempDir();
     await writeFile(join(work.path, 'app-3.0.tgz'), 'z');
     await writeFile(join(work.path, 'notes.txt'), 'n');
-    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    const source = { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` };
     const folder = await run('out', { source, params: { from: 'app-(.*)\\.tgz', to: `${p}/` } }, work.path);
     expect(folder.code, folder.stderr).toBe(0);
     expect(folder.json).toMatchObject({ version: { path: `${p}/app-3.0.tgz` } });

@@ -1,33 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connection, run, uniquePrefix } from './harness.js';
+import { tempDir } from '@hangar/testkit';
+import { describe, expect, it } from 'vitest';
+import { connection, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
-let work: TempDir;
-
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-});
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-});
-beforeEach(async () => {
-  work = await tempDir('hangar-s3-out-');
-});
-afterEach(() => work.remove());
+const s3 = useMinio();
+const work = useTempDir('hangar-s3-out-');
 
 async function files(tree: Record<string, string | Buffer>) {
   for (const [path, body] of Object.entries(tree)) {
@@ -38,15 +23,15 @@ async function files(tree: Record<string, string | Buffer>) {
 const put = (
   source: Record<string, unknown>,
   params: Record<string, unknown>,
-  bucket = minio.unversionedBucket,
-) => run('out', { source: { ...connection(minio, bucket), ...source }, params }, work.path);
-const keysUnder = async (prefix: string, bucket = minio.unversionedBucket) =>
-  ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
+  bucket = s3.minio.unversionedBucket,
+) => run('out', { source: { ...connection(s3.minio, bucket), ...source }, params }, work.path);
+const keysUnder = async (prefix: string, bucket = s3.minio.unversionedBucket) =>
+  ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
     (o) => o.Key,
   );
-const body = async (key: string, bucket = minio.unversionedBucket, versionId?: string) =>
+const body = async (key: string, bucket = s3.minio.unversionedBucket, versionId?: string) =>
   (
-    await client.send(
+    await s3.client.send(
       new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
     )
   ).Body?.transformToString();
@@ -73,18 +58,20 @@ describe('put, regexp mode', () => {
       version: { path: key },
       metadata: [
         { name: 'filename', value: 'app-1.4.0.tgz' },
-        { name: 'url', value: `${minio.endpoint}/unversioned/${key}` },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned/${key}` },
       ],
     });
-    const head = await client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    const head = await s3.client.send(
+      new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
+    );
     expect(head).toMatchObject({
       ContentType: 'application/gzip',
       CacheControl: 'max-age=60',
       ContentEncoding: 'identity',
       Metadata: { commit: 'abc123' },
     });
-    const tags = await client.send(
-      new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+    const tags = await s3.client.send(
+      new GetObjectTaggingCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
     );
     expect(Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({
       team: 'core',
@@ -96,12 +83,35 @@ describe('put, regexp mode', () => {
   it('a put followed by its implicit get and a check agree on the version', async () => {
     const p = uniquePrefix('roundtrip');
     await files({ 'out/app-2.0.0.tgz': 'v2' });
-    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    const source = { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` };
     const putResult = await run('out', { source, params: { file: 'out/app-*.tgz' } }, work.path);
     const version = (putResult.json as { version: Record<string, string> }).version;
     expect((await run('check', { source })).json).toEqual([version]);
     await using dest = await tempDir();
     expect((await run('in', { source, version }, dest.path)).code).toBe(0);
+  });
+
+  it('takes a leading "/" in the regexp literally, as the reference does', async () => {
+    // The key starts with "/"; MinIO drops it when it stores the object (S3 keeps it), so get
+    // finds the object by either name, and check (listing under "/…") finds nothing here.
+    const p = uniquePrefix('slash');
+    await files({ 'out/app-3.tgz': 'v3' });
+    const source = { ...connection(s3.minio), regexp: `/${p}/app-(.*).tgz` };
+    const putResult = await run('out', { source, params: { file: 'out/app-*.tgz' } }, work.path);
+    expect(putResult.json).toEqual({
+      version: { path: `/${p}/app-3.tgz` },
+      metadata: [
+        { name: 'filename', value: 'app-3.tgz' },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned//${p}/app-3.tgz` },
+      ],
+    });
+    await using dest = await tempDir();
+    const version = { path: `/${p}/app-3.tgz` };
+    expect((await run('in', { source, version }, dest.path)).code).toBe(0);
+    expect(await readFile(join(dest.path, 'app-3.tgz'), 'utf8')).toBe('v3');
+    const checked = await run('check', { source });
+    expect(checked.json).toEqual([]);
+    expect(checked.stderr).toMatch(/only keys that start with "\/"/);
   });
 
   it.each([
@@ -162,19 +172,21 @@ describe('put, regexp mode', () => {
       );
       expect(result.code, result.stderr).toBe(0);
       const key = `${p}/big-1.bin`;
-      const head = await client.send(
-        new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
+      const head = await s3.client.send(
+        new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key, ChecksumMode: 'ENABLED' }),
       );
       expect(head).toMatchObject({ ContentType: 'application/x-big', Metadata: { kind: 'test' } });
       expect(head.ETag).toMatch(/-3"$/); // three parts
       if (checksumField)
         expect(head[checksumField]).toMatch(/-3$/); // one checksum per part
       else expect(head.ChecksumCRC32 ?? head.ChecksumSHA256 ?? head.ChecksumCRC64NVME).toBeUndefined();
-      const tags = await client.send(
-        new GetObjectTaggingCommand({ Bucket: minio.unversionedBucket, Key: key }),
+      const tags = await s3.client.send(
+        new GetObjectTaggingCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
       );
       expect(tags.TagSet).toEqual([{ Key: 'size', Value: 'big' }]);
-      const stored = await client.send(new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+      const stored = await s3.client.send(
+        new GetObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: key }),
+      );
       expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(big)).toBe(true);
       expect(result.stderr).toMatch(/uploading big-1.bin: \d+% .* MiB\/s, ETA/);
     },
@@ -188,8 +200,8 @@ describe('put, regexp mode', () => {
       { file: 'big-1.bin' },
     );
     expect(result.code, result.stderr).toBe(0);
-    const head = await client.send(
-      new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/big-1.bin` }),
+    const head = await s3.client.send(
+      new HeadObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: `${p}/big-1.bin` }),
     );
     expect(head.ETag).not.toMatch(/-\d+"$/);
   });
@@ -215,7 +227,7 @@ describe('put, regexp mode', () => {
       'dist/pkgs-3.1/nested/b.rpm': 'B',
       'dist/pkgs-3.1/.hidden': 'H',
     });
-    const source = { ...connection(minio), regexp: `${p}/pkgs-(.*)` };
+    const source = { ...connection(s3.minio), regexp: `${p}/pkgs-(.*)` };
     const result = await run(
       'out',
       { source, params: { file: 'dist/pkgs-*', metadata: { build: '7' } } },
@@ -244,11 +256,11 @@ describe('put, versioned_file mode', () => {
   it('answers with the new object version id', async () => {
     const key = `${uniquePrefix('vput')}/state.json`;
     await files({ 'state.json': '{"serial":1}' });
-    const result = await put({ versioned_file: key }, { file: 'state.json' }, minio.versionedBucket);
+    const result = await put({ versioned_file: key }, { file: 'state.json' }, s3.minio.versionedBucket);
     expect(result.code, result.stderr).toBe(0);
     const { version } = result.json as { version: { version_id: string } };
     expect(version.version_id).toMatch(/\S/);
-    expect(await body(key, minio.versionedBucket, version.version_id)).toBe('{"serial":1}');
+    expect(await body(key, s3.minio.versionedBucket, version.version_id)).toBe('{"serial":1}');
     expect(result.json).toMatchObject({
       metadata: [
         { name: 'filename', value: 'state.json' },
@@ -262,7 +274,7 @@ describe('put, versioned_file mode', () => {
     await files({ 'state.json': 'x' });
     const result = await put({ versioned_file: key }, { file: 'state.json' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/bucket 'unversioned' is not versioned/);
+    expect(result.stderr).toMatch(/object versioning not enabled on 'unversioned'/);
     expect(await keysUnder(key)).toEqual([]);
   });
 });

@@ -2,31 +2,21 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type S3Client } from '@aws-sdk/client-s3';
 import { bundleResource } from '@hangar/resource-sdk/bundle';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { type TempDir, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connection, putObjects, uniquePrefix } from './harness.js';
+import { connection, putObjects, uniquePrefix, useMinio } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
+const s3 = useMinio();
 let bin: TempDir;
 let bundle: string;
 
 beforeAll(async () => {
   bin = await tempDir('hangar-s3-bundle-');
   bundle = join(bin.path, 'resource.js');
-  [minio] = await Promise.all([
-    startMinio(),
-    bundleResource({ entry: new URL('../src/index.ts', import.meta.url).pathname, outfile: bundle }),
-  ]);
-  client = minio.client();
+  await bundleResource({ entry: new URL('../src/index.ts', import.meta.url).pathname, outfile: bundle });
 });
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-  await bin?.remove();
-});
+afterAll(() => bin?.remove());
 
 function spawn(script: string, request: unknown, args: string[] = [], env: Record<string, string> = {}) {
   // No AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED here: the resource must silence the notice itself.
@@ -47,8 +37,8 @@ const CANARIES = {
 describe('the bundled resource process', () => {
   it('check, put and get print exactly one JSON value on stdout and no SDK notice anywhere', async () => {
     const p = uniquePrefix('proc');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.0.tgz`]: 'one' });
-    const source = { ...connection(minio), regexp: `${p}/app-(.*).tgz` };
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.0.tgz`]: 'one' });
+    const source = { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` };
     const checked = spawn('check', { source });
     expect(checked).toMatchObject({ code: 0, stdout: `[{"path":"${p}/app-1.0.tgz"}]\n` });
 
@@ -73,7 +63,7 @@ describe('the bundled resource process', () => {
 
   it.each([{}, { HANGAR_DEBUG: '1' }])('never prints a secret, even in a failure (env %j)', (env) => {
     const source = {
-      ...connection(minio),
+      ...connection(s3.minio),
       ...CANARIES,
       regexp: 'canary/app-(.*).tgz',
     };
@@ -87,7 +77,7 @@ describe('the bundled resource process', () => {
   });
 
   it('redacts secrets that a user pastes into other fields too', () => {
-    const source = { ...connection(minio), ...CANARIES, regexp: `/${CANARIES.secret_access_key}-(.*)` };
+    const source = { ...connection(s3.minio), ...CANARIES, regexp: `/${CANARIES.secret_access_key}-(.*)` };
     const result = spawn('check', { source });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('((redacted))');

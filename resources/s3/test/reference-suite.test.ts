@@ -12,29 +12,14 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '@hangar/testkit';
+import { describe, expect, it } from 'vitest';
 import { startFaultProxy } from './fault-proxy.js';
-import { putObjects, run, uniquePrefix } from './harness.js';
+import { putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
-let minio: MinioServer;
-let client: S3Client;
-let dir: TempDir;
-
-beforeAll(async () => {
-  minio = await startMinio();
-  client = minio.client();
-});
-afterAll(async () => {
-  client?.destroy();
-  await minio?.stop();
-});
-beforeEach(async () => {
-  dir = await tempDir('hangar-s3-reference-');
-});
-afterEach(() => dir.remove());
+const s3 = useMinio();
+const dir = useTempDir('hangar-s3-reference-');
 
 /** The reference's Source struct with every field at its zero value. */
 const ZERO_SOURCE = {
@@ -71,10 +56,10 @@ const ZERO_PUT_PARAMS = { from: '', file: '', to: '', acl: '', content_type: '' 
 
 const sourceFor = (bucket: string, fields: Record<string, unknown> = {}) => ({
   ...ZERO_SOURCE,
-  access_key_id: minio.credentials.accessKeyId,
-  secret_access_key: minio.credentials.secretAccessKey,
-  region_name: minio.region,
-  endpoint: minio.endpoint,
+  access_key_id: s3.minio.credentials.accessKeyId,
+  secret_access_key: s3.minio.credentials.secretAccessKey,
+  region_name: s3.minio.region,
+  endpoint: s3.minio.endpoint,
   use_path_style: true,
   bucket,
   ...fields,
@@ -94,8 +79,8 @@ function goRequest(
 
 /** Object version ids of one key, newest first (as the reference's BucketFileVersions lists them). */
 async function versionsOf(key: string): Promise<string[]> {
-  const answer = await client.send(
-    new ListObjectVersionsCommand({ Bucket: minio.versionedBucket, Prefix: key }),
+  const answer = await s3.client.send(
+    new ListObjectVersionsCommand({ Bucket: s3.minio.versionedBucket, Prefix: key }),
   );
   return (answer.Versions ?? [])
     .filter((entry) => entry.Key === key)
@@ -106,38 +91,40 @@ async function versionsOf(key: string): Promise<string[]> {
 /** Writes each body as a new version of `key` in the versioned bucket, oldest first. */
 async function putVersions(key: string, bodies: string[]): Promise<void> {
   for (const body of bodies)
-    await client.send(
-      new PutObjectCommand({ Bucket: minio.versionedBucket, Key: key, Body: Buffer.from(body) }),
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: s3.minio.versionedBucket, Key: key, Body: Buffer.from(body) }),
     );
 }
 
 const keysUnder = async (bucket: string, prefix: string) =>
-  ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
+  ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
     (object) => object.Key,
   );
 const read = (name: string) => readFile(join(dir.path, name), 'utf8');
 const localFile = (name: string, body = 'contents') => writeFile(join(dir.path, name), body);
-const urlOf = (bucket: string, key: string) => `${minio.endpoint}/${bucket}/${key}`;
+const urlOf = (bucket: string, key: string) => `${s3.minio.endpoint}/${bucket}/${key}`;
 
 it.each(['check', 'in', 'out'] as const)(
   'reference suite: %s refuses regexp together with versioned_file',
   async (script) => {
     const result = await goRequest(
       script,
-      sourceFor(minio.versionedBucket, { regexp: 'some-regex', versioned_file: 'some-file' }),
+      sourceFor(s3.minio.versionedBucket, { regexp: 'some-regex', versioned_file: 'some-file' }),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: 'source.regexp' and 'source.versioned_file' cannot both be set/);
+    expect(result.stderr).toMatch(
+      /^error: 'source.regexp' and 'source.versioned_file' cannot both be set: please specify either regexp or versioned_file/,
+    );
   },
 );
 
 describe('reference suite: check', () => {
   it('first check, regexp: nothing when no key matches, else only the latest', async () => {
     const p = uniquePrefix('ref-check-first');
-    const source = sourceFor(minio.unversionedBucket, { regexp: `${p}/file-does-match-(.*)` });
-    await putObjects(client, minio.unversionedBucket, { [`${p}/file-does-not-match-1`]: '' });
+    const source = sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/file-does-match-(.*)` });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/file-does-not-match-1`]: '' });
     expect((await goRequest('check', source)).json).toEqual([]);
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/file-does-match-2`]: '',
       [`${p}/file-does-match-1`]: '',
     });
@@ -146,15 +133,15 @@ describe('reference suite: check', () => {
 
   it('first check, versioned_file: fails on an unversioned bucket, nothing for a missing key, else the newest', async () => {
     const p = uniquePrefix('ref-check-vf');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/versioned-file`]: '' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/versioned-file`]: '' });
     const unversioned = await goRequest(
       'check',
-      sourceFor(minio.unversionedBucket, { versioned_file: `${p}/versioned-file` }),
+      sourceFor(s3.minio.unversionedBucket, { versioned_file: `${p}/versioned-file` }),
     );
     expect(unversioned.code).toBe(1);
-    expect(unversioned.stderr).toMatch(/is not versioned/);
+    expect(unversioned.stderr).toMatch(/bucket is not versioned/);
 
-    const source = sourceFor(minio.versionedBucket, { versioned_file: `${p}/versioned-file` });
+    const source = sourceFor(s3.minio.versionedBucket, { versioned_file: `${p}/versioned-file` });
     await putVersions(`${p}/file-does-not-match`, ['']);
     expect((await goRequest('check', source)).json).toEqual([]);
     await putVersions(`${p}/versioned-file`, ['1', '2']);
@@ -164,13 +151,13 @@ describe('reference suite: check', () => {
 
   it('from a version, regexp: nothing when no key matches, every version from it on, or the latest when it no longer matches', async () => {
     const p = uniquePrefix('ref-check-from');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/file-does-not-match-1`]: '' });
-    const matching = sourceFor(minio.unversionedBucket, { regexp: `${p}/file-does-match-(.*)` });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/file-does-not-match-1`]: '' });
+    const matching = sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/file-does-match-(.*)` });
     expect((await goRequest('check', matching, { version: { path: 'file-does-not-match-1' } })).json).toEqual(
       [],
     );
 
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/file-does-match-2`]: '',
       [`${p}/file-does-match-1`]: '',
       [`${p}/file-does-match-3`]: '',
@@ -179,13 +166,13 @@ describe('reference suite: check', () => {
       (await goRequest('check', matching, { version: { path: `${p}/file-does-match-2` } })).json,
     ).toEqual([{ path: `${p}/file-does-match-2` }, { path: `${p}/file-does-match-3` }]);
 
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/file-1.2.0-rc.2`]: '',
       [`${p}/file-1.2.0-rc.1`]: '',
       [`${p}/file-1.1.0-rc.1`]: '',
       [`${p}/file-1.1.0-rc.2`]: '',
     });
-    const narrowed = sourceFor(minio.unversionedBucket, { regexp: `${p}/file-(1\\.[2].*)` });
+    const narrowed = sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/file-(1\\.[2].*)` });
     expect((await goRequest('check', narrowed, { version: { path: `${p}/file-1.1.0-rc.1` } })).json).toEqual([
       { path: `${p}/file-1.2.0-rc.2` },
     ]);
@@ -195,7 +182,7 @@ describe('reference suite: check', () => {
     const p = uniquePrefix('ref-check-vf-from');
     await putVersions(`${p}/file-does-not-match`, ['']);
     const [elsewhere] = await versionsOf(`${p}/file-does-not-match`);
-    const source = sourceFor(minio.versionedBucket, { versioned_file: `${p}/versioned-file` });
+    const source = sourceFor(s3.minio.versionedBucket, { versioned_file: `${p}/versioned-file` });
     expect((await goRequest('check', source, { version: { version_id: elsewhere! } })).json).toEqual([]);
 
     await putVersions(`${p}/versioned-file`, ['1', '2', '3']);
@@ -205,9 +192,9 @@ describe('reference suite: check', () => {
       { version_id: newest },
     ]);
 
-    await client.send(
+    await s3.client.send(
       new DeleteObjectCommand({
-        Bucket: minio.versionedBucket,
+        Bucket: s3.minio.versionedBucket,
         Key: `${p}/versioned-file`,
         VersionId: newest,
       }),
@@ -221,14 +208,14 @@ describe('reference suite: check', () => {
 describe('reference suite: in', () => {
   it('regexp: fetches the requested key with url, version and metadata; the initial path gives the initial content', async () => {
     const p = uniquePrefix('ref-in');
-    await putObjects(client, minio.unversionedBucket, {
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
       [`${p}/some-file-0`]: 'some-file-0',
       [`${p}/some-file-1`]: 'some-file-1',
       [`${p}/some-file-2`]: 'some-file-2',
     });
-    const source = sourceFor(minio.unversionedBucket, { regexp: `${p}/some-file-(.*)` });
+    const source = sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/some-file-(.*)` });
     const result = await goRequest('in', source, { version: { path: `${p}/some-file-1` } });
-    const url = urlOf(minio.unversionedBucket, `${p}/some-file-1`);
+    const url = urlOf(s3.minio.unversionedBucket, `${p}/some-file-1`);
     expect(result.json).toEqual({
       version: { path: `${p}/some-file-1` },
       metadata: [
@@ -240,8 +227,7 @@ describe('reference suite: in', () => {
     expect(await read('version')).toBe('1');
     expect(await read('url')).toBe(url);
 
-    await dir.remove();
-    dir = await tempDir('hangar-s3-reference-');
+    await dir.reset();
     const initial = await goRequest(
       'in',
       { ...source, initial_path: `${p}/some-file-0.0.0`, initial_content_text: 'initial content' },
@@ -260,9 +246,9 @@ describe('reference suite: in', () => {
     const key = `${uniquePrefix('ref-in-vf')}/some-file`;
     await putVersions(key, ['some-file-0', 'some-file-1', 'some-file-2']);
     const [, middle] = await versionsOf(key);
-    const source = sourceFor(minio.versionedBucket, { versioned_file: key });
+    const source = sourceFor(s3.minio.versionedBucket, { versioned_file: key });
     const result = await goRequest('in', source, { version: { version_id: middle! } });
-    const url = `${urlOf(minio.versionedBucket, key)}?versionId=${middle}`;
+    const url = `${urlOf(s3.minio.versionedBucket, key)}?versionId=${middle}`;
     expect(result.json).toEqual({
       version: { version_id: middle },
       metadata: [
@@ -274,8 +260,7 @@ describe('reference suite: in', () => {
     expect(await read('version')).toBe(middle);
     expect(await read('url')).toBe(url);
 
-    await dir.remove();
-    dir = await tempDir('hangar-s3-reference-');
+    await dir.reset();
     const initial = await goRequest(
       'in',
       { ...source, initial_version: '0.0.0', initial_content_text: 'initial content' },
@@ -293,10 +278,10 @@ describe('reference suite: in', () => {
   it('download_tags writes tags.json, with the request sent twice on stdin as that suite does', async () => {
     const p = uniquePrefix('ref-tags');
     const key = `${p}/some-file-1`;
-    await putObjects(client, minio.unversionedBucket, { [key]: 'some-file-1' });
-    await client.send(
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [key]: 'some-file-1' });
+    await s3.client.send(
       new PutObjectTaggingCommand({
-        Bucket: minio.unversionedBucket,
+        Bucket: s3.minio.unversionedBucket,
         Key: key,
         Tagging: {
           TagSet: [
@@ -307,7 +292,7 @@ describe('reference suite: in', () => {
       }),
     );
     const request = JSON.stringify({
-      source: sourceFor(minio.unversionedBucket, { regexp: `${p}/some-file-(.*)` }),
+      source: sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/some-file-(.*)` }),
       version: { path: key },
       params: { ...ZERO_GET_PARAMS, download_tags: true },
     });
@@ -316,35 +301,47 @@ describe('reference suite: in', () => {
     expect(JSON.parse(await read('tags.json'))).toEqual({ tag1: 'value1', tag2: 'value2' });
   });
 
-  it('in without a version on versioned_file fetches the newest and answers with its id', async () => {
-    const key = `${uniquePrefix('ref-in-noversion')}/state`;
-    await putVersions(key, ['old', 'new']);
-    const [newest] = await versionsOf(key);
-    const result = await run(
-      'in',
-      { source: sourceFor(minio.versionedBucket, { versioned_file: key }) },
-      dir.path,
-    );
-    expect(result.json).toMatchObject({ version: { version_id: newest } });
-    expect(await read('state')).toBe('new');
-  });
+  it.each([
+    ['a versioned bucket', () => s3.minio.versionedBucket],
+    ['an unversioned bucket', () => s3.minio.unversionedBucket],
+  ])(
+    'in without a version on versioned_file, in %s, gets the current object and answers with its path',
+    async (_name, bucket) => {
+      const key = `${uniquePrefix('ref-in-noversion')}/state`;
+      for (const body of ['old', 'new'])
+        await s3.client.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body }));
+      const result = await run('in', { source: sourceFor(bucket(), { versioned_file: key }) }, dir.path);
+      expect(result.json).toEqual({
+        version: { path: key },
+        metadata: [
+          { name: 'filename', value: 'state' },
+          { name: 'url', value: urlOf(bucket(), key) },
+        ],
+      });
+      expect(await read('state')).toBe('new');
+      expect(await read('version')).toBe('');
+      expect(result.stderr).toContain('warning: no version_id requested: getting the current object');
+    },
+  );
 });
 
 describe('reference suite: out', () => {
   const head = (bucket: string, key: string) =>
-    client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    s3.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
 
   it('refuses file together with from', async () => {
-    const fileAndFrom = await goRequest('out', sourceFor(minio.unversionedBucket), {
+    const fileAndFrom = await goRequest('out', sourceFor(s3.minio.unversionedBucket), {
       params: { file: 'glob-*', from: 'file-to-upload-local', to: '/' },
     });
     expect(fileAndFrom.code).toBe(1);
-    expect(fileAndFrom.stderr).toMatch(/'params.file' and 'params.from' cannot both be set/);
+    expect(fileAndFrom.stderr).toMatch(
+      /'params.file' and 'params.from' cannot both be set: the request contains both file and from/,
+    );
   });
 
   it('from (an absolute path) with an empty to uploads to the file name, with or without a content type', async () => {
     const p = uniquePrefix('ref-ct');
-    const source = sourceFor(minio.unversionedBucket);
+    const source = sourceFor(s3.minio.unversionedBucket);
     await localFile(`${p}-typed`, 'text only');
     await localFile(`${p}-untyped`, 'text only');
     const typed = await goRequest('out', source, {
@@ -355,43 +352,43 @@ describe('reference suite: out', () => {
       },
     });
     expect(typed.json).toMatchObject({ version: { path: `${p}-typed` } });
-    expect((await head(minio.unversionedBucket, `${p}-typed`)).ContentType).toBe('application/customtype');
+    expect((await head(s3.minio.unversionedBucket, `${p}-typed`)).ContentType).toBe('application/customtype');
 
     const untyped = await goRequest('out', source, {
       params: { from: join(dir.path, `${p}-untyped`), acl: 'public-read' },
     });
     expect(untyped.code, untyped.stderr).toBe(0);
     // No Content-Type sent: the store's own default, whatever it is (S3 says binary/octet-stream).
-    await client.send(
-      new PutObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}-plain`, Body: 'x' }),
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: `${p}-plain`, Body: 'x' }),
     );
-    expect((await head(minio.unversionedBucket, `${p}-untyped`)).ContentType).toBe(
-      (await head(minio.unversionedBucket, `${p}-plain`)).ContentType,
+    expect((await head(s3.minio.unversionedBucket, `${p}-untyped`)).ContentType).toBe(
+      (await head(s3.minio.unversionedBucket, `${p}-plain`)).ContentType,
     );
   });
 
   it('a file glob with a to directory uploads there and answers with the path, filename and url', async () => {
     const p = uniquePrefix('ref-glob');
     await localFile('glob-file-to-upload');
-    const result = await goRequest('out', sourceFor(minio.unversionedBucket), {
+    const result = await goRequest('out', sourceFor(s3.minio.unversionedBucket), {
       params: { file: 'glob-*', to: `${p}/`, acl: 'public-read' },
     });
     expect(result.json).toEqual({
       version: { path: `${p}/glob-file-to-upload` },
       metadata: [
         { name: 'filename', value: 'glob-file-to-upload' },
-        { name: 'url', value: urlOf(minio.unversionedBucket, `${p}/glob-file-to-upload`) },
+        { name: 'url', value: urlOf(s3.minio.unversionedBucket, `${p}/glob-file-to-upload`) },
       ],
     });
-    expect(await keysUnder(minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
+    expect(await keysUnder(s3.minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
   });
 
   it('asks for the acl it is given (MinIO keeps no object ACLs to read back), and none otherwise', async () => {
     const p = uniquePrefix('ref-acl');
     await localFile('glob-file-to-upload');
-    const proxy = await startFaultProxy(minio.port);
+    const proxy = await startFaultProxy(s3.minio.port);
     try {
-      const source = sourceFor(minio.unversionedBucket, { endpoint: proxy.endpoint });
+      const source = sourceFor(s3.minio.unversionedBucket, { endpoint: proxy.endpoint });
       const shared = await goRequest('out', source, {
         params: { file: 'glob-*', to: `${p}/a/`, acl: 'public-read' },
       });
@@ -412,7 +409,7 @@ describe('reference suite: out', () => {
     await localFile('file-to-upload');
     const result = await goRequest(
       'out',
-      sourceFor(minio.unversionedBucket, { regexp: `${p}/some-file-pattern` }),
+      sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/some-file-pattern` }),
       {
         params: { file: 'file-to-upload' },
       },
@@ -421,24 +418,28 @@ describe('reference suite: out', () => {
       version: { path: `${p}/file-to-upload` },
       metadata: [
         { name: 'filename', value: 'file-to-upload' },
-        { name: 'url', value: urlOf(minio.unversionedBucket, `${p}/file-to-upload`) },
+        { name: 'url', value: urlOf(s3.minio.unversionedBucket, `${p}/file-to-upload`) },
       ],
     });
-    expect(await keysUnder(minio.unversionedBucket, `${p}/`)).toEqual([`${p}/file-to-upload`]);
+    expect(await keysUnder(s3.minio.unversionedBucket, `${p}/`)).toEqual([`${p}/file-to-upload`]);
   });
 
   it('versioned_file: fails on an unversioned bucket (before uploading: ours), else answers the new version id', async () => {
     const key = `${uniquePrefix('ref-out-vf')}/file-to-upload`;
     await localFile('file-to-upload-local');
     const params = { from: 'file-to-upload-local', to: 'something-wrong/' };
-    const unversioned = await goRequest('out', sourceFor(minio.unversionedBucket, { versioned_file: key }), {
-      params,
-    });
+    const unversioned = await goRequest(
+      'out',
+      sourceFor(s3.minio.unversionedBucket, { versioned_file: key }),
+      {
+        params,
+      },
+    );
     expect(unversioned.code).toBe(1);
-    expect(unversioned.stderr).toMatch(/is not versioned/);
-    expect(await keysUnder(minio.unversionedBucket, key)).toEqual([]);
+    expect(unversioned.stderr).toMatch(/object versioning not enabled/);
+    expect(await keysUnder(s3.minio.unversionedBucket, key)).toEqual([]);
 
-    const result = await goRequest('out', sourceFor(minio.versionedBucket, { versioned_file: key }), {
+    const result = await goRequest('out', sourceFor(s3.minio.versionedBucket, { versioned_file: key }), {
       params,
     });
     const [newest] = await versionsOf(key);
@@ -446,16 +447,16 @@ describe('reference suite: out', () => {
       version: { version_id: newest },
       metadata: [
         { name: 'filename', value: 'file-to-upload' },
-        { name: 'url', value: `${urlOf(minio.versionedBucket, key)}?versionId=${newest}` },
+        { name: 'url', value: `${urlOf(s3.minio.versionedBucket, key)}?versionId=${newest}` },
       ],
     });
-    expect(await keysUnder(minio.versionedBucket, key)).toEqual([key]);
+    expect(await keysUnder(s3.minio.versionedBucket, key)).toEqual([key]);
   });
 
   it('from and a to directory on a versioned bucket: the path version, and a url with the version id', async () => {
     const p = uniquePrefix('ref-out-path');
     await localFile('file-to-upload');
-    const result = await goRequest('out', sourceFor(minio.versionedBucket), {
+    const result = await goRequest('out', sourceFor(s3.minio.versionedBucket), {
       params: { from: 'file-to-upload', to: `${p}/` },
     });
     const [newest] = await versionsOf(`${p}/file-to-upload`);
@@ -463,7 +464,10 @@ describe('reference suite: out', () => {
       version: { path: `${p}/file-to-upload` },
       metadata: [
         { name: 'filename', value: 'file-to-upload' },
-        { name: 'url', value: `${urlOf(minio.versionedBucket, `${p}/file-to-upload`)}?versionId=${newest}` },
+        {
+          name: 'url',
+          value: `${urlOf(s3.minio.versionedBucket, `${p}/file-to-upload`)}?versionId=${newest}`,
+        },
       ],
     });
   });
@@ -476,9 +480,9 @@ describe('a request with every optional field empty behaves as one without them'
 
   it('check, in and out give the same answers and write the same files', async () => {
     const p = uniquePrefix('ref-empty');
-    await putObjects(client, minio.unversionedBucket, { [`${p}/app-1.0.tgz`]: 'one' });
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.0.tgz`]: 'one' });
     await localFile('app-2.0.tgz', 'two');
-    const full = sourceFor(minio.unversionedBucket, { regexp: `${p}/app-(.*)\\.tgz` });
+    const full = sourceFor(s3.minio.unversionedBucket, { regexp: `${p}/app-(.*)\\.tgz` });
     const sparse = withoutZeros(full);
     expect(Object.keys(sparse).sort()).toEqual(
       [
@@ -518,8 +522,8 @@ describe('a request with every optional field empty behaves as one without them'
     ];
     expect(puts[0]).toEqual(puts[1]);
     expect(puts[0]?.json).toMatchObject({ version: { path: `${p}/app-2.0.tgz` } });
-    const stored = await client.send(
-      new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: `${p}/app-2.0.tgz` }),
+    const stored = await s3.client.send(
+      new GetObjectCommand({ Bucket: s3.minio.unversionedBucket, Key: `${p}/app-2.0.tgz` }),
     );
     expect(await stored.Body?.transformToString()).toBe('two');
   });

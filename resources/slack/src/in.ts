@@ -9,9 +9,8 @@ export async function get({
   destination,
 }: InContext<Source, Record<string, never>>): Promise<VersionResult> {
   const { timestamp, ts, channel } = version;
-  // Only puts make versions; anything else cannot be fetched.
-  if (!timestamp || !/^\d+$/.test(timestamp))
-    throw new ConfigError("version was not made by this resource: it needs a numeric 'timestamp'");
+  // As the reference: a message cannot be fetched, so any version is echoed (`none` without one).
+  if (!timestamp) return { version: { timestamp: 'none' }, metadata: [] };
   if (ts !== undefined && !/^\d+\.\d+$/.test(ts))
     throw new ConfigError(`version.ts '${ts.slice(0, 40)}' is not a Slack message ts`);
   const metadata = [];

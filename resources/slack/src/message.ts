@@ -79,7 +79,7 @@ interface Inputs {
 
 export async function planMessage({ params, sources, env, build, warn }: Inputs): Promise<MessagePlan> {
   const variables: Record<string, string> = params.env_file
-    ? await readEnvFile(sources, params.env_file, env)
+    ? await readEnvFile(sources, params.env_file, env, warn)
     : {};
   const expand = (text: string) => interpolateBuildVariables(text, env, { variables, unknown: unset });
 
@@ -99,8 +99,8 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
       variables: { ...variables, TEXT_FILE_CONTENT: textFile?.content ?? '' },
       unknown: unset,
     });
-  const attachments = await jsonList(sources, params, 'attachments', expandRich);
-  const blocks = await jsonList(sources, params, 'blocks', expandRich);
+  const attachments = await jsonList(sources, params, 'attachments', expandRich, warn);
+  const blocks = await jsonList(sources, params, 'blocks', expandRich, warn);
   const alert = params.alert_type ? alertAttachment(params.alert_type, build, warn) : undefined;
   const allAttachments = alert ? [alert, ...(attachments ?? [])] : attachments;
   const rich = Boolean(allAttachments?.length || blocks?.length);
@@ -114,16 +114,20 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
 
   const content: MessageContent = {};
   if (text.trim() !== '') content.text = text;
-  else if (!rich) content.text = MISSING_TEXT;
+  else if (!rich) {
+    warn(`the text is empty: '${MISSING_TEXT}' is sent (the reference sends no text, which Slack refuses)`);
+    content.text = MISSING_TEXT;
+  }
   if (allAttachments?.length) content.attachments = allAttachments;
   if (blocks?.length) content.blocks = blocks;
   for (const key of ['username', 'icon_url', 'icon_emoji'] as const) {
     const value = params[key];
-    if (value !== undefined) content[key] = expand(value);
+    // The reference's `jq -r … // null` makes the text "null" unset as well.
+    if (value !== undefined && value !== 'null') content[key] = expand(value);
   }
   if (isOn(params.link_names)) content.link_names = true;
 
-  const channels = await channelList(sources, params, expand);
+  const channels = await channelList(sources, params, expand, warn);
   const thread = await readThread(sources, params);
   return { content, channels, ...(textFile ? { textFile } : {}), ...(thread ? { thread } : {}) };
 }
@@ -144,9 +148,26 @@ async function requireFile(sources: string, path: string, field: string): Promis
   return text;
 }
 
+/** A file the reference reads only if it exists (`[[ -f … ]]`): missing is a warning, not an error. */
+async function optionalFile(
+  sources: string,
+  path: string,
+  field: string,
+  warn: (message: string) => void,
+): Promise<string | undefined> {
+  const text = await readFileIn(sources, path, field);
+  if (text === undefined) warn(`params.${field}: '${path}' does not exist: ignored`);
+  return text;
+}
+
 /** `KEY=value` lines (an `export ` prefix, quotes and `#` comments allowed); values are data. */
-async function readEnvFile(sources: string, path: string, env: Env): Promise<Record<string, string>> {
-  const text = await requireFile(sources, path, 'env_file');
+async function readEnvFile(
+  sources: string,
+  path: string,
+  env: Env,
+  warn: (message: string) => void,
+): Promise<Record<string, string>> {
+  const text = (await optionalFile(sources, path, 'env_file', warn)) ?? '';
   const variables: Record<string, string> = {};
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
@@ -178,11 +199,13 @@ async function jsonList(
   params: PutParams,
   name: 'attachments' | 'blocks',
   expand: (text: string) => string,
+  warn: (message: string) => void,
 ): Promise<Json[] | undefined> {
   let list: unknown = params[name];
   const file = params[`${name}_file`];
-  if (list === undefined && file) {
-    const text = await requireFile(sources, file, `${name}_file`);
+  const text =
+    list === undefined && file ? await optionalFile(sources, file, `${name}_file`, warn) : undefined;
+  if (file && text !== undefined) {
     try {
       list = JSON.parse(text);
     } catch (error) {
@@ -233,12 +256,21 @@ async function channelList(
   sources: string,
   params: PutParams,
   expand: (text: string) => string,
+  warn: (message: string) => void,
 ): Promise<(string | undefined)[]> {
   const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter(Boolean);
   const listed = [...words(params.channel)];
   if (params.channel_file)
-    listed.push(...words(await requireFile(sources, params.channel_file, 'channel_file')));
-  const channels = [...new Set(listed.map(expand).filter(Boolean))];
+    listed.push(...words(await optionalFile(sources, params.channel_file, 'channel_file', warn)));
+  // "null" is the reference's unset channel: its webhook's default.
+  const channels = [
+    ...new Set(
+      listed
+        .filter((word) => word !== 'null')
+        .map(expand)
+        .filter(Boolean),
+    ),
+  ];
   return channels.length ? channels : [undefined];
 }
 

@@ -140,7 +140,7 @@ export async function out({
       add('username', plan.content.username);
       add('text', plan.content.text);
       add('text_file', params.text_file);
-      add('text_file_exists', String(plan.textFile?.exists ?? false));
+      add('text_file_exists', plan.textFile?.exists ? 'Yes' : 'No');
       add('text_file_content', plan.textFile?.content);
       if (version['ts']) add('ts', version['ts']);
     }

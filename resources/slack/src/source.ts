@@ -1,15 +1,34 @@
 // The slack resource's configuration: what pipelines may write under source and params.
 import * as z from 'zod/mini';
-import { goOptional, jqBoolean, jqNumber, jqString } from '@hangar/resource-sdk';
+import { goOptional, jqNumber, jqString } from '@hangar/resource-sdk';
 
 // Read as the bash reference reads with `jq -r`: `null` is unset, `"true"` is true, a number is
-// its text where a string is expected, `"2"` is 2.
-const flag = jqBoolean();
+// its text where a string is expected, `"2"` is 2. A flag is on only when it is `true`/`"true"`:
+// the reference compares the text with "true", so `"yes"`, `1` or `"on"` are off.
+const isUnset = (value: unknown): boolean => value === undefined || value === null || value === '';
+const flag = z.pipe(
+  z.transform((value) => (isUnset(value) ? undefined : value === true || value === 'true')),
+  z.optional(z.boolean()),
+);
 export type Flag = z.output<typeof flag>;
 export const isOn = (value: Flag): boolean => value === true;
 
 const text = jqString();
-const objects = goOptional(z.array(z.record(z.string(), z.unknown())));
+const objectList = z.array(z.record(z.string(), z.unknown()));
+/** A JSON array of objects, inline or as its JSON text (the reference inserts the text as it is). */
+const objects = goOptional(
+  z.pipe(
+    z.transform((value) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }),
+    z.optional(objectList),
+  ),
+);
 /** Bounds that no real value reaches, so absurd input is refused up front. */
 const url = goOptional(z.url().check(z.maxLength(2048)));
 const count = (min: number, max: number) => jqNumber(z.int().check(z.minimum(min), z.maximum(max)));

@@ -77,7 +77,7 @@ describe('text and text_file', () => {
   test('a missing text_file counts as unset: the placeholder is sent', async () => {
     const result = await put({ text_file: 'nope/missing.txt', metadata: true });
     expect(calls()[0]?.args['text']).toBe('_(no notification provided)_');
-    expect(meta(result)).toMatchObject({ text_file: 'nope/missing.txt', text_file_exists: 'false' });
+    expect(meta(result)).toMatchObject({ text_file: 'nope/missing.txt', text_file_exists: 'No' });
   });
 
   test('an empty text_file sends nothing unless always_notify', async () => {
@@ -91,13 +91,16 @@ describe('text and text_file', () => {
     expect(calls().map((call) => call.args['text'])).toEqual(['_(no notification provided)_']);
   });
 
-  test('no text at all sends the bash resource’s placeholders', async () => {
+  test('no text at all sends the bash resource’s placeholders; an empty text warns', async () => {
     await put({});
-    await put({ text: '' });
+    const empty = await put({ text: '' });
     expect(calls().map((call) => call.args['text'])).toEqual([
       '_(no notification provided)_',
       '_(missing notification text)_',
     ]);
+    expect(empty.stderr).toContain(
+      "warning: the text is empty: '_(missing notification text)_' is sent (the reference sends no text, which Slack refuses)",
+    );
   });
 });
 
@@ -267,7 +270,7 @@ describe('output: silent, metadata, payload_in_metadata, debug, disable', () => 
       username: 'CI',
       text: 'hello',
       text_file: 't.txt',
-      text_file_exists: 'true',
+      text_file_exists: 'Yes',
       text_file_content: 'hello',
       payload: JSON.stringify(calls()[0]?.args),
     });
@@ -348,7 +351,7 @@ describe('configuration errors are one line naming the field', () => {
     [{}, { text: 'x' }, "source: set 'url' (an incoming webhook) or 'token' (a bot token)"],
     [{ url: 'https://hooks.example/x', token: 'xoxb-1' }, {}, 'source.url and source.token: set only one'],
     [{ url: 'https://hooks.example/x' }, { thread_ts: '1.2' }, 'params.thread_ts needs source.token'],
-    [{ url: 'https://hooks.example/x' }, { silent: 'yes' }, "invalid 'params.silent'"],
+    [{ url: 'https://hooks.example/x' }, { attachments: '[{"a": 1' }, "invalid 'params.attachments'"],
   ])('%j %j', async (source, params, message) => {
     const result = await invoke('out', { source, params }, { dir });
     expect(result.code).toBe(1);
@@ -371,13 +374,22 @@ describe('check and in', () => {
   });
 });
 
-describe('in refuses versions no put made', () => {
-  test.each([{ version: 'x' }, { timestamp: 'abc' }, { timestamp: '5', ts: 'nope', channel: 'C1' }])(
-    '%j',
-    async (version) => {
+describe('in of versions no put made', () => {
+  test('echoes them as the reference does: {timestamp: "none"} without a timestamp', async () => {
+    for (const [version, answer] of [
+      [{ version: 'x' }, { timestamp: 'none' }],
+      [{}, { timestamp: 'none' }],
+      [{ timestamp: 'abc' }, { timestamp: 'abc' }],
+    ]) {
       const result = await invoke('in', { source: { url }, version }, { dir });
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^error: version/);
-    },
-  );
+      expect(result.json).toEqual({ version: answer, metadata: [] });
+    }
+  });
+
+  test("refuses a token message's ts that is not one", async () => {
+    const version = { timestamp: '5', ts: 'nope', channel: 'C1' };
+    const result = await invoke('in', { source: { url }, version }, { dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: version\.ts 'nope' is not a Slack message ts/);
+  });
 });

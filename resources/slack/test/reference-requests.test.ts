@@ -51,3 +51,51 @@ test('an unknown key is ignored with a warning naming the nearest known one', as
   expect(outcome.code).toBe(0);
   expect(outcome.stderr).toContain("unknown key 'params.txt' (did you mean 'text'?)");
 });
+
+/** A put, and the bodies it posted. */
+async function putPosting(params: object) {
+  const before = slack.webhookCalls().length;
+  const outcome = await put(params);
+  expect(outcome.code, outcome.stderr).toBe(0);
+  return {
+    outcome,
+    posts: slack
+      .webhookCalls()
+      .slice(before)
+      .map((call) => call.args),
+  };
+}
+
+test('a flag is on only for true or "true": "yes", 1 and "on" are off, as the reference compares text', async () => {
+  const { outcome, posts } = await putPosting({
+    text: 'x',
+    silent: 'yes',
+    metadata: 1,
+    link_names: 'on',
+    debug: 'no',
+  });
+  // not silent (the post is logged), no metadata, no link_names, and not a debug run (it was sent)
+  expect(outcome.stderr).toContain('posted to the default channel');
+  expect(outcome.json.metadata ?? []).toEqual([]);
+  expect(posts).toEqual([{ text: 'x' }]);
+  const silent = await put({ text: 'y', silent: 'true' });
+  expect(silent.stderr).not.toContain('posted to');
+});
+
+test('attachments given as JSON text are read as the array they hold', async () => {
+  const { posts } = await putPosting({ attachments: '[{"color":"good","text":"build $BUILD_NAME"}]' });
+  expect(posts).toEqual([{ attachments: [{ color: 'good', text: 'build 7' }] }]);
+});
+
+test('a missing channel_file, env_file or attachments_file is ignored with a warning, as [[ -f ]] skips it', async () => {
+  const files = { channel_file: 'none/channels', env_file: 'none/.env', attachments_file: 'none/att.json' };
+  const { outcome, posts } = await putPosting({ text: 'x', ...files });
+  for (const [field, path] of Object.entries(files))
+    expect(outcome.stderr).toContain(`warning: params.${field}: '${path}' does not exist: ignored`);
+  expect(posts).toEqual([{ text: 'x' }]);
+});
+
+test('"null" as username, icon or channel text is unset, as the reference reads it', async () => {
+  const { posts } = await putPosting({ text: 'x', username: 'null', icon_emoji: 'null', channel: 'null' });
+  expect(posts).toEqual([{ text: 'x' }]);
+});

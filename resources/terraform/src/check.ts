@@ -1,24 +1,41 @@
-// check: the current state of one environment, as at most one version.
-import type { CheckContext, Version } from '@hangar/resource-sdk';
+// check: the current state of one environment, as at most one version (the reference keeps no history).
+import { ConfigError, type CheckContext, type Logger, type Version } from '@hangar/resource-sdk';
 import { rejectLegacyStorage, requireBackend } from './config.js';
 import { openSession } from './session.js';
 import type { Source } from './source.js';
 import { findBinary } from './tofu.js';
 import { workspaceFor } from './workspace.js';
 
+/**
+ * The serial of a version; `""` (plan and destroy versions) is 0. The reference fails on one that is
+ * not a number (no version of ours has one): we warn and report the current state.
+ */
+function previousSerial(version: Version | undefined, log: Logger): number {
+  const serial = version?.['serial'] ?? '';
+  if (/^[+-]?\d+$/.test(serial)) return Number(serial);
+  if (serial !== '')
+    log.warn(`the version's serial '${serial}' is not a number: reporting the current state`);
+  return 0;
+}
+
 export async function check({ source, version, log, signal, env }: CheckContext<Source>): Promise<Version[]> {
   rejectLegacyStorage(source);
-  const backendType = requireBackend(source, 'source');
+  const backendType = requireBackend(source);
+  const given = version && Object.keys(version).length ? version : undefined;
+  if (given && !given['env_name'])
+    throw new ConfigError(`invalid version: it has no env_name, so it was not produced by this resource`);
   const envName =
-    source.env_name ?? version?.['env_name'] ?? (source.workspace === 'default' ? 'default' : undefined);
+    source.env_name ?? given?.['env_name'] ?? (source.workspace === 'default' ? 'default' : undefined);
   if (!envName) {
     log.info('no source.env_name and no previous version: nothing to check (puts with env_name still work)');
     return [];
   }
+  const serialBefore = previousSerial(given, log);
   const session = await openSession({
     binary: await findBinary(source.binary, env),
     backendType,
     backendConfig: source.backend_config ?? {},
+    ...(source.env ? { userEnv: source.env } : {}),
     env,
     signal,
     log,
@@ -29,15 +46,10 @@ export async function check({ source, version, log, signal, env }: CheckContext<
     if (!(await tofu.workspaces()).includes(workspace)) return [];
     await tofu.selectWorkspace(workspace, false);
     const state = await tofu.state();
-    if (!state || state.empty) return [];
-    const current = { env_name: envName, serial: String(state.serial), lineage: state.lineage };
-    const previousSerial = Number(version?.['serial'] || Number.NaN);
-    const sameLineage = version?.['lineage'] === state.lineage && version['env_name'] === envName;
-    if (sameLineage && state.serial < previousSerial) return [];
-    // The requested version is still valid (an earlier serial of this state): list it first.
-    const isApplied = version && Object.keys(version).sort().join() === 'env_name,lineage,serial';
-    if (isApplied && sameLineage && previousSerial < state.serial) return [version, current];
-    return [current];
+    if (!state) return [];
+    // Like the reference: the current state, unless the given version is a later serial of it.
+    if (state.serial < serialBefore && state.lineage === given?.['lineage']) return [];
+    return [{ env_name: envName, serial: String(state.serial), lineage: state.lineage }];
   } finally {
     await session.close();
   }

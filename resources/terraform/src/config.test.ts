@@ -38,12 +38,9 @@ describe('mergeConfig', () => {
 });
 
 describe('checks', () => {
-  it('refuses the local backend and the removed output_module', () => {
-    expect(() => requireBackend({ backend_type: 'local' }, 'params')).toThrow(/'local' keeps state/);
-    expect(() => requireBackend({ backend_type: 's3', output_module: 'x' }, 'params')).toThrow(
-      /params\.output_module was removed/,
-    );
-    expect(requireBackend({ backend_type: 'gcs' }, 'params')).toBe('gcs');
+  it('refuses the local backend', () => {
+    expect(() => requireBackend({ backend_type: 'local' })).toThrow(/'local' keeps state/);
+    expect(requireBackend({ backend_type: 'gcs' })).toBe('gcs');
   });
 
   it('explains migrated_from_storage as well as storage', () => {

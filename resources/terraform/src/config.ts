@@ -3,7 +3,7 @@ import { ConfigError } from '@hangar/resource-sdk';
 import type { Source, TerraformConfig } from './source.js';
 
 const MAP_FIELDS = ['backend_config', 'vars', 'env'] as const;
-const BOOLEAN_FIELDS = ['delete_on_failure', 'plan_only', 'plan_run'] as const;
+const BOOLEAN_FIELDS = ['delete_on_failure', 'plan_only', 'plan_run', 'summary_metadata'] as const;
 const VALUE_FIELDS = [
   'backend_type',
   'terraform_source',
@@ -48,9 +48,7 @@ export function rejectLegacyStorage(source: Source): void {
 }
 
 /** Checks shared by every script once source and params are merged. */
-export function requireBackend(config: TerraformConfig, where: string): string {
-  if (config.output_module !== undefined)
-    throw new ConfigError(`${where}.output_module was removed in Terraform 0.12: read the outputs instead`);
+export function requireBackend(config: TerraformConfig): string {
   const type = config.backend_type;
   if (!type) throw new ConfigError(`missing required field 'source.backend_type' (for example s3)`);
   if (type === 'local')

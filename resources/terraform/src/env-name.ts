@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { ConfigError, resolveInside } from '@hangar/resource-sdk';
 import type { PutParams, Source } from './source.js';
 
-const ADJECTIVES = [
+export const ADJECTIVES = [
   'amber',
   'brave',
   'calm',
@@ -30,7 +30,7 @@ const ADJECTIVES = [
   'witty',
   'zesty',
 ];
-const NOUNS = [
+export const NOUNS = [
   'otter',
   'badger',
   'comet',
@@ -60,13 +60,16 @@ const NOUNS = [
 export const randomName = (): string =>
   `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[randomInt(NOUNS.length)]}`;
 
-/** Trimmed, inner spaces become dashes; must then be a usable workspace name. */
+/**
+ * As the reference: trimmed, each space a dash. Then tofu's own rule for workspace names (a URL path
+ * segment that needs no escaping), checked here so that the error names the field.
+ */
 export function normaliseEnvName(raw: string, field: string): string {
-  const name = raw.trim().replace(/\s+/g, '-');
+  const name = raw.trim().replaceAll(' ', '-');
   if (!name) throw new ConfigError(`invalid '${field}': the environment name is empty`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+  if (!/^[A-Za-z0-9._~$&+:=@-]+$/.test(name))
     throw new ConfigError(
-      `invalid '${field}': '${name}' is not a valid workspace name (letters, digits, '.', '_', '-')`,
+      `invalid '${field}': '${name}' is not a valid workspace name (letters, digits and . _ ~ $ & + : = @ -)`,
     );
   return name;
 }

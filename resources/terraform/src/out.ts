@@ -1,6 +1,6 @@
 // put: apply, plan (plan_only), apply a stored plan (plan_run) or destroy one environment.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import {
   ConfigError,
   RemoteError,
@@ -24,13 +24,15 @@ import { discardPlan, loadPlan, planChecksum, storePlan } from './plan-store.js'
 import { buildVars, openSession, type Session, type SessionOptions } from './session.js';
 import type { PutParams, Source, TerraformConfig } from './source.js';
 import { InterruptedError } from './tofu-process.js';
-import { findBinary, type Tofu } from './tofu.js';
+import { findBinary, type OutputValue, type Tofu } from './tofu.js';
 import { readMapping, varFileArgs } from './var-files.js';
 import { workspaceFor } from './workspace.js';
 
 interface PutRun {
   source: Source;
   config: TerraformConfig;
+  /** Applying the stored plan (`plan_run` on an apply). */
+  planRun: boolean;
   session: Session;
   tofu: Tofu;
   envName: string;
@@ -46,14 +48,20 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   const { source, params, sources, log, signal, env, build } = context;
   rejectLegacyStorage(source);
   const config = mergeConfig(source, params);
-  const backendType = requireBackend(config, 'params');
-  const action = params.action ?? 'apply';
-  if (config.plan_only && config.plan_run)
-    throw new ConfigError(
-      `params.plan_only and params.plan_run exclude each other: plan in one put, apply in a later one`,
-    );
-  if (action === 'destroy' && (config.plan_only || config.plan_run))
-    throw new ConfigError(`params.action: destroy cannot be combined with plan_only or plan_run`);
+  const backendType = requireBackend(config);
+  // As in the reference, only the put's own params choose what it does.
+  const planOnly = Boolean(params.plan_only);
+  let action = params.action ?? 'apply';
+  if (source.plan_only && !planOnly)
+    log.warn(`source.plan_only has no effect (as in the reference): set plan_only in the put's params`);
+  if (planOnly && config.plan_run)
+    throw new ConfigError(`plan_only and plan_run exclude each other: plan in one put, apply in a later one`);
+  if (planOnly && action === 'destroy') {
+    log.warn(`params.plan_only wins over params.action: destroy (as in the reference): only a plan is made`);
+    action = 'apply';
+  }
+  if (action === 'destroy' && config.plan_run) log.warn(`plan_run has no effect on action: destroy`);
+  if (config.output_module !== undefined) log.warn(`output_module was removed in Terraform 0.12: ignored`);
   if (!config.terraform_source) throw new ConfigError(`missing required field 'params.terraform_source'`);
   const moduleDir = resolveInside(sources, config.terraform_source);
   if (!(await stat(moduleDir).catch(() => undefined))?.isDirectory())
@@ -66,11 +74,19 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
     binary,
     backendType,
     backendConfig: config.backend_config ?? {},
-    ...(config.plugin_dir ? { pluginDir: resolveInside(sources, config.plugin_dir) } : {}),
+    // As the reference documents it: relative to terraform_source (tofu's working directory).
+    ...(config.plugin_dir
+      ? {
+          pluginDir: isAbsolute(config.plugin_dir)
+            ? config.plugin_dir
+            : resolveInside(sources, join(config.terraform_source, config.plugin_dir)),
+        }
+      : {}),
     env,
     signal,
     log,
   };
+  const planRun = action === 'apply' && Boolean(config.plan_run);
   const removeOverrides = await linkOverrides(
     sources,
     moduleDir,
@@ -84,43 +100,48 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
       moduleDir,
       ...(config.private_key ? { privateKey: config.private_key } : {}),
       ...(config.env ? { userEnv: config.env } : {}),
-      withoutTfVars: Boolean(config.plan_run),
+      withoutTfVars: planRun,
     });
     const { tofu } = session;
     const envName = await resolveEnvName(source, params, sources, () => tofu.workspaces());
-    if (!config.plan_run) tofu.addDefaultEnv(buildVars(build, envName));
+    if (!planRun) tofu.setEnv(buildVars(build, envName));
     const run: PutRun = {
       source,
       config,
+      planRun,
       session,
       tofu,
       envName,
       workspace: workspaceFor(source, envName),
       sources,
-      varFiles: config.plan_run ? [] : await varFileArgs(config.vars, config.var_files, sources, session.tmp),
+      varFiles: planRun ? [] : await varFileArgs(config.vars, config.var_files, sources, session.tmp),
       storeOptions: base,
       log,
     };
     log.info(`environment '${envName}' (workspace '${run.workspace}')`);
-    const result =
-      action === 'destroy' ? await destroy(run) : config.plan_only ? await plan(run) : await apply(run);
-    result.metadata = [
-      ...(result.metadata ?? []),
+    const { version, summary, outputs } =
+      action === 'destroy' ? await destroy(run) : planOnly ? await plan(run) : await apply(run);
+    const metadata: MetadataField[] = [
+      ...outputMetadata(outputs),
+      ...(config.summary_metadata ? summaryMetadata(summary) : []),
       { name: 'terraform_version', value: await tofu.version() },
     ];
-    return result;
+    return { version, metadata };
   } finally {
     await session?.close();
     await removeOverrides();
   }
 }
 
-function commonFlags(config: TerraformConfig): string[] {
-  const flags = ['-no-color', '-input=false'];
-  if (config.lock_timeout) flags.push(`-lock-timeout=${config.lock_timeout}`);
-  if (config.parallelism) flags.push(`-parallelism=${config.parallelism}`);
-  return flags;
+interface PutResult {
+  version: Version;
+  summary: PlanSummary | undefined;
+  outputs: Record<string, OutputValue>;
 }
+
+/** `-lock-timeout`, which the reference passes to plan, apply and destroy. */
+const lockFlags = (config: TerraformConfig): string[] =>
+  config.lock_timeout ? [`-lock-timeout=${config.lock_timeout}`] : [];
 
 /** `import_files`: each address not yet in the state is imported with its id. */
 async function runImports(run: PutRun): Promise<void> {
@@ -141,28 +162,27 @@ async function runImports(run: PutRun): Promise<void> {
       run.log.info(`${address} is already in the state: not importing`);
       continue;
     }
-    const flags = ['-no-color', '-input=false'];
-    if (run.config.lock_timeout) flags.push(`-lock-timeout=${run.config.lock_timeout}`);
+    const flags = ['-no-color', '-input=false', ...lockFlags(run.config)];
     await run.tofu.run(['import', ...flags, ...run.varFiles, address, id]);
   }
 }
 
-async function appliedResult(run: PutRun, summary: PlanSummary | undefined): Promise<VersionResult> {
+async function appliedResult(run: PutRun, summary: PlanSummary | undefined): Promise<PutResult> {
   await discardPlan(run.tofu, run.envName, await run.tofu.workspaces());
   await run.tofu.selectWorkspace(run.workspace, false);
   const state = await run.tofu.state();
   if (!state) throw new RemoteError(`workspace '${run.workspace}' has no state after the apply`);
-  const outputs = await run.tofu.outputs();
   return {
     version: { env_name: run.envName, serial: String(state.serial), lineage: state.lineage },
-    metadata: [...outputMetadata(outputs), ...summaryMetadata(summary)],
+    summary,
+    outputs: await run.tofu.outputs(),
   };
 }
 
-async function apply(run: PutRun): Promise<VersionResult> {
+async function apply(run: PutRun): Promise<PutResult> {
   const { tofu, config } = run;
   let planFile: string | undefined;
-  if (config.plan_run) {
+  if (run.planRun) {
     const stored = await loadPlan(tofu, run.envName, await tofu.workspaces());
     if (!stored)
       throw new ConfigError(
@@ -174,7 +194,17 @@ async function apply(run: PutRun): Promise<VersionResult> {
   }
   await tofu.selectWorkspace(run.workspace, true);
   if (!planFile) await runImports(run);
-  const args = ['apply', ...commonFlags(config), '-auto-approve', ...(planFile ? [planFile] : run.varFiles)];
+  const parallelism = config.parallelism ? [`-parallelism=${config.parallelism}`] : [];
+  const args = [
+    'apply',
+    '-no-color',
+    '-input=false',
+    '-auto-approve',
+    ...(planFile ? [] : run.varFiles),
+    ...parallelism,
+    ...lockFlags(config),
+    ...(planFile ? [planFile] : []),
+  ];
   let output: string;
   try {
     output = (await tofu.run(args)).output;
@@ -201,34 +231,47 @@ async function destroyAfterFailure(run: PutRun, failure: unknown): Promise<Error
   });
 }
 
-/** Destroys the workspace's resources, then the workspace (never `default`) and any stored plan. */
+/**
+ * As the reference: imports, `destroy`, then deletes the workspace (never `default`) and any
+ * stored plan. A workspace that does not exist is a warning (the reference fails to select it).
+ */
 async function destroyWorkspace(run: PutRun): Promise<PlanSummary | undefined> {
   const { tofu } = run;
   let summary: PlanSummary | undefined;
   if ((await tofu.workspaces()).includes(run.workspace)) {
     await tofu.selectWorkspace(run.workspace, false);
-    const result = await tofu.run(['destroy', ...commonFlags(run.config), '-auto-approve', ...run.varFiles]);
+    await runImports(run);
+    const args = ['destroy', '-no-color', '-input=false', '-auto-approve', ...lockFlags(run.config)];
+    const result = await tofu.run([...args, ...run.varFiles]);
     summary = summariseApplyOutput(result.output);
     await tofu.deleteWorkspace(run.workspace);
   } else {
-    run.log.info(`workspace '${run.workspace}' does not exist: nothing to destroy`);
+    run.log.warn(`workspace '${run.workspace}' does not exist: nothing to destroy`);
   }
   await discardPlan(tofu, run.envName, await tofu.workspaces());
   return summary;
 }
 
-async function destroy(run: PutRun): Promise<VersionResult> {
+/** The reference's destroy version: `{env_name, serial: ""}`, and no outputs. */
+async function destroy(run: PutRun): Promise<PutResult> {
   const summary = await destroyWorkspace(run);
-  const version: Version = { env_name: run.envName, serial: '', destroyed: 'true' };
-  return { version, metadata: summaryMetadata(summary) };
+  return { version: { env_name: run.envName, serial: '' }, summary, outputs: {} };
 }
 
-async function plan(run: PutRun): Promise<VersionResult> {
+/** The reference's plan version: `{env_name, serial: "", plan_only: "true", plan_checksum}`, no outputs. */
+async function plan(run: PutRun): Promise<PutResult> {
   const { tofu, config } = run;
   await tofu.selectWorkspace(run.workspace, true);
   await runImports(run);
   const planFile = join(run.session.tmp, 'new.tfplan');
-  await tofu.run(['plan', ...commonFlags(config), `-out=${planFile}`, ...run.varFiles]);
+  await tofu.run([
+    'plan',
+    '-no-color',
+    '-input=false',
+    `-out=${planFile}`,
+    ...lockFlags(config),
+    ...run.varFiles,
+  ]);
   const bytes = await readFile(planFile);
   const json = await tofu.showPlanJson(planFile);
   const summary = summariseShowJson(json);
@@ -237,12 +280,6 @@ async function plan(run: PutRun): Promise<VersionResult> {
   run.log.info(
     `plan ${checksum.slice(0, 12)} stored: ${summary.to_add} to add, ${summary.to_change} to change, ${summary.to_destroy} to destroy`,
   );
-  // The outputs of what is applied now: a plan version never hides them.
-  const state = await tofu.state();
-  const applied = state && !state.empty ? state : undefined;
-  const version: Version = { env_name: run.envName, serial: applied ? String(applied.serial) : '' };
-  if (applied) version['lineage'] = applied.lineage;
-  Object.assign(version, { plan_only: 'true', plan_checksum: checksum });
-  const metadata: MetadataField[] = [...outputMetadata(await tofu.outputs()), ...summaryMetadata(summary)];
-  return { version, metadata };
+  const version: Version = { env_name: run.envName, serial: '', plan_only: 'true', plan_checksum: checksum };
+  return { version, summary, outputs: {} };
 }

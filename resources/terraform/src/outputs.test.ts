@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { outputMetadata, rawOutputs, summariseApplyOutput, summariseShowJson } from './outputs.js';
+import { outputMetadata, rawOutputsFile, summariseApplyOutput, summariseShowJson } from './outputs.js';
 
 const outputs = {
   url: { value: 'https://x.test/?a=<b>&c', sensitive: false },
@@ -7,13 +7,24 @@ const outputs = {
   token: { value: 'hidden', sensitive: true },
 };
 
-it('shows strings bare, other values as JSON without HTML escaping, sensitive ones hidden', () => {
-  expect(outputMetadata(outputs)).toEqual([
+it("encodes metadata as the reference's json.Marshal does, quotes trimmed, sensitive values hidden", () => {
+  expect(
+    outputMetadata({
+      ...outputs,
+      lines: { value: 'a\n"b"', sensitive: false },
+      map: { value: { k: ['v'] }, sensitive: false },
+    }),
+  ).toEqual([
     { name: 'count', value: '3' },
+    { name: 'lines', value: 'a\\n\\"b\\' },
+    { name: 'map', value: '{"k":["v"]}' },
     { name: 'token', value: '<sensitive>' },
-    { name: 'url', value: 'https://x.test/?a=<b>&c' },
+    { name: 'url', value: 'https://x.test/?a=\\u003cb\\u003e\\u0026c' },
   ]);
-  expect(rawOutputs(outputs)).toEqual({ url: 'https://x.test/?a=<b>&c', count: 3, token: 'hidden' });
+});
+
+it("writes the metadata file as Go's encoder does: sorted keys, no HTML escaping, a newline", () => {
+  expect(rawOutputsFile(outputs)).toBe('{"count":3,"token":"hidden","url":"https://x.test/?a=<b>&c"}\n');
 });
 
 it('counts a plan: a replacement is one add and one destroy', () => {

@@ -4,23 +4,32 @@ import type { OutputValue } from './tofu.js';
 
 export const SENSITIVE = '<sensitive>';
 
-/** One entry per output; sensitive values are hidden, strings shown bare, the rest as JSON. */
+/** JSON as Go's `json.Marshal` writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped. */
+const goMarshal = (value: unknown): string =>
+  JSON.stringify(value ?? null).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+/**
+ * One entry per output, as the reference writes them: sensitive values hidden, every other value
+ * JSON-encoded by Go with the surrounding quotes trimmed (so a string shows bare, with its escapes).
+ */
 export function outputMetadata(outputs: Record<string, OutputValue>): MetadataField[] {
   return Object.entries(outputs)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, output]) => ({
       name,
-      value: output.sensitive
-        ? SENSITIVE
-        : typeof output.value === 'string'
-          ? output.value
-          : JSON.stringify(output.value),
+      value: output.sensitive ? SENSITIVE : goMarshal(output.value).replace(/^"+|"+$/g, ''),
     }));
 }
 
-/** The `metadata` file: every output's raw value, sensitive ones included. */
-export function rawOutputs(outputs: Record<string, OutputValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([name, output]) => [name, output.value]));
+/** The `metadata` file: every output's raw value, sensitive ones included, keys sorted, one line. */
+export function rawOutputsFile(outputs: Record<string, OutputValue>): string {
+  const sorted = Object.keys(outputs)
+    .sort()
+    .map((name) => [name, outputs[name]?.value]);
+  return `${JSON.stringify(Object.fromEntries(sorted))}\n`;
 }
 
 export interface PlanSummary {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { RemoteError } from '@hangar/resource-sdk';
 import { openSession, type SessionOptions } from './session.js';
-import type { PlanSummary } from './outputs.js';
+import { summariseShowJson, type PlanSummary } from './outputs.js';
 import type { Tofu } from './tofu.js';
 
 export const planWorkspace = (envName: string): string => `${envName}-plan`;
@@ -21,7 +21,8 @@ export interface StoredPlan {
   summary: PlanSummary;
 }
 
-const PLAN_OUTPUTS = ['plan_content', 'plan_content_json', 'plan_checksum', 'plan_summary'] as const;
+/** The reference stores the first two (base64 plan, gzip+base64 `show -json`); we add the checksum. */
+const PLAN_OUTPUTS = ['plan_content', 'plan_content_json', 'plan_checksum'] as const;
 
 /** The module whose state carries the plan: each variable comes straight back as an output. */
 function planModule(): string {
@@ -48,7 +49,6 @@ export async function storePlan(
     plan_content: stored.plan.toString('base64'),
     plan_content_json: gzipSync(stored.json).toString('base64'),
     plan_checksum: stored.checksum,
-    plan_summary: JSON.stringify(stored.summary),
   };
   const varFile = join(tmp, 'plan-store.tfvars.json');
   await writeFile(varFile, JSON.stringify(values), { mode: 0o600 });
@@ -63,7 +63,10 @@ export async function storePlan(
   }
 }
 
-/** The plan stored for `envName`, or undefined; leaves `<env>-plan` selected. */
+/**
+ * The plan stored for `envName` (by us or by the reference), or undefined; leaves `<env>-plan`
+ * selected.
+ */
 export async function loadPlan(
   tofu: Tofu,
   envName: string,
@@ -82,14 +85,11 @@ export async function loadPlan(
   };
   const plan = Buffer.from(text('plan_content'), 'base64');
   const checksum = planChecksum(plan);
-  if (checksum !== text('plan_checksum'))
+  const recorded = outputs['plan_checksum']?.value;
+  if (recorded !== undefined && checksum !== recorded)
     throw new RemoteError(`the plan stored in '${planWorkspace(envName)}' is corrupt (checksum mismatch)`);
-  return {
-    plan,
-    json: gunzipSync(Buffer.from(text('plan_content_json'), 'base64')).toString('utf8'),
-    checksum,
-    summary: JSON.parse(text('plan_summary')) as PlanSummary,
-  };
+  const json = gunzipSync(Buffer.from(text('plan_content_json'), 'base64')).toString('utf8');
+  return { plan, json, checksum, summary: summariseShowJson(json) };
 }
 
 /** Forgets the stored plan of `envName` (after an apply or destroy made it stale). */

@@ -106,18 +106,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
 }
 
-/** TF_VAR_build_* from Concourse's build metadata, plus env_name and build_url. */
+/**
+ * TF_VAR_build_* from Concourse's build metadata and TF_VAR_env_name, set as the reference sets them
+ * (empty when Concourse gives none, e.g. a one-off build's job name), plus our TF_VAR_build_url.
+ */
 export function buildVars(build: BuildMetadata, envName: string): Record<string, string> {
-  const vars: Record<string, string> = { TF_VAR_env_name: envName };
-  const pairs: [string, string | undefined][] = [
-    ['build_id', build.id],
-    ['build_name', build.name],
-    ['build_job_name', build.jobName],
-    ['build_pipeline_name', build.pipelineName],
-    ['build_team_name', build.teamName],
-    ['atc_external_url', build.atcExternalUrl],
-    ['build_url', build.url],
-  ];
-  for (const [name, value] of pairs) if (value) vars[`TF_VAR_${name}`] = value;
+  const vars: Record<string, string> = {
+    TF_VAR_build_id: build.id ?? '',
+    TF_VAR_build_name: build.name ?? '',
+    TF_VAR_build_job_name: build.jobName ?? '',
+    TF_VAR_build_pipeline_name: build.pipelineName ?? '',
+    TF_VAR_build_team_name: build.teamName ?? '',
+    TF_VAR_atc_external_url: build.atcExternalUrl ?? '',
+    TF_VAR_env_name: envName,
+  };
+  if (build.url) vars['TF_VAR_build_url'] = build.url;
   return vars;
 }

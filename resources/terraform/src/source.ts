@@ -52,13 +52,19 @@ const terraformFields = {
     z.int().check(z.minimum(1)),
     'Concurrent operations of apply/plan/destroy (tofu default 10).',
   ),
-  lock_timeout: goOptional(
+  lock_timeout: doc(
     z
       .string()
       .check(z.refine((value) => DURATION.test(value), 'must be a duration such as 30s, 5m or 1m30s')),
+    '-lock-timeout of plan, apply and destroy: how long to wait for the state lock.',
   ),
-  /** Removed in Terraform 0.12; accepted only to explain that. */
-  output_module: doc(z.unknown(), 'Removed in Terraform 0.12: an error.'),
+  /** Removed in Terraform 0.12: an error in get params, ignored elsewhere (as in the reference). */
+  output_module: doc(z.unknown(), 'Removed in Terraform 0.12: an error in get params.'),
+  /** Ours: the reference reports no plan summary. */
+  summary_metadata: doc(
+    z.boolean(),
+    'Add to_add, to_change and to_destroy (from the plan or apply) to the metadata.',
+  ),
 };
 
 /** The legacy `storage` block: accepted so that we can explain the migration, never used. */

@@ -16,8 +16,6 @@ export interface OutputValue {
 export interface StateInfo {
   serial: number;
   lineage: string;
-  /** No resources and no outputs: a workspace that was created but never applied (or destroyed). */
-  empty: boolean;
 }
 
 export interface TofuOptions {
@@ -44,9 +42,9 @@ export class Tofu {
     return this.options.binary;
   }
 
-  /** Adds variables to the environment of later commands; ones already set (the user's `env`) win. */
-  addDefaultEnv(vars: Record<string, string>): void {
-    for (const [key, value] of Object.entries(vars)) this.options.env[key] ??= value;
+  /** Sets variables in the environment of later commands, over the user's `env` (as the reference does). */
+  setEnv(vars: Record<string, string>): void {
+    Object.assign(this.options.env, vars);
   }
 
   async run(args: readonly string[], command: CommandOptions = {}): Promise<RunResult> {
@@ -101,16 +99,10 @@ export class Tofu {
   async state(): Promise<StateInfo | undefined> {
     const raw = await this.statePull();
     if (!raw.trim()) return undefined;
-    const state = parseJson(raw, 'state pull') as {
-      serial?: unknown;
-      lineage?: unknown;
-      resources?: unknown[];
-      outputs?: object;
-    };
+    const state = parseJson(raw, 'state pull') as { serial?: unknown; lineage?: unknown };
     if (typeof state.serial !== 'number' || typeof state.lineage !== 'string')
       throw new RemoteError('the state has no serial or lineage: is it a tofu/terraform state?');
-    const empty = !state.resources?.length && !Object.keys(state.outputs ?? {}).length;
-    return { serial: state.serial, lineage: state.lineage, empty };
+    return { serial: state.serial, lineage: state.lineage };
   }
 
   /** The raw state (holds secrets: never logged). */
@@ -129,10 +121,10 @@ export class Tofu {
     return stdout.split('\n').filter(Boolean);
   }
 
-  /** First line of `version`, e.g. `OpenTofu v1.12.6`. */
+  /** What `-v` prints, trimmed (the reference's `terraform_version`), e.g. `OpenTofu v1.12.6\non linux_amd64`. */
   async version(): Promise<string> {
-    const { stdout } = await this.run(['version'], { captureStdout: true });
-    return stdout.split('\n')[0]?.trim() ?? '';
+    const { stdout } = await this.run(['-v'], { captureStdout: true });
+    return stdout.trim();
   }
 
   async showPlanJson(planFile: string): Promise<string> {

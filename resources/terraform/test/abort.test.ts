@@ -107,7 +107,9 @@ it(
     // … the local-exec's own child is gone …
     expect(await isRunning(sleepPid)).toBe(false);
     // … and the next put takes the lock at once (no lock_timeout) and finishes the environment.
-    const next = await put(source, { terraform_source: 'quick' }, work.path, { stderr: new LogSink() });
+    const next = await put(source, { terraform_source: 'quick', summary_metadata: true }, work.path, {
+      stderr: new LogSink(),
+    });
     expect(next.stderr).not.toContain('Error acquiring the state lock');
     expect(next.code).toBe(0);
     expect(next.meta['to_destroy']).toBe('1'); // the tainted slow resource

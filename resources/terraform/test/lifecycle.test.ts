@@ -1,5 +1,5 @@
 // First apply, idempotent re-apply, a change, check, get, destroy, two environments: real tofu + MinIO.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
@@ -54,16 +54,20 @@ describe('one environment from first apply to destroy', () => {
     expect(await listKeys(minio, 'env:/staging/')).toEqual([`env:/staging/${key}`]);
   });
 
-  it('reports outputs as metadata, hiding sensitive ones, plus the version and the plan summary', () => {
+  it('reports outputs as metadata, hiding sensitive ones, plus what `tofu -v` says', () => {
     expect(first.meta['greeting']).toBe('hello');
     expect(first.meta['env']).toBe('staging');
     expect(first.meta['settings']).toBe('{"replicas":2,"tags":["a","b"]}');
     expect(first.meta['password']).toBe('<sensitive>');
-    expect(first.meta['terraform_version']).toMatch(/^OpenTofu v1\.12\./);
-    expect([first.meta['to_add'], first.meta['to_change'], first.meta['to_destroy']]).toEqual([
-      '1',
-      '0',
-      '0',
+    expect(first.meta['terraform_version']).toMatch(/^OpenTofu v1\.12\.\S+\non linux_\w+$/);
+    // the plan summary is opt-in (summary_metadata), as the reference reports none
+    expect(Object.keys(first.meta).sort()).toEqual([
+      'build_name',
+      'env',
+      'greeting',
+      'password',
+      'settings',
+      'terraform_version',
     ]);
     expect(first.stdout).not.toContain('s3cr3t');
   });
@@ -82,11 +86,6 @@ describe('one environment from first apply to destroy', () => {
     const again = await put(source(), params, work.path);
     expect(again.code).toBe(0);
     expect(again.version).toEqual(first.version);
-    expect([again.meta['to_add'], again.meta['to_change'], again.meta['to_destroy']]).toEqual([
-      '0',
-      '0',
-      '0',
-    ]);
     expect((await check(source(), first.version)).versions).toEqual([first.version]);
   });
 
@@ -96,15 +95,14 @@ describe('one environment from first apply to destroy', () => {
     expect(got.code).toBe(0);
     expect(got.version).toEqual(first.version);
     expect(await readFile(join(dir, 'name'), 'utf8')).toBe('staging');
-    expect(JSON.parse(await readFile(join(dir, 'metadata'), 'utf8'))).toEqual({
-      greeting: 'hello',
-      env: 'staging',
-      build_name: '',
-      settings: { replicas: 2, tags: ['a', 'b'] },
-      password: 's3cr3t-hello',
-    });
+    // one line of JSON with sorted keys, as Go's encoder writes it; readable by a task's user
+    expect(await readFile(join(dir, 'metadata'), 'utf8')).toBe(
+      '{"build_name":"","env":"staging","greeting":"hello","password":"s3cr3t-hello","settings":{"replicas":2,"tags":["a","b"]}}\n',
+    );
+    for (const file of ['metadata', 'terraform.tfstate'])
+      expect((await stat(join(dir, file))).mode & 0o777).toBe(0o644);
     expect(got.meta['password']).toBe('<sensitive>');
-    expect(got.meta['terraform_version']).toMatch(/^OpenTofu v/);
+    expect(got.meta['terraform_version']).toBe(first.meta['terraform_version']);
     const state = JSON.parse(await readFile(join(dir, 'terraform.tfstate'), 'utf8')) as {
       serial: number;
       lineage: string;
@@ -115,47 +113,59 @@ describe('one environment from first apply to destroy', () => {
     ]);
   });
 
-  it('a change bumps the serial and check moves on', async () => {
+  it('a change bumps the serial and check moves on to it alone', async () => {
     const changed = await put(source(), { ...params, vars: { greeting: 'hi' } }, work.path);
     expect(changed.code).toBe(0);
     expect(Number(changed.version['serial'])).toBeGreaterThan(Number(first.version['serial']));
     expect(changed.version['lineage']).toBe(first.version['lineage']);
     expect(changed.meta['greeting']).toBe('hi');
-    expect(changed.meta['to_change']).toBe('1');
-    expect((await check(source(), first.version)).versions).toEqual([first.version, changed.version]);
+    expect((await check(source(), first.version)).versions).toEqual([changed.version]);
+    // a later serial than the state's (of the same lineage) gives nothing, compared as numbers …
+    const serial = changed.version['serial'] ?? '';
+    expect(Number(serial)).toBeGreaterThanOrEqual(2);
+    const laterButLexicallySmaller = `1${'0'.repeat(serial.length)}`;
+    expect(
+      (await check(source(), { ...changed.version, serial: laterButLexicallySmaller })).versions,
+    ).toEqual([]);
+    // … while a version without lineage, or of another lineage, gets the state
+    expect((await check(source(), { env_name: 'staging', serial })).versions).toEqual([changed.version]);
+    const otherLineage = { ...changed.version, serial: '99999', lineage: 'another' };
+    expect((await check(source(), otherLineage)).versions).toEqual([changed.version]);
 
-    // An older serial of the same state still gets (the current outputs, with a warning) …
-    const older = await get(source(), first.version, {}, join(work.path, 'get-older'));
-    expect(older.code).toBe(0);
-    expect(older.stderr).toContain(
-      `warning: environment 'staging' has moved on to serial ${changed.version['serial']}`,
-    );
-    expect(older.meta['greeting']).toBe('hi');
-    // … but a serial from the future or another lineage does not exist.
-    for (const version of [
-      { ...changed.version, serial: '99999' },
-      { ...changed.version, lineage: '00000000-0000-0000-0000-000000000000' },
-    ]) {
-      const missing = await get(source(), version, {}, join(work.path, 'get-missing'));
-      expect(missing.code).toBe(1);
-      expect(missing.stderr).toMatch(
-        /^error: version serial \S+ \(lineage \S+\) of environment 'staging' does not exist: the state is at serial \d+/m,
+    // A get of any other version of the environment answers with the current one, with a warning.
+    for (const version of [first.version, otherLineage]) {
+      const older = await get(source(), version, {}, join(work.path, 'get-older'));
+      expect(older.code).toBe(0);
+      expect(older.version).toEqual(changed.version);
+      expect(older.stderr).toContain(
+        `warning: environment 'staging' is now at serial ${changed.version['serial']} (lineage ${changed.version['lineage']})`,
       );
+      expect(older.meta['greeting']).toBe('hi');
     }
   });
 
-  it('destroy needs only params.action, and its implicit get copes', async () => {
+  it('destroy returns {env_name, serial: ""}; its implicit get writes the name, with a warning', async () => {
     const destroyed = await put(source(), { ...params, action: 'destroy' }, work.path);
     expect(destroyed.code).toBe(0);
-    expect(destroyed.version).toEqual({ env_name: 'staging', serial: '', destroyed: 'true' });
-    expect(destroyed.meta['to_destroy']).toBe('1');
+    expect(destroyed.version).toEqual({ env_name: 'staging', serial: '' });
+    expect(Object.keys(destroyed.meta)).toEqual(['terraform_version']);
     expect(await listKeys(minio, 'env:/staging/')).toEqual([]);
 
     const dir = join(work.path, 'get-destroyed');
     const got = await get(source(), destroyed.version, {}, dir);
     expect(got.code).toBe(0);
+    expect(got.stderr).toContain("warning: environment 'staging' was destroyed: only the name is written");
     expect(await readFile(join(dir, 'name'), 'utf8')).toBe('staging');
+    // get_params.action: destroy needs nothing from the backend
+    const quiet = await get(source(), destroyed.version, { action: 'destroy' }, join(work.path, 'get-quiet'));
+    expect([quiet.code, quiet.stderr, quiet.metadata]).toEqual([0, '', []]);
     expect((await check(source(), first.version)).versions).toEqual([]);
+  });
+
+  it('destroying it again is a warning, as there is nothing left', async () => {
+    const again = await put(source(), { ...params, action: 'destroy' }, work.path);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("warning: workspace 'staging' does not exist: nothing to destroy");
   });
 
   it('get of an environment that is gone fails with the hint', async () => {

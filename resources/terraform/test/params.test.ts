@@ -1,6 +1,6 @@
 // Merging source and params, vars and var_files, env, TF_VAR_build_*, env names, delete_on_failure,
 // lock_timeout: each against real tofu and MinIO.
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   BASIC_MAIN_TF,
   LogSink,
   check,
+  get,
   listKeys,
   put,
   resourceEnv,
@@ -157,6 +158,37 @@ it('passes build metadata as TF_VAR_build_*, env_name and build_url', async () =
     atc: 'https://ci.example.test',
     url: 'https://ci.example.test/teams/main/pipelines/platform/jobs/deploy/builds/42',
   });
+
+  // A one-off build has no job or pipeline: the reference still sets those variables, empty; and
+  // its values win over the same variables in env.
+  const oneOff = await put(
+    s3Source(minio, 'build/tf.tfstate'),
+    {
+      terraform_source: 'build',
+      env_name: 'build-vars',
+      env: { TF_VAR_build_id: 'from-env', TF_VAR_env_name: 'from-env' },
+    },
+    work.path,
+    {
+      env: resourceEnv({
+        BUILD_ID: '77',
+        BUILD_NAME: '3',
+        BUILD_TEAM_NAME: 'main',
+        BUILD_URL: 'https://ci/builds/77',
+      }),
+    },
+  );
+  expect(oneOff.code, oneOff.stderr).toBe(0);
+  expect(JSON.parse(oneOff.meta['build'] ?? '')).toEqual({
+    env_name: 'build-vars',
+    id: '77',
+    name: '3',
+    job: '',
+    pipeline: '',
+    team: 'main',
+    atc: '',
+    url: 'https://ci/builds/77',
+  });
 });
 
 it('takes the environment name from env_name_file, trimmed and with dashes for spaces', async () => {
@@ -185,15 +217,16 @@ it('generates a random environment name that is not taken', async () => {
   ]);
 });
 
-it('without delete_on_failure a failed apply keeps what it created', async () => {
-  const result = await put(
-    s3Source(minio, 'failing/tf.tfstate', { env_name: 'kept' }),
-    { terraform_source: 'failing' },
-    work.path,
-  );
+it('without delete_on_failure a failed apply keeps what it created, and a destroy removes it', async () => {
+  const source = s3Source(minio, 'failing/tf.tfstate', { env_name: 'kept' });
+  const result = await put(source, { terraform_source: 'failing' }, work.path);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/error: 'tofu apply' failed \(exit 1\): Error: local-exec provisioner error/);
   expect(await listKeys(minio, 'env:/kept/')).toEqual(['env:/kept/failing/tf.tfstate']);
+  const destroyed = await put(source, { terraform_source: 'failing', action: 'destroy' }, work.path);
+  expect(destroyed.code, destroyed.stderr).toBe(0);
+  expect(destroyed.stderr).toContain('Destroy complete! Resources: 2 destroyed.');
+  expect(await listKeys(minio, 'env:/kept/')).toEqual([]);
 });
 
 it('delete_on_failure destroys the environment after a failed apply and says so', async () => {
@@ -210,7 +243,7 @@ it('delete_on_failure destroys the environment after a failed apply and says so'
   expect(await listKeys(minio, 'env:/doomed/')).toEqual([]);
 });
 
-it('honours lock_timeout from put params: waits for a held lock instead of failing', async () => {
+it('honours lock_timeout from put params or source in apply, plan and destroy: waits for a held lock', async () => {
   const key = 'locks/tf.tfstate';
   const source = s3Source(minio, key, { env_name: 'locked' });
   expect((await put(source, { terraform_source: 'basic' }, work.path)).code).toBe(0);
@@ -226,29 +259,41 @@ it('honours lock_timeout from put params: waits for a held lock instead of faili
     Path: `${minio.unversionedBucket}/env:/locked/${key}`,
   };
   const s3 = minio.client();
-  try {
-    await s3.send(
+  const holdLock = () =>
+    s3.send(
       new PutObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey, Body: JSON.stringify(lockInfo) }),
     );
+  /** Starts a put, releases the lock once tofu waits for it, and returns the put's result. */
+  const putThroughLock = async (putSource: unknown, params: Record<string, unknown>) => {
+    const log = new LogSink();
+    const waiting = put(putSource, { terraform_source: 'basic', ...params }, work.path, { stderr: log });
+    await log.waitFor(/Acquiring state lock\. This may take a few moments/);
+    await s3.send(new DeleteObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey }));
+    const result = await waiting;
+    expect(result.stderr).not.toContain('Error acquiring the state lock');
+    expect(result.code).toBe(0);
+    return result;
+  };
+  try {
+    await holdLock();
     // Without a timeout the held lock fails the put at once.
     const refused = await put(source, { terraform_source: 'basic', vars: { greeting: 'x' } }, work.path);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Error acquiring the state lock');
 
     // With params.lock_timeout the put waits; it goes through once the lock is released.
-    const log = new LogSink();
-    const waiting = put(
-      source,
-      { terraform_source: 'basic', vars: { greeting: 'after-lock' }, lock_timeout: '120s' },
-      work.path,
-      { stderr: log },
-    );
-    await log.waitFor(/Acquiring state lock\. This may take a few moments/);
-    await s3.send(new DeleteObjectCommand({ Bucket: minio.unversionedBucket, Key: lockKey }));
-    const applied = await waiting;
-    expect(applied.stderr).not.toContain('Error acquiring the state lock');
-    expect(applied.code).toBe(0);
+    const applied = await putThroughLock(source, { vars: { greeting: 'after-lock' }, lock_timeout: '120s' });
     expect(applied.meta['greeting']).toBe('after-lock');
+
+    // plan and destroy wait too, here with source.lock_timeout.
+    const patient = { ...source, lock_timeout: '120s' };
+    await holdLock();
+    expect((await putThroughLock(patient, { plan_only: true })).version['plan_only']).toBe('true');
+    await holdLock();
+    expect((await putThroughLock(patient, { action: 'destroy' })).version).toEqual({
+      env_name: 'locked',
+      serial: '',
+    });
   } finally {
     s3.destroy();
   }
@@ -332,12 +377,17 @@ it('explains configuration mistakes in one line naming the field', async () => {
     [
       s3Source(minio, 'k', { env_name: 'x' }),
       { terraform_source: 'basic', plan_only: true, plan_run: true },
-      /plan_only and params\.plan_run exclude each other/,
+      /plan_only and plan_run exclude each other/,
     ],
     [
-      s3Source(minio, 'k', { env_name: 'x' }),
-      { terraform_source: 'basic', output_module: 'm' },
-      /params\.output_module was removed in Terraform 0\.12/,
+      s3Source(minio, 'k', { env_name: 'x', plan_run: true }),
+      { terraform_source: 'basic', plan_only: true },
+      /plan_only and plan_run exclude each other/,
+    ],
+    [
+      s3Source(minio, 'k'),
+      { terraform_source: 'basic', env_name: 'a/b' },
+      /invalid 'params\.env_name': 'a\/b' is not a valid workspace name/,
     ],
   ];
   for (const [source, params, expected] of cases) {
@@ -371,4 +421,66 @@ it('reads env_name_file relative to the put directory only', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/error: refusing path '\.\.\/outside'/);
   expect(await readFile(join(work.path, 'names/env-name'), 'utf8')).toContain('feature');
+});
+
+it('output_module fails a get, as in the reference, and is ignored with a warning by a put', async () => {
+  const source = s3Source(minio, 'module/tf.tfstate', { env_name: 'module' });
+  const got = await get(
+    source,
+    { env_name: 'module', serial: '1' },
+    { output_module: 'm' },
+    join(work.path, 'get-module'),
+  );
+  expect(got.code).toBe(1);
+  expect(got.stderr.trim()).toBe(
+    'error: params.output_module was removed in Terraform 0.12: declare the outputs in the root module',
+  );
+  const applied = await put(source, { terraform_source: 'basic', output_module: 'm' }, work.path);
+  expect(applied.code).toBe(0);
+  expect(applied.stderr).toContain('warning: output_module was removed in Terraform 0.12: ignored');
+});
+
+it('reads plugin_dir relative to terraform_source, as the reference documents', async () => {
+  // A provider that only the plugin dir offers (there is no registry here), as a stand-in binary.
+  const provider = 'plugged/plugins/registry.opentofu.org/hashicorp/random/1.2.0/linux_amd64';
+  await writeFiles(work.path, {
+    'plugged/main.tf':
+      'terraform {\n  required_providers {\n    random = { source = "hashicorp/random", version = "1.2.0" }\n  }\n}\n' +
+      'resource "random_id" "x" {\n  byte_length = 2\n}\n',
+    [`${provider}/terraform-provider-random_v1.2.0`]: '#!/bin/sh\necho stand-in provider >&2\nexit 1\n',
+  });
+  await chmod(join(work.path, provider, 'terraform-provider-random_v1.2.0'), 0o755);
+  const source = s3Source(minio, 'plugins/tf.tfstate', { env_name: 'plugged' });
+  const notInstalled = /Failed to resolve provider packages/;
+
+  // init installs the provider from plugged/plugins; only starting the stand-in fails
+  const found = await put(source, { terraform_source: 'plugged', plugin_dir: 'plugins' }, work.path);
+  expect(found.code).toBe(1);
+  expect(found.stderr).not.toMatch(notInstalled);
+  expect(found.stderr).toContain('registry.opentofu.org/hashicorp/random');
+  // the same path taken from the put directory is not where the reference looks
+  const wrong = await put(source, { terraform_source: 'plugged', plugin_dir: 'plugged/plugins' }, work.path);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toMatch(notInstalled);
+});
+
+it('passes env to check and get as well as put: backend credentials from env work throughout', async () => {
+  const source = s3Source(minio, 'env-creds/tf.tfstate', { env_name: 'env-creds' });
+  const backend = { ...(source['backend_config'] as Record<string, unknown>) };
+  delete backend['access_key'];
+  delete backend['secret_key'];
+  const viaEnv = {
+    ...source,
+    backend_config: backend,
+    env: {
+      AWS_ACCESS_KEY_ID: minio.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: minio.credentials.secretAccessKey,
+    },
+  };
+  const applied = await put(viaEnv, { terraform_source: 'basic' }, work.path);
+  expect(applied.code, applied.stderr).toBe(0);
+  expect((await check(viaEnv)).versions).toEqual([applied.version]);
+  const got = await get(viaEnv, applied.version, {}, join(work.path, 'get-env-creds'));
+  expect(got.code, got.stderr).toBe(0);
+  expect(got.meta['greeting']).toBe('hello');
 });

@@ -3,6 +3,7 @@
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
 import { BASIC_MAIN_TF, check, get, listKeys, put, s3Source, writeFiles } from './harness.js';
 
@@ -28,6 +29,26 @@ afterAll(async () => {
   await work?.remove();
 });
 
+/** Removes our `plan_checksum` output from a stored plan's state, leaving what the reference stores. */
+async function dropPlanChecksum(stateKey: string): Promise<void> {
+  const s3 = minio.client();
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: stateKey }));
+    const state = JSON.parse((await object.Body?.transformToString()) ?? '') as {
+      serial: number;
+      outputs: Record<string, unknown>;
+    };
+    expect(Object.keys(state.outputs).sort()).toEqual(['plan_checksum', 'plan_content', 'plan_content_json']);
+    delete state.outputs['plan_checksum'];
+    state.serial += 1;
+    await s3.send(
+      new PutObjectCommand({ Bucket: minio.unversionedBucket, Key: stateKey, Body: JSON.stringify(state) }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
+
 describe('plan_only, then plan_run', () => {
   const key = 'plans/terraform.tfstate';
   const source = () => s3Source(minio, key, { env_name: 'review' });
@@ -43,34 +64,29 @@ describe('plan_only, then plan_run', () => {
     );
   });
 
-  it('stores the plan in <env>-plan and returns a plan version', async () => {
+  it("stores the plan in <env>-plan and returns the reference's plan version", async () => {
     expect(applied.code).toBe(0);
     expect(planned.code).toBe(0);
     expect(planned.version['plan_checksum']).toMatch(/^[0-9a-f]{64}$/);
     expect(planned.version).toEqual({
-      ...applied.version,
+      env_name: 'review',
+      serial: '',
       plan_only: 'true',
       plan_checksum: planned.version['plan_checksum'],
     });
-    expect([planned.meta['to_add'], planned.meta['to_change'], planned.meta['to_destroy']]).toEqual([
-      '0',
-      '1',
-      '0',
-    ]);
+    expect(Object.keys(planned.meta)).toEqual(['terraform_version']);
     expect(await listKeys(minio, 'env:/review-plan/')).toEqual([`env:/review-plan/${key}`]);
     // nothing was applied, and no provider was downloaded for the plan's storage
     expect(planned.stderr).not.toMatch(/registry|Installing|Downloading/i);
     expect((await check(source(), applied.version)).versions).toEqual([applied.version]);
   });
 
-  it('never hides the applied outputs behind a plan version (put and get)', async () => {
-    expect(planned.meta['greeting']).toBe('current');
+  it('get of a plan version writes plan.json and the applied outputs, and gives no metadata', async () => {
     const dir = join(work.path, 'get-plan');
     const got = await get(source(), planned.version, { output_planfile: true }, dir);
     expect(got.code).toBe(0);
     expect(got.version).toEqual(planned.version);
-    expect(got.meta['greeting']).toBe('current');
-    expect(got.meta['to_change']).toBe('1');
+    expect(got.metadata).toEqual([]);
     expect(JSON.parse(await readFile(join(dir, 'metadata'), 'utf8'))).toMatchObject({ greeting: 'current' });
     const plan = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as {
       resource_changes: { address: string; change: { actions: string[]; after: { input: string } } }[];
@@ -94,7 +110,8 @@ describe('plan_only, then plan_run', () => {
     expect(Object.keys(ran.version).sort()).toEqual(['env_name', 'lineage', 'serial']);
     expect(Number(ran.version['serial'])).toBeGreaterThan(Number(applied.version['serial']));
     expect(await listKeys(minio, 'env:/review-plan/')).toEqual([]);
-    expect((await check(source(), applied.version)).versions).toEqual([applied.version, ran.version]);
+    expect((await check(source(), applied.version)).versions).toEqual([ran.version]);
+    expect((await check(source(), planned.version)).versions).toEqual([ran.version]);
 
     const stale = await get(
       source(),
@@ -103,7 +120,14 @@ describe('plan_only, then plan_run', () => {
       join(work.path, 'get-stale'),
     );
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/error: the plan [0-9a-f]{12} is no longer stored in 'review-plan'/);
+    expect(stale.stderr).toMatch(/error: no plan is stored in workspace 'review-plan'/);
+    // without output_planfile the get still succeeds, with the applied outputs
+    const outputsOnly = await get(source(), planned.version, {}, join(work.path, 'get-outputs'));
+    expect(outputsOnly.code).toBe(0);
+    await expect(readFile(join(work.path, 'get-outputs/plan.json'))).rejects.toThrow(/ENOENT/);
+    expect(
+      JSON.parse(await readFile(join(work.path, 'get-outputs/metadata'), 'utf8')) as unknown,
+    ).toMatchObject({ greeting: 'planned' });
   });
 
   it('plan_run without a stored plan says what to do', async () => {
@@ -115,16 +139,88 @@ describe('plan_only, then plan_run', () => {
   });
 });
 
-it('a plan for a new environment applies nothing and check stays empty until plan_run', async () => {
+it('a plan for a new environment applies nothing, but check reports its new workspace (as the reference does)', async () => {
   const source = s3Source(minio, 'fresh/terraform.tfstate', { env_name: 'fresh' });
   const planned = await put(source, { terraform_source: 'basic', plan_only: true }, work.path);
   expect(planned.code).toBe(0);
   expect(planned.version).toMatchObject({ env_name: 'fresh', serial: '', plan_only: 'true' });
-  expect(planned.meta['to_add']).toBe('1');
-  expect((await check(source)).versions).toEqual([]);
+  const [created] = (await check(source)).versions;
+  expect(created).toEqual({
+    env_name: 'fresh',
+    serial: expect.stringMatching(/^\d+$/) as string,
+    lineage: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+  });
+  // its get has no outputs yet
+  const got = await get(source, created ?? {}, {}, join(work.path, 'get-fresh'));
+  expect(got.code).toBe(0);
+  expect(await readFile(join(work.path, 'get-fresh/metadata'), 'utf8')).toBe('{}\n');
   const ran = await put(source, { terraform_source: 'basic', plan_run: true }, work.path);
   expect(ran.code).toBe(0);
-  expect((await check(source)).versions).toEqual([ran.version]);
+  expect(ran.version['lineage']).toBe(created?.['lineage']);
+  expect((await check(source, created)).versions).toEqual([ran.version]);
+});
+
+it('get of a plan version of an environment with no workspace writes only its name', async () => {
+  const source = s3Source(minio, 'nowhere/terraform.tfstate');
+  const version = { env_name: 'nowhere', serial: '', plan_only: 'true', plan_checksum: 'f'.repeat(64) };
+  const got = await get(source, version, {}, join(work.path, 'get-nowhere'));
+  expect([got.code, got.version, got.metadata]).toEqual([0, version, []]);
+  expect((await readdir(join(work.path, 'get-nowhere'))).sort()).toEqual(['name']);
+});
+
+it("summary_metadata adds to_add, to_change and to_destroy to plan, apply, destroy and a plan's get", async () => {
+  const source = s3Source(minio, 'summary/terraform.tfstate', {
+    env_name: 'summary',
+    summary_metadata: true,
+  });
+  const counts = (meta: Record<string, string>) => [meta['to_add'], meta['to_change'], meta['to_destroy']];
+  const planned = await put(source, { terraform_source: 'basic', plan_only: true }, work.path);
+  expect(counts(planned.meta)).toEqual(['1', '0', '0']);
+  const got = await get(source, planned.version, {}, join(work.path, 'get-summary'));
+  expect(got.metadata).toEqual([
+    { name: 'to_add', value: '1' },
+    { name: 'to_change', value: '0' },
+    { name: 'to_destroy', value: '0' },
+  ]);
+  const applied = await put(source, { terraform_source: 'basic', vars: { greeting: 'x' } }, work.path);
+  expect(counts(applied.meta)).toEqual(['1', '0', '0']);
+  const changed = await put(source, { terraform_source: 'basic', vars: { greeting: 'y' } }, work.path);
+  expect(counts(changed.meta)).toEqual(['0', '1', '0']);
+  const destroyed = await put(source, { terraform_source: 'basic', action: 'destroy' }, work.path);
+  expect(counts(destroyed.meta)).toEqual(['0', '0', '1']);
+});
+
+it("only the put's params.plan_only plans; plan_only wins over action: destroy, as in the reference", async () => {
+  const source = s3Source(minio, 'precedence/terraform.tfstate', { env_name: 'precedence', plan_only: true });
+  const applied = await put(source, { terraform_source: 'basic' }, work.path);
+  expect(applied.code).toBe(0);
+  expect(applied.stderr).toContain('warning: source.plan_only has no effect (as in the reference)');
+  expect(Object.keys(applied.version).sort()).toEqual(['env_name', 'lineage', 'serial']);
+  const planned = await put(
+    source,
+    { terraform_source: 'basic', plan_only: true, action: 'destroy' },
+    work.path,
+  );
+  expect(planned.code).toBe(0);
+  expect(planned.stderr).toContain('warning: params.plan_only wins over params.action: destroy');
+  expect(planned.version['plan_only']).toBe('true');
+  expect((await check(source)).versions).toEqual([applied.version]);
+});
+
+it('plan_run applies a plan the reference stored (plan_content and plan_content_json only)', async () => {
+  const key = 'foreign/terraform.tfstate';
+  const source = s3Source(minio, key, { env_name: 'foreign' });
+  const planned = await put(
+    source,
+    { terraform_source: 'basic', plan_only: true, vars: { greeting: 'theirs' } },
+    work.path,
+  );
+  expect(planned.code).toBe(0);
+  // Rewrite <env>-plan as the reference leaves it: no plan_checksum output.
+  await dropPlanChecksum(`env:/foreign-plan/${key}`);
+  const ran = await put(source, { terraform_source: 'basic', plan_run: true }, work.path);
+  expect(ran.code, ran.stderr).toBe(0);
+  expect(ran.meta['greeting']).toBe('theirs');
 });
 
 it('imports from import_files once, and leaves them alone afterwards', async () => {
@@ -134,11 +230,43 @@ it('imports from import_files once, and leaves them alone afterwards', async () 
   expect(first.code).toBe(0);
   expect(first.stderr).toContain('Import successful!');
   expect(first.meta['id']).toBe('pre-existing-id-17');
-  expect(first.meta['to_add']).toBe('0');
   const second = await put(source, params, work.path);
   expect(second.code).toBe(0);
   expect(second.stderr).toContain('terraform_data.existing is already in the state: not importing');
   expect(second.version).toEqual(first.version);
+});
+
+it('imports from import_files before a plan too', async () => {
+  const source = s3Source(minio, 'plan-imports/terraform.tfstate', { env_name: 'plan-imports' });
+  const params = { terraform_source: 'import', import_files: ['import/ids.yml'], plan_only: true };
+  const planned = await put(source, params, work.path);
+  expect(planned.code, planned.stderr).toBe(0);
+  expect(planned.stderr).toContain('Import successful!');
+  expect(planned.stderr).toContain('No changes.');
+});
+
+it('a second plan replaces the first; plan_run applies it; a destroy forgets a stored plan', async () => {
+  const key = 'replans/terraform.tfstate';
+  const source = s3Source(minio, key, { env_name: 'replans' });
+  const plan = (greeting: string) =>
+    put(source, { terraform_source: 'basic', plan_only: true, vars: { greeting } }, work.path);
+  const [first, second] = [await plan('first'), await plan('second')];
+  expect(first.version['plan_checksum']).not.toBe(second.version['plan_checksum']);
+  // the first plan's get writes what is stored now, and says so
+  const got = await get(source, first.version, { output_planfile: true }, join(work.path, 'get-replaced'));
+  expect(got.code).toBe(0);
+  expect(got.stderr).toContain(
+    `warning: the stored plan is ${second.version['plan_checksum']?.slice(0, 12)}, not this version's ${first.version['plan_checksum']?.slice(0, 12)}`,
+  );
+  expect(await readFile(join(work.path, 'get-replaced/plan.json'), 'utf8')).toContain('"second"');
+  const ran = await put(source, { terraform_source: 'basic', plan_run: true }, work.path);
+  expect(ran.meta['greeting']).toBe('second');
+
+  await plan('third');
+  expect(await listKeys(minio, 'env:/replans-plan/')).toEqual([`env:/replans-plan/${key}`]);
+  const destroyed = await put(source, { terraform_source: 'basic', action: 'destroy' }, work.path);
+  expect(destroyed.code).toBe(0);
+  expect(await listKeys(minio, 'env:/replans')).toEqual([]);
 });
 
 it('links override_files and module_override_files for the put only', async () => {
@@ -185,9 +313,15 @@ describe('workspace: default', () => {
 
     const destroyed = await put(named, { terraform_source: 'basic', action: 'destroy' }, work.path);
     expect(destroyed.code).toBe(0);
-    expect(destroyed.meta['to_destroy']).toBe('1');
     expect(await listKeys(minio, 'legacy-single/')).toEqual([key]);
-    expect((await check(named)).versions).toEqual([]);
+    // the default workspace and its (now empty) state stay, so check still reports it
+    expect((await check(named)).versions).toEqual([
+      {
+        env_name: 'production',
+        serial: expect.stringMatching(/^\d+$/) as string,
+        lineage: again.version['lineage'],
+      },
+    ]);
   });
 
   it('refuses generated names, which need a workspace per environment', async () => {

@@ -59,8 +59,13 @@ export function hostAllowed(req: IncomingMessage, config: AuthConfig): boolean {
   return isLoopback(name) || (isIPv6(name) && name === '::1');
 }
 
-/** Actions come from our own page (custom header; Origin, when sent, is this server). */
+/**
+ * Actions come from our own page (custom header; Origin, when sent, is this server) or from a client
+ * that sends its credentials itself (fly's Bearer token, Basic): a browser never adds an
+ * Authorization header to a cross-site request on its own, only the cookie.
+ */
 export function csrfSafe(req: IncomingMessage): boolean {
+  if (req.headers.authorization !== undefined) return true;
   if (req.headers[csrfHeader] === undefined) return false;
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${req.headers.host ?? ''}`;

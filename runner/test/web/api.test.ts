@@ -233,7 +233,7 @@ describe('GET /api/v1/builds/:id/events framing', () => {
 });
 
 describe('actions', () => {
-  it('need the token and the CSRF header', async () => {
+  it('need the token; the cookie also needs the CSRF header, a token sent by the client does not', async () => {
     h = await webHarness(pipeline);
     const url = `${h.web.url}api/v1/teams/main/pipelines/p/jobs/unit/builds`;
     const anonymous = await fetch(url, { method: 'POST', headers: { 'x-hangar-request': '1' } });
@@ -241,21 +241,20 @@ describe('actions', () => {
       401,
       'actions need the token: open the sign-in URL hangar printed\n',
     ]);
-    const crossSite = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.web.token}` },
-    });
+    // a cross-site form or fetch carries the browser's cookie, never an Authorization header
+    const cookie = `hangar_token=${encodeURIComponent(h.web.token)}`;
+    const crossSite = await fetch(url, { method: 'POST', headers: { cookie } });
     expect(crossSite.status).toBe(403);
     const foreignOrigin = await fetch(url, {
       method: 'POST',
-      headers: {
-        authorization: `Bearer ${h.web.token}`,
-        'x-hangar-request': '1',
-        origin: 'http://evil.example',
-      },
+      headers: { cookie, 'x-hangar-request': '1', origin: 'http://evil.example' },
     });
     expect(foreignOrigin.status).toBe(403);
     expect(h.store.builds({})).toEqual([]);
+    // fly sends its token as a Bearer header and no CSRF header
+    const fly = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${h.web.token}` } });
+    expect(fly.status).toBe(201);
+    expect(h.store.builds({})).toHaveLength(1);
   });
 
   it('trigger a job, abort a build, check a resource, pin and unpin a version', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fileResource } from '../engine/harness.js';
-import { hangarProcess } from './harness.js';
+import { hangarProcess } from '../serve/harness.js';
 
 async function hangar(args: string[], env: NodeJS.ProcessEnv = {}) {
   let out = '';

@@ -1,7 +1,6 @@
 // A pipeline in a temp directory behind a real web server on 127.0.0.1: real SQLite state, real
 // PipelineRunners on the host runtime with the file-backed test resource, real HTTP.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,32 +144,3 @@ export const sh = (name: string, script: string, inputs: string[] = []) => ({
 });
 
 export const fileRes = (name: string) => ({ name, type: 'file', source: { root: `((root))/${name}` } });
-
-/** `bin/hangar.js` as a process, with its stderr kept and watched. */
-export function hangarProcess(args: string[]) {
-  const bin = new URL('../../bin/hangar.js', import.meta.url).pathname;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, ...args], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  /** Resolves with the first match of `pattern` in stdout+stderr, or rejects if the process exits first. */
-  const waitFor = (pattern: RegExp): Promise<RegExpExecArray> =>
-    new Promise((resolve, reject) => {
-      const look = (): void => {
-        const match = pattern.exec(stdout + stderr);
-        if (!match) return;
-        child.stdout.off('data', look);
-        child.stderr.off('data', look);
-        resolve(match);
-      };
-      child.stdout.on('data', look);
-      child.stderr.on('data', look);
-      void exited.then(() => reject(new Error(`exited before ${String(pattern)}:\n${stdout}${stderr}`)));
-      look();
-    });
-  return { child, exited, waitFor, output: () => stdout + stderr };
-}
