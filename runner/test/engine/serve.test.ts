@@ -170,4 +170,30 @@ describe('the serve scheduler', () => {
     expect(s.scheduler.watching).toEqual([]);
     expect(store.pipeline('p')).toMatchObject({ archived: true, paused: true });
   });
+
+  it('follows a renamed pipeline and lets go of a destroyed one', async () => {
+    h = await harness({
+      resources: [fileRes('src', { check_every: '10ms' })],
+      jobs: [job('one', [{ get: 'src', trigger: true }, sh('t', 'true')])],
+    });
+    const store = h.store;
+    const id = h.runner.pipelineId;
+    h.push('src');
+    const s = serve(h);
+    const first = s.finishes('p', 'one');
+    s.scheduler.start();
+    await first;
+    store.renamePipeline(id, 'renamed');
+    const second = s.finishes('renamed', 'one', 'succeeded');
+    h.push('src');
+    s.scheduler.pipelineSet('renamed');
+    expect((await second).name).toBe('2');
+    expect(s.scheduler.watching).toEqual(['renamed']);
+
+    store.destroyPipeline(id);
+    s.scheduler.pipelineSet();
+    await expect.poll(() => s.scheduler.watching).toEqual([]);
+    expect(store.pipelines()).toEqual([]);
+    expect(store.builds({})).toEqual([]);
+  });
 });
