@@ -114,6 +114,4 @@ export const addedColumns: readonly [string, string, string][] = [
   ['builds', 'rerun_number', 'INTEGER'],
   /** Set when build_log_retention deleted the build's events (Concourse's reap_time). */
   ['builds', 'reap_time', 'INTEGER'],
-  /** fly order-pipelines: position in the list; unordered ones follow, oldest first. */
-  ['pipelines', 'ordering', 'INTEGER'],
 ];

@@ -271,56 +271,11 @@ export class Store {
     return row && toPipeline(row);
   }
 
-  /** In fly order-pipelines' order, then the unordered ones oldest first. */
   pipelines(): { id: number; name: string }[] {
-    return this.#q('SELECT id, name FROM pipelines ORDER BY ordering IS NULL, ordering, id').all() as {
+    return this.#q('SELECT id, name FROM pipelines ORDER BY id').all() as {
       id: number;
       name: string;
     }[];
-  }
-
-  /** fly order-pipelines: these first, in this order (names not found are ignored). */
-  orderPipelines(names: readonly string[]): void {
-    this.db.transaction(() => {
-      const set = this.#q('UPDATE pipelines SET ordering = ? WHERE name = ?');
-      names.forEach((name, i) => set.run(i, name));
-    })();
-  }
-
-  /** fly rename-pipeline: history stays with the pipeline (runners find it by id). */
-  renamePipeline(id: number, name: string): void {
-    this.#q('UPDATE pipelines SET name = ? WHERE id = ?').run(name, id);
-  }
-
-  /** fly expose-pipeline / hide-pipeline. */
-  setPipelinePublic(id: number, exposed: boolean): void {
-    this.#q('UPDATE pipelines SET public = ? WHERE id = ?').run(exposed ? 1 : 0, id);
-  }
-
-  /**
-   * fly destroy-pipeline: the pipeline with its resources, versions, jobs, builds and their
-   * events, in one transaction (a scheduler watching it lets go at its next look).
-   */
-  destroyPipeline(id: number): void {
-    this.db.transaction(() => {
-      const builds = 'SELECT id FROM builds WHERE pipeline_id = ?';
-      const resources = 'SELECT id FROM resources WHERE pipeline_id = ?';
-      for (const sql of [
-        `DELETE FROM events WHERE build_id IN (${builds})`,
-        `DELETE FROM build_inputs WHERE build_id IN (${builds})`,
-        `DELETE FROM build_outputs WHERE build_id IN (${builds})`,
-        'DELETE FROM builds WHERE pipeline_id = ?',
-        `DELETE FROM resource_pins WHERE resource_id IN (${resources})`,
-        `DELETE FROM versions WHERE resource_id IN (${resources})`,
-        'DELETE FROM resources WHERE pipeline_id = ?',
-        'DELETE FROM task_caches WHERE job_id IN (SELECT id FROM jobs WHERE pipeline_id = ?)',
-        'DELETE FROM jobs WHERE pipeline_id = ?',
-        'DELETE FROM pipelines WHERE id = ?',
-      ])
-        this.#q(sql).run(id);
-    })();
-    for (const key of [...this.#ids.keys()]) if (key.split(':')[1] === String(id)) this.#ids.delete(key);
-    this.#succeeded.clear();
   }
 
   /** What a scheduler needs to notice new, changed, paused and archived pipelines cheaply. */

@@ -38,14 +38,6 @@ describe('the state database', () => {
     again.close();
   });
 
-  it('lists pipelines in the order fly order-pipelines gave, then the others oldest first', () => {
-    const store = new Store(mkdtempSync(join(tmpdir(), 'hangar-order-')));
-    for (const name of ['a', 'b', 'c', 'd']) store.savePipeline(name, {}, [], []);
-    store.orderPipelines(['c', 'a']);
-    expect(store.pipelines().map((p) => p.name)).toEqual(['c', 'a', 'b', 'd']);
-    store.close();
-  });
-
   it('bumps the config version only when the config changes', () => {
     const store = new Store(mkdtempSync(join(tmpdir(), 'hangar-version-')));
     store.savePipeline('p', { jobs: [1] }, [], []);
