@@ -7,9 +7,11 @@ export const engineUsage = `  run PIPELINE [-v|-y|-l] [--job J]... [--watch] [--
       [--ui [--bind ADDR] [--port N]]
                           check, schedule and run builds until idle (or keep checking with --watch);
                           --ui serves the web UI meanwhile and after, until Ctrl-C
-  serve [--bind 127.0.0.1] [--port 8080]
+  serve [--bind 127.0.0.1] [--port 8080] [--add-local-user NAME:PASSWORD]... [--local-users-file F]
                           a local Concourse: schedules every pipeline in the state and serves
-                          the web UI, API and /metrics (HANGAR_WEB_TOKEN to sign in)
+                          the web UI, API and /metrics; fly -t T login -c URL -u NAME -p PASSWORD
+                          signs in as a local user (also HANGAR_ADD_LOCAL_USER=a:p,b:q), or with
+                          HANGAR_WEB_TOKEN (or the printed token) as the password
   trigger PIPELINE JOB [-w]
                           start a build of JOB now (its inputs without passed are checked first)
   check PIPELINE RESOURCE [--from k:v]

@@ -6,11 +6,13 @@ import { Hub, type EngineHooks } from '../web/hub.js';
 import { startWebServer, WebConfigError, type WebServer } from '../web/server.js';
 import { parse, type Parsed } from './args.js';
 import { CliError, type CliIo } from './io.js';
+import { localUsersFrom, signInOptions, workerFrom } from './serve-auth.js';
 import { engineOptions, makeRunner, openSession, type Session } from './session.js';
 
 export const webOptions = {
   bind: { type: 'string', default: '127.0.0.1' },
   port: { type: 'string', default: '8080' },
+  ...signInOptions,
 } as const;
 
 export interface Ui {
@@ -50,6 +52,8 @@ async function start(
       token: io.env.HANGAR_WEB_TOKEN || undefined,
       debug: io.env.HANGAR_DEBUG === '1',
       log: (line) => io.stderr(`${line}\n`),
+      users: localUsersFrom(parsed, io),
+      worker: workerFrom(parsed, session),
     });
   } catch (err) {
     if (err instanceof WebConfigError) throw new CliError(err.message);

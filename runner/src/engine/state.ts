@@ -1,8 +1,8 @@
 // Opening the state directory and setting a pipeline from a file, shared by the CLI commands.
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { checkPipelineText, locatedErrors } from '../model/check.js';
-import { Store } from '../store/store.js';
+import { checkPipelineText, locatedErrors, type CheckResult } from '../model/check.js';
+import { Store, type SavePipelineOptions } from '../store/store.js';
 
 export const interruptedMessage =
   'build interrupted: the runner stopped (killed or crashed) while this build was running';
@@ -83,11 +83,24 @@ export async function setPipelineFromFile(
     const where = first ? `${first.position.file}:${first.position.line}:${first.position.col}: ` : '';
     throw new PipelineConfigError(`invalid pipeline: ${where}${first?.message ?? 'configuration invalid'}`);
   }
-  store.savePipeline(
+  saveCheckedPipeline(store, name, result, { file: resolve(file) });
+}
+
+/**
+ * Saves a pipeline `checkPipelineText` found valid: the one way `hangar run` and `fly set-pipeline`
+ * put a pipeline into the state, where the scheduler picks it up.
+ */
+export function saveCheckedPipeline(
+  store: Store,
+  name: string,
+  checked: Extract<CheckResult, { kind: 'checked' }>,
+  options: SavePipelineOptions = {},
+): number {
+  return store.savePipeline(
     name,
-    result.data,
-    result.pipeline.resources.map((r) => r.config.name),
-    result.pipeline.jobs.map((j) => j.name),
-    { file: resolve(file) },
+    checked.data,
+    checked.pipeline.resources.map((r) => r.config.name),
+    checked.pipeline.jobs.map((j) => j.name),
+    options,
   );
 }

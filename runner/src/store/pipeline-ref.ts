@@ -21,3 +21,6 @@ export function pipelineRef(name: string, instanceVars: Record<string, unknown> 
   });
   return `${name}/${text.join(',')}`;
 }
+
+/** A ref's group name: the pipeline's name without its instance vars (names never hold a `/`). */
+export const groupName = (ref: string): string => ref.split('/')[0]!;

@@ -12,6 +12,11 @@ CREATE TABLE IF NOT EXISTS pipelines (
   set_by_build INTEGER,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS auth_tokens (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS resources (
   id INTEGER PRIMARY KEY,
   pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
@@ -107,6 +112,10 @@ export const addedColumns: readonly [string, string, string][] = [
   ['pipelines', 'instance_vars', 'TEXT'],
   /** Bumped whenever the config changes: schedulers reload, fly's config version header. */
   ['pipelines', 'config_version', 'INTEGER NOT NULL DEFAULT 1'],
+  /** `fly order-pipelines`: the team's order (a pipeline's id until it is ordered). */
+  ['pipelines', 'ordering', 'INTEGER'],
+  /** `fly order-instanced-pipelines`: the order within an instance group (else the order set in). */
+  ['pipelines', 'secondary_ordering', 'INTEGER'],
   ['jobs', 'paused', 'INTEGER NOT NULL DEFAULT 0'],
   ['versions', 'disabled', 'INTEGER NOT NULL DEFAULT 0'],
   /** A rerun's original build (never itself a rerun) and its rank among the original's reruns. */

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { groupName } from './pipeline-ref.js';
 import { addedColumns, schemaSql, schemaVersion } from './schema.js';
 import { versionSha } from './version-identity.js';
 
@@ -37,6 +38,7 @@ export interface PipelineRow {
   instanceVars: Record<string, unknown> | undefined;
   configVersion: number;
   setByBuild: number | null;
+  updatedAt: number;
 }
 
 export interface SavePipelineOptions {
@@ -50,6 +52,11 @@ export interface SavePipelineOptions {
    * archived one, which saving unarchives. Any other keeps its paused state.
    */
   pausedIfNew?: boolean;
+  /**
+   * Refuse the save unless the saved config is still at this version (fly's
+   * X-Concourse-Config-Version; 0 for a pipeline fly could not read, new or archived).
+   */
+  fromVersion?: number | undefined;
 }
 
 export interface BuildRow {
@@ -77,6 +84,14 @@ export interface ResourceRow {
   lastChecked: number | null;
   checkError: string | null;
   pinnedVersionId: number | null;
+}
+
+/** The saved config changed since the client read it (Concourse's words). */
+export class ConfigVersionConflict extends Error {
+  override name = 'ConfigVersionConflict';
+  constructor() {
+    super('comparison with existing config failed during save');
+  }
 }
 
 export interface BuildInput {
@@ -149,6 +164,7 @@ interface RawPipeline {
   instance_vars: string | null;
   config_version: number;
   set_by_build: number | null;
+  updated_at: number;
 }
 
 const toPipeline = (r: RawPipeline): PipelineRow => ({
@@ -163,6 +179,7 @@ const toPipeline = (r: RawPipeline): PipelineRow => ({
     r.instance_vars === null ? undefined : (JSON.parse(r.instance_vars) as Record<string, unknown>),
   configVersion: r.config_version,
   setByBuild: r.set_by_build,
+  updatedAt: r.updated_at,
 });
 
 const buildSelect = `SELECT b.*, p.name AS pipeline, j.name AS job FROM builds b
@@ -235,6 +252,10 @@ export class Store {
     options: SavePipelineOptions = {},
   ): number {
     return this.db.transaction(() => {
+      const existing = this.pipeline(name);
+      const readable = existing !== undefined && !existing.archived;
+      if (options.fromVersion !== undefined && readable && existing.configVersion !== options.fromVersion)
+        throw new ConfigVersionConflict();
       const text = JSON.stringify(config);
       this.#q(
         `INSERT INTO pipelines (name, config, file, set_by_build, updated_at, paused, instance_vars)
@@ -271,11 +292,96 @@ export class Store {
     return row && toPipeline(row);
   }
 
-  pipelines(): { id: number; name: string }[] {
-    return this.#q('SELECT id, name FROM pipelines ORDER BY id').all() as {
-      id: number;
-      name: string;
-    }[];
+  /**
+   * In the team's order: by group (`fly order-pipelines`; a group's first id until it is ordered),
+   * then within a group (`fly order-instanced-pipelines`; the order the instances were set in).
+   */
+  pipelines(): PipelineRow[] {
+    const rows = this.#q('SELECT * FROM pipelines').all() as (RawPipeline & {
+      ordering: number | null;
+      secondary_ordering: number | null;
+    })[];
+    const groupOrder = new Map<string, number>();
+    for (const r of rows) {
+      const key = r.ordering ?? r.id;
+      const group = groupName(r.name);
+      groupOrder.set(group, Math.min(groupOrder.get(group) ?? key, key));
+    }
+    const within = (r: (typeof rows)[number]): number => r.secondary_ordering ?? Number.MAX_SAFE_INTEGER;
+    rows.sort(
+      (a, b) =>
+        groupOrder.get(groupName(a.name))! - groupOrder.get(groupName(b.name))! ||
+        groupName(a.name).localeCompare(groupName(b.name)) ||
+        within(a) - within(b) ||
+        a.id - b.id,
+    );
+    return rows.map(toPipeline);
+  }
+
+  setPipelinePublic(id: number, on: boolean): void {
+    this.#q('UPDATE pipelines SET public = ? WHERE id = ?').run(on ? 1 : 0, id);
+  }
+
+  /** Renames a pipeline, or each instance of a group (`old/k:v` becomes `new/k:v`); returns how many. */
+  renamePipeline(from: string, to: string): number {
+    const rows = this.pipelines().filter((p) => groupName(p.name) === from);
+    const update = this.#q('UPDATE pipelines SET name = ? WHERE id = ?');
+    this.db.transaction(() => rows.forEach((p) => update.run(to + p.name.slice(from.length), p.id)))();
+    return rows.length;
+  }
+
+  /**
+   * `fly order-pipelines`: puts the named pipelines (instance groups) first, in that order, the
+   * others after them as they were; returns the first unknown name, and then changes nothing.
+   */
+  orderPipelines(names: string[]): string | undefined {
+    const rows = this.pipelines();
+    const current = rows.map((p) => groupName(p.name));
+    const unknown = names.find((name) => !current.includes(name));
+    if (unknown !== undefined) return unknown;
+    const order = [...new Set([...names, ...current])];
+    const update = this.#q('UPDATE pipelines SET ordering = ? WHERE id = ?');
+    this.db.transaction(() => rows.forEach((p) => update.run(order.indexOf(groupName(p.name)), p.id)))();
+    return undefined;
+  }
+
+  /** Puts the instances `refs` of a group first, in that order; returns the first unknown one. */
+  orderInstances(refs: string[]): string | undefined {
+    const unknown = refs.find((ref) => !this.#q('SELECT 1 FROM pipelines WHERE name = ?').get(ref));
+    if (unknown !== undefined) return unknown;
+    const update = this.#q('UPDATE pipelines SET secondary_ordering = ? WHERE name = ?');
+    this.db.transaction(() => refs.forEach((ref, i) => update.run(i + 1, ref)))();
+    return undefined;
+  }
+
+  /** Deletes a pipeline with everything recorded for it: resources, versions, jobs, builds, events. */
+  destroyPipeline(name: string): boolean {
+    const destroyed = this.db.transaction(() => {
+      const row = this.#q('SELECT id FROM pipelines WHERE name = ?').get(name) as { id: number } | undefined;
+      if (!row) return false;
+      const builds = 'SELECT id FROM builds WHERE pipeline_id = ?';
+      const resources = 'SELECT id FROM resources WHERE pipeline_id = ?';
+      for (const sql of [
+        `DELETE FROM events WHERE build_id IN (${builds})`,
+        `DELETE FROM build_inputs WHERE build_id IN (${builds})`,
+        `DELETE FROM build_outputs WHERE build_id IN (${builds})`,
+        'DELETE FROM builds WHERE pipeline_id = ?',
+        `DELETE FROM resource_pins WHERE resource_id IN (${resources})`,
+        `DELETE FROM versions WHERE resource_id IN (${resources})`,
+        'DELETE FROM task_caches WHERE job_id IN (SELECT id FROM jobs WHERE pipeline_id = ?)',
+        'DELETE FROM resources WHERE pipeline_id = ?',
+        'DELETE FROM jobs WHERE pipeline_id = ?',
+        'DELETE FROM pipelines WHERE id = ?',
+      ])
+        this.#q(sql).run(row.id);
+      return true;
+    })();
+    // SQLite may hand a deleted id out again: no cached id may outlive its row
+    if (destroyed) {
+      this.#ids.clear();
+      this.#succeeded.clear();
+    }
+    return destroyed;
   }
 
   /** What a scheduler needs to notice new, changed, paused and archived pipelines cheaply. */

@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipelineGraph } from '../model/graph.js';
 import { parsePipeline } from '../model/parse.js';
 import { finishedStatuses } from '../store/store.js';
+import { identityRoutes, type WebContext } from './api-auth.js';
+import { pipelineRoutes } from './api-pipelines.js';
 import { streamEvents } from './events.js';
 import type { Hub } from './hub.js';
 import { buildJson, jobJson, pipelineJson, resourceJson, team, versionJson } from './json.js';
@@ -24,13 +26,16 @@ export interface Request {
   query: URLSearchParams;
   req: IncomingMessage;
   res: ServerResponse;
+  /** The signed-in user; undefined for an anonymous read. */
+  user: string | undefined;
+  web: WebContext;
 }
 
 /** A handler returns the JSON body, or undefined when it wrote the response itself. */
 type Handler = (r: Request) => unknown;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Label for concourse_http_responses_duration_seconds. */
   name: string;
   pattern: RegExp;
@@ -38,14 +43,14 @@ export interface Route {
   action: boolean;
 }
 
-const seg = '([^/]+)';
-const P = `/api/v1/teams/${team}/pipelines/${seg}`;
+export const seg = '([^/]+)';
+export const P = `/api/v1/teams/${team}/pipelines/${seg}`;
 
-function loadPipeline(hub: Hub, name: string) {
+export function loadPipeline(hub: Hub, name: string) {
   const saved = hub.store.pipeline(name);
   if (!saved) throw new HttpError(404, `pipeline '${name}' not found`);
   const pipeline = parsePipeline(saved.config, { strict: false });
-  return { id: saved.id, name, pipeline, graph: pipelineGraph(pipeline) };
+  return { id: saved.id, name, row: saved, pipeline, graph: pipelineGraph(pipeline) };
 }
 
 function loadJob(hub: Hub, pipelineName: string, jobName: string) {
@@ -98,14 +103,19 @@ async function engineCall<T>(status: number, call: () => Promise<T> | T): Promis
   }
 }
 
-const get = (name: string, path: string, handler: Handler): Route => ({
+export const get = (name: string, path: string, handler: Handler): Route => ({
   method: 'GET',
   name,
   pattern: new RegExp(`^${path}$`),
   handler,
   action: false,
 });
-const act = (method: 'POST' | 'PUT', name: string, path: string, handler: Handler): Route => ({
+export const act = (
+  method: 'POST' | 'PUT' | 'DELETE',
+  name: string,
+  path: string,
+  handler: Handler,
+): Route => ({
   method,
   name,
   pattern: new RegExp(`^${path}$`),
@@ -114,16 +124,15 @@ const act = (method: 'POST' | 'PUT', name: string, path: string, handler: Handle
 });
 
 export const routes: Route[] = [
-  get('info', '/api/v1/info', () => ({ version: '7.0.0', worker_version: '2.5', cluster_name: 'hangar' })),
   get('pipelines', `(?:/api/v1/pipelines|/api/v1/teams/${team}/pipelines)`, ({ hub }) =>
     hub.store.pipelines().map((p) => {
       const loaded = loadPipeline(hub, p.name);
-      return pipelineJson(loaded.id, loaded.name, loaded.pipeline, loaded.graph);
+      return pipelineJson(hub.store, loaded.row, loaded.pipeline, loaded.graph);
     }),
   ),
   get('pipeline', P, ({ hub, params }) => {
     const p = loadPipeline(hub, params[0]!);
-    return pipelineJson(p.id, p.name, p.pipeline, p.graph);
+    return pipelineJson(hub.store, p.row, p.pipeline, p.graph);
   }),
   get('graph', `${P}/graph`, ({ hub, params }) => loadPipeline(hub, params[0]!).graph),
   get('jobs', `${P}/jobs`, ({ hub, params }) => {
@@ -224,4 +233,6 @@ export const routes: Route[] = [
     res.statusCode = 204;
     return null;
   }),
+  ...identityRoutes(),
+  ...pipelineRoutes(),
 ];

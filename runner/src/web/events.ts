@@ -63,8 +63,16 @@ export async function streamEvents(
  * `.hangar/events/<id>-<end time>.sse`, the frames of a finished build's events, written on first
  * use (the end time keeps a file from matching another build should the database be replaced).
  */
+const framesPath = (store: Store, build: BuildRow): string =>
+  join(store.dir, 'events', `${build.id}-${build.endTime}.sse`);
+
+/** Deletes the frames files of builds whose events are gone (a destroyed pipeline's). */
+export async function removeFramesFiles(store: Store, builds: readonly BuildRow[]): Promise<void> {
+  await Promise.all(builds.map((b) => rm(framesPath(store, b), { force: true })));
+}
+
 async function framesFile(store: Store, build: BuildRow): Promise<string> {
-  const file = join(store.dir, 'events', `${build.id}-${build.endTime}.sse`);
+  const file = framesPath(store, build);
   if (existsSync(file)) return file;
   await mkdir(join(store.dir, 'events'), { recursive: true });
   const temp = `${file}.${randomUUID()}`; // concurrent first streams each write their own

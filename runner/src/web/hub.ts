@@ -60,6 +60,15 @@ export class Hub {
   }
 
   /**
+   * Call after destroying a pipeline: its runner goes, and the scheduler lets it go at once
+   * (SQLite may give its id to the next pipeline).
+   */
+  pipelineDestroyed(id: number): void {
+    this.#runners.delete(id);
+    this.scheduler?.pipelineSet();
+  }
+
+  /**
    * Call after saving a pipeline's config (fly set-pipeline, unpause, unarchive ...): under
    * `hangar serve` it is scheduled (or reloaded) at once.
    */

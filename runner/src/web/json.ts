@@ -3,7 +3,7 @@
 import type { PipelineGraph } from '../model/graph.js';
 import { jobInputs, jobOutputs } from '../model/parse.js';
 import type { Job, Pipeline } from '../model/types.js';
-import type { BuildRow, ResourceRow, Store, VersionRow } from '../store/store.js';
+import type { BuildRow, PipelineRow, ResourceRow, Store, VersionRow } from '../store/store.js';
 
 export const team = 'main';
 const seconds = (ms: number | null): number | undefined => (ms === null ? undefined : Math.floor(ms / 1000));
@@ -25,23 +25,38 @@ export function buildJson(b: BuildRow): Record<string, unknown> {
   };
 }
 
+function buildOrNull(store: Store, id: number): BuildRow | null {
+  try {
+    return store.build(id);
+  } catch {
+    return null; // its pipeline was destroyed and set again
+  }
+}
+
 export function pipelineJson(
-  id: number,
-  name: string,
+  store: Store,
+  row: PipelineRow,
   p: Pipeline,
   graph: PipelineGraph,
 ): Record<string, unknown> {
+  // fly set-pipeline warns when a set_pipeline step (parent job and build) owns the pipeline
+  const parentJob = row.setByBuild === null ? null : buildOrNull(store, row.setByBuild)?.jobId;
   return {
-    id,
-    name,
-    paused: false,
-    public: false,
-    archived: false,
+    id: row.id,
+    // an instanced pipeline's ref (`name/k:v`) as its name, which fly prints and parses back, and
+    // which the UI puts in its links as it is
+    name: row.name,
+    paused: row.paused,
+    public: row.public,
+    archived: row.archived,
     team_name: team,
     groups: p.groups.map(({ config: g }) => ({
       name: g.name,
       jobs: graph.nodes.filter((n) => n.kind === 'job' && n.groups.includes(g.name)).map((n) => n.name),
     })),
+    parent_build_id: row.setByBuild ?? undefined,
+    parent_job_id: parentJob ?? undefined,
+    last_updated: seconds(row.updatedAt),
   };
 }
 

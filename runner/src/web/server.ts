@@ -2,19 +2,26 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AuthTokens } from '../store/auth-tokens.js';
 import { HttpError, routes } from './api.js';
+import { handleSignIn, type WebContext, type WorkerInfo } from './api-auth.js';
 import {
-  authenticated,
   csrfSafe,
   hostAllowed,
   isLoopback,
   newToken,
+  requestUser,
   tokenCookie,
   type AuthConfig,
 } from './auth.js';
 import type { Hub } from './hub.js';
+import { pipelineRefOf } from './instance-vars.js';
+import { team } from './json.js';
+import { LocalUsers } from './local-users.js';
+import { securityHeaders, send } from './respond.js';
 import { checkWebhook, webhookPattern } from './webhook.js';
 
 export interface WebOptions {
@@ -27,6 +34,10 @@ export interface WebOptions {
   debug?: boolean;
   /** Where unexpected errors are reported (one line; the stack too with debug). */
   log?: (line: string) => void;
+  /** Who may sign in with a password (fly login, the /login page); reads then need sign-in too. */
+  users?: LocalUsers;
+  /** What /api/v1/workers shows. */
+  worker?: WorkerInfo;
 }
 
 export interface WebServer {
@@ -45,13 +56,8 @@ export class WebConfigError extends Error {
 /** The bundled UI: dist/ui next to dist/web (and src/web, when run from source in tests). */
 export const uiDir = fileURLToPath(new URL('../../dist/ui/', import.meta.url));
 
-const securityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
+const pipelinesPath = `/api/v1/teams/${team}/pipelines/`;
+const basicChallenge = 'Basic realm="hangar", charset="UTF-8"';
 
 const types: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -59,11 +65,6 @@ const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.svg': 'image/svg+xml',
 };
-
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, ...securityHeaders });
-  res.end(body);
-}
 
 async function serveAsset(res: ServerResponse, path: string): Promise<void> {
   const name = path.startsWith('/assets/') ? path.slice('/assets/'.length) : 'index.html';
@@ -92,9 +93,22 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
     throw new WebConfigError(
       `serving on ${o.host} needs a token: set HANGAR_WEB_TOKEN (only 127.0.0.1 may be served without one)`,
     );
-  const auth: AuthConfig = { token: o.token ?? newToken(), loopback, readsNeedToken: !loopback || !!o.token };
+  const users = o.users ?? new LocalUsers();
+  const auth: AuthConfig = {
+    token: o.token ?? newToken(),
+    loopback,
+    readsNeedToken: !loopback || !!o.token || users.names().length > 0,
+    users,
+    tokens: new AuthTokens(o.hub.store),
+  };
+  const worker = o.worker ?? {
+    name: hostname(),
+    runtime: 'host',
+    resourceTypes: [],
+    startedAt: Date.now(),
+  };
   const server = createServer((req, res) => {
-    handle(o, auth, req, res).catch((err: unknown) => {
+    handle(o, { auth, worker }, req, res).catch((err: unknown) => {
       const line = `web: ${req.method ?? ''} ${(req.url ?? '').split('?')[0] ?? ''}: ${(err as Error).message.split('\n')[0] ?? ''}`;
       o.log?.(o.debug && err instanceof Error && err.stack ? `${line}\n${err.stack}` : line);
       if (!res.headersSent) send(res, 500, 'internal error\n');
@@ -123,7 +137,7 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
 
 async function handle(
   o: WebOptions,
-  auth: AuthConfig,
+  web: WebContext,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -135,8 +149,19 @@ async function handle(
     const took = Number(process.hrtime.bigint() - started) / 1e9;
     o.hub.metrics.http.observe({ method, route, status: String(res.statusCode) }, took);
   });
+  const auth = web.auth;
   if (!hostAllowed(req, auth)) return send(res, 421, 'this server answers to 127.0.0.1 only\n');
-  const signedIn = authenticated(req, auth);
+  if (url.pathname.startsWith('/sky/') || url.pathname === '/login' || url.pathname === '/fly_success') {
+    route = 'sign-in';
+    if (await handleSignIn(auth, req, res, url)) return;
+  }
+  const user = requestUser(req, auth);
+  const signedIn = user !== undefined;
+  // a credential that does not sign in is refused, not taken for an anonymous read
+  if (!signedIn && req.headers.authorization !== undefined) {
+    res.setHeader('www-authenticate', basicChallenge);
+    return send(res, 401, 'not authorized\n');
+  }
   if (url.pathname === '/auth') {
     route = 'auth';
     if (url.searchParams.get('token') !== auth.token) return send(res, 401, 'wrong or missing token\n');
@@ -155,23 +180,15 @@ async function handle(
     const body = typeof answer.body === 'string' ? `${answer.body}\n` : JSON.stringify(answer.body);
     return send(res, answer.status, body, typeof answer.body === 'string' ? undefined : 'application/json');
   }
-  if (auth.readsNeedToken && !signedIn) {
-    res.setHeader('www-authenticate', 'Basic realm="hangar", charset="UTF-8"');
-    return send(res, 401, 'sign in with the token (any user name)\n');
+  // /api/v1/info is public, as in Concourse: fly reads it before it has signed in
+  if (auth.readsNeedToken && !signedIn && url.pathname !== '/api/v1/info') {
+    res.setHeader('www-authenticate', basicChallenge);
+    return send(res, 401, 'sign in at /login, or with the token (any user name)\n');
   }
   if (url.pathname === '/metrics') {
     route = 'metrics';
     const registry = o.hub.metrics.registry;
     return send(res, 200, await registry.metrics(), registry.contentType);
-  }
-  if (url.pathname === '/api/v1/user') {
-    route = 'user';
-    return send(
-      res,
-      200,
-      JSON.stringify({ user_name: signedIn ? 'token' : '', actions: signedIn }),
-      'application/json',
-    );
   }
   if (!url.pathname.startsWith('/api/')) {
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'method not allowed\n');
@@ -189,7 +206,10 @@ async function handle(
     if (r.action && !csrfSafe(req)) return send(res, 403, 'cross-site request refused\n');
     try {
       const params = m.slice(1).map((p) => decodeURIComponent(p));
-      const body = await r.handler({ hub: o.hub, params, query: url.searchParams, req, res });
+      // an instanced pipeline's routes name it by group and instance vars: handlers get its ref
+      if (url.pathname.startsWith(pipelinesPath) && params[0] !== undefined)
+        params[0] = pipelineRefOf(params[0], url.searchParams);
+      const body = await r.handler({ hub: o.hub, params, query: url.searchParams, req, res, user, web });
       if (body === undefined) return;
       const status = res.statusCode === 200 ? 200 : res.statusCode;
       if (status === 204) {

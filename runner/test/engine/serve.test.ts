@@ -177,20 +177,19 @@ describe('the serve scheduler', () => {
       jobs: [job('one', [{ get: 'src', trigger: true }, sh('t', 'true')])],
     });
     const store = h.store;
-    const id = h.runner.pipelineId;
     h.push('src');
     const s = serve(h);
     const first = s.finishes('p', 'one');
     s.scheduler.start();
     await first;
-    store.renamePipeline(id, 'renamed');
+    store.renamePipeline('p', 'renamed');
     const second = s.finishes('renamed', 'one', 'succeeded');
     h.push('src');
     s.scheduler.pipelineSet('renamed');
     expect((await second).name).toBe('2');
     expect(s.scheduler.watching).toEqual(['renamed']);
 
-    store.destroyPipeline(id);
+    store.destroyPipeline('renamed');
     s.scheduler.pipelineSet();
     await expect.poll(() => s.scheduler.watching).toEqual([]);
     expect(store.pipelines()).toEqual([]);

@@ -1,7 +1,7 @@
 // `hangar serve` as a real process and the real `fly` (built by scripts/bootstrap) pointed at it:
 // the fixture every fly-compatibility test uses. fly runs with a HOME of its own, so its ~/.flyrc
 // (target `local`) belongs to the test.
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,19 +10,18 @@ import { flyBinary } from '@hangar/testkit';
 
 const hangarBin = new URL('../../bin/hangar.js', import.meta.url).pathname;
 
-export interface HangarProcess {
+export interface WatchedProcess {
   child: ChildProcessWithoutNullStreams;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
   /** Resolves with the first match of `pattern` in stdout+stderr; rejects if the process exits first. */
   waitFor: (pattern: RegExp) => Promise<RegExpExecArray>;
   output: () => string;
 }
+export type HangarProcess = WatchedProcess;
 
-/** `bin/hangar.js` as a process, with its output kept and watched. */
-export function hangarProcess(args: string[], env: NodeJS.ProcessEnv = {}): HangarProcess {
-  const child = spawn(process.execPath, [hangarBin, ...args], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-  });
+/** A process with its output kept and watched. */
+export function watchedProcess(command: string, args: string[], options: SpawnOptions = {}): WatchedProcess {
+  const child = spawn(command, args, options) as ChildProcessWithoutNullStreams;
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -45,6 +44,13 @@ export function hangarProcess(args: string[], env: NodeJS.ProcessEnv = {}): Hang
   return { child, exited, waitFor, output: () => stdout + stderr };
 }
 
+/** `bin/hangar.js` as a watched process. */
+export function hangarProcess(args: string[], env: NodeJS.ProcessEnv = {}): HangarProcess {
+  return watchedProcess(process.execPath, [hangarBin, ...args], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+  });
+}
+
 export interface FlyResult {
   code: number;
   stdout: string;
@@ -58,11 +64,15 @@ export interface ServeFixture {
   stateDir: string;
   /** A directory of the test's own (fly's HOME lives in it). */
   dir: string;
+  /** fly's HOME (its ~/.flyrc). */
+  home: string;
   /** The API token (HANGAR_WEB_TOKEN) the `local` target holds. */
   token: string;
   process: HangarProcess;
   /** Runs the real fly; `-t local` is added unless `target: false`. */
   fly: (args: string[], options?: { cwd?: string; stdin?: string; target?: boolean }) => Promise<FlyResult>;
+  /** Starts the real fly (`-t local` added) for a test that talks to it while it runs (prompts). */
+  flyProcess: (args: string[]) => WatchedProcess;
   /** SIGTERM, then waits for the exit. */
   stop: () => Promise<void>;
 }
@@ -109,9 +119,14 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeFixtu
       );
       child.stdin?.end(stdin ?? '');
     });
+  const flyProcess = (args: string[]): WatchedProcess =>
+    watchedProcess(flyBinary(), ['-t', 'local', ...args], {
+      cwd: dir,
+      env: { HOME: home, PATH: process.env.PATH ?? '' },
+    });
   const stop = async (): Promise<void> => {
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGTERM');
     await proc.exited;
   };
-  return { url, stateDir, dir, token, process: proc, fly, stop };
+  return { url, stateDir, dir, home, token, process: proc, fly, flyProcess, stop };
 }

@@ -233,7 +233,7 @@ describe('GET /api/v1/builds/:id/events framing', () => {
 });
 
 describe('actions', () => {
-  it('need the token; the cookie also needs the CSRF header, a token sent by the client does not', async () => {
+  it('need the token; the cookie and Basic also need the CSRF header, a Bearer token does not', async () => {
     h = await webHarness(pipeline);
     const url = `${h.web.url}api/v1/teams/main/pipelines/p/jobs/unit/builds`;
     const anonymous = await fetch(url, { method: 'POST', headers: { 'x-hangar-request': '1' } });
@@ -250,6 +250,9 @@ describe('actions', () => {
       headers: { cookie, 'x-hangar-request': '1', origin: 'http://evil.example' },
     });
     expect(foreignOrigin.status).toBe(403);
+    // a browser resends Basic credentials typed into its prompt, cross-site too
+    const basic = `Basic ${Buffer.from(`anyone:${h.web.token}`).toString('base64')}`;
+    expect((await fetch(url, { method: 'POST', headers: { authorization: basic } })).status).toBe(403);
     expect(h.store.builds({})).toEqual([]);
     // fly sends its token as a Bearer header and no CSRF header
     const fly = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${h.web.token}` } });

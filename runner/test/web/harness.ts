@@ -144,3 +144,6 @@ export const sh = (name: string, script: string, inputs: string[] = []) => ({
 });
 
 export const fileRes = (name: string) => ({ name, type: 'file', source: { root: `((root))/${name}` } });
+
+/** `bin/hangar.js` as a watched process (one helper for the web and the fly tests). */
+export { hangarProcess } from '../serve/harness.js';
