@@ -18,7 +18,6 @@ export interface SchedulerOptions {
 interface Watch {
   runner: PipelineRunner;
   stop: AbortController;
-  done: Promise<void>;
 }
 
 export class Scheduler {
@@ -27,6 +26,8 @@ export class Scheduler {
   /** Pipelines whose loop failed, with the config version it failed on. */
   readonly #failed = new Map<number, number>();
   readonly #stopped = new AbortController();
+  /** Every loop still running, released ones included, so that stop() waits for them all. */
+  readonly #loops = new Set<Promise<void>>();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
 
@@ -55,7 +56,7 @@ export class Scheduler {
     this.#stopped.abort();
     this.#wake?.();
     for (const w of this.#watches.values()) w.runner.abort();
-    await Promise.all([...this.#watches.values()].map((w) => w.done));
+    await Promise.all(this.#loops);
     await this.#loop;
   }
 
@@ -105,12 +106,19 @@ export class Scheduler {
       return;
     }
     const stop = new AbortController();
-    const done = runner.watch(this.#o.tickMs ?? 1000, stop.signal).catch((err: unknown) => {
-      this.#watches.delete(id);
-      this.#failed.set(id, this.#o.store.pipelineById(id)?.configVersion ?? configVersion);
-      this.#o.onError?.(runner.pipelineName, err);
-    });
-    this.#watches.set(id, { runner, stop, done });
+    const done = runner
+      .watch(this.#o.tickMs ?? 1000, stop.signal)
+      .catch((err: unknown) => {
+        this.#watches.delete(id);
+        // a pipeline destroyed under its loop is no error
+        const saved = this.#o.store.pipelineById(id);
+        if (stop.signal.aborted || !saved) return;
+        this.#failed.set(id, saved.configVersion);
+        this.#o.onError?.(runner.pipelineName, err);
+      })
+      .finally(() => this.#loops.delete(done));
+    this.#loops.add(done);
+    this.#watches.set(id, { runner, stop });
   }
 
   /** Stops watching; builds already running finish on their own. */

@@ -170,4 +170,29 @@ describe('the serve scheduler', () => {
     expect(s.scheduler.watching).toEqual([]);
     expect(store.pipeline('p')).toMatchObject({ archived: true, paused: true });
   });
+
+  it('follows a renamed pipeline and lets go of a destroyed one', async () => {
+    h = await harness({
+      resources: [fileRes('src', { check_every: '10ms' })],
+      jobs: [job('one', [{ get: 'src', trigger: true }, sh('t', 'true')])],
+    });
+    const store = h.store;
+    h.push('src');
+    const s = serve(h);
+    const first = s.finishes('p', 'one');
+    s.scheduler.start();
+    await first;
+    store.renamePipeline('p', 'renamed');
+    const second = s.finishes('renamed', 'one', 'succeeded');
+    h.push('src');
+    s.scheduler.pipelineSet('renamed');
+    expect((await second).name).toBe('2');
+    expect(s.scheduler.watching).toEqual(['renamed']);
+
+    store.destroyPipeline('renamed');
+    s.scheduler.pipelineSet();
+    await expect.poll(() => s.scheduler.watching).toEqual([]);
+    expect(store.pipelines()).toEqual([]);
+    expect(store.builds({})).toEqual([]);
+  });
 });

@@ -127,6 +127,11 @@ describe('the pipeline UI in chromium', () => {
         (e) => e === (e as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement,
       ),
     ).toBe(true);
+    // a paused pipeline's card turns blue
+    h.store.setPipelinePaused(h.runner.pipelineId, true);
+    await page.locator('.pipeline-card.paused[data-name="p"] .badge', { hasText: 'paused' }).waitFor();
+    h.store.setPipelinePaused(h.runner.pipelineId, false);
+    await page.locator('.pipeline-card.paused').waitFor({ state: 'detached' });
     await page.locator('.pipeline-card h2 a', { hasText: 'p' }).click();
 
     await page.locator('nav.tabs a', { hasText: 'release' }).click();

@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openState, setPipelineFromFile } from '../../src/engine/state.js';
 import { fileRes, fileResource, setsInstancedChildren } from '../engine/harness.js';
-import { hangarProcess, sh } from './harness.js';
+import { hangarProcess } from '../serve/harness.js';
+import { sh } from './harness.js';
 
 type Serve = ReturnType<typeof hangarProcess>;
 const running: Serve[] = [];
