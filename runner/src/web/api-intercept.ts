@@ -11,7 +11,7 @@ import type { TaskContainer } from '../engine/containers.js';
 import { get, HttpError, type Route } from './api.js';
 import type { Hub } from './hub.js';
 import { team } from './json.js';
-import { acceptWebSocket, type WebSocket } from './websocket.js';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 function containerJson(c: TaskContainer): Record<string, unknown> {
   return {
@@ -91,40 +91,40 @@ function startProcess(c: TaskContainer, spec: ProcessSpec): ChildProcess {
   });
 }
 
-function hijack(ws: WebSocket, c: TaskContainer) {
+function hijack(ws: WebSocket, c: TaskContainer): void {
   let child: ChildProcess | undefined;
   const send = (message: Record<string, unknown>): void => ws.send(JSON.stringify(message));
   const bytes = (chunk: Buffer): string => chunk.toString('base64');
-  return {
-    onMessage: (text: string) => {
-      let message: Record<string, unknown>;
-      try {
-        message = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      if (!child) {
-        child = startProcess(c, message);
-        child.stdout!.on('data', (chunk: Buffer) => send({ stdout: bytes(chunk) }));
-        child.stderr!.on('data', (chunk: Buffer) => send({ stderr: bytes(chunk) }));
-        child.stdin!.on('error', () => undefined);
-        child.on('error', (err: NodeJS.ErrnoException) => {
-          send(err.code === 'ENOENT' ? { executable_not_found: true } : { error: err.message });
-          ws.close();
-        });
-        child.on('close', (code, signal) => {
-          send({ exit_status: code ?? (signal ? 128 + 9 : 255) });
-          ws.close();
-        });
-        return;
-      }
-      if (typeof message.stdin === 'string') child.stdin!.write(Buffer.from(message.stdin, 'base64'));
-      if (message.closed === true) child.stdin!.end();
-    },
-    onClose: () => {
-      if (child && child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
+  ws.on('message', (data: Buffer) => {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (!child) {
+      child = startProcess(c, message);
+      child.stdout!.on('data', (chunk: Buffer) => send({ stdout: bytes(chunk) }));
+      child.stderr!.on('data', (chunk: Buffer) => send({ stderr: bytes(chunk) }));
+      child.stdin!.on('error', () => undefined);
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        send(err.code === 'ENOENT' ? { executable_not_found: true } : { error: err.message });
+        ws.close();
+      });
+      child.on('close', (code, signal) => {
+        send({ exit_status: code ?? (signal ? 128 + 9 : 255) });
+        ws.close();
+      });
+      return;
+    }
+    if (typeof message.stdin === 'string') child.stdin!.write(Buffer.from(message.stdin, 'base64'));
+    if (message.closed === true) child.stdin!.end();
+  });
+  // a malformed frame: ws closes the connection itself; the listener keeps it from crashing the server
+  ws.on('error', () => undefined);
+  ws.on('close', () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
 }
 
 const hijackPath = new RegExp(`^/api/v1/teams/${team}/containers/([^/]+)/hijack$`);
@@ -133,7 +133,13 @@ const hijackPath = new RegExp(`^/api/v1/teams/${team}/containers/([^/]+)/hijack$
  * For the server's `upgrade` event: the hijack WebSocket, for clients that send their credentials
  * themselves (`allowed`: signed in with an Authorization header). Anything else is refused.
  */
-export function handleUpgrade(hub: Hub, req: IncomingMessage, socket: Duplex, allowed: boolean): void {
+export function handleUpgrade(
+  hub: Hub,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  allowed: boolean,
+): void {
   const refuse = (status: string): void =>
     void socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   const match = hijackPath.exec(new URL(req.url ?? '/', 'http://hangar').pathname);
@@ -141,5 +147,7 @@ export function handleUpgrade(hub: Hub, req: IncomingMessage, socket: Duplex, al
   if (!allowed) return refuse('401 Unauthorized');
   const container = hub.oneOff?.build.containers?.get(decodeURIComponent(match[1]!));
   if (!container) return refuse('404 Not Found');
-  acceptWebSocket(req, socket, (ws) => hijack(ws, container));
+  // fly's messages are small JSON documents
+  const server = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  server.handleUpgrade(req, socket, head, (ws) => hijack(ws, container));
 }

@@ -117,13 +117,13 @@ export async function startWebServer(o: WebOptions): Promise<WebServer> {
       else res.destroy();
     });
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // only clients that send their credentials themselves: a browser cannot add Authorization
     const allowed =
       hostAllowed(req, auth) &&
       req.headers.authorization !== undefined &&
       requestUser(req, auth) !== undefined;
-    handleUpgrade(o.hub, req, socket, allowed);
+    handleUpgrade(o.hub, req, socket, head, allowed);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
