@@ -4,37 +4,15 @@
 // token, else 201 while the check runs. Instanced pipelines are named by `vars.k=<json>` params.
 import { timingSafeEqual } from 'node:crypto';
 import { varSourceLookup } from '../steps/runtime-vars.js';
-import { pipelineRef } from '../store/pipeline-ref.js';
 import { interpolate } from '../vars/template.js';
+import { HttpError } from './api.js';
 import type { Hub } from './hub.js';
+import { pipelineRefOf } from './instance-vars.js';
 import { team } from './json.js';
 
 export const webhookPattern = new RegExp(
   `^/api/v1/teams/${team}/pipelines/([^/]+)/resources/([^/]+)/check/webhook$`,
 );
-
-/** `vars.branch="main"` (or `vars={...}`) query params as instance vars. */
-function instanceVars(query: URLSearchParams): Record<string, unknown> | undefined {
-  let vars: Record<string, unknown> | undefined;
-  for (const [key, text] of query) {
-    if (key !== 'vars' && !key.startsWith('vars.')) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    if (key === 'vars') {
-      if (value && typeof value === 'object') vars = { ...vars, ...(value as Record<string, unknown>) };
-      continue;
-    }
-    const path = key.slice('vars.'.length).split('.');
-    let node = (vars ??= {});
-    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
-    node[path.at(-1)!] = value;
-  }
-  return vars;
-}
 
 const same = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -46,7 +24,13 @@ export function checkWebhook(
 ): { status: number; body: unknown } {
   const given = query.get('webhook_token');
   if (!given) return { status: 400, body: 'missing webhook_token' };
-  const name = pipelineRef(decodeURIComponent(path[1]!), instanceVars(query));
+  let name: string;
+  try {
+    name = pipelineRefOf(decodeURIComponent(path[1]!), query);
+  } catch (err) {
+    if (err instanceof HttpError) return { status: err.status, body: err.message };
+    throw err;
+  }
   const resourceName = decodeURIComponent(path[2]!);
   if (!hub.store.pipeline(name)) return { status: 404, body: `pipeline '${name}' not found` };
   const runner = hub.runner(name);
