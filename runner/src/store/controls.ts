@@ -1,50 +1,32 @@
 // What fly's commands keep beside the pipeline state: pin comments, which one-off builds are
 // resource checks (`fly check-resource` streams one), the artifacts `fly execute` uploads and
 // downloads, and clearing task caches.
-// Each is a table of its own, made on first use, so a state written before them opens unchanged.
+// Their tables are in schema.ts.
 import { join } from 'node:path';
 import type { Store } from './store.js';
 
-const controlsSql = `
-CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS artifacts (
-  id INTEGER PRIMARY KEY, build_id INTEGER, name TEXT NOT NULL, created_at INTEGER NOT NULL
-);
-`;
-
-const ready = new WeakSet<Store>();
-
-function db(store: Store): Store['db'] {
-  if (!ready.has(store)) {
-    store.db.exec(controlsSql);
-    ready.add(store);
-  }
-  return store.db;
-}
-
 /** An empty comment removes it. */
 export function setPinComment(store: Store, resourceId: number, comment: string): void {
-  if (comment === '') db(store).prepare('DELETE FROM pin_comments WHERE resource_id = ?').run(resourceId);
+  if (comment === '') store.db.prepare('DELETE FROM pin_comments WHERE resource_id = ?').run(resourceId);
   else
-    db(store)
+    store.db
       .prepare('INSERT OR REPLACE INTO pin_comments (resource_id, comment) VALUES (?, ?)')
       .run(resourceId, comment);
 }
 
 export function pinComment(store: Store, resourceId: number): string | undefined {
-  const row = db(store).prepare('SELECT comment FROM pin_comments WHERE resource_id = ?').get(resourceId) as
+  const row = store.db.prepare('SELECT comment FROM pin_comments WHERE resource_id = ?').get(resourceId) as
     { comment: string } | undefined;
   return row?.comment;
 }
 
 export function markCheckBuild(store: Store, buildId: number): void {
-  db(store).prepare('INSERT OR IGNORE INTO check_builds (build_id) VALUES (?)').run(buildId);
+  store.db.prepare('INSERT OR IGNORE INTO check_builds (build_id) VALUES (?)').run(buildId);
 }
 
 /** Every check build's id, to leave them out of build lists (Concourse lists no check builds). */
 export function checkBuildIds(store: Store): Set<number> {
-  const rows = db(store).prepare('SELECT build_id FROM check_builds').all() as { build_id: number }[];
+  const rows = store.db.prepare('SELECT build_id FROM check_builds').all() as { build_id: number }[];
   return new Set(rows.map((r) => r.build_id));
 }
 
@@ -87,20 +69,20 @@ function toArtifact(
 
 /** A new artifact: an upload (no build) or an output of a build. Its directory is the caller's to fill. */
 export function createArtifact(store: Store, buildId: number | null, name: string): ArtifactRow {
-  const info = db(store)
+  const info = store.db
     .prepare('INSERT INTO artifacts (build_id, name, created_at) VALUES (?, ?, ?)')
     .run(buildId, name, Date.now());
   return artifact(store, Number(info.lastInsertRowid))!;
 }
 
 export function artifact(store: Store, id: number): ArtifactRow | undefined {
-  const row = db(store).prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as
+  const row = store.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id) as
     Parameters<typeof toArtifact>[1] | undefined;
   return row && toArtifact(store, row);
 }
 
 export function buildArtifacts(store: Store, buildId: number): ArtifactRow[] {
-  const rows = db(store)
+  const rows = store.db
     .prepare('SELECT * FROM artifacts WHERE build_id = ? ORDER BY id')
     .all(buildId) as Parameters<typeof toArtifact>[1][];
   return rows.map((r) => toArtifact(store, r));
@@ -111,10 +93,10 @@ export function forgetArtifacts(store: Store, which: { ids: number[] } | { befor
   return store.db.transaction(() => {
     const rows = (
       'ids' in which
-        ? which.ids.map((id) => db(store).prepare('SELECT * FROM artifacts WHERE id = ?').get(id))
-        : db(store).prepare('SELECT * FROM artifacts WHERE created_at < ?').all(which.before)
+        ? which.ids.map((id) => store.db.prepare('SELECT * FROM artifacts WHERE id = ?').get(id))
+        : store.db.prepare('SELECT * FROM artifacts WHERE created_at < ?').all(which.before)
     ).filter((r) => r !== undefined) as Parameters<typeof toArtifact>[1][];
-    const drop = db(store).prepare('DELETE FROM artifacts WHERE id = ?');
+    const drop = store.db.prepare('DELETE FROM artifacts WHERE id = ?');
     for (const r of rows) drop.run(r.id);
     return rows.map((r) => toArtifact(store, r));
   })();

@@ -96,6 +96,13 @@ CREATE TABLE IF NOT EXISTS resource_caches (
   metadata TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+-- what fly's commands keep: pin comments, which one-off builds are resource checks, and the
+-- artifacts fly execute uploads and downloads
+CREATE TABLE IF NOT EXISTS pin_comments (resource_id INTEGER PRIMARY KEY, comment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS check_builds (build_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS artifacts (
+  id INTEGER PRIMARY KEY, build_id INTEGER, name TEXT NOT NULL, created_at INTEGER NOT NULL
+);
 `;
 
 /**
