@@ -1,5 +1,7 @@
 export * from './bin.js';
 export * from './concourse.js';
+export * from './concourse-stack.js';
+export * from './cgroups.js';
 export * from './temp.js';
 export * from './ports.js';
 export * from './process.js';
