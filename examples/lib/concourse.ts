@@ -47,11 +47,25 @@ export async function workerBundles(): Promise<string> {
   return bundles;
 }
 
-/** A Concourse with our eight types and `busybox` (Debian's busybox-static) as the default task image. */
+/**
+ * A Concourse with our eight types baked into the worker, the same eight images in its registry
+ * (`<registry>/hangar/<type>-resource`, for pipelines' `resource_types`) and `busybox` (Debian's
+ * busybox-static) as the default task image.
+ */
 export async function startExamplesConcourse(): Promise<ConcourseStack> {
-  const stack = await startConcourse({ resourceTypes: [await workerBundles()] });
+  const bundles = await workerBundles();
+  const stack = await startConcourse({ resourceTypes: [bundles] });
   try {
     await pushBusybox(stack.registry.host);
+    const out = join(bundles, '..');
+    const cli = join(root, 'images', 'bin', 'hangar-images.js');
+    execFileSync(
+      process.execPath,
+      [cli, 'push', '--to', `${stack.registry.host}/hangar`, '--out', out, ...TYPES],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     return stack;
   } catch (error) {
     await stack.stop();

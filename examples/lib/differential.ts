@@ -111,7 +111,8 @@ export async function runOnConcourse<State>(
         (await stack.fly(['builds', '-p', scenario.name, '--json', '-c', '1000'])).stdout,
       ) as FlyBuild[];
       return Object.fromEntries(
-        list.map((b) => [`${scenario.name}/${b.job_name ?? ''} #${b.name}`, b.status]),
+        // Job builds only: `fly check-resource` shows up as a build without a job.
+        list.filter((b) => b.job_name).map((b) => [`${scenario.name}/${b.job_name} #${b.name}`, b.status]),
       );
     };
     const phases: string[][] = [];
@@ -157,9 +158,17 @@ async function checkAll(stack: ConcourseStack, pipeline: string): Promise<void> 
     await stack.fly(['check-resource', '-r', `${pipeline}/${name}`], { allowFailure: true });
 }
 
+/** `url` with its 127.0.0.1:port replaced by where `at` says the runner reaches that port. */
+export async function rehost(url: string, at: (port: number) => Promise<string>): Promise<string> {
+  const parsed = new URL(url);
+  parsed.host = await at(Number(parsed.port));
+  return parsed.href;
+}
+
 /** Both runs of `scenario`: hangar first, and Concourse waits for the builds hangar produced. */
 export async function differential<State>(stack: ConcourseStack, scenario: Scenario<State>) {
   const onHangar = await runOnHangar(scenario);
   const onConcourse = await runOnConcourse(stack, scenario, onHangar.phases);
+  process.stdout.write(`${scenario.name}: hangar ${onHangar.seconds}s, Concourse ${onConcourse.seconds}s\n`);
   return { hangar: onHangar, concourse: onConcourse };
 }

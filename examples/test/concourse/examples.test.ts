@@ -2,11 +2,21 @@
 // and on hangar, each against fresh services: the same build statuses and the same remote state.
 // One stack for the file. Assertions are on state, never on task logs (concourse/concourse#6775).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
+import {
+  FakeSlack,
+  GitRepo,
+  git,
+  startGitDaemon,
+  startMinio,
+  tempDir,
+  type ConcourseStack,
+} from '@hangar/testkit';
 import { join } from 'node:path';
-import { startExamplesConcourse } from '../../lib/concourse.js';
-import { differential, type Scenario } from '../../lib/differential.js';
+import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
 import { seedRepositories } from '../../hello/seed.mjs';
+import { startExamplesConcourse } from '../../lib/concourse.js';
+import { differential, rehost, type Scenario } from '../../lib/differential.js';
+import { outputValues, readTerraformState } from '../../lib/hangar.mjs';
 
 const examples = join(import.meta.dirname, '..', '..');
 let stack: ConcourseStack;
@@ -39,11 +49,92 @@ const hello: Scenario<{ tags: string[]; version: string }> = {
   },
 };
 
+/** Build ids differ between runners; the rest of a message must not. */
+const withoutBuildId = (text: string | undefined) => (text ?? '').replace(/\/builds\/\d+$/, '/builds/ID');
+
+interface TerraformEnd {
+  outputs: Record<string, unknown>;
+  serial: number | undefined;
+  slack: { channel: string; icon_emoji: string | undefined; text: string }[];
+}
+
+/** examples/continuous-terraform: a good commit is applied into MinIO, a broken one tells Slack. */
+const continuousTerraform: Scenario<TerraformEnd> = {
+  name: 'continuous-terraform',
+  pipeline: join(examples, 'continuous-terraform', 'pipeline.yml'),
+  resourceTypes: { terraform: 'terraform', 'slack-notification': 'slack' },
+  async setup(at, registry) {
+    const work = await tempDir('hangar-continuous-terraform-');
+    const [minio, slack, daemon] = await Promise.all([
+      startMinio(),
+      FakeSlack.start(),
+      startGitDaemon(work.path),
+    ]);
+    await GitRepo.initBare(join(work.path, 'infrastructure.git'), { branch: 'develop' });
+    const repo = await GitRepo.init(join(work.path, 'infrastructure'), { branch: 'develop' });
+    await repo.addRemote('origin', join(work.path, 'infrastructure.git'));
+    await repo.commit('two instances', { 'terraform/main.tf': MAIN_TF });
+    await repo.push('origin', 'develop');
+    return {
+      vars: {
+        image_registry: registry,
+        infrastructure_repo: `git://${await at(daemon.port)}/infrastructure.git`,
+        state_bucket: minio.versionedBucket,
+        aws_region: minio.region,
+        s3_endpoint: await rehost(minio.endpoint, at),
+        aws_access_key_id: minio.credentials.accessKeyId,
+        aws_secret_access_key: minio.credentials.secretAccessKey,
+        slack_webhook_url: await rehost(slack.createWebhook('develop'), at),
+      },
+      phases: [
+        async () => {
+          await repo.commit('typo in a variable name', { 'terraform/main.tf': BROKEN_TF });
+          await repo.push('origin', 'develop');
+        },
+      ],
+      state: async () => {
+        const state = await readTerraformState(minio, minio.versionedBucket, `env:/develop/${STATE_KEY}`);
+        return {
+          outputs: outputValues(state),
+          serial: state?.serial,
+          slack: slack.messages.map((m) => ({
+            channel: m.channel,
+            icon_emoji: m.icon_emoji,
+            text: withoutBuildId(m.text),
+          })),
+        };
+      },
+      close: async () => {
+        await Promise.all([slack.close(), minio.stop(), daemon.stop()]);
+        await work.remove();
+      },
+    };
+  },
+};
+
 describe('examples on Concourse and on hangar', () => {
   test('hello: unit, then release tags v0.2.0 and writes the version', async () => {
     const { hangar, concourse } = await differential(stack, hello);
     expect(hangar.builds).toEqual({ 'hello/unit #1': 'succeeded', 'hello/release #1': 'succeeded' });
     expect(hangar.state).toEqual({ tags: ['v0.2.0'], version: '0.2.0' });
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
+  });
+
+  test('continuous-terraform: build 1 applies, the broken build 2 fails and tells Slack once', async () => {
+    const { hangar, concourse } = await differential(stack, continuousTerraform);
+    expect(hangar.builds).toEqual({
+      'continuous-terraform/deploy-infrastructure #1': 'succeeded',
+      'continuous-terraform/deploy-infrastructure #2': 'failed',
+    });
+    expect(hangar.state.outputs).toEqual({ instances: ['instance-0', 'instance-1'], applied_by_build: '1' });
+    expect(hangar.state.slack).toEqual([
+      {
+        channel: 'C0DEVELOP',
+        icon_emoji: ':airplane:',
+        text: 'Build 2 failed. Check it out at http://127.0.0.1:8080/builds/ID',
+      },
+    ]);
     expect(concourse.builds).toEqual(hangar.builds);
     expect(concourse.state).toEqual(hangar.state);
   });
