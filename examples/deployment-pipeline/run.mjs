@@ -22,12 +22,12 @@ import {
 } from '../lib/hangar.mjs';
 
 const HERE = join(root, 'examples', 'deployment-pipeline');
-const ENVS = ['staging', 'production'];
+export const ENVS = ['staging', 'production'];
 const INJECTED_FAILURE =
   '#!/bin/sh\n# Injected by run.mjs --fail-tests.\necho "checkout answered 500"\nexit 1\n';
 
 /** A bare repository at `dir/name.git` on `branch`, holding one commit of `files`. */
-async function seedRepo(
+export async function seedRepo(
   /** @type {string} */ dir,
   /** @type {string} */ name,
   /** @type {string} */ branch,
@@ -45,7 +45,7 @@ async function seedRepo(
 }
 
 /** Which environment locks are claimed and unclaimed on the pool's branch. */
-async function lockState(/** @type {string} */ remote) {
+export async function lockState(/** @type {string} */ remote) {
   const list = (/** @type {string} */ dir) =>
     git(['ls-tree', '--name-only', `main:environments/${dir}`], { cwd: remote }).then((out) =>
       out.split('\n').filter((name) => name && name !== '.gitkeep'),

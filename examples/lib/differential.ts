@@ -136,12 +136,16 @@ export async function runOnConcourse<State>(
         await new Promise((resolve) => setTimeout(resolve, 1_000)); // the poll interval
       }
     }
-    return {
-      builds: await builds(),
-      phases,
-      state: await run.state(),
-      seconds: (Date.now() - started) / 1000,
-    };
+    const seconds = (Date.now() - started) / 1000;
+    const end = await builds();
+    // For the reader of a failure, never for assertions: the logs of what did not succeed.
+    for (const [build, status] of Object.entries(end)) {
+      if (status === 'succeeded') continue;
+      const [job, number] = build.split(' #');
+      const log = await stack.fly(['watch', '-j', job ?? '', '-b', number ?? ''], { allowFailure: true });
+      process.stderr.write(`--- ${build} ${status} on Concourse:\n${log.stdout.slice(-4000)}\n`);
+    }
+    return { builds: end, phases, state: await run.state(), seconds };
   } finally {
     await stack.fly(['destroy-pipeline', '-n', '-p', scenario.name], { allowFailure: true });
     await run.close();

@@ -3,6 +3,8 @@
 // One stack for the file. Assertions are on state, never on task logs (concourse/concourse#6775).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  FakeGitHub,
+  FakeGrafana,
   FakeSlack,
   GitRepo,
   git,
@@ -13,6 +15,7 @@ import {
 } from '@hangar/testkit';
 import { join } from 'node:path';
 import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
+import { ENVS, lockState, seedRepo } from '../../deployment-pipeline/run.mjs';
 import { seedRepositories } from '../../hello/seed.mjs';
 import { startExamplesConcourse } from '../../lib/concourse.js';
 import { differential, rehost, type Scenario } from '../../lib/differential.js';
@@ -112,6 +115,101 @@ const continuousTerraform: Scenario<TerraformEnd> = {
   },
 };
 
+interface DeploymentEnd {
+  tags: string[];
+  versionFile: string;
+  releases: { tag: string; commit: string; body: string | null | undefined; assets: string[] }[];
+  annotations: { tags: string[]; text: string; region: boolean }[];
+  locks: { claimed: string[]; unclaimed: string[] };
+  outputs: Record<string, Record<string, unknown>>;
+  slack: string[];
+}
+
+/** examples/deployment-pipeline: one commit through staging and production, tagged and released. */
+const deployment: Scenario<DeploymentEnd> = {
+  name: 'deployment',
+  pipeline: join(examples, 'deployment-pipeline', 'pipeline.yml'),
+  resourceTypes: {
+    terraform: 'terraform',
+    pool: 'pool',
+    semver: 'semver',
+    'github-release': 'github-release',
+    'slack-notification': 'slack',
+    'grafana-annotation': 'grafana-annotation',
+  },
+  async setup(at, registry) {
+    const work = await tempDir('hangar-deployment-');
+    const [minio, github, grafana, slack, daemon] = await Promise.all([
+      startMinio(),
+      FakeGitHub.start(),
+      FakeGrafana.start(),
+      FakeSlack.start(),
+      startGitDaemon(work.path),
+    ]);
+    const app = await seedRepo(work.path, 'app', 'main', {}, join(examples, 'deployment-pipeline', 'app'));
+    const locks = await seedRepo(work.path, 'locks', 'main', {
+      'environments/claimed/.gitkeep': '',
+      ...Object.fromEntries(ENVS.map((env) => [`environments/unclaimed/${env}`, `${env}\n`])),
+    });
+    const versions = await seedRepo(work.path, 'versions', 'version', {});
+    const gitHost = await at(daemon.port);
+    return {
+      vars: {
+        image_registry: registry,
+        app_repo: `git://${gitHost}/app.git`,
+        locks_repo: `git://${gitHost}/locks.git`,
+        version_repo: `git://${gitHost}/versions.git`,
+        state_bucket: minio.versionedBucket,
+        aws_region: minio.region,
+        s3_endpoint: await rehost(minio.endpoint, at),
+        aws_access_key_id: minio.credentials.accessKeyId,
+        aws_secret_access_key: minio.credentials.secretAccessKey,
+        github_owner: github.owner,
+        github_repository: github.repo,
+        github_token: 'ghp_fake',
+        github_api_url: await rehost(github.url, at),
+        github_uploads_url: await rehost(github.uploadsUrl, at),
+        grafana_url: await rehost(grafana.url, at),
+        grafana_token: 'glsa_fake',
+        slack_webhook_url: await rehost(slack.createWebhook('ops'), at),
+      },
+      state: async () => {
+        const outputs: Record<string, Record<string, unknown>> = {};
+        for (const env of ENVS) {
+          const state = await readTerraformState(
+            minio,
+            minio.versionedBucket,
+            `env:/${env}/widget/terraform.tfstate`,
+          );
+          if (state) outputs[env] = outputValues(state);
+        }
+        return {
+          tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
+          versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
+          releases: github.releases.map((r) => ({
+            tag: r.tag_name,
+            commit: r.target_commitish,
+            body: r.body,
+            assets: r.assets.map((a) => a.name),
+          })),
+          annotations: [...grafana.annotations.values()].map((a) => ({
+            tags: a.tags,
+            text: a.text,
+            region: a.timeEnd > a.time,
+          })),
+          locks: await lockState(locks.remote),
+          outputs,
+          slack: slack.messages.map((m) => withoutBuildId(m.text)),
+        };
+      },
+      close: async () => {
+        await Promise.all([github.close(), grafana.close(), slack.close(), minio.stop(), daemon.stop()]);
+        await work.remove();
+      },
+    };
+  },
+};
+
 describe('examples on Concourse and on hangar', () => {
   test('hello: unit, then release tags v0.2.0 and writes the version', async () => {
     const { hangar, concourse } = await differential(stack, hello);
@@ -135,6 +233,19 @@ describe('examples on Concourse and on hangar', () => {
         text: 'Build 2 failed. Check it out at http://127.0.0.1:8080/builds/ID',
       },
     ]);
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
+  });
+
+  test('deployment-pipeline: staging, then production, tagged v0.1.0 and released', async () => {
+    const { hangar, concourse } = await differential(stack, deployment);
+    expect(hangar.builds).toEqual({
+      'deployment/deploy-staging #1': 'succeeded',
+      'deployment/deploy-production #1': 'succeeded',
+    });
+    expect(hangar.state.tags).toEqual(['v0.1.0']);
+    expect(hangar.state.releases.map((r) => r.assets)).toEqual([['widget-0.1.0.tgz']]);
+    expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
     expect(concourse.builds).toEqual(hangar.builds);
     expect(concourse.state).toEqual(hangar.state);
   });

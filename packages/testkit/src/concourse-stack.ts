@@ -317,23 +317,26 @@ async function startForwarder(dir: string, inStack: InStack): Promise<Forwarder>
     control?.destroy();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   };
+  const exposed = new Map<number, Promise<string>>();
+  const expose = async (port: number) => {
+    const socketPath = join(dir, `forward-${port}.sock`);
+    await listen(socketPath, (inside) => {
+      const host = connect(port, '127.0.0.1');
+      inside.pipe(host).pipe(inside);
+      inside.once('error', () => host.destroy());
+      host.once('error', () => inside.destroy());
+    });
+    const answer = await new Promise<string>((resolve) => {
+      answers.set(String(port), resolve);
+      control?.write(`${port} ${socketPath}\n`);
+    });
+    answers.delete(String(port));
+    if (answer.startsWith('!')) throw new Error(`cannot expose port ${port} in the namespace: ${answer}`);
+    return `${CONCOURSE_GATEWAY}:${port}`;
+  };
   return {
-    async expose(port) {
-      const socketPath = join(dir, `forward-${port}.sock`);
-      await listen(socketPath, (inside) => {
-        const host = connect(port, '127.0.0.1');
-        inside.pipe(host).pipe(inside);
-        inside.once('error', () => host.destroy());
-        host.once('error', () => inside.destroy());
-      });
-      const answer = await new Promise<string>((resolve) => {
-        answers.set(String(port), resolve);
-        control?.write(`${port} ${socketPath}\n`);
-      });
-      answers.delete(String(port));
-      if (answer.startsWith('!')) throw new Error(`cannot expose port ${port} in the namespace: ${answer}`);
-      return `${CONCOURSE_GATEWAY}:${port}`;
-    },
+    // Once per port: two URLs of one service (GitHub's API and uploads) share it.
+    expose: (port) => exposed.get(port) ?? exposed.set(port, expose(port)).get(port)!,
     close,
   };
 }
