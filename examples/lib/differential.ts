@@ -96,7 +96,7 @@ export async function runOnConcourse<State>(
   stack: ConcourseStack,
   scenario: Scenario<State>,
   expected: readonly (readonly string[])[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; statuses?: Record<string, string> } = {},
 ): Promise<Outcome<State>> {
   const work = await tempDir(`hangar-diff-${scenario.name}-`);
   const run = await scenario.setup((port) => stack.expose(port), stack.registryInside);
@@ -138,9 +138,9 @@ export async function runOnConcourse<State>(
     }
     const seconds = (Date.now() - started) / 1000;
     const end = await builds();
-    // For the reader of a failure, never for assertions: the logs of what did not succeed.
+    // For the reader of a difference, never for assertions: logs of builds that ended otherwise.
     for (const [build, status] of Object.entries(end)) {
-      if (status === 'succeeded') continue;
+      if (status === (options.statuses?.[build] ?? 'succeeded')) continue;
       const [job, number] = build.split(' #');
       const log = await stack.fly(['watch', '-j', job ?? '', '-b', number ?? ''], { allowFailure: true });
       process.stderr.write(`--- ${build} ${status} on Concourse:\n${log.stdout.slice(-4000)}\n`);
@@ -172,7 +172,9 @@ export async function rehost(url: string, at: (port: number) => Promise<string>)
 /** Both runs of `scenario`: hangar first, and Concourse waits for the builds hangar produced. */
 export async function differential<State>(stack: ConcourseStack, scenario: Scenario<State>) {
   const onHangar = await runOnHangar(scenario);
-  const onConcourse = await runOnConcourse(stack, scenario, onHangar.phases);
+  const onConcourse = await runOnConcourse(stack, scenario, onHangar.phases, {
+    statuses: onHangar.builds,
+  });
   process.stdout.write(`${scenario.name}: hangar ${onHangar.seconds}s, Concourse ${onConcourse.seconds}s\n`);
   return { hangar: onHangar, concourse: onConcourse };
 }
