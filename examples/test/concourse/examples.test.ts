@@ -16,9 +16,9 @@ import {
 import { join } from 'node:path';
 import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
 import { ENVS, lockState, seedRepo } from '../../deployment-pipeline/run.mjs';
-import { seedRepositories } from '../../hello/seed.mjs';
-import { startExamplesConcourse } from '../../lib/concourse.js';
-import { differential, rehost, type Scenario } from '../../lib/differential.js';
+import { startExamplesConcourse } from '../../lib/concourse.mjs';
+import { differential, rehost, type Scenario } from '../../lib/differential.mjs';
+import { hello } from '../../lib/hello-scenario.mjs';
 import { outputValues, readTerraformState } from '../../lib/hangar.mjs';
 
 const examples = join(import.meta.dirname, '..', '..');
@@ -28,29 +28,6 @@ beforeAll(async () => {
   stack = await startExamplesConcourse();
 }, 300_000);
 afterAll(() => stack?.stop());
-
-/** examples/hello: its two repositories served by git daemon; tags and the version file. */
-const hello: Scenario<{ tags: string[]; version: string }> = {
-  name: 'hello',
-  pipeline: join(examples, 'hello', 'pipeline.yml'),
-  async setup(at) {
-    const work = await tempDir('hangar-hello-');
-    const repos = seedRepositories(work.path);
-    const daemon = await startGitDaemon(work.path);
-    const host = await at(daemon.port);
-    return {
-      vars: { app_uri: `git://${host}/app.git`, version_uri: `git://${host}/version.git` },
-      state: async () => ({
-        tags: (await git(['tag', '--list'], { cwd: repos.app })).split('\n').filter(Boolean),
-        version: await git(['show', 'version:version'], { cwd: repos.version }),
-      }),
-      close: async () => {
-        await daemon.stop();
-        await work.remove();
-      },
-    };
-  },
-};
 
 /** Build ids differ between runners; the rest of a message must not. */
 const withoutBuildId = (text: string | undefined) => (text ?? '').replace(/\/builds\/\d+$/, '/builds/ID');

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { GitRepo, git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
-import { startExamplesConcourse } from '../../lib/concourse.js';
-import { differential, type Scenario } from '../../lib/differential.js';
+import { startExamplesConcourse } from '../../lib/concourse.mjs';
+import { differential, type Scenario } from '../../lib/differential.mjs';
 
 const pipelines = join(import.meta.dirname, 'pipelines');
 const TAGS = [

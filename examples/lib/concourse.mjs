@@ -1,14 +1,16 @@
+// @ts-check
 // The real Concourse side of the examples: one stack per suite file with our eight types (the
 // worker bundles of `hangar-images export-worker`) and busybox as the docker.io task image.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LayerTree, OciLayout, pushImage, RegistryClient, writeImage } from '@hangar/oci';
-import { cacheDir, startConcourse, tempDir, type ConcourseStack } from '@hangar/testkit';
+import { cacheDir, startConcourse, tempDir } from '@hangar/testkit';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TYPES = ['git', 's3', 'semver', 'pool', 'terraform', 'slack', 'grafana-annotation', 'github-release'];
 
 /**
@@ -16,7 +18,7 @@ const TYPES = ['git', 's3', 'semver', 'pool', 'terraform', 'slack', 'grafana-ann
  * `$HANGAR_CACHE/worker-bundles/<hash of the bundles and the image lock>` (the export is
  * deterministic and takes about a minute).
  */
-export async function workerBundles(): Promise<string> {
+export async function workerBundles() {
   const hash = createHash('sha256').update(readFileSync(join(root, 'images', 'lock.json')));
   for (const type of TYPES) {
     const bundle = join(root, 'resources', type, 'dist', 'resource.js');
@@ -52,7 +54,7 @@ export async function workerBundles(): Promise<string> {
  * (`<registry>/hangar/<type>-resource`, for pipelines' `resource_types`) and `busybox` (Debian's
  * busybox-static) as the default task image.
  */
-export async function startExamplesConcourse(): Promise<ConcourseStack> {
+export async function startExamplesConcourse() {
   const bundles = await workerBundles();
   const stack = await startConcourse({ resourceTypes: [bundles] });
   try {
@@ -74,7 +76,7 @@ export async function startExamplesConcourse(): Promise<ConcourseStack> {
 }
 
 /** busybox as `library/busybox:latest`: what `repository: busybox` pulls through the mirror. */
-async function pushBusybox(registry: string): Promise<void> {
+async function pushBusybox(/** @type {string} */ registry) {
   const work = await tempDir('hangar-busybox-');
   try {
     const tree = new LayerTree();
