@@ -54,6 +54,41 @@ export async function lockState(/** @type {string} */ remote) {
 }
 
 /**
+ * What a run leaves outside the runner: tags, the version file, releases, annotations, locks,
+ * terraform outputs per environment, Slack messages.
+ * @param {{ app: { remote: string }, versions: { remote: string }, locks: { remote: string },
+ *   minio: import('@hangar/testkit').MinioServer, github: FakeGitHub, grafana: FakeGrafana,
+ *   slack: FakeSlack }} services
+ */
+export async function remoteState({ app, versions, locks, minio, github, grafana, slack }) {
+  /** @type {Record<string, Record<string, unknown>>} */
+  const outputs = {};
+  for (const env of ENVS) {
+    const key = `env:/${env}/widget/terraform.tfstate`;
+    const state = await readTerraformState(minio, minio.versionedBucket, key);
+    if (state) outputs[env] = outputValues(state);
+  }
+  return {
+    tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
+    versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
+    releases: github.releases.map((r) => ({
+      tag: r.tag_name,
+      commit: r.target_commitish,
+      body: r.body,
+      assets: r.assets.map((a) => a.name),
+    })),
+    annotations: [...grafana.annotations.values()].map((a) => ({
+      tags: a.tags,
+      text: a.text,
+      region: a.timeEnd > a.time,
+    })),
+    locks: await lockState(locks.remote),
+    outputs,
+    slack: slack.messages.map((m) => m.text ?? ''),
+  };
+}
+
+/**
  * @param {{ echo?: boolean, failTests?: boolean, keepState?: string }} [options] `keepState`: a
  *   directory to copy hangar's state into before cleaning up (for `hangar serve`).
  */
@@ -141,35 +176,10 @@ export async function run(options = {}) {
       },
     );
 
-    /** @type {Record<string, Record<string, unknown>>} */
-    const outputs = {};
-    for (const env of ENVS) {
-      const state = await readTerraformState(
-        minio,
-        minio.versionedBucket,
-        `env:/${env}/widget/terraform.tfstate`,
-      );
-      if (state) outputs[env] = outputValues(state);
-    }
     const end = {
       exitCode: result.code,
       builds: buildStatuses(result.output),
-      tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
-      versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
-      releases: github.releases.map((r) => ({
-        tag: r.tag_name,
-        commit: r.target_commitish,
-        body: r.body,
-        assets: r.assets.map((a) => a.name),
-      })),
-      annotations: [...grafana.annotations.values()].map((a) => ({
-        tags: a.tags,
-        text: a.text,
-        region: a.timeEnd > a.time,
-      })),
-      locks: await lockState(locks.remote),
-      outputs,
-      slack: slack.messages.map((m) => m.text ?? ''),
+      ...(await remoteState({ app, versions, locks, minio, github, grafana, slack })),
       commit: app.sha,
       logs: result.output,
       secrets,

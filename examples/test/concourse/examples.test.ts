@@ -7,7 +7,6 @@ import {
   FakeGrafana,
   FakeSlack,
   GitRepo,
-  git,
   startGitDaemon,
   startMinio,
   tempDir,
@@ -15,7 +14,7 @@ import {
 } from '@hangar/testkit';
 import { join } from 'node:path';
 import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
-import { ENVS, lockState, seedRepo } from '../../deployment-pipeline/run.mjs';
+import { ENVS, remoteState, seedRepo } from '../../deployment-pipeline/run.mjs';
 import { startExamplesConcourse } from '../../lib/concourse.mjs';
 import { differential, rehost, type Scenario } from '../../lib/differential.mjs';
 import { hello } from '../../lib/hello-scenario.mjs';
@@ -92,15 +91,7 @@ const continuousTerraform: Scenario<TerraformEnd> = {
   },
 };
 
-interface DeploymentEnd {
-  tags: string[];
-  versionFile: string;
-  releases: { tag: string; commit: string; body: string | null | undefined; assets: string[] }[];
-  annotations: { tags: string[]; text: string; region: boolean }[];
-  locks: { claimed: string[]; unclaimed: string[] };
-  outputs: Record<string, Record<string, unknown>>;
-  slack: string[];
-}
+type DeploymentEnd = Awaited<ReturnType<typeof remoteState>>;
 
 /** examples/deployment-pipeline: one commit through staging and production, tagged and released. */
 const deployment: Scenario<DeploymentEnd> = {
@@ -151,33 +142,8 @@ const deployment: Scenario<DeploymentEnd> = {
         slack_webhook_url: await rehost(slack.createWebhook('ops'), at),
       },
       state: async () => {
-        const outputs: Record<string, Record<string, unknown>> = {};
-        for (const env of ENVS) {
-          const state = await readTerraformState(
-            minio,
-            minio.versionedBucket,
-            `env:/${env}/widget/terraform.tfstate`,
-          );
-          if (state) outputs[env] = outputValues(state);
-        }
-        return {
-          tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
-          versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
-          releases: github.releases.map((r) => ({
-            tag: r.tag_name,
-            commit: r.target_commitish,
-            body: r.body,
-            assets: r.assets.map((a) => a.name),
-          })),
-          annotations: [...grafana.annotations.values()].map((a) => ({
-            tags: a.tags,
-            text: a.text,
-            region: a.timeEnd > a.time,
-          })),
-          locks: await lockState(locks.remote),
-          outputs,
-          slack: slack.messages.map((m) => withoutBuildId(m.text)),
-        };
+        const end = await remoteState({ app, versions, locks, minio, github, grafana, slack });
+        return { ...end, slack: end.slack.map(withoutBuildId) };
       },
       close: async () => {
         await Promise.all([github.close(), grafana.close(), slack.close(), minio.stop(), daemon.stop()]);
