@@ -10,6 +10,7 @@ import {
   startGitDaemon,
   startMinio,
   tempDir,
+  NOTHING_LEFT,
   type ConcourseStack,
 } from '@hangar/testkit';
 import { join } from 'node:path';
@@ -26,7 +27,11 @@ let stack: ConcourseStack;
 beforeAll(async () => {
   stack = await startExamplesConcourse();
 }, 300_000);
-afterAll(() => stack?.stop());
+// Nothing of the stack may outlive the suite: no process, mount, cgroup, rule or namespace.
+afterAll(async () => {
+  await stack?.stop();
+  if (stack) expect(await stack.leftovers()).toEqual(NOTHING_LEFT);
+});
 
 /** Build ids differ between runners; the rest of a message must not. */
 const withoutBuildId = (text: string | undefined) => (text ?? '').replace(/\/builds\/\d+$/, '/builds/ID');

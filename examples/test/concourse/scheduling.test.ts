@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { GitRepo, git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
+import { GitRepo, NOTHING_LEFT, git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
 import { startExamplesConcourse } from '../../lib/concourse.mjs';
 import { differential, type Scenario } from '../../lib/differential.mjs';
 
@@ -36,7 +36,11 @@ let stack: ConcourseStack;
 beforeAll(async () => {
   stack = await startExamplesConcourse();
 }, 300_000);
-afterAll(() => stack?.stop());
+// Nothing of the stack may outlive the suite: no process, mount, cgroup, rule or namespace.
+afterAll(async () => {
+  await stack?.stop();
+  if (stack) expect(await stack.leftovers()).toEqual(NOTHING_LEFT);
+});
 
 interface End {
   tags: string[];

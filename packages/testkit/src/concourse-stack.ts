@@ -18,6 +18,7 @@ import { concourseBinaryPath, flyBinary } from './concourse.js';
 import { type ManagedProcess, runCommand, startProcess, type RunResult } from './process.js';
 import { startRegistry, type RegistryServer } from './registry.js';
 import { waitUntil } from './ports.js';
+import { leftoversOf, type StackLeftovers } from './stack-leftovers.js';
 import { tempDir } from './temp.js';
 
 /** The worker's CNI bridge address: what containers dial to reach the namespace's own listeners. */
@@ -48,6 +49,8 @@ export interface ConcourseStack extends AsyncDisposable {
   fly(args: readonly string[], options?: { allowFailure?: boolean }): Promise<RunResult>;
   /** Processes that belong to the stack, right now (for leak checks). */
   pids(): Promise<number[]>;
+  /** What of the stack is still on this machine; NOTHING_LEFT once stop() has returned. */
+  leftovers(): Promise<StackLeftovers>;
   stop(): Promise<void>;
 }
 
@@ -170,6 +173,7 @@ export async function startConcourse(options: ConcourseOptions): Promise<Concour
       expose: (port) => forwarder.expose(port),
       fly,
       pids: () => cgroup.pids(),
+      leftovers: () => leftoversOf(id),
       stop,
       [Symbol.asyncDispose]: stop,
     };

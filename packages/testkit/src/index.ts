@@ -1,6 +1,7 @@
 export * from './bin.js';
 export * from './concourse.js';
 export * from './concourse-stack.js';
+export * from './stack-leftovers.js';
 export * from './cgroups.js';
 export * from './temp.js';
 export * from './ports.js';

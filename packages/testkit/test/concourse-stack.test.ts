@@ -2,39 +2,12 @@
 // behind when stopped: no process, mount, cgroup, iptables rule, namespace or state directory of
 // theirs. Only what the stack itself created is counted.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { ownCgroupDirs, startConcourse } from '../src/index.js';
-
-/** Everything on this machine that names the stack: its cgroups, mounts, namespace, processes. */
-async function leftovers(id: string) {
-  const cgroups = (await ownCgroupDirs()).filter((dir) => existsSync(join(dir, id)));
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(id));
-  const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.startsWith(id));
-  const processes = readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        // A zombie is dead already; only PID 1 can reap it (it reparents there), and it does so lazily.
-        const zombie = / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/\(.*\)/, ''));
-        return !zombie && readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(`/${id}`);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
-  const rules = execFileSync('iptables-save', { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes('10.80.') || line.includes('concourse0'));
-  const state = readdirSync(tmpdir()).filter((name) => name.startsWith(`${id}-`));
-  return { cgroups, mounts, namespaces, processes, rules, state };
-}
+import { NOTHING_LEFT, ownCgroupDirs, startConcourse } from '../src/index.js';
 
 test('a stack runs containers and leaves nothing of its own behind', async () => {
   const stack = await startConcourse({ resourceTypes: [] });
@@ -61,18 +34,11 @@ test('a stack runs containers and leaves nothing of its own behind', async () =>
     const check = await stack.fly(['check-resource', '-r', 'p/image'], { allowFailure: true });
     expect(check.stdout + check.stderr).toMatch(/errored|failed|NAME_UNKNOWN|not found/i);
     expect((await stack.pids()).length).toBeGreaterThan(before);
-    expect((await leftovers(stack.id)).namespaces).toEqual([stack.id]);
+    expect((await stack.leftovers()).namespaces).toEqual([stack.id]);
   } finally {
     await stack.stop();
   }
-  expect(await leftovers(stack.id)).toEqual({
-    cgroups: [],
-    mounts: [],
-    namespaces: [],
-    processes: [],
-    rules: [],
-    state: [],
-  });
+  expect(await stack.leftovers()).toEqual(NOTHING_LEFT);
 });
 
 test('a stack that fails to start removes what it had made', async () => {
