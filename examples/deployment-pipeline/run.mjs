@@ -23,7 +23,7 @@ import {
 
 const HERE = join(root, 'examples', 'deployment-pipeline');
 export const ENVS = ['staging', 'production'];
-const INJECTED_FAILURE =
+export const INJECTED_FAILURE =
   '#!/bin/sh\n# Injected by run.mjs --fail-tests.\necho "checkout answered 500"\nexit 1\n';
 
 /** A bare repository at `dir/name.git` on `branch`, holding one commit of `files`. */

@@ -15,7 +15,7 @@ import {
 } from '@hangar/testkit';
 import { join } from 'node:path';
 import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
-import { ENVS, remoteState, seedRepo } from '../../deployment-pipeline/run.mjs';
+import { ENVS, INJECTED_FAILURE, remoteState, seedRepo } from '../../deployment-pipeline/run.mjs';
 import { startExamplesConcourse } from '../../lib/concourse.mjs';
 import { differential, rehost, type Scenario } from '../../lib/differential.mjs';
 import { hello } from '../../lib/hello-scenario.mjs';
@@ -98,9 +98,12 @@ const continuousTerraform: Scenario<TerraformEnd> = {
 
 type DeploymentEnd = Awaited<ReturnType<typeof remoteState>>;
 
-/** examples/deployment-pipeline: one commit through staging and production, tagged and released. */
-const deployment: Scenario<DeploymentEnd> = {
-  name: 'deployment',
+/**
+ * examples/deployment-pipeline: one commit through staging and production, tagged and released;
+ * with `failTests`, a commit whose acceptance check fails stops in staging.
+ */
+const deployment = (failTests: boolean): Scenario<DeploymentEnd> => ({
+  name: failTests ? 'deployment-failing' : 'deployment',
   pipeline: join(examples, 'deployment-pipeline', 'pipeline.yml'),
   resourceTypes: {
     terraform: 'terraform',
@@ -119,7 +122,14 @@ const deployment: Scenario<DeploymentEnd> = {
       FakeSlack.start(),
       startGitDaemon(work.path),
     ]);
-    const app = await seedRepo(work.path, 'app', 'main', {}, join(examples, 'deployment-pipeline', 'app'));
+    const injected = failTests ? { 'tests/checks.d/99-injected.sh': INJECTED_FAILURE } : {};
+    const app = await seedRepo(
+      work.path,
+      'app',
+      'main',
+      injected,
+      join(examples, 'deployment-pipeline', 'app'),
+    );
     const locks = await seedRepo(work.path, 'locks', 'main', {
       'environments/claimed/.gitkeep': '',
       ...Object.fromEntries(ENVS.map((env) => [`environments/unclaimed/${env}`, `${env}\n`])),
@@ -156,7 +166,7 @@ const deployment: Scenario<DeploymentEnd> = {
       },
     };
   },
-};
+});
 
 describe('examples on Concourse and on hangar', () => {
   test('hello: unit, then release tags v0.2.0 and writes the version', async () => {
@@ -186,7 +196,7 @@ describe('examples on Concourse and on hangar', () => {
   });
 
   test('deployment-pipeline: staging, then production, tagged v0.1.0 and released', async () => {
-    const { hangar, concourse } = await differential(stack, deployment);
+    const { hangar, concourse } = await differential(stack, deployment(false));
     expect(hangar.builds).toEqual({
       'deployment/deploy-staging #1': 'succeeded',
       'deployment/deploy-production #1': 'succeeded',
@@ -194,6 +204,18 @@ describe('examples on Concourse and on hangar', () => {
     expect(hangar.state.tags).toEqual(['v0.1.0']);
     expect(hangar.state.releases.map((r) => r.assets)).toEqual([['widget-0.1.0.tgz']]);
     expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
+  });
+
+  test('deployment-pipeline, failing acceptance check: staging fails, lock released, Slack told', async () => {
+    const { hangar, concourse } = await differential(stack, deployment(true));
+    expect(hangar.builds).toEqual({ 'deployment-failing/deploy-staging #1': 'failed' });
+    expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
+    expect(hangar.state.slack).toEqual([
+      'Deploy to staging failed: build 1, http://127.0.0.1:8080/teams/main/pipelines/deployment-failing/jobs/deploy-staging/builds/ID',
+    ]);
+    expect(hangar.state.tags).toEqual([]);
     expect(concourse.builds).toEqual(hangar.builds);
     expect(concourse.state).toEqual(hangar.state);
   });
