@@ -168,8 +168,9 @@ const deployment = (failTests: boolean): Scenario<DeploymentEnd> => ({
   },
 });
 
-describe('examples on Concourse and on hangar', () => {
-  test('hello: unit, then release tags v0.2.0 and writes the version', async () => {
+// Each example has services of its own: they run side by side on the one stack.
+describe.concurrent('examples on Concourse and on hangar', () => {
+  test('hello: unit, then release tags v0.2.0 and writes the version', async ({ expect }) => {
     const { hangar, concourse } = await differential(stack, hello);
     expect(hangar.builds).toEqual({ 'hello/unit #1': 'succeeded', 'hello/release #1': 'succeeded' });
     expect(hangar.state).toEqual({ tags: ['v0.2.0'], version: '0.2.0' });
@@ -177,7 +178,9 @@ describe('examples on Concourse and on hangar', () => {
     expect(concourse.state).toEqual(hangar.state);
   });
 
-  test('continuous-terraform: build 1 applies, the broken build 2 fails and tells Slack once', async () => {
+  test('continuous-terraform: build 1 applies, the broken build 2 fails and tells Slack once', async ({
+    expect,
+  }) => {
     const { hangar, concourse } = await differential(stack, continuousTerraform);
     expect(hangar.builds).toEqual({
       'continuous-terraform/deploy-infrastructure #1': 'succeeded',
@@ -195,7 +198,7 @@ describe('examples on Concourse and on hangar', () => {
     expect(concourse.state).toEqual(hangar.state);
   });
 
-  test('deployment-pipeline: staging, then production, tagged v0.1.0 and released', async () => {
+  test('deployment-pipeline: staging, then production, tagged v0.1.0 and released', async ({ expect }) => {
     const { hangar, concourse } = await differential(stack, deployment(false));
     expect(hangar.builds).toEqual({
       'deployment/deploy-staging #1': 'succeeded',
@@ -208,7 +211,9 @@ describe('examples on Concourse and on hangar', () => {
     expect(concourse.state).toEqual(hangar.state);
   });
 
-  test('deployment-pipeline, failing acceptance check: staging fails, lock released, Slack told', async () => {
+  test('deployment-pipeline, failing acceptance check: staging fails, lock released, Slack told', async ({
+    expect,
+  }) => {
     const { hangar, concourse } = await differential(stack, deployment(true));
     expect(hangar.builds).toEqual({ 'deployment-failing/deploy-staging #1': 'failed' });
     expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });

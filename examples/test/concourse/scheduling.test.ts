@@ -3,7 +3,7 @@
 // run on a real Concourse too: the same builds and the same tags and versions as on hangar.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GitRepo, NOTHING_LEFT, git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
 import { startExamplesConcourse } from '../../lib/concourse.mjs';
 import { differential, type Scenario } from '../../lib/differential.mjs';
@@ -79,57 +79,62 @@ const scenario = (name: string): Scenario<End> => ({
   },
 });
 
-test('passed: a chain and a fan-in; ship runs once both upstreams passed', async () => {
-  const { hangar, concourse } = await differential(stack, scenario('passed-chain'));
-  expect(hangar.builds).toEqual({
-    'passed-chain/unit #1': 'succeeded',
-    'passed-chain/integration #1': 'succeeded',
-    'passed-chain/lint #1': 'succeeded',
-    'passed-chain/ship #1': 'succeeded',
+// Independent pipelines on one stack: run side by side (most of a run is waiting on Concourse).
+describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
+  test('passed: a chain and a fan-in; ship runs once both upstreams passed', async ({ expect }) => {
+    const { hangar, concourse } = await differential(stack, scenario('passed-chain'));
+    expect(hangar.builds).toEqual({
+      'passed-chain/unit #1': 'succeeded',
+      'passed-chain/integration #1': 'succeeded',
+      'passed-chain/lint #1': 'succeeded',
+      'passed-chain/ship #1': 'succeeded',
+    });
+    expect(hangar.state).toEqual({ tags: ['shipped'], version: '' });
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
   });
-  expect(hangar.state).toEqual({ tags: ['shipped'], version: '' });
-  expect(concourse.builds).toEqual(hangar.builds);
-  expect(concourse.state).toEqual(hangar.state);
-});
 
-test('across: one put per value', async () => {
-  const { hangar, concourse } = await differential(stack, scenario('across'));
-  expect(hangar.builds).toEqual({ 'across/fan-out #1': 'succeeded' });
-  expect(hangar.state.tags).toEqual(['deployed-dev', 'deployed-prod', 'deployed-staging']);
-  expect(concourse.builds).toEqual(hangar.builds);
-  expect(concourse.state).toEqual(hangar.state);
-});
-
-test('hooks: try recovers, on_failure, on_error and ensure run; the wrong hooks do not', async () => {
-  const { hangar, concourse } = await differential(stack, scenario('hooks'));
-  expect(hangar.builds).toEqual({
-    'hooks/recovers #1': 'succeeded',
-    'hooks/fails #1': 'failed',
-    'hooks/errors #1': 'errored',
+  test('across: one put per value', async ({ expect }) => {
+    const { hangar, concourse } = await differential(stack, scenario('across'));
+    expect(hangar.builds).toEqual({ 'across/fan-out #1': 'succeeded' });
+    expect(hangar.state.tags).toEqual(['deployed-dev', 'deployed-prod', 'deployed-staging']);
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
   });
-  expect(hangar.state.tags).toEqual(['ensured-1', 'ensured-2', 'errored', 'failed', 'recovered']);
-  expect(concourse.builds).toEqual(hangar.builds);
-  expect(concourse.state).toEqual(hangar.state);
-});
 
-test('attempts: the third attempt passes; two failed attempts fail the build', async () => {
-  const { hangar, concourse } = await differential(stack, scenario('attempts'));
-  expect(hangar.builds).toEqual({
-    'attempts/third-time-lucky #1': 'succeeded',
-    'attempts/never #1': 'failed',
+  test('hooks: try recovers, on_failure, on_error and ensure run; the wrong hooks do not', async ({
+    expect,
+  }) => {
+    const { hangar, concourse } = await differential(stack, scenario('hooks'));
+    expect(hangar.builds).toEqual({
+      'hooks/recovers #1': 'succeeded',
+      'hooks/fails #1': 'failed',
+      'hooks/errors #1': 'errored',
+    });
+    expect(hangar.state.tags).toEqual(['ensured-1', 'ensured-2', 'errored', 'failed', 'recovered']);
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
   });
-  expect(hangar.state).toEqual({ tags: ['gave-up'], version: '0.0.3' });
-  expect(concourse.builds).toEqual(hangar.builds);
-  expect(concourse.state).toEqual(hangar.state);
-});
 
-test('set_pipeline: self adds a job, which then runs', async () => {
-  const { hangar, concourse } = await differential(stack, scenario('set-pipeline'));
-  expect(hangar.builds).toEqual({
-    'set-pipeline/reconfigure #1': 'succeeded',
-    'set-pipeline/added #1': 'succeeded',
+  test('attempts: the third attempt passes; two failed attempts fail the build', async ({ expect }) => {
+    const { hangar, concourse } = await differential(stack, scenario('attempts'));
+    expect(hangar.builds).toEqual({
+      'attempts/third-time-lucky #1': 'succeeded',
+      'attempts/never #1': 'failed',
+    });
+    expect(hangar.state).toEqual({ tags: ['gave-up'], version: '0.0.3' });
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
   });
-  expect(hangar.state.tags).toEqual(['added']);
-  expect(concourse.builds).toEqual(hangar.builds);
-  expect(concourse.state).toEqual(hangar.state);
+
+  test('set_pipeline: self adds a job, which then runs', async ({ expect }) => {
+    const { hangar, concourse } = await differential(stack, scenario('set-pipeline'));
+    expect(hangar.builds).toEqual({
+      'set-pipeline/reconfigure #1': 'succeeded',
+      'set-pipeline/added #1': 'succeeded',
+    });
+    expect(hangar.state.tags).toEqual(['added']);
+    expect(concourse.builds).toEqual(hangar.builds);
+    expect(concourse.state).toEqual(hangar.state);
+  });
 });
