@@ -8,10 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, cp, link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { cacheBinDir, cacheDir, requireBinary } from './bin.js';
 import { createCgroup, ownCgroupDirs, ownedCgroup } from './cgroups.js';
 import { concourseBinaryPath, flyBinary } from './concourse.js';
@@ -20,12 +17,11 @@ import { startRegistry, type RegistryServer } from './registry.js';
 import { waitUntil } from './ports.js';
 import { leftoversOf, type StackLeftovers } from './stack-leftovers.js';
 import { tempDir } from './temp.js';
+import { CONCOURSE_GATEWAY, startForwarder } from './netns-forwarder.js';
 
-/** The worker's CNI bridge address: what containers dial to reach the namespace's own listeners. */
-export const CONCOURSE_GATEWAY = '10.80.0.1';
+export { CONCOURSE_GATEWAY };
 const WEB_URL = 'http://127.0.0.1:8080';
 const NAME_PREFIX = 'hangar-cc-';
-const FORWARDER = fileURLToPath(new URL('../scripts/netns-forward.mjs', import.meta.url));
 
 export interface ConcourseOptions {
   /** Directories of worker bundles (`<type>/{resource_metadata.json,rootfs.tgz}`), merged. */
@@ -188,7 +184,7 @@ const ENTER_CGROUP = 'for d in $HANGAR_CGROUPS; do echo $$ > "$d/cgroup.procs"; 
 // Inside `unshare --mount`: containerd's /run and CNI's /var/lib vanish with the worker.
 const PRIVATE_RUN = 'mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib && exec "$@"';
 
-type InStack = (
+export type InStack = (
   name: string,
   command: string,
   args: readonly string[],
@@ -285,64 +281,6 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
 [plugins."io.containerd.internal.v1.opt"]
   path = ${JSON.stringify(opt)}
 `;
-}
-
-interface Forwarder {
-  expose(port: number): Promise<string>;
-  close(): Promise<void>;
-}
-
-/**
- * scripts/netns-forward.mjs inside the namespace listens on 0.0.0.0:port there and dials a unix
- * socket per port, which is piped here to 127.0.0.1:port. It takes orders on a control socket.
- */
-async function startForwarder(dir: string, inStack: InStack): Promise<Forwarder> {
-  const servers: Server[] = [];
-  const listen = async (path: string, onConnection: (socket: Socket) => void) => {
-    const server = createServer(onConnection);
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(path, resolve));
-  };
-  const answers = new Map<string, (line: string) => void>();
-  let control: Socket | undefined;
-  const controlPath = join(dir, 'forward.sock');
-  let connected: () => void = () => undefined;
-  const controlReady = new Promise<void>((resolve) => (connected = resolve));
-  await listen(controlPath, (socket) => {
-    control = socket;
-    createInterface({ input: socket }).on('line', (line) => {
-      answers.get(line.replace(/^! /, '').split(' ')[0] ?? '')?.(line);
-    });
-    connected();
-  });
-  const child = inStack('netns-forward', process.execPath, [FORWARDER, controlPath]);
-  await Promise.race([controlReady, child.exited]);
-  const close = async () => {
-    control?.destroy();
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  };
-  const exposed = new Map<number, Promise<string>>();
-  const expose = async (port: number) => {
-    const socketPath = join(dir, `forward-${port}.sock`);
-    await listen(socketPath, (inside) => {
-      const host = connect(port, '127.0.0.1');
-      inside.pipe(host).pipe(inside);
-      inside.once('error', () => host.destroy());
-      host.once('error', () => inside.destroy());
-    });
-    const answer = await new Promise<string>((resolve) => {
-      answers.set(String(port), resolve);
-      control?.write(`${port} ${socketPath}\n`);
-    });
-    answers.delete(String(port));
-    if (answer.startsWith('!')) throw new Error(`cannot expose port ${port} in the namespace: ${answer}`);
-    return `${CONCOURSE_GATEWAY}:${port}`;
-  };
-  return {
-    // Once per port: two URLs of one service (GitHub's API and uploads) share it.
-    expose: (port) => exposed.get(port) ?? exposed.set(port, expose(port)).get(port)!,
-    close,
-  };
 }
 
 /** Stacks whose test process died without cleaning up: their namespace and cgroup go now. */
