@@ -57,6 +57,7 @@ export async function startConcourse(options: ConcourseOptions): Promise<Concour
   const state = await tempDir(`${id}-`);
   await chmod(state.path, 0o755); // postgres must traverse it
   const cleanups: (() => Promise<unknown>)[] = [() => state.remove()];
+  const started: ManagedProcess[] = [];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch(() => undefined);
     cleanups.length = 0;
@@ -81,6 +82,7 @@ export async function startConcourse(options: ConcourseOptions): Promise<Concour
         },
       );
       cleanups.push(() => child.stop());
+      started.push(child);
       return child;
     };
     const keys = await generateKeys(state.path);
@@ -175,6 +177,9 @@ export async function startConcourse(options: ConcourseOptions): Promise<Concour
     };
   } catch (error) {
     await cleanup();
+    // The last lines of web and the worker say why they stopped; the error alone rarely does.
+    const logs = started.map((p) => `--- ${p.name}:\n${p.output().split('\n').slice(-15).join('\n')}`);
+    if (error instanceof Error && logs.length) error.message += `\n${logs.join('\n')}`;
     throw error;
   }
 }
