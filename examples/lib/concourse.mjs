@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LayerTree, OciLayout, pushImage, RegistryClient, writeImage } from '@hangar/oci';
@@ -15,11 +15,13 @@ const TYPES = ['git', 's3', 'semver', 'pool', 'terraform', 'slack', 'grafana-ann
 
 /**
  * `hangar-images export-worker` of this checkout's eight resource bundles, cached under
- * `$HANGAR_CACHE/worker-bundles/<hash of the bundles and the image lock>` (the export is
+ * `$HANGAR_CACHE/worker-bundles/<hash of the bundles, the image lock and recipe>` (the export is
  * deterministic and takes about a minute).
  */
 export async function workerBundles() {
   const hash = createHash('sha256').update(readFileSync(join(root, 'images', 'lock.json')));
+  const recipe = join(root, 'images', 'src');
+  for (const file of readdirSync(recipe).sort()) hash.update(file).update(readFileSync(join(recipe, file)));
   for (const type of TYPES) {
     const bundle = join(root, 'resources', type, 'dist', 'resource.js');
     if (!existsSync(bundle)) throw new Error(`missing ${bundle}: run npx turbo run build first`);
@@ -28,7 +30,9 @@ export async function workerBundles() {
   const dir = join(cacheDir(), 'worker-bundles', hash.digest('hex').slice(0, 16));
   const bundles = join(dir, 'resource-types');
   if (!existsSync(bundles)) {
-    const out = await tempDir('hangar-worker-bundles-');
+    await mkdir(join(dir, '..'), { recursive: true });
+    // Beside its final place, so that the rename never crosses file systems.
+    const out = { path: await mkdtemp(`${dir}.partial-`) };
     try {
       execFileSync(
         process.execPath,
@@ -38,10 +42,9 @@ export async function workerBundles() {
         },
       );
       await rm(dir, { recursive: true, force: true });
-      await mkdir(join(dir, '..'), { recursive: true });
       await rename(out.path, dir);
     } finally {
-      await out.remove();
+      await rm(out.path, { recursive: true, force: true });
     }
   }
   if (readdirSync(bundles).length !== TYPES.length)
