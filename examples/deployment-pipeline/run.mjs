@@ -22,6 +22,15 @@ import {
 } from '../lib/hangar.mjs';
 
 const HERE = join(root, 'examples', 'deployment-pipeline');
+/** The pipeline's custom `resource_types` → our resource types. */
+export const RESOURCE_TYPES = {
+  terraform: 'terraform',
+  pool: 'pool',
+  semver: 'semver',
+  'github-release': 'github-release',
+  'slack-notification': 'slack',
+  'grafana-annotation': 'grafana-annotation',
+};
 export const ENVS = ['staging', 'production'];
 export const INJECTED_FAILURE =
   '#!/bin/sh\n# Injected by run.mjs --fail-tests.\necho "checkout answered 500"\nexit 1\n';
@@ -155,14 +164,7 @@ export async function run(options = {}) {
         join(work.path, '.hangar'),
         '-l',
         varsFile,
-        ...resourceTypeFlags({
-          terraform: 'terraform',
-          pool: 'pool',
-          semver: 'semver',
-          'github-release': 'github-release',
-          'slack-notification': 'slack',
-          'grafana-annotation': 'grafana-annotation',
-        }),
+        ...resourceTypeFlags(RESOURCE_TYPES),
       ],
       {
         cwd: work.path,

@@ -1,7 +1,7 @@
 // The examples on a real Concourse (web + containerd worker, our eight types baked into the worker)
 // and on hangar, each against fresh services: the same build statuses and the same remote state.
 // One stack for the file. Assertions are on state, never on task logs (concourse/concourse#6775).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, test } from 'vitest';
 import {
   FakeGitHub,
   FakeGrafana,
@@ -10,28 +10,23 @@ import {
   startGitDaemon,
   startMinio,
   tempDir,
-  NOTHING_LEFT,
-  type ConcourseStack,
 } from '@hangar/testkit';
 import { join } from 'node:path';
 import { BROKEN_TF, MAIN_TF, STATE_KEY } from '../../continuous-terraform/run.mjs';
-import { ENVS, INJECTED_FAILURE, remoteState, seedRepo } from '../../deployment-pipeline/run.mjs';
-import { startExamplesConcourse } from '../../lib/concourse.mjs';
+import {
+  ENVS,
+  INJECTED_FAILURE,
+  RESOURCE_TYPES,
+  remoteState,
+  seedRepo,
+} from '../../deployment-pipeline/run.mjs';
+import { concourseForThisFile } from './stack.js';
 import { differential, rehost, type Scenario } from '../../lib/differential.mjs';
 import { hello } from '../../lib/hello-scenario.mjs';
 import { outputValues, readTerraformState } from '../../lib/hangar.mjs';
 
 const examples = join(import.meta.dirname, '..', '..');
-let stack: ConcourseStack;
-
-beforeAll(async () => {
-  stack = await startExamplesConcourse();
-}, 300_000);
-// Nothing of the stack may outlive the suite: no process, mount, cgroup, rule or namespace.
-afterAll(async () => {
-  await stack?.stop();
-  if (stack) expect(await stack.leftovers()).toEqual(NOTHING_LEFT);
-});
+const real = concourseForThisFile(); // the real Concourse of this file
 
 /** Build ids differ between runners; the rest of a message must not. */
 const withoutBuildId = (text: string | undefined) => (text ?? '').replace(/\/builds\/\d+$/, '/builds/ID');
@@ -105,14 +100,7 @@ type DeploymentEnd = Awaited<ReturnType<typeof remoteState>>;
 const deployment = (failTests: boolean): Scenario<DeploymentEnd> => ({
   name: failTests ? 'deployment-failing' : 'deployment',
   pipeline: join(examples, 'deployment-pipeline', 'pipeline.yml'),
-  resourceTypes: {
-    terraform: 'terraform',
-    pool: 'pool',
-    semver: 'semver',
-    'github-release': 'github-release',
-    'slack-notification': 'slack',
-    'grafana-annotation': 'grafana-annotation',
-  },
+  resourceTypes: RESOURCE_TYPES,
   async setup(at, registry) {
     const work = await tempDir('hangar-deployment-');
     const [minio, github, grafana, slack, daemon] = await Promise.all([
@@ -171,7 +159,7 @@ const deployment = (failTests: boolean): Scenario<DeploymentEnd> => ({
 // Each example has services of its own: they run side by side on the one stack.
 describe.concurrent('examples on Concourse and on hangar', () => {
   test('hello: unit, then release tags v0.2.0 and writes the version', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, hello);
+    const { hangar, concourse } = await differential(real.stack, hello);
     expect(hangar.builds).toEqual({ 'hello/unit #1': 'succeeded', 'hello/release #1': 'succeeded' });
     expect(hangar.state).toEqual({ tags: ['v0.2.0'], version: '0.2.0' });
     expect(concourse.builds).toEqual(hangar.builds);
@@ -181,7 +169,7 @@ describe.concurrent('examples on Concourse and on hangar', () => {
   test('continuous-terraform: build 1 applies, the broken build 2 fails and tells Slack once', async ({
     expect,
   }) => {
-    const { hangar, concourse } = await differential(stack, continuousTerraform);
+    const { hangar, concourse } = await differential(real.stack, continuousTerraform);
     expect(hangar.builds).toEqual({
       'continuous-terraform/deploy-infrastructure #1': 'succeeded',
       'continuous-terraform/deploy-infrastructure #2': 'failed',
@@ -199,7 +187,7 @@ describe.concurrent('examples on Concourse and on hangar', () => {
   });
 
   test('deployment-pipeline: staging, then production, tagged v0.1.0 and released', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, deployment(false));
+    const { hangar, concourse } = await differential(real.stack, deployment(false));
     expect(hangar.builds).toEqual({
       'deployment/deploy-staging #1': 'succeeded',
       'deployment/deploy-production #1': 'succeeded',
@@ -214,7 +202,7 @@ describe.concurrent('examples on Concourse and on hangar', () => {
   test('deployment-pipeline, failing acceptance check: staging fails, lock released, Slack told', async ({
     expect,
   }) => {
-    const { hangar, concourse } = await differential(stack, deployment(true));
+    const { hangar, concourse } = await differential(real.stack, deployment(true));
     expect(hangar.builds).toEqual({ 'deployment-failing/deploy-staging #1': 'failed' });
     expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
     expect(hangar.state.slack).toEqual([

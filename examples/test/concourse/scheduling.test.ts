@@ -3,9 +3,9 @@
 // run on a real Concourse too: the same builds and the same tags and versions as on hangar.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GitRepo, NOTHING_LEFT, git, startGitDaemon, tempDir, type ConcourseStack } from '@hangar/testkit';
-import { startExamplesConcourse } from '../../lib/concourse.mjs';
+import { describe, test } from 'vitest';
+import { GitRepo, git, startGitDaemon, tempDir } from '@hangar/testkit';
+import { concourseForThisFile } from './stack.js';
 import { differential, type Scenario } from '../../lib/differential.mjs';
 
 const pipelines = join(import.meta.dirname, 'pipelines');
@@ -32,15 +32,7 @@ const RECONFIGURED = `${readFileSync(join(pipelines, 'set-pipeline.yml'), 'utf8'
         params: { repository: repo, tag: repo/tags/added, only_tag: true }
 `;
 
-let stack: ConcourseStack;
-beforeAll(async () => {
-  stack = await startExamplesConcourse();
-}, 300_000);
-// Nothing of the stack may outlive the suite: no process, mount, cgroup, rule or namespace.
-afterAll(async () => {
-  await stack?.stop();
-  if (stack) expect(await stack.leftovers()).toEqual(NOTHING_LEFT);
-});
+const real = concourseForThisFile(); // the real Concourse of this file
 
 interface End {
   tags: string[];
@@ -82,7 +74,7 @@ const scenario = (name: string): Scenario<End> => ({
 // Independent pipelines on one stack: run side by side (most of a run is waiting on Concourse).
 describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
   test('passed: a chain and a fan-in; ship runs once both upstreams passed', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, scenario('passed-chain'));
+    const { hangar, concourse } = await differential(real.stack, scenario('passed-chain'));
     expect(hangar.builds).toEqual({
       'passed-chain/unit #1': 'succeeded',
       'passed-chain/integration #1': 'succeeded',
@@ -95,7 +87,7 @@ describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
   });
 
   test('across: one put per value', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, scenario('across'));
+    const { hangar, concourse } = await differential(real.stack, scenario('across'));
     expect(hangar.builds).toEqual({ 'across/fan-out #1': 'succeeded' });
     expect(hangar.state.tags).toEqual(['deployed-dev', 'deployed-prod', 'deployed-staging']);
     expect(concourse.builds).toEqual(hangar.builds);
@@ -105,7 +97,7 @@ describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
   test('hooks: try recovers, on_failure, on_error and ensure run; the wrong hooks do not', async ({
     expect,
   }) => {
-    const { hangar, concourse } = await differential(stack, scenario('hooks'));
+    const { hangar, concourse } = await differential(real.stack, scenario('hooks'));
     expect(hangar.builds).toEqual({
       'hooks/recovers #1': 'succeeded',
       'hooks/fails #1': 'failed',
@@ -117,7 +109,7 @@ describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
   });
 
   test('attempts: the third attempt passes; two failed attempts fail the build', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, scenario('attempts'));
+    const { hangar, concourse } = await differential(real.stack, scenario('attempts'));
     expect(hangar.builds).toEqual({
       'attempts/third-time-lucky #1': 'succeeded',
       'attempts/never #1': 'failed',
@@ -128,7 +120,7 @@ describe.concurrent('scheduling pipelines on Concourse and on hangar', () => {
   });
 
   test('set_pipeline: self adds a job, which then runs', async ({ expect }) => {
-    const { hangar, concourse } = await differential(stack, scenario('set-pipeline'));
+    const { hangar, concourse } = await differential(real.stack, scenario('set-pipeline'));
     expect(hangar.builds).toEqual({
       'set-pipeline/reconfigure #1': 'succeeded',
       'set-pipeline/added #1': 'succeeded',
