@@ -20,9 +20,9 @@ import {
 } from '../lib/hangar.mjs';
 
 const PIPELINE = join(root, 'examples', 'continuous-terraform', 'pipeline.yml');
-const STATE_KEY = 'infrastructure/terraform.tfstate';
+export const STATE_KEY = 'infrastructure/terraform.tfstate';
 
-const MAIN_TF = `variable "instance_count" {
+export const MAIN_TF = `variable "instance_count" {
   type = number
 }
 variable "build_name" {
@@ -41,7 +41,7 @@ output "applied_by_build" {
 }
 `;
 // A reference to a variable that is not declared: plan fails, as a real typo would.
-const BROKEN_TF = MAIN_TF.replace('var.instance_count\n', 'var.instance_count_typo\n');
+export const BROKEN_TF = MAIN_TF.replace('var.instance_count\n', 'var.instance_count_typo\n');
 
 /**
  * @param {{ echo?: boolean }} [options]

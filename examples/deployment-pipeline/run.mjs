@@ -22,12 +22,21 @@ import {
 } from '../lib/hangar.mjs';
 
 const HERE = join(root, 'examples', 'deployment-pipeline');
-const ENVS = ['staging', 'production'];
-const INJECTED_FAILURE =
+/** The pipeline's custom `resource_types` → our resource types. */
+export const RESOURCE_TYPES = {
+  terraform: 'terraform',
+  pool: 'pool',
+  semver: 'semver',
+  'github-release': 'github-release',
+  'slack-notification': 'slack',
+  'grafana-annotation': 'grafana-annotation',
+};
+export const ENVS = ['staging', 'production'];
+export const INJECTED_FAILURE =
   '#!/bin/sh\n# Injected by run.mjs --fail-tests.\necho "checkout answered 500"\nexit 1\n';
 
 /** A bare repository at `dir/name.git` on `branch`, holding one commit of `files`. */
-async function seedRepo(
+export async function seedRepo(
   /** @type {string} */ dir,
   /** @type {string} */ name,
   /** @type {string} */ branch,
@@ -45,12 +54,47 @@ async function seedRepo(
 }
 
 /** Which environment locks are claimed and unclaimed on the pool's branch. */
-async function lockState(/** @type {string} */ remote) {
+export async function lockState(/** @type {string} */ remote) {
   const list = (/** @type {string} */ dir) =>
     git(['ls-tree', '--name-only', `main:environments/${dir}`], { cwd: remote }).then((out) =>
       out.split('\n').filter((name) => name && name !== '.gitkeep'),
     );
   return { claimed: await list('claimed'), unclaimed: await list('unclaimed') };
+}
+
+/**
+ * What a run leaves outside the runner: tags, the version file, releases, annotations, locks,
+ * terraform outputs per environment, Slack messages.
+ * @param {{ app: { remote: string }, versions: { remote: string }, locks: { remote: string },
+ *   minio: import('@hangar/testkit').MinioServer, github: FakeGitHub, grafana: FakeGrafana,
+ *   slack: FakeSlack }} services
+ */
+export async function remoteState({ app, versions, locks, minio, github, grafana, slack }) {
+  /** @type {Record<string, Record<string, unknown>>} */
+  const outputs = {};
+  for (const env of ENVS) {
+    const key = `env:/${env}/widget/terraform.tfstate`;
+    const state = await readTerraformState(minio, minio.versionedBucket, key);
+    if (state) outputs[env] = outputValues(state);
+  }
+  return {
+    tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
+    versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
+    releases: github.releases.map((r) => ({
+      tag: r.tag_name,
+      commit: r.target_commitish,
+      body: r.body,
+      assets: r.assets.map((a) => a.name),
+    })),
+    annotations: [...grafana.annotations.values()].map((a) => ({
+      tags: a.tags,
+      text: a.text,
+      region: a.timeEnd > a.time,
+    })),
+    locks: await lockState(locks.remote),
+    outputs,
+    slack: slack.messages.map((m) => m.text ?? ''),
+  };
 }
 
 /**
@@ -120,14 +164,7 @@ export async function run(options = {}) {
         join(work.path, '.hangar'),
         '-l',
         varsFile,
-        ...resourceTypeFlags({
-          terraform: 'terraform',
-          pool: 'pool',
-          semver: 'semver',
-          'github-release': 'github-release',
-          'slack-notification': 'slack',
-          'grafana-annotation': 'grafana-annotation',
-        }),
+        ...resourceTypeFlags(RESOURCE_TYPES),
       ],
       {
         cwd: work.path,
@@ -141,35 +178,10 @@ export async function run(options = {}) {
       },
     );
 
-    /** @type {Record<string, Record<string, unknown>>} */
-    const outputs = {};
-    for (const env of ENVS) {
-      const state = await readTerraformState(
-        minio,
-        minio.versionedBucket,
-        `env:/${env}/widget/terraform.tfstate`,
-      );
-      if (state) outputs[env] = outputValues(state);
-    }
     const end = {
       exitCode: result.code,
       builds: buildStatuses(result.output),
-      tags: (await git(['tag', '--list'], { cwd: app.remote })).split('\n').filter(Boolean),
-      versionFile: await git(['show', 'version:version'], { cwd: versions.remote }).catch(() => ''),
-      releases: github.releases.map((r) => ({
-        tag: r.tag_name,
-        commit: r.target_commitish,
-        body: r.body,
-        assets: r.assets.map((a) => a.name),
-      })),
-      annotations: [...grafana.annotations.values()].map((a) => ({
-        tags: a.tags,
-        text: a.text,
-        region: a.timeEnd > a.time,
-      })),
-      locks: await lockState(locks.remote),
-      outputs,
-      slack: slack.messages.map((m) => m.text ?? ''),
+      ...(await remoteState({ app, versions, locks, minio, github, grafana, slack })),
       commit: app.sha,
       logs: result.output,
       secrets,

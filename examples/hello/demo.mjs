@@ -3,10 +3,11 @@
 // app and the version store), then run examples/hello/pipeline.yml with `hangar run` on the host
 // runtime. Needs the git and semver resource bundles; says which one is missing otherwise.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedRepositories } from './seed.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const types = ['git', 'semver'];
@@ -52,29 +53,7 @@ for (const t of types) {
 
 const work = mkdtempSync(join(tmpdir(), 'hangar-demo-'));
 say(`creating local repositories in ${work}`);
-const identity = ['-c', 'user.name=Hangar Demo', '-c', 'user.email=demo@hangar.invalid'];
-const seed = join(work, 'seed');
-mkdirSync(join(seed, 'ci'), { recursive: true });
-writeFileSync(join(seed, 'hello.sh'), '#!/bin/sh\necho "hello, ${1:-world}"\n', { mode: 0o755 });
-writeFileSync(
-  join(seed, 'ci', 'test.yml'),
-  [
-    'platform: linux',
-    'inputs: [{ name: app }]',
-    'run:',
-    '  path: sh',
-    '  args: [-c, \'test "$(sh app/hello.sh hangar)" = "hello, hangar" && echo "1 test passed"\']',
-    '',
-  ].join('\n'),
-);
-git(work, 'init', '-q', '-b', 'main', seed);
-git(seed, 'add', '.');
-git(seed, ...identity, 'commit', '-q', '-m', 'hello');
-git(work, 'clone', '-q', '--bare', seed, join(work, 'app.git'));
-const versions = join(work, 'version-seed');
-git(work, 'init', '-q', '-b', 'version', versions);
-git(versions, ...identity, 'commit', '-q', '--allow-empty', '-m', 'version store');
-git(work, 'clone', '-q', '--bare', versions, join(work, 'version.git'));
+const repos = seedRepositories(work);
 
 say('hangar run examples/hello/pipeline.yml');
 const result = spawnSync(
@@ -88,9 +67,9 @@ const result = spawnSync(
     '--state',
     join(work, '.hangar'),
     '-v',
-    `app_uri=${join(work, 'app.git')}`,
+    `app_uri=${repos.app}`,
     '-v',
-    `version_uri=${join(work, 'version.git')}`,
+    `version_uri=${repos.version}`,
   ],
   {
     stdio: 'inherit',
@@ -105,6 +84,6 @@ const result = spawnSync(
   },
 );
 if (result.status === 0) {
-  say(`tags in app.git: ${git(join(work, 'app.git'), 'tag', '--list') || '(none)'}`);
+  say(`tags in app.git: ${git(repos.app, 'tag', '--list') || '(none)'}`);
 }
 process.exit(result.status ?? 1);

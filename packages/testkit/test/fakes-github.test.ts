@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FakeGitHub } from '../src/fakes/github.js';
@@ -63,6 +64,24 @@ beforeAll(async () => {
 afterAll(() => github.close());
 
 describe('FakeGitHub', () => {
+  test('links name the host the client addressed (a client behind a forward follows them)', async () => {
+    const release = github.addRelease({ tag_name: 'v9.9.9', assets: { 'a.tgz': 'x' } });
+    const path = `/repos/${github.owner}/${github.repo}/releases/${release.id}`;
+    // fetch cannot set Host; node:http can.
+    const body = await new Promise<string>((resolve, reject) => {
+      const headers = { authorization: 'token ghp_good', host: '10.80.0.1:4321' };
+      get(`${github.url}${path}`, { headers }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve(text));
+      }).once('error', reject);
+    });
+    const json = JSON.parse(body) as { upload_url: string; assets: { url: string }[] };
+    expect(json.upload_url).toMatch(/^http:\/\/10\.80\.0\.1:4321\/uploads\//);
+    expect(json.assets[0]?.url).toMatch(/^http:\/\/10\.80\.0\.1:4321\/repos\//);
+    github.releases.splice(0);
+  });
+
   test('pages releases 100 at a time with Link headers, newest first', async () => {
     for (let index = 0; index < 205; index++) github.addRelease({ tag_name: `v0.0.${index}` });
     const first = await octokit.rest.repos.listReleases({ ...repo(), per_page: 100 });

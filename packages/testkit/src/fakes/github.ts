@@ -348,6 +348,14 @@ export class FakeGitHub {
         return reply(500, { message: `fake GitHub answered off the REST description: ${problem}` });
       }
       record(status);
+      // Links name the host the client addressed, as GitHub's do: a client behind a forward (a
+      // container reaching this fake through its network namespace) must be able to follow them.
+      const origin = request.headers.host ? `http://${request.headers.host}` : this.url;
+      if (origin !== this.url) {
+        const relink = (text: string) => text.replaceAll(this.url, origin);
+        if (json !== undefined) json = JSON.parse(relink(JSON.stringify(json))) as unknown;
+        headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, relink(v)]));
+      }
       if (json === undefined) {
         response.writeHead(status, headers);
         response.end();
