@@ -19,7 +19,10 @@ export function isMap(value: unknown): value is Record<string, unknown> {
 // What the model reads from a field once go-json.ts found the data decodable as Concourse's Go
 // structs, so the types are Go's: these only pick the model's form of each value.
 
-/** A Go string field: YAML 1.1 reads `1.10` or `yes` as a number or boolean, and Go keeps their text; absent or null is Go's zero value, ''. */
+/**
+ * A Go string field: YAML 1.1 reads `1.10` or `yes` as a number or boolean, whose text Go keeps;
+ * absent or null is Go's zero value, ''.
+ */
 export function text(value: unknown): string {
   if (value === null || value === undefined) return '';
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : (value as string);
@@ -41,7 +44,7 @@ export function nullUnset<T>(value: T): Exclude<T, null> | undefined {
   return value === null ? undefined : (value as Exclude<T, null>);
 }
 
-/** A []string field: each element as `text` reads it; null stays null (a nil slice) and a `((var))` string stays as written. */
+/** A []string field, each element read as `text`; null (a nil slice) or a `((var))` stays as written. */
 export function textList(value: unknown): string[] | string | null | undefined {
   return Array.isArray(value) ? value.map(text) : (value as string | null | undefined);
 }
@@ -53,7 +56,10 @@ export type Readers = Record<string, Reader>;
 /** A field the model takes as written. */
 export const same: Reader = (value) => value;
 
-/** The model's fields of a struct, in declaration order: those `data` has, and those whose unset form is a value (a string field's ''); other keys are dropped. */
+/**
+ * The model's fields of a struct, in declaration order: those `data` has, and those whose unset
+ * form is a value (a string field's ''); other keys are dropped.
+ */
 export function readFields(data: Record<string, unknown>, fields: Readers): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, read] of Object.entries(fields)) {

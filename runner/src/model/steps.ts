@@ -365,7 +365,10 @@ function taskConfig(data: unknown): { config: TaskConfig | undefined; unknown: s
   };
 }
 
-/** Parses a standalone task file (what a task step's `file:` points at, or `fly execute -c`): Go's first decode error, if any, is thrown as a GoJsonError. */
+/**
+ * Parses a standalone task file (what a task step's `file:` points at, or `fly execute -c`); Go's
+ * first decode error, if any, is thrown as a GoJsonError.
+ */
 export function parseTaskFile(data: unknown): { config: TaskConfig; unknown: string[] } {
   unmarshalTaskConfig(data);
   const { config, unknown } = taskConfig(data);
