@@ -81,9 +81,11 @@ describe('hangar start-up', () => {
     expect(offset, `non-ASCII near: ${near}`).toBe(-1);
   });
 
-  it('builds does open the store (what the model commands must not do)', async () => {
+  it('builds opens the store (what the model commands must not do) and nothing of the engine', async () => {
     const modules = await evaluatedModules('builds', '--state', join(dir, 'state'));
     expect(modules).toContain('src/store/store.ts');
     expect(modules.some((module) => module.includes('/node_modules/better-sqlite3/'))).toBe(true);
+    const engine = /^src\/(engine\/(?!state\.ts)|runtime\/|steps\/|web\/)|node_modules\/prom-client\//;
+    expect(modules.filter((module) => engine.test(module))).toEqual([]);
   });
 });
