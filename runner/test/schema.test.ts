@@ -3,7 +3,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { parseYamlSource, pipelineJsonSchema, taskJsonSchema } from '../src/model/index.js';
+import type { z } from 'zod';
+import {
+  displaySchema,
+  groupSchema,
+  jobSchema,
+  parseYamlSource,
+  pipelineJsonSchema,
+  prototypeSchema,
+  resourceSchema,
+  resourceTypeSchema,
+  sectionFields,
+  stepFieldSchemas,
+  stepFields,
+  taskConfigFields,
+  taskConfigSchema,
+  taskJsonSchema,
+  varSourceSchema,
+} from '../src/model/index.js';
 import { corpusEntries } from './corpus.js';
 
 const schemaDir = join(import.meta.dirname, '..', 'schema');
@@ -23,6 +40,28 @@ describe('JSON Schema', () => {
       expect(JSON.parse(readFileSync(join(schemaDir, name), 'utf8'))).toEqual(schema);
     },
   );
+
+  it('describes the fields the model reads, section by section and step by step', () => {
+    const keys = (shape: object) => Object.keys(shape).sort();
+    const pairs: [string, z.ZodObject, object][] = [
+      ['groups', groupSchema, sectionFields.groups],
+      ['resources', resourceSchema, sectionFields.resources],
+      ['resource_types', resourceTypeSchema, sectionFields.resource_types],
+      ['prototypes', prototypeSchema, sectionFields.prototypes],
+      ['var_sources', varSourceSchema, sectionFields.var_sources],
+      ['jobs', jobSchema, sectionFields.jobs],
+      ['display', displaySchema, sectionFields.display],
+      ['task config', taskConfigSchema, taskConfigFields],
+      ...Object.entries(stepFieldSchemas).map(([kind, schema]): [string, z.ZodObject, object] => [
+        `${kind} step`,
+        schema,
+        stepFields[kind as keyof typeof stepFields],
+      ]),
+    ];
+    for (const [name, schema, fields] of pairs) {
+      expect(keys(fields), name).toEqual(keys(schema.shape));
+    }
+  });
 
   const ajv = new Ajv2020({ strict: false, allErrors: false });
   const validatePipeline = ajv.compile(generated['pipeline.schema.json']);

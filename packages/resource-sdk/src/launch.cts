@@ -16,7 +16,10 @@ interface CliBundle {
   main(argv: string[]): Promise<number>;
 }
 
-/** Runs the bundle's `main` with this process's arguments; its result becomes the exit status. */
+/**
+ * Runs the bundle's `main` with this process's arguments; its result becomes the exit status, and
+ * its settling ends the process (a command leaves nothing running behind it).
+ */
 function launch(bundle: string, argv: string[] = process.argv.slice(2)): void {
   const file = path.resolve(bundle);
   let cli: CliBundle;
@@ -30,6 +33,9 @@ function launch(bundle: string, argv: string[] = process.argv.slice(2)): void {
   }
   void cli.main(argv).then((code) => {
     process.exitCode = code;
+    // The command is done: once stdout and stderr are flushed the process ends, without Node's
+    // exit-time garbage collection and heap teardown (3-10 ms, a tenth of a bare `node -e 0`).
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   });
 }
 

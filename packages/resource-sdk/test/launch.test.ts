@@ -81,6 +81,25 @@ describe('launch', () => {
     expect(after).not.toContain(before);
   });
 
+  it('ends the process when main returns, after all of its output', async () => {
+    const dir = await tempDir();
+    const launch = await launcher(dir);
+    const bundle = join(dir, 'cli.cjs');
+    const main = `exports.main = async () => {
+      setTimeout(() => console.log('never'), 60000);
+      process.stdout.write('x'.repeat(1 << 19) + '\\n');
+      console.error('done');
+      return 4;
+    };\n`;
+    await writeFile(bundle, main);
+    // a process waiting for the timer would outlive the test's time limit
+    expect(await launch(bundle, 'big')).toEqual({
+      code: 4,
+      stdout: `${'x'.repeat(1 << 19)}\n`,
+      stderr: 'done\n',
+    });
+  });
+
   it('says in one line that a bundle is not built yet', async () => {
     const dir = await tempDir();
     const launch = await launcher(dir);

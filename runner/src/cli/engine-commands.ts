@@ -1,4 +1,5 @@
-// `hangar run`, `trigger`, `check`, `builds`, `watch`: fly's commands against the local state.
+// `hangar run`, `trigger`, `check`, `watch`: fly's commands against the local state (`builds` is
+// in builds.ts).
 import { setTimeout as delay } from 'node:timers/promises';
 import { worstStatus } from '../engine/pipeline-runner.js';
 import type { BuildEvent } from '../engine/events.js';
@@ -139,36 +140,6 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     const latest = session.store.latestVersion(session.store.resourceId(runner.pipelineId, resource));
     io.stdout(
       `succeeded: ${outcome.newVersions} new version(s)${latest ? `, latest ${JSON.stringify(latest.version)}` : ''}\n`,
-    );
-    return 0;
-  } finally {
-    session.store.close();
-  }
-}
-
-export function buildsCommand(args: string[], io: CliIo): Promise<number> {
-  return Promise.resolve().then(() => listBuilds(args, io));
-}
-
-function listBuilds(args: string[], io: CliIo): number {
-  const parsed = parse(args, { ...engineOptions, count: { type: 'string', short: 'c', default: '50' } });
-  const session = openSession(parsed, io, false);
-  try {
-    const pipelineName = parsed.positionals[0];
-    const pipelineId = pipelineName === undefined ? undefined : session.store.pipeline(pipelineName)?.id;
-    if (pipelineName !== undefined && pipelineId === undefined)
-      throw new CliError(`pipeline '${pipelineName}' not found`);
-    const rows = session.store.builds({
-      ...(pipelineId === undefined ? {} : { pipelineId }),
-      limit: Number(parsed.values.count) || 50,
-    });
-    io.stdout(
-      `${'id'.padEnd(6)}${summaryTable(rows)
-        .split('\n')
-        .map((line, i) =>
-          i === 0 ? line : line === '' ? '' : `${String(rows[i - 1]?.id ?? '').padEnd(6)}${line}`,
-        )
-        .join('\n')}`,
     );
     return 0;
   } finally {

@@ -35,7 +35,7 @@ export const engineCommands: Record<string, Command> = {
   'trigger-job': lazyCommand(engine, 'triggerCommand'),
   check: lazyCommand(engine, 'checkCommand'),
   'check-resource': lazyCommand(engine, 'checkCommand'),
-  builds: lazyCommand(engine, 'buildsCommand'),
+  builds: lazyCommand(() => import('./builds.js'), 'buildsCommand'),
   watch: lazyCommand(engine, 'watchCommand'),
   execute: lazyCommand(() => import('./execute.js'), 'executeCommand'),
   serve: lazyCommand(() => import('./serve.js'), 'serveCommand'),

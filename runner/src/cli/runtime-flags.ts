@@ -1,20 +1,13 @@
-// --runtime host|oci|auto and the oci runtime's flags: auto picks oci when runc is usable (root
-// and a working runc), so pipelines with images run in containers without asking.
+// --runtime host|oci|auto and the oci runtime's flags (declared in engine-options.ts): auto picks
+// oci when runc is usable (root and a working runc), so pipelines with images run in containers
+// without asking.
 import { resolve } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
 import { HostRuntime } from '../runtime/host.js';
 import { OciRuntime, runcUsable } from '../runtime/oci/index.js';
 import type { ResourceTypeRegistry } from '../runtime/registry.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Parsed } from './args.js';
 import { CliError } from './io.js';
-
-export const runtimeOptions = {
-  runtime: { type: 'string' },
-  'resource-registry': { type: 'string' },
-  'registry-mirror': { type: 'string', multiple: true },
-  images: { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
 
 function mirrors(values: unknown): Map<string, string> {
   const list = Array.isArray(values) ? values : values === undefined ? [] : [values];

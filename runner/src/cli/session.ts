@@ -2,32 +2,21 @@
 // name already in the state), the host runtime, the log renderer and Ctrl-C handling.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ParseArgsConfig } from 'node:util';
-import { openState, PipelineConfigError, pipelineNameFor, setPipelineFromFile } from '../engine/state.js';
+import { PipelineConfigError, pipelineNameFor, setPipelineFromFile } from '../engine/state.js';
 import type { BuildEvent } from '../engine/events.js';
 import { PipelineRunner } from '../engine/pipeline-runner.js';
 import { ResourceTypeRegistry } from '../runtime/registry.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { BuildOptions } from '../steps/context.js';
-import { Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { EngineHooks } from '../web/hub.js';
-import { staticVarsFrom, varOptions, type Parsed } from './args.js';
+import { staticVarsFrom, type Parsed } from './args.js';
 import { CliError, type CliIo } from './io.js';
+import { openStateDir } from './engine-options.js';
 import { LogRenderer } from './render.js';
-import { createRuntime, runtimeOptions } from './runtime-flags.js';
+import { createRuntime } from './runtime-flags.js';
 
-export const engineOptions = {
-  ...varOptions,
-  state: { type: 'string' },
-  pipeline: { type: 'string', short: 'p' },
-  'no-cache': { type: 'boolean' },
-  override: { type: 'string', multiple: true },
-  timestamps: { type: 'boolean', short: 't' },
-  'no-color': { type: 'boolean' },
-  'resource-type': { type: 'string', multiple: true },
-  'external-url': { type: 'string' },
-  ...runtimeOptions,
-} as const satisfies ParseArgsConfig['options'];
+export { engineOptions } from './engine-options.js';
 
 export interface Session {
   store: Store;
@@ -55,13 +44,7 @@ export function openSession(
   prefixes: boolean,
   { runsBuilds = false } = {},
 ): Session {
-  const stateDir = resolve(typeof parsed.values.state === 'string' ? parsed.values.state : '.hangar');
-  const { store, interrupted } = openState(stateDir, { claim: runsBuilds });
-  if (interrupted > 0) {
-    io.stderr(
-      `marked ${interrupted} interrupted build(s) errored (the previous runner was stopped mid-build)\n`,
-    );
-  }
+  const { store, stateDir, interrupted } = openStateDir(parsed, io, { claim: runsBuilds });
   const registry = new ResourceTypeRegistry();
   for (const [type, path] of pairs(parsed.values['resource-type'], 'resource-type')) {
     registry.register(

@@ -75,7 +75,7 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
   try {
     // Concourse decodes with Go's encoding/json (through sigs.k8s.io/yaml): its errors, word for word.
     unmarshalPipeline(data, options.strict ?? false);
-    pipeline = parsePipeline(data, { strict: options.strict ?? false });
+    pipeline = parsePipeline(data);
   } catch (err) {
     if (err instanceof GoJsonError || err instanceof DecodeError) {
       const message = `error unmarshaling JSON: while decoding JSON: ${err.message}`;

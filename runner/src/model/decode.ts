@@ -1,5 +1,4 @@
-// Shared helpers for turning zod results into Concourse-like decode errors with a data path.
-import type { z } from 'zod';
+// Shared helpers of the decoders: the decode error with its data path, and reading typed fields.
 import type { DataPath } from './source.js';
 
 /** A config that cannot be decoded at all (Concourse: "error unmarshaling JSON"); parsing stops. */
@@ -17,40 +16,67 @@ export function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Parses with a zod schema; the first issue becomes a DecodeError at its exact path. */
-export function decodeWith<T extends z.ZodType>(
-  schema: T,
-  data: unknown,
-  path: DataPath,
-  prefix = '',
-): z.infer<T> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = deepestIssue(result.error.issues);
-  const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  const field = where.replace(/^\./, '');
-  throw new DecodeError(`${prefix}${field === '' ? '' : `${field}: `}${issue.message}`, [
-    ...path,
-    ...(issue.path as (string | number)[]),
-  ]);
+// What the model reads from a field once go-json.ts found the data decodable as Concourse's Go
+// structs, so the types are Go's: these only pick the model's form of each value.
+
+/**
+ * A Go string field: YAML 1.1 reads `1.10` or `yes` as a number or boolean, whose text Go keeps;
+ * absent or null is Go's zero value, ''.
+ */
+export function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : (value as string);
 }
 
-type Issue = z.core.$ZodIssue;
+/** A string field where empty means unset. */
+export function optionalText(value: unknown): string | undefined {
+  const t = text(value);
+  return t === '' ? undefined : t;
+}
 
-/** For unions zod reports the whole value; descend into the branch that got furthest. */
-function deepestIssue(issues: readonly Issue[]): Issue {
-  let best = issues[0] as Issue;
-  for (const issue of issues) {
-    if (issue.code === 'invalid_union') {
-      for (const branch of issue.errors) {
-        if (branch.length === 0) continue;
-        const inner = deepestIssue(branch);
-        const candidate = { ...inner, path: [...issue.path, ...inner.path] } as Issue;
-        if (candidate.path.length > best.path.length) best = candidate;
-      }
-    }
+/** A string field where only absent or null means unset (a duration: '' is an invalid one). */
+export function textOrUnset(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : text(value);
+}
+
+/** A field whose JSON null means unset (Go's zero value, or a nil pointer). */
+export function nullUnset<T>(value: T): Exclude<T, null> | undefined {
+  return value === null ? undefined : (value as Exclude<T, null>);
+}
+
+/** A []string field, each element read as `text`; null (a nil slice) or a `((var))` stays as written. */
+export function textList(value: unknown): string[] | string | null | undefined {
+  return Array.isArray(value) ? value.map(text) : (value as string | null | undefined);
+}
+
+/** How the model reads one field. */
+export type Reader = (value: unknown) => unknown;
+export type Readers = Record<string, Reader>;
+
+/** A field the model takes as written. */
+export const same: Reader = (value) => value;
+
+/**
+ * The model's fields of a struct, in declaration order: those `data` has, and those whose unset
+ * form is a value (a string field's ''); other keys are dropped.
+ */
+export function readFields(data: Record<string, unknown>, fields: Readers): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, read] of Object.entries(fields)) {
+    const value = read(data[key]);
+    if (value !== undefined || Object.hasOwn(data, key)) out[key] = value;
   }
-  return best;
+  return out;
+}
+
+/** A reader of a nested struct; anything else (null, a `((var))`) is taken as written. */
+export function struct(fields: Readers): Reader {
+  return (value) => (isMap(value) ? readFields(value, fields) : value);
+}
+
+/** A reader of a list whose elements `read` reads; anything else is taken as written. */
+export function list(read: Reader): Reader {
+  return (value) => (Array.isArray(value) ? value.map(read) : value);
 }
 
 /** Keys of `data` the schema does not declare, in document order. */

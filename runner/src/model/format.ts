@@ -7,7 +7,7 @@ import { goDurationString, parseGoDuration } from './duration.js';
 import { goYamlTags } from './source.js';
 import { goYamlStringTag, needsDoubleQuotes } from './go-yaml-scalar.js';
 import { isMap } from './decode.js';
-import { pipelineTopLevelKeys } from './schema.js';
+import { pipelineTopLevelKeys } from './parse.js';
 import { stepPrecedence } from './steps.js';
 
 type Shape = {

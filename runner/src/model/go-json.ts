@@ -5,8 +5,10 @@
 // type mismatch and carries on, but stops at once on an error from a custom unmarshaler.
 import { goDurationError, parseGoDuration } from './duration.js';
 import { isMap } from './decode.js';
-import { noCoreStep, noStepConfigured } from './steps.js';
 import type { DataPath } from './source.js';
+
+export const noStepConfigured = 'no step configured';
+export const noCoreStep = 'no core step type declared (e.g. get, put, task, etc.)';
 
 export class GoJsonError extends Error {
   constructor(
@@ -370,6 +372,11 @@ const taskConfig = custom((value, path) => {
   unmarshal(value, rawMessageMap, path);
   unmarshal(value, struct('taskConfigAlias', taskConfigFields), path);
 });
+
+/** A task file as Concourse decodes it into atc.TaskConfig: throws Go's first error. */
+export function unmarshalTaskConfig(data: unknown): void {
+  unmarshal(data, taskConfig, []);
+}
 
 /** A `Step` field (not a pointer): a JSON null still reaches UnmarshalJSON. */
 const step: GoType = { kind: 'custom', pointer: false, decode: (value, path) => decodeStep(value, path) };

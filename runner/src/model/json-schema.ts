@@ -1,5 +1,6 @@
-// JSON Schema (draft 2020-12) for pipeline and task files, generated from the zod schemas the
-// model decodes with, so editors (yaml-language-server) autocomplete and flag what hangar would.
+// JSON Schema (draft 2020-12) for pipeline and task files, generated from the zod schemas that
+// type the model (test/schema.test.ts holds them to the fields the decoder reads), so editors
+// (yaml-language-server) autocomplete and flag what hangar would.
 import { z } from 'zod';
 import {
   buildLogRetentionSchema,

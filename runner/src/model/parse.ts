@@ -1,50 +1,120 @@
-// Plain YAML data -> typed Pipeline. Pure. Unknown top-level keys are dropped, as the ATC does
-// (handy for `anchors:` blocks); with `strict` every unknown key is a decode error, like `fly --strict`.
-import { z } from 'zod';
-import { DecodeError, decodeWith, isMap, optionalString, stringList, unknownKeys } from './decode.js';
+// Plain YAML data -> typed Pipeline. Pure. The data must be decodable as Concourse's Go structs
+// (go-json.ts checks that and says why not), so this only reads each field in the model's form.
+// Unknown top-level keys are dropped, as the ATC does (handy for `anchors:` blocks).
 import {
-  displaySchema,
-  groupSchema,
-  jobSchema,
-  pipelineTopLevelKeys,
-  prototypeSchema,
-  resourceSchema,
-  resourceTypeSchema,
-  varSourceSchema,
+  DecodeError,
+  isMap,
+  nullUnset,
+  optionalString,
+  optionalText,
+  readFields,
+  same,
+  stringList,
+  struct,
+  text,
+  textList,
+  textOrUnset,
+  type Readers,
+} from './decode.js';
+import { unmarshalPipeline } from './go-json.js';
+import type {
+  DisplayConfig,
+  GroupConfig,
+  JobData,
+  PrototypeConfig,
+  ResourceConfig,
+  ResourceTypeConfig,
+  VarSourceConfig,
 } from './schema.js';
-import { atKey, type DataPath } from './source.js';
-import { firstUnknownKey } from './strict.js';
+import type { DataPath } from './source.js';
 import { parseStep } from './steps.js';
 import type { HookKind, Job, Named, Pipeline, Step, StepEnvelope } from './types.js';
 
 export interface ParseOptions {
+  /** Unknown keys anywhere are Go's decode errors, as with `fly validate-pipeline --strict`. */
   strict: boolean;
 }
 
+/** The top-level keys of atc.Config. */
+export const pipelineTopLevelKeys = [
+  'jobs',
+  'resources',
+  'resource_types',
+  'var_sources',
+  'groups',
+  'display',
+  'prototypes',
+  'user_data',
+] as const;
+
 const jobHooks: readonly HookKind[] = ['on_success', 'on_failure', 'on_abort', 'on_error', 'ensure'];
 
-function rejectUnknown(
-  data: unknown,
-  schema: z.ZodType | readonly string[],
-  path: DataPath,
-  strict: boolean,
-): void {
-  if (!strict || !isMap(data)) return;
-  const found = Array.isArray(schema)
-    ? unknownKeys(data, schema).map((key) => [...path, key])[0]
-    : firstUnknownKey(schema as z.ZodType, data, path);
-  const key = found?.[found.length - 1];
-  if (found !== undefined && key !== undefined) {
-    throw new DecodeError(`json: unknown field ${JSON.stringify(String(key))}`, [...found, atKey]);
-  }
-}
+const resourceFields: Readers = {
+  name: text,
+  type: text,
+  source: same,
+  old_name: optionalText,
+  icon: optionalText,
+  version: same,
+  check_every: textOrUnset,
+  check_timeout: textOrUnset,
+  expose_build_created_by: nullUnset,
+  tags: textList,
+  public: nullUnset,
+  webhook_token: optionalText,
+};
 
-function section<T extends z.ZodObject>(
-  data: Record<string, unknown>,
-  key: string,
-  schema: T,
-  strict: boolean,
-): Named<z.infer<T>>[] {
+const resourceTypeFields: Readers = {
+  name: text,
+  type: text,
+  source: same,
+  privileged: nullUnset,
+  params: same,
+  check_every: textOrUnset,
+  tags: textList,
+  defaults: same,
+};
+
+const varSourceFields: Readers = { name: text, type: text, config: same };
+const groupFields: Readers = { name: text, jobs: textList, resources: textList };
+const displayFields: Readers = { background_image: optionalText, background_filter: optionalText };
+const retentionFields: Readers = { builds: nullUnset, days: nullUnset, minimum_succeeded_builds: nullUnset };
+
+const jobFields: Readers = {
+  name: text,
+  old_name: optionalText,
+  plan: same,
+  public: nullUnset,
+  serial: nullUnset,
+  serial_groups: textList,
+  max_in_flight: nullUnset,
+  build_log_retention: struct(retentionFields),
+  build_logs_to_retain: nullUnset,
+  disable_manual_trigger: nullUnset,
+  disable_reruns: nullUnset,
+  interruptible: nullUnset,
+  tags: textList,
+  // *Step pointers: null is no hook
+  on_success: nullUnset,
+  on_failure: nullUnset,
+  on_abort: nullUnset,
+  on_error: nullUnset,
+  ensure: nullUnset,
+};
+
+/** The fields the model reads of each pipeline section (test/schema.test.ts holds schema.ts to them). */
+export const sectionFields = {
+  groups: groupFields,
+  resources: resourceFields,
+  resource_types: resourceTypeFields,
+  prototypes: resourceTypeFields,
+  var_sources: varSourceFields,
+  jobs: jobFields,
+  display: displayFields,
+} as const;
+
+function section<T>(data: Record<string, unknown>, key: keyof typeof sectionFields): Named<T>[] {
+  const fields = sectionFields[key];
   const list = data[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) {
@@ -52,50 +122,32 @@ function section<T extends z.ZodObject>(
   }
   return list.map((item: unknown, i) => {
     const path = [key, i];
-    rejectUnknown(item, schema, path, strict);
-    // Go leaves missing strings empty; validation then reports "has no name" / "has no type".
-    const filled = isMap(item) ? { ...zeroStrings(schema), ...item } : item;
-    return { config: decodeWith(schema, filled, path, `${key}[${i}].`), path };
+    if (!isMap(item)) throw new DecodeError(`json: cannot unmarshal ${typeof item} into Go value`, path);
+    return { config: readFields(item, fields) as T, path };
   });
 }
 
-function zeroStrings(schema: z.ZodObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of ['name', 'type']) if (key in schema.shape) out[key] = '';
-  return out;
-}
-
 export function parsePipeline(data: unknown, options: ParseOptions = { strict: false }): Pipeline {
-  const { strict } = options;
+  if (options.strict) unmarshalPipeline(data, true);
   if (data === null || data === undefined) data = {};
   if (!isMap(data))
     throw new DecodeError('json: cannot unmarshal non-map into Go value of type atc.Config', []);
-  rejectUnknown(data, pipelineTopLevelKeys, [], strict);
-
-  const display =
-    data.display === undefined || data.display === null
-      ? undefined
-      : (() => {
-          rejectUnknown(data.display, displaySchema, ['display'], strict);
-          return {
-            config: decodeWith(displaySchema, data.display, ['display'], 'display.'),
-            path: ['display'],
-          };
-        })();
-
+  const display = isMap(data.display)
+    ? { config: readFields(data.display, displayFields) as DisplayConfig, path: ['display'] }
+    : undefined;
   return {
-    groups: section(data, 'groups', groupSchema, strict),
-    resources: section(data, 'resources', resourceSchema, strict),
-    resourceTypes: section(data, 'resource_types', resourceTypeSchema, strict),
-    prototypes: section(data, 'prototypes', prototypeSchema, strict),
-    varSources: section(data, 'var_sources', varSourceSchema, strict),
-    jobs: section(data, 'jobs', jobSchema, strict).map(({ config, path }) => toJob(config, path)),
+    groups: section<GroupConfig>(data, 'groups'),
+    resources: section<ResourceConfig>(data, 'resources'),
+    resourceTypes: section<ResourceTypeConfig>(data, 'resource_types'),
+    prototypes: section<PrototypeConfig>(data, 'prototypes'),
+    varSources: section<VarSourceConfig>(data, 'var_sources'),
+    jobs: section<JobData>(data, 'jobs').map(({ config, path }) => toJob(config, path)),
     display,
     userData: data.user_data,
   };
 }
 
-function toJob(config: z.infer<typeof jobSchema>, path: DataPath): Job {
+function toJob(config: JobData, path: DataPath): Job {
   const plan: StepEnvelope[] = (config.plan ?? []).map((item, i) => parseStep(item, [...path, 'plan', i]));
   let step: Step = { kind: 'do', steps: plan, tags: [], path: [...path, 'plan'] };
   for (const hook of jobHooks) {

@@ -1,6 +1,6 @@
 // zod schemas of the pipeline and task-config shapes of Concourse (atc/config.go, atc/job_config.go,
-// atc/task.go). They type-check the YAML and generate the JSON Schema under runner/schema/.
-// Steps are parsed by hand in steps.ts (key precedence), so only their fields are listed here.
+// atc/task.go). They give the model its types and generate the JSON Schema under runner/schema/;
+// go-json.ts decodes (Go's rules and errors), and parse.ts and steps.ts read the decoded fields.
 import { z } from 'zod';
 import { wholeVarPattern } from '../vars/reference.js';
 
@@ -102,17 +102,6 @@ export const jobSchema = z.object({
   on_error: stepData.optional(),
   ensure: stepData.optional(),
 });
-
-export const pipelineTopLevelKeys = [
-  'jobs',
-  'resources',
-  'resource_types',
-  'var_sources',
-  'groups',
-  'display',
-  'prototypes',
-  'user_data',
-] as const;
 
 export const imageResourceSchema = z.object({
   type: str,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from './decode.js';
+import { GoJsonError, unmarshalPipeline } from './go-json.js';
 import { jobInputs, parsePipeline } from './parse.js';
 import { parseStep } from './steps.js';
 import type { Step } from './types.js';
@@ -71,15 +71,21 @@ describe('step key precedence', () => {
     );
   });
 
-  it('prefixes malformed nested steps like Go does', () => {
+  it('leaves wrong types to go-json, which prefixes nested steps as Go does', () => {
+    const data = { jobs: [{ name: 'j', plan: [{ do: [{ get: 'x', trigger: 'sometimes' }] }] }] };
     try {
-      parseStep({ do: [{ get: 'x', trigger: 'sometimes' }] }, ['p']);
+      unmarshalPipeline(data, false);
       expect.unreachable();
     } catch (err) {
-      expect(err).toBeInstanceOf(DecodeError);
-      expect((err as DecodeError).message).toMatch(/^malformed do step: malformed get step: trigger: /);
-      expect((err as DecodeError).path).toEqual(['p', 'do', 0, 'trigger']);
+      expect(err).toBeInstanceOf(GoJsonError);
+      expect((err as GoJsonError).message).toMatch(/^malformed do step: malformed get step: json: .* bool$/);
+      expect((err as GoJsonError).path).toEqual(['jobs', 0, 'plan', 0, 'do', 0, 'trigger']);
     }
+  });
+
+  it('reads Go string fields as Go does: YAML scalars as text, null as empty', () => {
+    const step = parseStep({ put: 1.5, inputs: ['a'], resource: null, get_params: null }, []).step;
+    expect(step).toMatchObject({ kind: 'put', name: '1.5', resource: '1.5', getParams: undefined });
   });
 
   it('defaults get/put resource to the step name and put inputs to detect', () => {

@@ -2,19 +2,120 @@
 // ensure > on_error > on_abort > on_failure > on_success > across > attempts > timeout? > core.
 // Modifiers wrap whatever follows; the first non-modifier ends parsing and its own fields are
 // taken; every key left over is an "unknown field" (a validation error, not a decode error).
-import { z } from 'zod';
 import {
   DecodeError,
-  decodeWith,
   isMap,
+  list,
+  nullUnset,
   optionalMap,
   optionalString,
+  optionalText,
+  readFields,
+  same,
   stringList,
+  struct,
+  text,
+  textList,
+  textOrUnset,
   unknownKeys,
+  type Readers,
 } from './decode.js';
-import { stepFieldSchemas, taskConfigSchema, type StepKey } from './schema.js';
+import { noCoreStep, noStepConfigured, unmarshalTaskConfig } from './go-json.js';
+import type { StepKey } from './schema.js';
 import type { DataPath } from './source.js';
 import type { AcrossVar, Step, StepEnvelope, TaskConfig } from './types.js';
+
+const textMap = (value: unknown): unknown =>
+  isMap(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, text(v)])) : value;
+const containerLimits = struct({ cpu: same, memory: same });
+
+/** Fields each step kind owns, read after the key precedence below picked the kind. */
+export const stepFields: Record<StepKey, Readers> = {
+  get: {
+    get: text,
+    resource: optionalText,
+    passed: textList,
+    trigger: nullUnset,
+    version: same,
+    params: same,
+    tags: textList,
+    timeout: textOrUnset,
+  },
+  put: {
+    put: text,
+    resource: optionalText,
+    params: same,
+    inputs: same,
+    get_params: same,
+    no_get: nullUnset,
+    tags: textList,
+    timeout: textOrUnset,
+  },
+  task: {
+    task: text,
+    config: same,
+    file: optionalText,
+    image: optionalText,
+    privileged: nullUnset,
+    hermetic: nullUnset,
+    vars: same,
+    params: same,
+    input_mapping: textMap,
+    output_mapping: textMap,
+    container_limits: containerLimits,
+    tags: textList,
+    timeout: textOrUnset,
+  },
+  run: {
+    run: text,
+    type: optionalText,
+    params: same,
+    privileged: nullUnset,
+    tags: textList,
+    container_limits: containerLimits,
+    timeout: textOrUnset,
+  },
+  set_pipeline: {
+    set_pipeline: text,
+    file: optionalText,
+    team: optionalText,
+    vars: same,
+    var_files: textList,
+    instance_vars: same,
+  },
+  load_var: { load_var: text, file: optionalText, format: optionalText, reveal: nullUnset },
+  try: { try: same },
+  do: { do: same, tags: textList },
+  in_parallel: {
+    in_parallel: struct({ steps: same, limit: nullUnset, fail_fast: nullUnset }),
+    tags: textList,
+  },
+  across: {
+    across: list(struct({ var: text, values: same, max_in_flight: same })),
+    fail_fast: nullUnset,
+  },
+  // an int, not a pointer: null is Go's zero value, which validation rejects
+  attempts: { attempts: (value) => value ?? 0 },
+  timeout: { timeout: text },
+  ensure: { ensure: same },
+  on_error: { on_error: same },
+  on_abort: { on_abort: same },
+  on_failure: { on_failure: same },
+  on_success: { on_success: same },
+};
+
+/** The fields of atc.TaskConfig. */
+export const taskConfigFields: Readers = {
+  platform: optionalText,
+  image_resource: struct({ type: text, source: same, params: same, version: same, tags: textList }),
+  rootfs_uri: optionalText,
+  inputs: list(struct({ name: optionalText, path: optionalText, optional: nullUnset })),
+  outputs: list(struct({ name: optionalText, path: optionalText })),
+  caches: list(struct({ path: text, ttl: textOrUnset })),
+  params: same,
+  run: struct({ path: optionalText, args: same, dir: optionalText, user: optionalText }),
+  container_limits: containerLimits,
+};
 
 /** Keys in the order Concourse tries them (atc/steps.go). `timeout` sits after get so core steps own it. */
 export const stepPrecedence: readonly StepKey[] = [
@@ -48,9 +149,6 @@ const modifiers: ReadonlySet<StepKey> = new Set([
   'timeout',
 ]);
 
-export const noStepConfigured = 'no step configured';
-export const noCoreStep = 'no core step type declared (e.g. get, put, task, etc.)';
-
 type Wrapper = (inner: Step) => Step;
 
 export function parseStep(data: unknown, path: DataPath): StepEnvelope {
@@ -62,9 +160,8 @@ export function parseStep(data: unknown, path: DataPath): StepEnvelope {
   let core: Step | undefined;
   for (const key of stepPrecedence) {
     if (!Object.hasOwn(remaining, key)) continue;
-    const schema = stepFieldSchemas[key];
-    const fields = decodeWith(schema, remaining, path, `malformed ${key} step: `) as Record<string, unknown>;
-    for (const known of Object.keys(schema.shape)) delete remaining[known];
+    const fields = readFields(remaining, stepFields[key]);
+    for (const known of Object.keys(stepFields[key])) delete remaining[known];
     if (modifiers.has(key)) {
       wrappers.push(wrapperFor(key, fields, path));
       continue;
@@ -175,7 +272,7 @@ function coreFor(key: StepKey, f: Record<string, unknown>, path: DataPath): Step
       };
     }
     case 'task': {
-      const { config, unknown } = taskConfig(f.config, [...path, 'config']);
+      const { config, unknown } = taskConfig(f.config);
       return {
         kind: 'task',
         name: f.task as string,
@@ -257,20 +354,23 @@ function coreFor(key: StepKey, f: Record<string, unknown>, path: DataPath): Step
   }
 }
 
-const taskConfigKeys = Object.keys(taskConfigSchema.shape);
+const taskConfigKeys = Object.keys(taskConfigFields);
 
 /** An inline task config; unknown keys are kept for validation to report. */
-export function taskConfig(
-  data: unknown,
-  path: DataPath,
-): { config: TaskConfig | undefined; unknown: string[] } {
-  if (data === undefined || data === null || !isMap(data)) return { config: undefined, unknown: [] };
-  const config = decodeWith(taskConfigSchema, data, path, 'malformed task step: config.');
-  return { config, unknown: unknownKeys(data, taskConfigKeys) };
+function taskConfig(data: unknown): { config: TaskConfig | undefined; unknown: string[] } {
+  if (!isMap(data)) return { config: undefined, unknown: [] };
+  return {
+    config: readFields(data, taskConfigFields),
+    unknown: unknownKeys(data, taskConfigKeys),
+  };
 }
 
-/** Parses a standalone task file (what a task step's `file:` points at, or `fly execute -c`). */
-export function parseTaskFile(data: unknown, path: DataPath = []): { config: TaskConfig; unknown: string[] } {
-  const config = decodeWith(z.union([taskConfigSchema, z.null()]), data, path) ?? {};
-  return { config, unknown: isMap(data) ? unknownKeys(data, taskConfigKeys) : [] };
+/**
+ * Parses a standalone task file (what a task step's `file:` points at, or `fly execute -c`); Go's
+ * first decode error, if any, is thrown as a GoJsonError.
+ */
+export function parseTaskFile(data: unknown): { config: TaskConfig; unknown: string[] } {
+  unmarshalTaskConfig(data);
+  const { config, unknown } = taskConfig(data);
+  return { config: config ?? {}, unknown };
 }

@@ -4,6 +4,7 @@
 import { checkCredentialManager } from './credential-managers.js';
 import { isGoDuration } from './duration.js';
 import { compileGobwas, compilePathMatch, type JobMatcher } from './glob.js';
+import { varPattern } from '../vars/reference.js';
 import { checkIdentifier } from './identifier.js';
 import { jobInputs, jobOutputs, walkSteps } from './parse.js';
 import { atKey, type DataPath } from './source.js';
@@ -196,9 +197,6 @@ function validateVarSources(p: Pipeline, c: Collector): void {
     );
   }
 }
-
-/** Concourse's var template pattern (vars/template.go), for the names a var source's config uses. */
-const varPattern = /\(\((([-/.\w\p{L}]+:)?[-/.:@"\w\p{L}]+)\)\)/gu;
 
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];

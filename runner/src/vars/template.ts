@@ -75,6 +75,8 @@ export function interpolate<T = unknown>(
   };
 
   const visitString = (s: string): unknown => {
+    // most strings hold no var: skip compiling the Unicode patterns at start-up
+    if (!s.includes('((')) return s;
     const whole = wholeVarPattern.exec(s);
     if (whole?.[1] !== undefined) {
       const hit = resolveRef(whole[1]);
