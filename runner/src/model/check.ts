@@ -3,7 +3,7 @@
 import { interpolate, InterpolationError } from '../vars/template.js';
 import { staticLookup } from '../vars/static.js';
 import { VarSyntaxError } from '../vars/reference.js';
-import { DecodeError } from './decode.js';
+import { DecodeError, isMap } from './decode.js';
 import { GoJsonError, unmarshalPipeline } from './go-json.js';
 import { parsePipeline } from './parse.js';
 import {
@@ -86,6 +86,36 @@ export function checkPipelineText(text: string, file: string, options: CheckOpti
   const result = validatePipeline(pipeline);
   const failed = result.errors.length > 0 || (options.strict === true && result.warnings.length > 0);
   return { kind: 'checked', source, data, pipeline, unresolvedVars, result, failed };
+}
+
+/** The top-level keys atc.Config has; Concourse's server drops any other before decoding. */
+const configKeys = new Set([
+  'groups',
+  'var_sources',
+  'resources',
+  'resource_types',
+  'prototypes',
+  'jobs',
+  'display',
+  'user_data',
+]);
+
+/**
+ * What Concourse's server adds to fly's lenient check when it saves a pipeline
+ * (atc.UnmarshalConfig): unknown keys below the top level are refused, unknown top-level keys
+ * ignored. The server's message, or undefined.
+ */
+export function serverDecodeError(check: Extract<CheckResult, { kind: 'checked' }>): string | undefined {
+  if (!isMap(check.data)) return undefined;
+  const known = Object.fromEntries(Object.entries(check.data).filter(([key]) => configKeys.has(key)));
+  try {
+    unmarshalPipeline(known, true);
+    return undefined;
+  } catch (err) {
+    if (err instanceof GoJsonError)
+      return `malformed config: error unmarshaling JSON: while decoding JSON: ${err.message}`;
+    throw err;
+  }
 }
 
 /** Every error message, flattened, each with its position. */

@@ -3,7 +3,7 @@
 // set-pipeline validates with the runner's model as `hangar validate` does and saves through
 // saveCheckedPipeline, as `hangar run` does, so the scheduler picks the pipeline up.
 import type { ServerResponse } from 'node:http';
-import { checkPipelineText, type CheckResult } from '../model/check.js';
+import { checkPipelineText, serverDecodeError, type CheckResult } from '../model/check.js';
 import { checkIdentifier } from '../model/identifier.js';
 import { saveCheckedPipeline } from '../engine/state.js';
 import { groupName, pipelineRef } from '../store/pipeline-ref.js';
@@ -115,6 +115,8 @@ export function pipelineRoutes(): Route[] {
       const checked = checkPipelineText(text, `${groupName(ref)}.yml`);
       if (checked.kind === 'unreadable')
         return saveConfigResponse(res, 400, { errors: [`malformed config: ${checked.error.message}`] });
+      const undecodable = serverDecodeError(checked);
+      if (undecodable) return saveConfigResponse(res, 400, { errors: [undecodable] });
       if (checked.result.errors.length > 0)
         return saveConfigResponse(res, 400, { errors: errorMessages(checked) });
       const warnings: Warning[] = checked.result.warnings.map(({ type, message }) => ({ type, message }));

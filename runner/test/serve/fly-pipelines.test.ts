@@ -108,6 +108,25 @@ describe('fly set-pipeline', () => {
     expect(saved('broken')).toBeUndefined();
   });
 
+  it('refuses unknown keys below the top level and ignores them at the top, as Concourse’s server does', async () => {
+    // the answers of the real Concourse web to the same two files (atc.UnmarshalConfig)
+    const nested = await setPipeline(
+      'nested',
+      pipeline('hi').replace('- name: hello\n', '- name: hello\n  bogus: 1\n'),
+      '-v',
+      'interval=1h',
+    );
+    expect(nested.code).toBe(1);
+    expect(nested.stderr).toBe(
+      'error: invalid pipeline config:\n' +
+        'malformed config: error unmarshaling JSON: while decoding JSON: json: unknown field "bogus"\n',
+    );
+    expect(saved('nested')).toBeUndefined();
+    const top = await setPipeline('top', `bogus_top: 1\n${pipeline('hi')}`, '-v', 'interval=1h');
+    expect(top.code).toBe(0);
+    expect(saved('top')).toBeDefined();
+  });
+
   it('refuses a config it cannot decode (fly decodes first; this is the server’s answer)', async () => {
     const r = await fetch(`${serve.url}/api/v1/teams/main/pipelines/broken/config`, {
       method: 'PUT',
