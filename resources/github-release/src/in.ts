@@ -90,8 +90,11 @@ export async function get({
   if (!release) return getTag(repository, version['tag']!, source, params, destination);
 
   await write('url', release.html_url);
-  await write('tag', release.tag_name);
-  await write('version', versionOfTag(release.tag_name, tagFilter(source)) ?? '');
+  // a draft may have no tag yet; the reference then writes neither file
+  if (release.tag_name) {
+    await write('tag', release.tag_name);
+    await write('version', versionOfTag(release.tag_name, tagFilter(source)) ?? '');
+  }
   await write('timestamp', timestampOf(release));
   if (release.body) await write('body', release.body);
 

@@ -118,6 +118,20 @@ describe('in', () => {
     expect(fake.github.requests.some((request) => request.path.includes('/git/ref/tags/v5.0.0'))).toBe(false);
   });
 
+  test('a draft without a tag gets no tag or version file, as the reference writes them only for a tag', async () => {
+    const draft = fake.github.addRelease({ tag_name: '', draft: true });
+    const dir = await tempDir();
+    const outcome = await invoke(
+      'in',
+      { source: fake.source({ drafts: true }), version: { id: String(draft.id) } },
+      { dir },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(existsSync(join(dir, 'tag'))).toBe(false);
+    expect(existsSync(join(dir, 'version'))).toBe(false);
+    expect(existsSync(join(dir, 'url'))).toBe(true);
+  });
+
   test('prereleases are marked; an asset name cannot escape the destination', async () => {
     const release = fake.github.addRelease({ tag_name: 'v6.0.0-rc.1', prerelease: true });
     const marked = await invoke(
