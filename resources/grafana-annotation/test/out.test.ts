@@ -77,6 +77,16 @@ describe('create', () => {
     expect(grafana.requests[0]?.path).toBe('/api/annotations'); // trailing slash of url handled
   });
 
+  test('api_token wins when username and password are set too, as in the reference', async () => {
+    const result = await invoke(
+      'out',
+      { source: { url: grafana.url, api_token: token, username: 'ci', password: 'wrong' }, params: {} },
+      { dir, env: BUILD_ENV },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(grafana.requests[0]?.headers['authorization']).toBe(`Bearer ${token}`);
+  });
+
   test('a template may use BUILD_URL from Concourse v8 (instanced pipelines keep their vars)', async () => {
     await put(
       { template: '${BUILD_ID} ${BUILD_URL}' },
