@@ -109,7 +109,8 @@ describe('fly set-pipeline', () => {
   });
 
   it('refuses unknown keys below the top level and ignores them at the top, as Concourse’s server does', async () => {
-    // the answers of the real Concourse web to the same two files (atc.UnmarshalConfig)
+    // the answers the real Concourse web gave to the same two files (atc.UnmarshalConfig), recorded
+    // with testkit's startConcourse()
     const nested = await setPipeline(
       'nested',
       pipeline('hi').replace('- name: hello\n', '- name: hello\n  bogus: 1\n'),
