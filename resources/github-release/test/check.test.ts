@@ -151,10 +151,18 @@ describe('check, as the reference checks it', () => {
     expect(await tags({ semver_constraint: '0.1.x', tag_filter: 'foo-(.*)' })).toEqual(['foo-0.1.3']);
   });
 
-  test('tags with a major version only (v0, v1) sort among the full versions', async () => {
-    for (const tag of ['v0.1.4', '0.4.0', 'v0.1.3', '0.1.2', 'v1', 'v0']) add(tag);
-    expect(await tags({}, { tag: 'v0.1.3' })).toEqual(['v0.1.3', 'v0.1.4', '0.4.0', 'v1']);
-    expect(await tags({}, { tag: 'v0' })).toEqual(['v0', '0.1.2', 'v0.1.3', 'v0.1.4', '0.4.0', 'v1']);
+  test('tags with a major version only (v0, v1) sort numerically among the full versions', async () => {
+    for (const tag of ['v0.1.4', '0.10.0', '0.4.0', 'v0.1.3', '0.1.2', 'v1', 'v0']) add(tag);
+    expect(await tags({}, { tag: 'v0.1.3' })).toEqual(['v0.1.3', 'v0.1.4', '0.4.0', '0.10.0', 'v1']);
+    expect(await tags({}, { tag: 'v0' })).toEqual([
+      'v0',
+      '0.1.2',
+      'v0.1.3',
+      'v0.1.4',
+      '0.4.0',
+      '0.10.0',
+      'v1',
+    ]);
   });
 
   test('pre-releases alone are ordered by number (rc.9 before rc.10); a cursor with only an id gives the latest', async () => {

@@ -118,8 +118,8 @@ describe('in', () => {
     expect(fake.github.requests.some((request) => request.path.includes('/git/ref/tags/v5.0.0'))).toBe(false);
   });
 
-  test('a draft without a tag gets no tag or version file, as the reference writes them only for a tag', async () => {
-    const draft = fake.github.addRelease({ tag_name: '', draft: true });
+  test('a draft without a tag gets only the url file, as the reference writes the others only for a tag', async () => {
+    const draft = fake.github.addRelease({ tag_name: '', draft: true, body: 'notes' });
     const dir = await tempDir();
     const outcome = await invoke(
       'in',
@@ -127,9 +127,8 @@ describe('in', () => {
       { dir },
     );
     expect(outcome.code, outcome.stderr).toBe(0);
-    expect(existsSync(join(dir, 'tag'))).toBe(false);
-    expect(existsSync(join(dir, 'version'))).toBe(false);
-    expect(existsSync(join(dir, 'url'))).toBe(true);
+    expect(await readdir(dir)).toEqual(['url']);
+    expect(meta(outcome)).toMatchObject({ tag: '', body: 'notes', draft: 'true' });
   });
 
   test('prereleases are marked; an asset name cannot escape the destination', async () => {

@@ -226,6 +226,7 @@ describe('out, as the reference checks it', () => {
     const sha = 'b'.repeat(40);
     const dir = await workspace({ ...BASE, 'release/sha': `${sha}\n` });
     await put(dir, {}, { generate_release_notes: true });
+    expect(fake.github.release('1.0.0')?.body).toBe('fixed things');
     await put(dir, {}, { commitish: 'release/sha' });
     const [plain, withCommitish] = patches();
     expect(plain).not.toHaveProperty('target_commitish');
