@@ -78,11 +78,14 @@ async function startOnce(): Promise<FakeGcsServer> {
     createBucket,
     async putObject(bucketName, name, body) {
       const query = new URLSearchParams({ uploadType: 'media', name });
-      const response = await call(`/upload/storage/v1/b/${encodeURIComponent(bucketName)}/o?${query.toString()}`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain' },
-        body,
-      });
+      const response = await call(
+        `/upload/storage/v1/b/${encodeURIComponent(bucketName)}/o?${query.toString()}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body,
+        },
+      );
       await response.body?.cancel();
       if (!response.ok) throw new Error(`fake-gcs-server: cannot store ${bucketName}/${name}`);
     },

@@ -30,7 +30,8 @@ const source = (extra: Record<string, unknown> = {}) => ({
   json_key: front.jsonKey,
   ...extra,
 });
-const withToken = (extra: Record<string, unknown> = {}) => source({ json_key: '', token: STATIC_TOKEN, ...extra });
+const withToken = (extra: Record<string, unknown> = {}) =>
+  source({ json_key: '', token: STATIC_TOKEN, ...extra });
 
 const stored = async (src: { key: string }) => (await gcs.getObject(gcs.bucket, src.key))?.body;
 const store = (src: { key: string }, body: string) => gcs.putObject(gcs.bucket, src.key, body);
@@ -39,7 +40,10 @@ const store = (src: { key: string }, body: string) => gcs.putObject(gcs.bucket, 
 const keyLines = (jsonKey: string) =>
   (JSON.parse(jsonKey) as { private_key: string }).private_key.split('\n').filter((line) => line.length > 40);
 
-function expectOneLineWithoutSecrets(out: { code: number; stdout: string; stderr: string }, jsonKey?: string) {
+function expectOneLineWithoutSecrets(
+  out: { code: number; stdout: string; stderr: string },
+  jsonKey?: string,
+) {
   expect(out.code).toBe(1);
   expect(out.stdout).toBe('');
   // The failure is one line (log lines of a put may come before it), without a stack.
@@ -56,16 +60,23 @@ describe('gcs driver: credentials', () => {
     const ws = await workspace();
     const both = await ws.check(source({ token: STATIC_TOKEN }));
     expectOneLineWithoutSecrets(both, front.jsonKey);
-    expect(both.stderr).toContain('must specify only one of source.json_key or source.token for the gcs driver');
+    expect(both.stderr).toContain(
+      'must specify only one of source.json_key or source.token for the gcs driver',
+    );
     const neither = await ws.put(source({ json_key: '' }), { bump: 'patch' });
     expectOneLineWithoutSecrets(neither);
-    expect(neither.stderr).toContain('must specify one of source.json_key or source.token for the gcs driver');
+    expect(neither.stderr).toContain(
+      'must specify one of source.json_key or source.token for the gcs driver',
+    );
   });
 
   it('works with a token alone and with a service-account key alone (exchanged for a token)', async () => {
     const ws = await workspace();
-    const byToken = withToken();
-    expect((await ws.put(byToken, { bump: 'minor' })).result.version).toEqual({ number: '0.1.0' });
+    // The reference's gcs driver ignores `endpoint` (an s3 field), and so does ours.
+    const byToken = withToken({ endpoint: 'http://127.0.0.1:1' });
+    const put = await ws.put(byToken, { bump: 'minor' });
+    expect(put.result.version).toEqual({ number: '0.1.0' });
+    expect(put.stderr).toContain('ignoring source.endpoint: not used by the gcs driver');
     expect((await ws.check(byToken)).result).toEqual([{ number: '0.1.0' }]);
 
     const before = front.issued;
@@ -85,7 +96,9 @@ describe('gcs driver: credentials', () => {
 
     const unknownKey = await ws.put(source({ json_key: front.unknownJsonKey }), { bump: 'patch' });
     expectOneLineWithoutSecrets(unknownKey, front.unknownJsonKey);
-    expect(unknownKey.stderr).toContain(`the token endpoint ${front.tokenUri} refused the service account key (400: invalid_grant`);
+    expect(unknownKey.stderr).toContain(
+      `the token endpoint ${front.tokenUri} refused the service account key (400: invalid_grant`,
+    );
   });
 
   it('names what is wrong with a json_key without quoting it', async () => {
@@ -95,7 +108,10 @@ describe('gcs driver: credentials', () => {
       ['{"type": "service_account", "private_key": "canary', 'source.json_key is not valid JSON'],
       [JSON.stringify({ ...key, type: 'authorized_user' }), "not 'authorized_user'"],
       [JSON.stringify({ ...key, client_email: '' }), "source.json_key has no 'client_email'"],
-      [JSON.stringify({ ...key, private_key: 'canary-not-a-pem' }), "field 'private_key' is not a PEM private key"],
+      [
+        JSON.stringify({ ...key, private_key: 'canary-not-a-pem' }),
+        "field 'private_key' is not a PEM private key",
+      ],
       [JSON.stringify({ ...key, token_uri: 'file:///canary' }), "field 'token_uri' is not an http(s) URL"],
     ];
     for (const [jsonKey, message] of cases) {
@@ -150,9 +166,11 @@ describe('gcs driver: versions', () => {
     expect(await stored(src)).toBe('5.0.2');
   });
 
-  it('reads a version with a trailing newline', async () => {
+  it('reads a version with a trailing newline; an empty object is the initial version', async () => {
     const ws = await workspace();
-    const src = source();
+    const src = source({ initial_version: '0.3.0' });
+    await store(src, '');
+    expect((await ws.check(src)).result).toEqual([{ number: '0.3.0' }]);
     await store(src, '2.3.4\n');
     expect((await ws.check(src)).result).toEqual([{ number: '2.3.4' }]);
     expect((await ws.put(src, { bump: 'patch' })).result.version).toEqual({ number: '2.3.5' });
@@ -175,7 +193,9 @@ describe('gcs driver: versions', () => {
     await store(src, 'I am not a semver version');
     const check = await ws.check(src, { number: '1.0.0' });
     expectOneLineWithoutSecrets(check, front.jsonKey);
-    expect(check.stderr).toContain("gs://hangar/((redacted)) holds 'I am not a semver version', which is not a semantic version");
+    expect(check.stderr).toContain(
+      "gs://hangar/((redacted)) holds 'I am not a semver version', which is not a semantic version",
+    );
     const put = await ws.put(src, { bump: 'patch' });
     expect(put.code).toBe(1);
     expect(await stored(src)).toBe('I am not a semver version');
@@ -208,7 +228,9 @@ describe('gcs driver: versions', () => {
       for (const start of [undefined, '1.0.0']) {
         const src = withToken();
         if (start) await store(src, start);
-        const results = await Promise.all(Array.from({ length: 10 }, () => ws.putDirect(src, { bump: 'patch' })));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => ws.putDirect(src, { bump: 'patch' })),
+        );
         const base = start ? '1.0' : '0.0';
         expect(new Set(results.map((r) => r.version['number']))).toEqual(
           new Set(Array.from({ length: 10 }, (_, i) => `${base}.${i + 1}`)),

@@ -105,7 +105,9 @@ export async function startGcsFront(gcs: FakeGcsServer): Promise<GcsFront> {
         reply.pipe(res);
       },
     );
-    upstream.on('error', () => answer(res, 502, { error: { code: 502, message: 'fake-gcs-server is gone' } }));
+    upstream.on('error', () =>
+      answer(res, 502, { error: { code: 502, message: 'fake-gcs-server is gone' } }),
+    );
     req.pipe(upstream);
   };
 

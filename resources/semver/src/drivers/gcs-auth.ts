@@ -26,7 +26,8 @@ export function gcsAccessToken(source: Source): AccessToken {
   if (jsonKey && token)
     throw new ConfigError('must specify only one of source.json_key or source.token for the gcs driver');
   if (token) return () => Promise.resolve(token);
-  if (!jsonKey) throw new ConfigError('must specify one of source.json_key or source.token for the gcs driver');
+  if (!jsonKey)
+    throw new ConfigError('must specify one of source.json_key or source.token for the gcs driver');
   return serviceAccountToken(parseServiceAccount(jsonKey));
 }
 
@@ -117,7 +118,9 @@ async function exchange(account: ServiceAccount, signal: AbortSignal) {
   }
   const token = body?.['access_token'];
   if (typeof token !== 'string' || !token)
-    throw new RemoteError(`the token endpoint ${endpoint} answered ${response.status} without an access_token`);
+    throw new RemoteError(
+      `the token endpoint ${endpoint} answered ${response.status} without an access_token`,
+    );
   const lifetime = typeof body?.['expires_in'] === 'number' ? body['expires_in'] : 3600;
   return { token, expiresAt: Date.now() + lifetime * 1000 };
 }

@@ -78,7 +78,8 @@ export class GcsStore implements VersionStore {
         minDelayMs: 200,
         signal: this.context.signal,
         shouldRetry: (error) => error instanceof TransientError,
-        onRetry: (error, attempt) => this.context.log.info(`${(error as Error).message}; retrying (${attempt + 1}/4)`),
+        onRetry: (error, attempt) =>
+          this.context.log.info(`${(error as Error).message}; retrying (${attempt + 1}/4)`),
       },
     );
   }
@@ -135,7 +136,8 @@ export class GcsStore implements VersionStore {
     });
     await response.body?.cancel();
     if (response.status === 412) throw new WriteConflict(`${this.where} changed while bumping`);
-    if (response.status === 404) throw new RemoteError(`cannot write ${this.where}: the bucket does not exist`);
+    if (response.status === 404)
+      throw new RemoteError(`cannot write ${this.where}: the bucket does not exist`);
   }
 
   async check(cursor: Version | undefined): Promise<Version[]> {
