@@ -2,7 +2,7 @@
 // bearer-token gate (gcs-front.ts), so both ways the reference authenticates are exercised.
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGcsServer, startFakeGcs } from '@hangar/testkit';
+import { type FakeGcsServer, freePort, startFakeGcs } from '@hangar/testkit';
 import { type GcsFront, startGcsFront } from './gcs-front.js';
 import { workspace } from './harness.js';
 
@@ -94,6 +94,13 @@ describe('gcs driver: credentials', () => {
     // The SDK redacts `source.key` in messages, as it looks like a secret's name.
     expect(refusedToken.stderr).toContain('GET gs://hangar/((redacted)) answered 401: Invalid Credentials');
 
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const unreachable = await ws.check(withToken({ gcs_endpoint: closed }));
+    expectOneLineWithoutSecrets(unreachable);
+    expect(unreachable.stderr).toContain(
+      `GET gs://hangar/((redacted)): cannot reach ${closed}: ECONNREFUSED`,
+    );
+
     const unknownKey = await ws.put(source({ json_key: front.unknownJsonKey }), { bump: 'patch' });
     expectOneLineWithoutSecrets(unknownKey, front.unknownJsonKey);
     expect(unknownKey.stderr).toContain(
@@ -106,7 +113,10 @@ describe('gcs driver: credentials', () => {
     const key = JSON.parse(front.jsonKey) as Record<string, string>;
     const cases: [string, string][] = [
       ['{"type": "service_account", "private_key": "canary', 'source.json_key is not valid JSON'],
-      [JSON.stringify({ ...key, type: 'authorized_user' }), "not 'authorized_user'"],
+      [
+        JSON.stringify({ ...key, type: 'authorized_user' }),
+        `source.json_key is not a service account key: its "type" is 'authorized_user'`,
+      ],
       [JSON.stringify({ ...key, client_email: '' }), "source.json_key has no 'client_email'"],
       [
         JSON.stringify({ ...key, private_key: 'canary-not-a-pem' }),

@@ -63,7 +63,7 @@ function parseServiceAccount(jsonKey: string): ServiceAccount {
   const type = text('type');
   if (type !== 'service_account')
     throw new ConfigError(
-      `source.json_key must be a service account key ("type": "service_account"), not ${type ? `'${type}'` : 'untyped'}`,
+      `source.json_key is not a service account key: its "type" is ${type ? `'${type}'` : 'missing'}, not 'service_account'`,
     );
   const email = required('client_email');
   let key: KeyObject;

@@ -15,6 +15,8 @@ import type { DriverContext, VersionStore } from './types.js';
 const GOOGLE_STORAGE = 'https://storage.googleapis.com';
 /** The generation `ifGenerationMatch` takes for "no live object". */
 const MISSING = '0';
+/** Attempts of one request that keeps failing transiently (first one included). */
+const REQUEST_ATTEMPTS = 4;
 /** Statuses worth another attempt, as the Go client retries them. */
 const TRANSIENT = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -36,11 +38,11 @@ export class GcsStore implements VersionStore {
     private readonly context: DriverContext,
   ) {}
 
-  static open(source: Source, context: DriverContext): Promise<GcsStore> {
+  static open(source: Source, context: DriverContext): GcsStore {
     const accessToken = gcsAccessToken(source);
     const bucket = requireField(source.bucket, 'bucket', 'gcs');
     const key = requireField(source.key, 'key', 'gcs');
-    return Promise.resolve(new GcsStore(apiBase(source.gcs_endpoint), accessToken, bucket, key, context));
+    return new GcsStore(apiBase(source.gcs_endpoint), accessToken, bucket, key, context);
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -74,12 +76,12 @@ export class GcsStore implements VersionStore {
         throw TRANSIENT.has(response.status) ? new TransientError(failure) : new RemoteError(failure);
       },
       {
-        retries: 3,
+        retries: REQUEST_ATTEMPTS - 1,
         minDelayMs: 200,
         signal: this.context.signal,
         shouldRetry: (error) => error instanceof TransientError,
         onRetry: (error, attempt) =>
-          this.context.log.info(`${(error as Error).message}; retrying (${attempt + 1}/4)`),
+          this.context.log.info(`${(error as Error).message}; retrying (${attempt + 1}/${REQUEST_ATTEMPTS})`),
       },
     );
   }
