@@ -299,9 +299,9 @@ describe('in', () => {
 
   it('names unsupported drivers instead of crashing', async () => {
     const ws = await workspace();
-    const out = await ws.check({ driver: 'gcs', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
+    const out = await ws.check({ driver: 'swift', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
     expect(out.code).toBe(1);
-    expect(out.stderr).toContain("source.driver 'gcs' is not supported by this image yet");
+    expect(out.stderr).toContain("source.driver 'swift' is not supported by this image yet");
     expect(out.stderr).not.toContain('canary');
   });
 });
