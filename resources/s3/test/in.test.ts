@@ -75,7 +75,10 @@ describe('get, regexp mode', () => {
     const into = join(dest.path, 'not', 'there');
     const result = await run(
       'in',
-      { source: { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` }, version: { path: `${p}/app-1.tgz` } },
+      {
+        source: { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` },
+        version: { path: `${p}/app-1.tgz` },
+      },
       into,
     );
     expect(result.code, result.stderr).toBe(0);

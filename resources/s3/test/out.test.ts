@@ -252,6 +252,33 @@ describe('put, regexp mode', () => {
   });
 });
 
+describe('put without regexp or versioned_file', () => {
+  it('uploads file with an empty to at the bucket root, with no deprecation warning', async () => {
+    const name = `${uniquePrefix('root')}.tgz`;
+    await files({ [`a/${name}`]: 'root' });
+    const result = await put({}, { file: 'a/*.tgz', to: '' });
+    expect(result.json).toEqual({
+      version: { path: name },
+      metadata: [
+        { name: 'filename', value: name },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned/${name}` },
+      ],
+    });
+    expect(await body(name)).toBe('root');
+    expect(result.stderr).not.toMatch(/warning/);
+  });
+
+  it('leaves url out of the metadata with private: true', async () => {
+    const p = uniquePrefix('private-put');
+    await files({ 'a/file.tgz': 'p' });
+    const result = await put({ private: true }, { file: 'a/*.tgz', to: `${p}/` });
+    expect(result.json).toEqual({
+      version: { path: `${p}/file.tgz` },
+      metadata: [{ name: 'filename', value: 'file.tgz' }],
+    });
+  });
+});
+
 describe('put, versioned_file mode', () => {
   it('answers with the new object version id', async () => {
     const key = `${uniquePrefix('vput')}/state.json`;
