@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '@hangar/s3-client';
 import { type TempDir, runCommand, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connection, putObjects, run, uniquePrefix, useMinio } from './harness.js';
@@ -145,6 +146,30 @@ describe('credentials', () => {
       },
     });
     expect(result.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+  });
+
+  it("signs with session_token: temporary keys from MinIO's STS work with it and are refused without it", async () => {
+    const p = uniquePrefix('token');
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const sts = await createS3Client({
+      endpoint: s3.minio.endpoint,
+      credentials: { kind: 'static', ...s3.minio.credentials },
+      assumeRoleArn: 'arn:aws:iam::123456789012:role/ci',
+    });
+    const temporary = await sts.client.config.credentials();
+    sts.destroy();
+    expect(temporary.sessionToken).toMatch(/\S/);
+    const source = {
+      ...connection(s3.minio),
+      access_key_id: temporary.accessKeyId,
+      secret_access_key: temporary.secretAccessKey,
+      regexp: `${p}/app-(.*).tgz`,
+    };
+    const withToken = await run('check', { source: { ...source, session_token: temporary.sessionToken } });
+    expect(withToken.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+    const withoutToken = await run('check', { source });
+    expect(withoutToken.code).toBe(1);
+    expect(withoutToken.stderr).toMatch(/^error: .*\(HTTP 403\)/m);
   });
 
   it('uses the SDK default chain (here the environment) with enable_aws_creds_provider', async () => {
