@@ -284,6 +284,7 @@ describe('put with server-side encryption, to a MinIO with a KMS key', () => {
     expect({ ServerSideEncryption: head.ServerSideEncryption, SSEKMSKeyId: head.SSEKMSKeyId }).toEqual(
       stored,
     );
+    expect(head.ETag?.endsWith('-2"')).toBe(size > 5 * 1024 * 1024); // two parts, or one request
     await using dest = await tempDir();
     const got = await run('in', { source, version: { path: key } }, dest.path);
     expect(got.code, got.stderr).toBe(0);
