@@ -23,7 +23,8 @@ export async function check(context: CheckContext<Source>): Promise<Version[]> {
   const { source, version, log } = context;
   const home = stateHome(source, source);
   const given = version && Object.keys(version).length ? version : undefined;
-  if (home.kind === 'storage') return checkStorage({ model: home.storage, field: 'source.storage' }, given, log);
+  if (home.kind === 'storage')
+    return checkStorage({ model: home.storage, field: 'source.storage' }, given, log);
   if (given && !given['env_name'])
     throw new ConfigError(`invalid version: it has no env_name, so it was not produced by this resource`);
   const envName =

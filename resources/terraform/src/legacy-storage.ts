@@ -86,7 +86,11 @@ export class LegacyStorage {
       },
       log,
     });
-    return new LegacyStorage(s3, { ...model, bucket: model.bucket ?? '', bucket_path: model.bucket_path ?? '' });
+    return new LegacyStorage(s3, {
+      ...model,
+      bucket: model.bucket ?? '',
+      bucket_path: model.bucket_path ?? '',
+    });
   }
 
   close(): void {
@@ -142,7 +146,8 @@ export class LegacyStorage {
     const input: PutObjectCommandInput = { Bucket: this.model.bucket, Key: this.key(name), Body: body };
     if (expected === 'absent') input.IfNoneMatch = '*';
     else if (expected !== undefined) input.IfMatch = expected;
-    if (this.model.server_side_encryption) input.ServerSideEncryption = this.model.server_side_encryption as never;
+    if (this.model.server_side_encryption)
+      input.ServerSideEncryption = this.model.server_side_encryption as never;
     if (this.model.sse_kms_key_id) {
       input.ServerSideEncryption = 'aws:kms';
       input.SSEKMSKeyId = this.model.sse_kms_key_id;

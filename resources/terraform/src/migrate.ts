@@ -31,5 +31,7 @@ export async function migrateFromStorage(migration: Migration): Promise<void> {
   await tofu.run(['workspace', 'new', '-no-color', `-state=${path}`, workspace], { quiet: true });
   if (migration.keepCopy) await store.write(`${envName}.tfstate.migrated`, legacy.body);
   await store.delete(legacy.name, legacy.etag);
-  log.info(`moved the state of environment '${envName}' from ${store.url(legacy.name)} into workspace '${workspace}'`);
+  log.info(
+    `moved the state of environment '${envName}' from ${store.url(legacy.name)} into workspace '${workspace}'`,
+  );
 }

@@ -121,10 +121,22 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
     const envName = await resolveEnvName(source, params, sources, taken);
     if (!planRun) tofu.setEnv(buildVars(build, envName));
     const workspace = home.kind === 'storage' ? 'default' : workspaceFor(source, envName);
-    const storage = store && home.kind === 'storage' ? await StoragePut.start(store, envName, session.statePath, log) : undefined;
+    const storage =
+      store && home.kind === 'storage'
+        ? await StoragePut.start(store, envName, session.statePath, log)
+        : undefined;
     if (store && home.kind === 'backend')
-      await migrateFromStorage({ tofu, store, envName, workspace, tmp: session.tmp, log, keepCopy: action !== 'destroy' });
-    const previousOutputs = storage && !planRun ? await storage.previousOutputsVarFile(tofu, session.tmp) : [];
+      await migrateFromStorage({
+        tofu,
+        store,
+        envName,
+        workspace,
+        tmp: session.tmp,
+        log,
+        keepCopy: action !== 'destroy',
+      });
+    const previousOutputs =
+      storage && !planRun ? await storage.previousOutputsVarFile(tofu, session.tmp) : [];
     const run: PutRun = {
       source,
       config,
@@ -192,7 +204,8 @@ async function runImports(run: PutRun): Promise<void> {
 }
 
 async function appliedResult(run: PutRun, summary: PlanSummary | undefined): Promise<PutResult> {
-  if (run.storage) return { version: await run.storage.applied(), summary, outputs: await run.tofu.outputs() };
+  if (run.storage)
+    return { version: await run.storage.applied(), summary, outputs: await run.tofu.outputs() };
   await discardPlan(run.tofu, run.envName, await run.tofu.workspaces());
   await run.tofu.selectWorkspace(run.workspace, false);
   const state = await run.tofu.state();
@@ -294,7 +307,8 @@ async function destroy(run: PutRun): Promise<PutResult> {
 
 /** Storage mode: as the reference, a failed put's state goes to `<env>.tfstate.tainted`. */
 async function keepFailedState(run: PutRun): Promise<void> {
-  if (run.storage) run.log.warn(`IMPORTANT: ${await run.storage.failed()} for the next put or manual cleanup`);
+  if (run.storage)
+    run.log.warn(`IMPORTANT: ${await run.storage.failed()} for the next put or manual cleanup`);
 }
 
 async function loadBackendPlan(run: PutRun) {

@@ -30,7 +30,8 @@ export class StoragePut {
     const read = await store.readState(envName);
     if (read) {
       await writeFile(statePath, read.body, { mode: 0o600 });
-      if (read.tainted) log.warn(`continuing from the state a failed put left in ${store.url(taintedName(envName))}`);
+      if (read.tainted)
+        log.warn(`continuing from the state a failed put left in ${store.url(taintedName(envName))}`);
     }
     return new StoragePut(store, envName, read, statePath);
   }
@@ -75,8 +76,12 @@ export class StoragePut {
     const state = await this.localState();
     if (!state) throw new RemoteError(`the apply wrote no state for environment '${this.envName}'`);
     const read = this.read;
-    await this.commit(() => this.store.write(stateName(this.envName), state, read && !read.tainted ? read.etag : 'absent'), state);
-    if (read?.tainted) await this.commit(() => this.store.delete(taintedName(this.envName), read.etag), state);
+    await this.commit(
+      () => this.store.write(stateName(this.envName), state, read && !read.tainted ? read.etag : 'absent'),
+      state,
+    );
+    if (read?.tainted)
+      await this.commit(() => this.store.delete(taintedName(this.envName), read.etag), state);
     await this.store.delete(planName(this.envName));
     return storageVersion(this.envName, await this.lastModified(stateName(this.envName)));
   }
@@ -89,8 +94,12 @@ export class StoragePut {
     const state = await this.localState();
     if (!state) return 'no state was written';
     const read = this.read;
-    await this.commit(() => this.store.write(taintedName(this.envName), state, read?.tainted ? read.etag : 'absent'), state);
-    if (read && !read.tainted) await this.commit(() => this.store.delete(stateName(this.envName), read.etag), state);
+    await this.commit(
+      () => this.store.write(taintedName(this.envName), state, read?.tainted ? read.etag : 'absent'),
+      state,
+    );
+    if (read && !read.tainted)
+      await this.commit(() => this.store.delete(stateName(this.envName), read.etag), state);
     return `the state was saved to ${this.store.url(taintedName(this.envName))}`;
   }
 
@@ -126,8 +135,8 @@ export class StoragePut {
       const copy = `${stateName(this.envName)}.conflict-${stamp()}`;
       await this.store.write(copy, state, 'absent');
       throw new RemoteError(
-        `${error.message}, so it was not overwritten: this put's state is in ${this.store.url(copy)}; ` +
-          `compare the two, keep the one that tracks your resources as ${stateName(this.envName)} (or tofu state push the other into it) and re-run`,
+        `${error.message}, so it was not overwritten: this put's state, with what it created, is in ${this.store.url(copy)}; ` +
+          `merge what it tracks into ${stateName(this.envName)} (e.g. with tofu import), delete the copy and re-run`,
       );
     }
   }

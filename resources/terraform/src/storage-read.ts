@@ -37,7 +37,11 @@ async function withStore<T>(ref: StorageRef, log: Logger, use: (store: LegacySto
  * As the reference: the most recently written `*.tfstate` under `bucket_path`, whichever
  * environment it is, unless it is older than the given version.
  */
-export async function checkStorage(ref: StorageRef, given: Version | undefined, log: Logger): Promise<Version[]> {
+export async function checkStorage(
+  ref: StorageRef,
+  given: Version | undefined,
+  log: Logger,
+): Promise<Version[]> {
   let since = new Date(0);
   if (given) {
     if (!given['env_name'])
@@ -45,7 +49,9 @@ export async function checkStorage(ref: StorageRef, given: Version | undefined, 
     if (given['last_modified']) {
       since = new Date(given['last_modified']);
       if (Number.isNaN(since.getTime()))
-        throw new ConfigError(`invalid version: last_modified '${given['last_modified']}' is not an RFC 3339 time`);
+        throw new ConfigError(
+          `invalid version: last_modified '${given['last_modified']}' is not an RFC 3339 time`,
+        );
     }
   }
   const files = await withStore(ref, log, (store) => store.stateFiles());
