@@ -28,7 +28,9 @@ export async function migrateFromStorage(migration: Migration): Promise<void> {
   if (!legacy) return;
   const path = join(migration.tmp, 'migrated.tfstate');
   await writeFile(path, legacy.body, { mode: 0o600 });
-  await tofu.run(['workspace', 'new', '-no-color', `-state=${path}`, workspace], { quiet: true });
+  // `workspace new -state` alone leaves a remote workspace empty: push the state into it.
+  await tofu.selectWorkspace(workspace, true);
+  await tofu.run(['state', 'push', '-no-color', path], { quiet: true });
   if (migration.keepCopy) await store.write(`${envName}.tfstate.migrated`, legacy.body);
   await store.delete(legacy.name, legacy.etag);
   log.info(
