@@ -1,6 +1,7 @@
 // check: the current state of one environment, as at most one version (the reference keeps no history).
 import { ConfigError, type CheckContext, type Logger, type Version } from '@hangar/resource-sdk';
 import { stateHome } from './config.js';
+import { storageRef } from './legacy-storage.js';
 import { openSession } from './session.js';
 import { checkStorage } from './storage-read.js';
 import type { Source } from './source.js';
@@ -23,8 +24,8 @@ export async function check(context: CheckContext<Source>): Promise<Version[]> {
   const { source, version, log } = context;
   const home = stateHome(source, source);
   const given = version && Object.keys(version).length ? version : undefined;
-  if (home.kind === 'storage')
-    return checkStorage({ model: home.storage, field: 'source.storage' }, given, log);
+  if (home.kind === 'storage') return checkStorage(storageRef(home), given, log);
+  const legacy = storageRef(home);
   if (given && !given['env_name'])
     throw new ConfigError(`invalid version: it has no env_name, so it was not produced by this resource`);
   const envName =
@@ -35,8 +36,7 @@ export async function check(context: CheckContext<Source>): Promise<Version[]> {
   }
   const versions = await checkBackend(home.backendType, source, envName, given, context);
   // As the reference: an environment not in the backend yet is looked for in the legacy storage.
-  if (versions.length || !home.migratedFrom) return versions;
-  return checkStorage({ model: home.migratedFrom, field: 'source.migrated_from_storage' }, given, log);
+  return versions.length || !legacy ? versions : checkStorage(legacy, given, log);
 }
 
 async function checkBackend(

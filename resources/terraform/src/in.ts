@@ -14,7 +14,8 @@ import { mergeConfig, stateHome } from './config.js';
 import { outputMetadata, rawOutputsFile, summaryMetadata } from './outputs.js';
 import { loadPlan, planWorkspace } from './plan-store.js';
 import { openSession } from './session.js';
-import { STORAGE_DEPRECATION, getFromStorage, type StorageRef } from './storage-read.js';
+import { storageRef, type StorageRef } from './legacy-storage.js';
+import { STORAGE_DEPRECATION, getFromStorage } from './storage-read.js';
 import type { GetParams, Source } from './source.js';
 import { findBinary, type Tofu } from './tofu.js';
 import { workspaceFor } from './workspace.js';
@@ -100,8 +101,9 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
     });
   if (home.kind === 'storage') {
     log.warn(STORAGE_DEPRECATION);
-    return fromStorage({ model: home.storage, field: 'source.storage' });
+    return fromStorage(storageRef(home));
   }
+  const legacy = storageRef(home);
   const session = await openSession({
     binary: await findBinary(source.binary, env),
     backendType: home.backendType,
@@ -126,8 +128,7 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
     if (version['plan_only'] === 'true') return await getPlan(target, version, workspaces, log);
     if (!workspaces.includes(workspace)) {
       // As the reference: an environment not in the backend yet is read from the legacy storage.
-      if (home.migratedFrom)
-        return await fromStorage({ model: home.migratedFrom, field: 'source.migrated_from_storage' });
+      if (legacy) return await fromStorage(legacy);
       if (isDestroyVersion(version)) {
         log.warn(`environment '${envName}' was destroyed: only the name is written`);
         return { version, metadata: [] };

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ConfigError, RemoteError, type Logger, type Version } from '@hangar/resource-sdk';
 import { createS3Client, isNotFound, remoteError, s3Status, type S3Connection } from '@hangar/s3-client';
+import type { StateHome } from './config.js';
 import type { LegacyStorageModel } from './source.js';
 
 /** A file as read: its bytes, the ETag a conditional write compares with, and its time. */
@@ -64,6 +65,20 @@ function validate(model: LegacyStorageModel, field: string): void {
 
 const stateFile = (envName: string) => `${envName}.tfstate`;
 
+/** A storage block and where it was found, for errors and warnings. */
+export interface StorageRef {
+  model: LegacyStorageModel;
+  field: 'source.storage' | 'source.migrated_from_storage';
+}
+
+/** The storage a script reads: `storage`, or `migrated_from_storage` beside a backend. */
+export function storageRef(home: Extract<StateHome, { kind: 'storage' }>): StorageRef;
+export function storageRef(home: StateHome): StorageRef | undefined;
+export function storageRef(home: StateHome): StorageRef | undefined {
+  if (home.kind === 'storage') return { model: home.storage, field: 'source.storage' };
+  return home.migratedFrom && { model: home.migratedFrom, field: 'source.migrated_from_storage' };
+}
+
 export class LegacyStorage {
   private constructor(
     private readonly s3: S3Connection,
@@ -71,7 +86,7 @@ export class LegacyStorage {
   ) {}
 
   /** Validates `model` (found under `field`) and connects as the reference does: path-style, SigV4. */
-  static async open(model: LegacyStorageModel, field: string, log: Logger): Promise<LegacyStorage> {
+  static async open({ model, field }: StorageRef, log: Logger): Promise<LegacyStorage> {
     validate(model, field);
     if (model.use_signing_v2)
       log.warn(`${field}.use_signing_v2: requests are signed with SigV4 (this resource has no SigV2)`);

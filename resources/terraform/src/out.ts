@@ -19,7 +19,7 @@ import {
   summaryMetadata,
   type PlanSummary,
 } from './outputs.js';
-import { LegacyStorage } from './legacy-storage.js';
+import { LegacyStorage, storageRef } from './legacy-storage.js';
 import { migrateFromStorage } from './migrate.js';
 import { linkOverrides } from './overrides.js';
 import { discardPlan, loadPlan, planChecksum, storePlan } from './plan-store.js';
@@ -102,9 +102,8 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   let session: Session | undefined;
   let store: LegacyStorage | undefined;
   try {
-    const legacy = home.kind === 'storage' ? home.storage : home.migratedFrom;
-    const field = home.kind === 'storage' ? 'source.storage' : 'source.migrated_from_storage';
-    if (legacy) store = await LegacyStorage.open(legacy, field, log);
+    const legacy = storageRef(home);
+    if (legacy) store = await LegacyStorage.open(legacy, log);
     session = await openSession({
       ...base,
       moduleDir,
@@ -118,7 +117,10 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
       ...(home.kind === 'storage' ? [] : await tofu.workspaces()),
       ...(store ? (await store.stateFiles()).map((file) => file.envName) : []),
     ];
-    const envName = await resolveEnvName(source, params, sources, taken);
+    // The reference's storage namer takes params.env_name before generate_random_name.
+    const { generate_random_name: _random, ...named } = params;
+    const nameParams = home.kind === 'storage' && params.env_name ? named : params;
+    const envName = await resolveEnvName(source, nameParams, sources, taken);
     if (!planRun) tofu.setEnv(buildVars(build, envName));
     const workspace = home.kind === 'storage' ? 'default' : workspaceFor(source, envName);
     const storage =

@@ -9,23 +9,16 @@ import {
   type Version,
   type VersionResult,
 } from '@hangar/resource-sdk';
-import { LegacyStorage, storageVersion } from './legacy-storage.js';
+import { LegacyStorage, storageVersion, type StorageRef } from './legacy-storage.js';
 import { outputMetadata, rawOutputsFile } from './outputs.js';
 import { openSession } from './session.js';
-import type { LegacyStorageModel } from './source.js';
 import { findBinary } from './tofu.js';
 
 export const STORAGE_DEPRECATION =
   'source.storage is deprecated (as in the reference): move its environments into a backend with migrated_from_storage (see the README)';
 
-/** Where the storage block came from, for errors and warnings. */
-export interface StorageRef {
-  model: LegacyStorageModel;
-  field: 'source.storage' | 'source.migrated_from_storage';
-}
-
 async function withStore<T>(ref: StorageRef, log: Logger, use: (store: LegacyStorage) => Promise<T>) {
-  const store = await LegacyStorage.open(ref.model, ref.field, log);
+  const store = await LegacyStorage.open(ref, log);
   try {
     return await use(store);
   } finally {

@@ -193,6 +193,22 @@ it('a failed apply leaves <env>.tfstate.tainted; the next put continues from it 
   expect((await stateOf('tainted/db.tfstate'))?.lineage).toBe(lineage);
 });
 
+it("names: params.env_name before generate_random_name, as the reference's storage namer; a random name is new", async () => {
+  const source = storageSource('names');
+  const named = await put(
+    source,
+    { env_name: 'chosen', generate_random_name: true, terraform_source: 'first' },
+    work.path,
+  );
+  expect(named.code).toBe(0);
+  expect(named.version['env_name']).toBe('chosen');
+  const random = await put(source, { generate_random_name: true, terraform_source: 'first' }, work.path);
+  expect(random.code).toBe(0);
+  const name = random.version['env_name'] ?? '';
+  expect(name).toMatch(/^[a-z]+-[a-z]+$/);
+  expect(await listKeys(minio, 'names')).toEqual(['names/chosen.tfstate', `names/${name}.tfstate`].sort());
+});
+
 it('use_signing_v2 is accepted with a warning that requests are signed with SigV4', async () => {
   const source = { storage: { ...storageModel(minio, 'signing'), use_signing_v2: true } };
   const result = await check(source);
