@@ -34,10 +34,11 @@ function expectStorageVersion(version: Version, envName: string, planOnly = fals
   });
 }
 const FIRST_TF = 'resource "terraform_data" "first" {\n  input = "one"\n}\n';
-/** A second resource whose creation blocks until the test writes to the FIFO `gate`. */
-const gatedTf = (gate: string) => `${FIRST_TF}
+/** A second resource whose creation (or destruction) blocks until the test writes to the FIFO `gate`. */
+const gatedTf = (gate: string, when: 'create' | 'destroy') => `${FIRST_TF}
 resource "terraform_data" "gated" {
   provisioner "local-exec" {
+    when    = ${when}
     command = "echo hangar-gate-reached; cat ${gate} > /dev/null"
   }
 }
@@ -230,14 +231,21 @@ describe('overlapping puts: the state is written back only if no other put wrote
   const mkfifo = promisify(execFile);
 
   /** A put of `gated` that another writer overtakes while it waits at the gate. */
-  async function overtaken(env: string, overtake: () => Promise<void>) {
+  async function overtaken(
+    env: string,
+    overtake: () => Promise<void>,
+    { when = 'create', action = 'apply' }: { when?: 'create' | 'destroy'; action?: string } = {},
+  ) {
     const gate = join(work.path, `${env}.gate`);
     await mkfifo('mkfifo', [gate]);
-    await writeFiles(work.path, { [`${env}/main.tf`]: gatedTf(gate) });
+    await writeFiles(work.path, { [`${env}/main.tf`]: gatedTf(gate, when) });
+    if (action === 'destroy')
+      expect(
+        (await put(storageSource('race'), { env_name: env, terraform_source: env }, work.path)).code,
+      ).toBe(0);
     const log = new LogSink();
-    const running = put(storageSource('race'), { env_name: env, terraform_source: env }, work.path, {
-      stderr: log,
-    });
+    const params = { env_name: env, terraform_source: env, action };
+    const running = put(storageSource('race'), params, work.path, { stderr: log });
     await log.waitFor(/hangar-gate-reached/);
     await overtake();
     await writeFile(gate, 'go\n');
@@ -267,5 +275,19 @@ describe('overlapping puts: the state is written back only if no other put wrote
     const [conflict] = await listKeys(minio, 'race/fresh.tfstate.conflict-');
     expect(result.stderr).toContain(`${conflict}`);
     expect((await stateOf(conflict ?? ''))?.resources.map((r) => r.name)).toEqual(['first', 'gated']);
+  });
+
+  it('a destroy does not delete a state file another put rewrote meanwhile', async () => {
+    const theirs = '{"version": 4, "serial": 42, "lineage": "rewritten", "resources": []}';
+    const result = await overtaken('doomed', () => writeKey(minio, 'race/doomed.tfstate', theirs), {
+      when: 'destroy',
+      action: 'destroy',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Destroy complete!');
+    expect(await readKey(minio, 'race/doomed.tfstate')).toBe(theirs);
+    const [conflict] = await listKeys(minio, 'race/doomed.tfstate.conflict-');
+    expect(result.stderr).toContain(`${conflict}`);
+    expect((await stateOf(conflict ?? ''))?.resources).toEqual([]);
   });
 });
