@@ -9,6 +9,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type PutObjectCommandInput,
+  type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { ConfigError, RemoteError, type Logger, type Version } from '@hangar/resource-sdk';
 import { createS3Client, isNotFound, remoteError, s3Status, type S3Connection } from '@hangar/s3-client';
@@ -162,7 +163,8 @@ export class LegacyStorage {
     if (expected === 'absent') input.IfNoneMatch = '*';
     else if (expected !== undefined) input.IfMatch = expected;
     if (this.model.server_side_encryption)
-      input.ServerSideEncryption = this.model.server_side_encryption as never;
+      // Passed through as given (AES256, aws:kms, …): the store judges it, as with the reference.
+      input.ServerSideEncryption = this.model.server_side_encryption as ServerSideEncryption;
     if (this.model.sse_kms_key_id) {
       input.ServerSideEncryption = 'aws:kms';
       input.SSEKMSKeyId = this.model.sse_kms_key_id;
