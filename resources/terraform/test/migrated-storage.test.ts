@@ -75,3 +75,18 @@ it('the first put moves <env>.tfstate into the workspace, keeping <env>.tfstate.
   const checked = await check(source());
   expect(checked.versions).toEqual([moved.version]);
 });
+
+it('a destroy of an environment still in the storage destroys its resources and deletes its state file', async () => {
+  const storage = { storage: storageModel(minio, 'old') };
+  expect((await put(storage, { env_name: 'leaving', terraform_source: 'basic' }, work.path)).code).toBe(0);
+  const destroyed = await put(
+    { ...source(), env_name: 'leaving' },
+    { terraform_source: 'basic', action: 'destroy' },
+    work.path,
+  );
+  expect(destroyed.code).toBe(0);
+  expect(destroyed.stderr).toContain('Destroy complete! Resources: 1 destroyed.');
+  expect(destroyed.version).toEqual({ env_name: 'leaving', serial: '' });
+  expect(await listKeys(minio, 'old/leaving')).toEqual([]);
+  expect(await listKeys(minio, 'env:/leaving/')).toEqual([]);
+});

@@ -194,6 +194,20 @@ it('a failed apply leaves <env>.tfstate.tainted; the next put continues from it 
   expect((await stateOf('tainted/db.tfstate'))?.lineage).toBe(lineage);
 });
 
+it('a destroy after a failed put destroys from the .tainted state and deletes it', async () => {
+  const source = storageSource('tainted-destroy');
+  expect((await put(source, { env_name: 'db', terraform_source: 'failing' }, work.path)).code).toBe(1);
+  expect(await listKeys(minio, 'tainted-destroy')).toEqual(['tainted-destroy/db.tfstate.tainted']);
+  const destroyed = await put(
+    source,
+    { env_name: 'db', terraform_source: 'failing', action: 'destroy' },
+    work.path,
+  );
+  expect(destroyed.code).toBe(0);
+  expect(destroyed.stderr).toMatch(/Destroy complete! Resources: 2 destroyed\./);
+  expect(await listKeys(minio, 'tainted-destroy')).toEqual([]);
+});
+
 it("names: params.env_name before generate_random_name, as the reference's storage namer; a random name is new", async () => {
   const source = storageSource('names');
   const named = await put(
