@@ -80,8 +80,7 @@ export class StoragePut {
       () => this.store.write(stateName(this.envName), state, read && !read.tainted ? read.etag : 'absent'),
       state,
     );
-    if (read?.tainted)
-      await this.commit(() => this.store.delete(taintedName(this.envName), read.etag), state);
+    if (read?.tainted) await this.commit(() => this.store.delete(read.name, read.etag), state);
     await this.store.delete(planName(this.envName));
     return storageVersion(this.envName, await this.lastModified(stateName(this.envName)));
   }
@@ -98,8 +97,7 @@ export class StoragePut {
       () => this.store.write(taintedName(this.envName), state, read?.tainted ? read.etag : 'absent'),
       state,
     );
-    if (read && !read.tainted)
-      await this.commit(() => this.store.delete(stateName(this.envName), read.etag), state);
+    if (read && !read.tainted) await this.commit(() => this.store.delete(read.name, read.etag), state);
     return `the state was saved to ${this.store.url(taintedName(this.envName))}`;
   }
 
@@ -108,9 +106,8 @@ export class StoragePut {
     await this.store.delete(planName(this.envName));
     const read = this.read;
     if (read) {
-      const name = read.tainted ? taintedName(this.envName) : stateName(this.envName);
       const state = (await this.localState()) ?? read.body;
-      await this.commit(() => this.store.delete(name, read.etag), state);
+      await this.commit(() => this.store.delete(read.name, read.etag), state);
     }
     return storageVersion(this.envName, new Date());
   }
@@ -135,7 +132,7 @@ export class StoragePut {
       const copy = `${stateName(this.envName)}.conflict-${stamp()}`;
       await this.store.write(copy, state, 'absent');
       throw new RemoteError(
-        `${error.message}, so it was not overwritten: this put's state, with what it created, is in ${this.store.url(copy)}; ` +
+        `${error.message}, so it was not overwritten: this put's state is in ${this.store.url(copy)}; ` +
           `merge what it tracks into ${stateName(this.envName)} (e.g. with tofu import), delete the copy and re-run`,
       );
     }
