@@ -232,6 +232,12 @@ it('use_signing_v2 is accepted with a warning that requests are signed with SigV
   expect(result.stderr).toMatch(/use_signing_v2: requests are signed with SigV4/);
 });
 
+it('an unknown key in the storage block is a warning naming the nearest known one, as Go ignores it', async () => {
+  const result = await check({ storage: { ...storageModel(minio, 'unknown'), bucket_pth: 'typo' } });
+  expect(result.code).toBe(0);
+  expect(result.stderr).toMatch(/storage\.bucket_pth.*bucket_path/);
+});
+
 it('a storage block without its required fields fails in one line naming them', async () => {
   const { bucket_path: _path, access_key_id: _id, ...partial } = storageModel(minio, 'x');
   const result = await check({ storage: partial });
