@@ -14,6 +14,7 @@ import {
 import { ConfigError, RemoteError, type Logger, type Version } from '@hangar/resource-sdk';
 import { createS3Client, isNotFound, remoteError, s3Status, type S3Connection } from '@hangar/s3-client';
 import type { StateHome } from './config.js';
+import { sigV2Signer, usesSigV2 } from './sigv2.js';
 import type { LegacyStorageModel } from './source.js';
 
 /** A file as read: its bytes, the ETag a conditional write compares with, and its time. */
@@ -86,20 +87,19 @@ export class LegacyStorage {
     private readonly model: LegacyStorageModel & { bucket: string; bucket_path: string },
   ) {}
 
-  /** Validates `model` (found under `field`) and connects as the reference does: path-style, SigV4. */
+  /**
+   * Validates `model` (found under `field`) and connects as the reference does: path-style, and
+   * SigV2 for a custom endpoint (unless use_signing_v4) or with use_signing_v2.
+   */
   static async open({ model, field }: StorageRef, log: Logger): Promise<LegacyStorage> {
     validate(model, field);
-    if (model.use_signing_v2)
-      log.warn(`${field}.use_signing_v2: requests are signed with SigV4 (this resource has no SigV2)`);
+    const keys = [model.access_key_id ?? '', model.secret_access_key ?? ''] as const;
     const s3 = await createS3Client({
+      ...(usesSigV2(model) ? { signer: sigV2Signer(...keys) } : {}),
       region: model.region_name,
       endpoint: model.endpoint,
       pathStyle: true,
-      credentials: {
-        kind: 'static',
-        accessKeyId: model.access_key_id ?? '',
-        secretAccessKey: model.secret_access_key ?? '',
-      },
+      credentials: { kind: 'static', accessKeyId: keys[0], secretAccessKey: keys[1] },
       log,
     });
     return new LegacyStorage(s3, {

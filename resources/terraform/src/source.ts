@@ -76,8 +76,8 @@ const legacyStorage = z.strictObject({
   secret_access_key: doc(z.string(), 'Secret key of the bucket.'),
   region_name: doc(z.string(), 'Region of the bucket (default us-east-1).'),
   endpoint: doc(z.string(), 'S3-compatible endpoint (host or URL).'),
-  use_signing_v2: doc(z.boolean(), 'Accepted; requests are signed with SigV4 (a warning says so).'),
-  use_signing_v4: doc(z.boolean(), 'Sign with SigV4 (always the case here).'),
+  use_signing_v2: doc(z.boolean(), 'Sign requests with SigV2 (the default with an endpoint).'),
+  use_signing_v4: doc(z.boolean(), 'Sign requests with SigV4 even with an endpoint.'),
   server_side_encryption: doc(z.string(), 'Server-side encryption of uploaded files, e.g. AES256.'),
   sse_kms_key_id: doc(z.string(), 'KMS key id: uploads use aws:kms encryption with it.'),
 });

@@ -1,10 +1,12 @@
 // The reference's legacy storage mode (state files <bucket_path>/<env>.tfstate in S3): real tofu,
 // real MinIO, and the conditional upload that keeps overlapping puts from losing a state.
 import { execFile } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Version } from '@hangar/resource-sdk';
 import { startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
 import {
@@ -224,12 +226,51 @@ it("names: params.env_name before generate_random_name, as the reference's stora
   expect(await listKeys(minio, 'names')).toEqual(['names/chosen.tfstate', `names/${name}.tfstate`].sort());
 });
 
-it('use_signing_v2 is accepted with a warning that requests are signed with SigV4', async () => {
-  const source = { storage: { ...storageModel(minio, 'signing'), use_signing_v2: true } };
-  const result = await check(source);
-  expect(result.code).toBe(0);
-  expect(result.versions).toEqual([]);
-  expect(result.stderr).toMatch(/use_signing_v2: requests are signed with SigV4/);
+/** A pass-through proxy to MinIO that records the scheme of each request's Authorization header. */
+async function recordingProxy(target: string) {
+  const schemes: string[] = [];
+  const upstream = new URL(target);
+  const server = createServer((incoming, answer) => {
+    schemes.push((incoming.headers.authorization ?? '').split(' ')[0] ?? '');
+    const forward = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: incoming.url,
+        method: incoming.method,
+        headers: incoming.headers,
+      },
+      (reply) => {
+        answer.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(answer);
+      },
+    );
+    incoming.pipe(forward);
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    schemes,
+    close: () =>
+      new Promise<void>((closed) => {
+        server.closeAllConnections();
+        server.close(() => closed());
+      }),
+  };
+}
+
+it('signs with SigV2 for a custom endpoint, as the reference; use_signing_v4 switches to SigV4', async () => {
+  const proxy = await recordingProxy(minio.endpoint);
+  onTestFinished(proxy.close);
+  const storage = { ...storageModel(minio, 'signing'), endpoint: proxy.endpoint };
+  const applied = await put({ storage }, { env_name: 'signed', terraform_source: 'first' }, work.path);
+  expect(applied.code).toBe(0);
+  expect(new Set(proxy.schemes)).toEqual(new Set(['AWS']));
+  proxy.schemes.length = 0;
+  const checked = await check({ storage: { ...storage, use_signing_v4: true } });
+  expect(checked.versions).toEqual([applied.version]);
+  expect(new Set(proxy.schemes)).toEqual(new Set(['AWS4-HMAC-SHA256']));
 });
 
 it('an unknown key in the storage block is a warning naming the nearest known one, as Go ignores it', async () => {
