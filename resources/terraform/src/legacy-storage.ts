@@ -1,6 +1,6 @@
 // The reference's legacy `storage` driver: one state file per environment at
 // `<bucket_path>/<env_name>.tfstate` in an S3 bucket (plus `.tainted`, `.plan` and `.migrated`
-// siblings). Reads remember the ETag, so that writes back are conditional (see state-commit.ts).
+// siblings). Reads remember the ETag, so that writes back are conditional (see storage-put.ts).
 import { posix } from 'node:path';
 import {
   DeleteObjectCommand,
