@@ -299,9 +299,9 @@ it('honours lock_timeout from put params or source in apply, plan and destroy: w
   }
 });
 
-it('rejects the legacy storage mode with a migration message naming the field', async () => {
+it('refuses storage beside backend_type in one line pointing to migrated_from_storage, as the reference', async () => {
   const result = await put(
-    {
+    s3Source(minio, 'both/tf.tfstate', {
       env_name: 'old',
       storage: {
         driver: 's3',
@@ -310,15 +310,14 @@ it('rejects the legacy storage mode with a migration message naming the field', 
         access_key_id: 'AK',
         secret_access_key: 'sk-canary-91',
       },
-    },
+    }),
     { terraform_source: 'basic' },
     work.path,
   );
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(
-    /^error: source\.storage: the legacy storage mode is not supported; move the state to a backend/,
+  expect(result.stderr.trim()).toBe(
+    'error: source.storage and backend_type exclude each other: to move its environments into the backend, rename storage to migrated_from_storage',
   );
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(result.stderr).not.toContain('sk-canary-91');
 });
 
