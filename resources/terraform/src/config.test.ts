@@ -4,7 +4,7 @@ import { sourceSchema } from './source.js';
 import * as z from 'zod/mini';
 
 describe('mergeConfig', () => {
-  it('merges vars and env key by key with params winning; a backend_config in params replaces the source\'s', () => {
+  it("merges vars and env key by key with params winning; a backend_config in params replaces the source's", () => {
     const merged = mergeConfig(
       { vars: { a: 1, b: 1 }, env: { X: 's' }, backend_config: { bucket: 'b', key: 'k' } },
       { vars: { b: 2, c: 2 }, env: { Y: 'p' }, backend_config: { key: 'other' } },
