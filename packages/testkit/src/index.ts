@@ -12,6 +12,7 @@ export * from './ssh-server.js';
 export * from './git-servers.js';
 export * from './minio.js';
 export * from './fake-gcs.js';
+export * from './postgres.js';
 export * from './lfs-server.js';
 export * from './registry.js';
 export * from './tofu.js';

@@ -4,14 +4,15 @@ import { sourceSchema } from './source.js';
 import * as z from 'zod/mini';
 
 describe('mergeConfig', () => {
-  it('merges maps key by key with params winning', () => {
+  it("merges vars and env key by key with params winning; a backend_config in params replaces the source's", () => {
     const merged = mergeConfig(
       { vars: { a: 1, b: 1 }, env: { X: 's' }, backend_config: { bucket: 'b', key: 'k' } },
       { vars: { b: 2, c: 2 }, env: { Y: 'p' }, backend_config: { key: 'other' } },
     );
     expect(merged.vars).toEqual({ a: 1, b: 2, c: 2 });
     expect(merged.env).toEqual({ X: 's', Y: 'p' });
-    expect(merged.backend_config).toEqual({ bucket: 'b', key: 'other' });
+    expect(merged.backend_config).toEqual({ key: 'other' });
+    expect(mergeConfig({ backend_config: { bucket: 'b' } }, {}).backend_config).toEqual({ bucket: 'b' });
   });
 
   it('ORs booleans: params cannot switch off what source switched on', () => {

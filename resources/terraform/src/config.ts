@@ -3,10 +3,12 @@ import { ConfigError } from '@hangar/resource-sdk';
 import { isStorageSet } from './legacy-storage.js';
 import type { LegacyStorageModel, Source, TerraformConfig } from './source.js';
 
-const MAP_FIELDS = ['backend_config', 'vars', 'env'] as const;
+/** Merged key by key; `backend_config` is not: params that give one replace the source's, as in the reference. */
+const MAP_FIELDS = ['vars', 'env'] as const;
 const BOOLEAN_FIELDS = ['delete_on_failure', 'plan_only', 'plan_run', 'summary_metadata'] as const;
 const VALUE_FIELDS = [
   'backend_type',
+  'backend_config',
   'terraform_source',
   'var_files',
   'private_key',
@@ -20,8 +22,8 @@ const VALUE_FIELDS = [
 ] as const;
 
 /**
- * Source first, params on top: maps merge key by key (params win), booleans are OR-ed, any
- * other field set in params replaces the source's. Every field merges, `lock_timeout` included.
+ * Source first, params on top: `vars` and `env` merge key by key (params win), booleans are OR-ed,
+ * any other field set in params (`backend_config` included) replaces the source's.
  */
 export function mergeConfig(source: TerraformConfig, params: TerraformConfig): TerraformConfig {
   const merged: TerraformConfig = {};

@@ -80,6 +80,8 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
   if (!envName) throw new ConfigError(`the version has no env_name: it was not produced by this resource`);
   await writeFileAtomic(join(destination, 'name'), envName);
   if (params.action === 'destroy') return { version, metadata: [] };
+  if (params.action)
+    log.warn(`params.action '${params.action}' is not destroy: an ordinary get (as in the reference)`);
   const config = mergeConfig(source, params);
   const home = stateHome(source, config);
   if (params.output_module !== undefined)

@@ -1,10 +1,9 @@
 // put: apply, plan (plan_only), apply a stored plan (plan_run) or destroy one environment.
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ConfigError,
   RemoteError,
-  resolveInside,
   type MetadataField,
   type OutContext,
   type Version,
@@ -23,6 +22,7 @@ import { LegacyStorage, storageRef } from './legacy-storage.js';
 import { migrateFromStorage } from './migrate.js';
 import { linkOverrides } from './overrides.js';
 import { discardPlan, loadPlan, planChecksum, storePlan } from './plan-store.js';
+import { putPath } from './put-paths.js';
 import { buildVars, openSession, type Session, type SessionOptions } from './session.js';
 import type { PutParams, Source, TerraformConfig } from './source.js';
 import { InterruptedError } from './tofu-process.js';
@@ -57,7 +57,10 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   if (home.kind === 'storage') log.warn(STORAGE_DEPRECATION);
   // As in the reference, only the put's own params choose what it does.
   const planOnly = Boolean(params.plan_only);
-  let action = params.action ?? 'apply';
+  // As the reference: every action but `destroy` applies.
+  let action: 'apply' | 'destroy' = params.action === 'destroy' ? 'destroy' : 'apply';
+  if (params.action && !['apply', 'destroy'].includes(params.action))
+    log.warn(`params.action '${params.action}' is not destroy: applying (as the reference does)`);
   if (source.plan_only && !planOnly)
     log.warn(`source.plan_only has no effect (as in the reference): set plan_only in the put's params`);
   if (planOnly && config.plan_run)
@@ -69,7 +72,7 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
   if (action === 'destroy' && config.plan_run) log.warn(`plan_run has no effect on action: destroy`);
   if (config.output_module !== undefined) log.warn(`output_module was removed in Terraform 0.12: ignored`);
   if (!config.terraform_source) throw new ConfigError(`missing required field 'params.terraform_source'`);
-  const moduleDir = resolveInside(sources, config.terraform_source);
+  const moduleDir = putPath(sources, config.terraform_source);
   if (!(await stat(moduleDir).catch(() => undefined))?.isDirectory())
     throw new ConfigError(
       `invalid 'params.terraform_source': '${config.terraform_source}' is not a directory`,
@@ -81,13 +84,7 @@ export async function out(context: OutContext<Source, PutParams>): Promise<Versi
     backendType: home.kind === 'storage' ? 'local' : home.backendType,
     backendConfig: config.backend_config ?? {},
     // As the reference documents it: relative to terraform_source (tofu's working directory).
-    ...(config.plugin_dir
-      ? {
-          pluginDir: isAbsolute(config.plugin_dir)
-            ? config.plugin_dir
-            : resolveInside(sources, join(config.terraform_source, config.plugin_dir)),
-        }
-      : {}),
+    ...(config.plugin_dir ? { pluginDir: resolve(moduleDir, config.plugin_dir) } : {}),
     env,
     signal,
     log,
@@ -187,7 +184,7 @@ async function runImports(run: PutRun): Promise<void> {
   if (!files.length) return;
   const wanted: [string, string][] = [];
   for (const [index, file] of files.entries()) {
-    const mapping = await readMapping(resolveInside(run.sources, file), `import_files[${index}]`);
+    const mapping = await readMapping(putPath(run.sources, file), `import_files[${index}]`);
     for (const [address, id] of Object.entries(mapping)) {
       if (typeof id !== 'string' && typeof id !== 'number')
         throw new ConfigError(`invalid 'import_files[${index}]': the id of '${address}' must be a string`);

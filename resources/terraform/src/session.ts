@@ -101,6 +101,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       env,
       signal: options.signal,
       log: options.log,
+      // check and get read states only: providers a state names are not needed (as the reference).
+      providersOptional: !options.moduleDir,
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     });
     await tofu.init(backendFile, options.pluginDir);

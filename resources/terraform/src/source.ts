@@ -124,12 +124,15 @@ export const putParamsSchema = z.strictObject({
   env_name: doc(envName, 'The environment (workspace) to apply; overrides source.env_name.'),
   env_name_file: doc(path, 'File holding the environment name (wins over env_name).'),
   generate_random_name: doc(z.boolean(), 'Use a new random adjective-noun environment name.'),
-  action: doc(z.enum(['apply', 'destroy']), 'destroy: destroy the environment and delete its workspace.'),
+  action: doc(
+    z.string(),
+    'destroy: destroy the environment and delete its workspace; any other value applies (as in the reference).',
+  ),
 });
 
 export const getParamsSchema = z.strictObject({
   ...terraformFields,
-  action: doc(z.enum(['destroy']), 'destroy: write only the name file.'),
+  action: doc(z.string(), 'destroy: write only the name file; any other value is an ordinary get.'),
   output_statefile: doc(z.boolean(), 'Also write terraform.tfstate.'),
   output_planfile: doc(z.boolean(), 'For plan versions, also write plan.json.'),
 });

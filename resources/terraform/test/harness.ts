@@ -1,14 +1,21 @@
 // Runs the resource in-process against real OpenTofu and a real MinIO.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { invokeResource, type MetadataField, type Version } from '@hangar/resource-sdk';
-import { tofuPath, type MinioServer } from '@hangar/testkit';
+import { runCommand, tofuPath, type MinioServer } from '@hangar/testkit';
 import { terraformResource } from '../src/resource.js';
 
 /** Distinctive secrets: no output of the resource may ever contain them. */
 export const CANARY_PRIVATE_KEY = 'canary-private-key-7f3a9c';
+
+/** A new unencrypted ed25519 private key (comment `hangar-test`), made in `dir`. */
+export async function generateKey(dir: string): Promise<string> {
+  const path = join(dir, 'id_ed25519');
+  await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hangar-test', '-f', path]);
+  return readFile(path, 'utf8');
+}
 
 export interface ScriptResult {
   code: number;
