@@ -22,3 +22,4 @@ export * from './fakes/github.js';
 export * from './fakes/garbage-server.js';
 export * from './conformance-setups.js';
 export * from './connect-proxy.js';
+export * from './tls.js';

@@ -5,39 +5,20 @@ import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@hangar/s3-client';
-import { type TempDir, runCommand, tempDir } from '@hangar/testkit';
+import { selfSignedCertificate, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connection, putObjects, run, uniquePrefix, useMinio } from './harness.js';
 
 const s3 = useMinio();
-let certs: TempDir;
 let tlsProxy: Server;
 let tlsEndpoint: string;
 let caPem: string;
 
 /** TLS in front of MinIO with a certificate made for this run, so trust options have something to trust. */
 async function startTlsProxy(): Promise<void> {
-  certs = await tempDir('hangar-s3-tls-');
-  const [key, cert] = [join(certs.path, 'key.pem'), join(certs.path, 'cert.pem')];
-  await runCommand('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  caPem = await readFile(cert, 'utf8');
-  tlsProxy = createServer({ key: await readFile(key), cert: caPem }, (socket) => {
+  const { key, cert } = await selfSignedCertificate();
+  caPem = cert;
+  tlsProxy = createServer({ key, cert }, (socket) => {
     const upstream = connect(s3.minio.port, '127.0.0.1');
     socket.pipe(upstream).pipe(socket);
     socket.on('error', () => upstream.destroy());
@@ -51,7 +32,6 @@ async function startTlsProxy(): Promise<void> {
 beforeAll(startTlsProxy);
 afterAll(async () => {
   await new Promise((done) => (tlsProxy ? tlsProxy.close(done) : done(undefined)));
-  await certs?.remove();
 });
 
 describe('TLS trust', () => {

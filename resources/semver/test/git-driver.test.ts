@@ -4,7 +4,7 @@ import { copyFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo, git, type GitServers, startGitServers } from '@hangar/testkit';
+import { GitRepo, git, type GitServers, startGitHttpServer, startGitServers } from '@hangar/testkit';
 import { workspace } from './harness.js';
 
 const execFileAsync = promisify(execFile);
@@ -275,6 +275,29 @@ describe('git driver: put', () => {
     );
     expect(await remoteFile(urls.path)).toBe('1.0.10\n');
     expect(await git(['--git-dir', urls.path, 'rev-list', '--count', 'version'])).toBe('11');
+  });
+});
+
+describe('git driver: skip_ssl_verification (driver_test.go "Git")', () => {
+  it('refuses a self-signed HTTPS remote by default, and checks and puts through it when set', async () => {
+    await using https = await startGitHttpServer({ root: servers.root, tls: true });
+    const { urls } = await versionRepo();
+    const uri = https.url(urls.path.slice(servers.root.length + 1));
+    const ws = await workspace();
+    for (const refused of [
+      await ws.check(fileSource(uri)),
+      await ws.put(fileSource(uri), { bump: 'patch' }),
+    ]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: .*certificate/m);
+    }
+    const skipping = fileSource(uri, { skip_ssl_verification: true });
+    const checked = await ws.check(skipping);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.result).toEqual([{ number: '1.2.3' }]);
+    const put = await ws.put(skipping, { bump: 'patch' });
+    expect(put.code, put.stderr).toBe(0);
+    expect(await remoteFile(urls.path)).toBe('1.2.4\n');
   });
 });
 
