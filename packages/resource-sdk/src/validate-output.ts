@@ -49,7 +49,8 @@ export function validateVersionResult(
   });
   const extra = result.extra ?? {};
   for (const key of ['version', 'metadata'])
-    if (key in extra) throw new ProtocolError(`${script} result extra key '${key}' would hide the answer's own`);
+    if (key in extra)
+      throw new ProtocolError(`${script} result extra key '${key}' would hide the answer's own`);
   const printed = metadata.length > 0 || emptyMetadata === 'print' ? { metadata } : {};
   return { version: result.version, ...printed, ...extra };
 }

@@ -180,14 +180,19 @@ describe('out', () => {
     const put = (number: string) =>
       invoke(quiet, ['out', '.'], JSON.stringify({ source: { latest: 3 }, params: { number } }));
     expect((await put('4')).stdout).toBe('{"version":{"number":"4"}}\n');
-    const fetched = await invoke(quiet, ['in', await tempDir()], '{"source":{"latest":3},"version":{"number":"2"}}');
+    const fetched = await invoke(
+      quiet,
+      ['in', await tempDir()],
+      '{"source":{"latest":3},"version":{"number":"2"}}',
+    );
     expect(fetched.stdout).toBe('{"version":{"number":"2"},"metadata":[{"name":"number","value":"2"}]}\n');
   });
 
   test('extra keys follow version and metadata; the handler sees the request as sent', async () => {
     const echoing = defineResource({
       ...counterResource,
-      out: ({ params, request }) => Promise.resolve({ version: { number: params.number }, extra: { request } }),
+      out: ({ params, request }) =>
+        Promise.resolve({ version: { number: params.number }, extra: { request } }),
     });
     const outcome = await invoke(echoing, ['out', '.'], '{"params":{"number":"4"},"source":{"latest":3}}');
     expect(outcome.stdout).toBe(
