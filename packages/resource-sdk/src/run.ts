@@ -39,8 +39,11 @@ export interface OutContext<Source, Params> extends BaseContext<Source> {
   params: Params;
   /** `$1`: the directory holding the build's artifacts, one sub-directory per input. */
   sources: string;
-  /** `source` and `params` as sent, before the schemas read them (for a reference that echoes them). */
-  request: { source: Record<string, unknown>; params: Record<string, unknown> };
+  /**
+   * `source` and `params` as sent, before the schemas read them (for a reference that echoes
+   * them). Always set by the SDK; optional so that tests may build a context by hand.
+   */
+  request?: { source: Record<string, unknown>; params: Record<string, unknown> };
 }
 
 export interface ResourceDefinition<S extends Schema, G extends Schema, P extends Schema> {

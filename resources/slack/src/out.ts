@@ -28,7 +28,10 @@ function endpointLabel(source: Source, redactor: Redactor): string {
 }
 
 /** The request as sent, secrets redacted and `source.url` replaced as the reference replaces it. */
-function requestShown(request: OutContext<Source, PutParams>['request'], redactor: Redactor): string {
+function requestShown(
+  request: NonNullable<OutContext<Source, PutParams>['request']>,
+  redactor: Redactor,
+): string {
   const redact = (value: unknown) =>
     mapStrings(value, (text) => redactor.redact(text)) as Record<string, unknown>;
   const source = redact(request.source);
@@ -155,7 +158,8 @@ export async function out({
   // As the reference: `debug` shows the last body it would have posted beside the answer.
   const extra = debug && lastBody ? { webhook_url: endpointLabel(source, redactor), body: lastBody } : {};
   if (!isOn(params.metadata)) return { version, extra };
-  return { version, metadata: metadataFields(source, params, plan, request, redactor, version), extra };
+  const payload = isOn(params.payload_in_metadata) && request ? requestShown(request, redactor) : undefined;
+  return { version, metadata: metadataFields(source, params, plan, payload, redactor, version), extra };
 }
 
 /** The reference's metadata, in its order; `ts` (token mode) comes last. */
@@ -163,7 +167,7 @@ function metadataFields(
   source: Source,
   params: PutParams,
   plan: MessagePlan,
-  request: OutContext<Source, PutParams>['request'],
+  payload: string | undefined,
   redactor: Redactor,
   version: Record<string, string>,
 ): MetadataField[] {
@@ -180,9 +184,7 @@ function metadataFields(
   return [
     { name: 'url', value: endpointLabel(source, redactor) },
     ...fields.map(([name, value]) => ({ name, value: redactor.redact(value ?? '') })),
-    ...(isOn(params.payload_in_metadata)
-      ? [{ name: 'payload', value: requestShown(request, redactor) }]
-      : []),
+    ...(payload === undefined ? [] : [{ name: 'payload', value: payload }]),
     ...(version['ts'] ? [{ name: 'ts', value: version['ts'] }] : []),
   ];
 }
