@@ -255,6 +255,12 @@ describe('identity and options', () => {
 });
 
 describe('nothing is ever evaluated', () => {
+  test('the step’s other environment variables are not variables: they expand to nothing', async () => {
+    const env = { ...BUILD_ENV, AWS_SECRET_ACCESS_KEY: `KEY${secret}` };
+    await put({ text: 'key=[$AWS_SECRET_ACCESS_KEY] build=$BUILD_NAME' }, {}, env);
+    expect(calls()[0]?.args['text']).toBe('key=[] build=7\n');
+  });
+
   const attacks = [
     '$(touch pwned)',
     '`touch pwned`',
