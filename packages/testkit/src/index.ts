@@ -11,6 +11,7 @@ export * from './git-http-server.js';
 export * from './ssh-server.js';
 export * from './git-servers.js';
 export * from './minio.js';
+export * from './swift.js';
 export * from './lfs-server.js';
 export * from './registry.js';
 export * from './tofu.js';
