@@ -75,7 +75,15 @@ async function startOnce(): Promise<SwiftServer> {
     processes.push(
       startProcess(
         binaries.memcached,
-        ['-l', LOOPBACK, '-p', String(ports.memcached), '-U', '0', ...(process.getuid?.() === 0 ? ['-u', 'root'] : [])],
+        [
+          '-l',
+          LOOPBACK,
+          '-p',
+          String(ports.memcached),
+          '-U',
+          '0',
+          ...(process.getuid?.() === 0 ? ['-u', 'root'] : []),
+        ],
         { name: 'memcached', env },
       ),
     );
@@ -143,7 +151,10 @@ async function startOnce(): Promise<SwiftServer> {
 }
 
 /** swift.conf (hash salts, one storage policy) and one paste config per server. */
-async function writeConfig(dir: TempDir, ports: Record<'memcached' | 'proxy' | (typeof SERVERS)[number], number>) {
+async function writeConfig(
+  dir: TempDir,
+  ports: Record<'memcached' | 'proxy' | (typeof SERVERS)[number], number>,
+) {
   const devices = join(dir.path, 'devices');
   await mkdir(join(devices, 'd1'), { recursive: true });
   const defaults = (port: number) => [
