@@ -96,13 +96,18 @@ async function startOnce(): Promise<SwiftServer> {
       processes.push(child);
     }
     const died = Promise.race(processes.map((child) => child.exited));
+    await waitForPort(ports.memcached, { abort: died, name: 'memcached' });
+    // A server accepts connections before its app is loaded: wait until each one answers, or the
+    // proxy's first request can find no account and remember that in memcached for a minute.
     await Promise.all(
-      [ports.memcached, ports.account, ports.container, ports.object].map((port) =>
-        waitForPort(port, { abort: died, name: 'swift' }),
+      (['account', 'container', 'object', 'proxy'] as const).map((server) =>
+        waitForHttp(`http://${LOOPBACK}:${ports[server]}/healthcheck`, {
+          abort: died,
+          name: `swift-${server}-server`,
+        }),
       ),
     );
     const endpoint = `http://${LOOPBACK}:${ports.proxy}`;
-    await waitForHttp(`${endpoint}/healthcheck`, { abort: died, name: 'swift-proxy-server' });
 
     const authUrl = `${endpoint}/auth/v1.0`;
     const storageUrl = `${endpoint}/v1/AUTH_${SWIFT_CREDENTIALS.account}`;
@@ -203,9 +208,11 @@ async function writeConfig(
       `devices = ${devices}`,
       'mount_check = false',
       '[pipeline:main]',
-      `pipeline = ${server}-server`,
+      `pipeline = healthcheck ${server}-server`,
       `[app:${server}-server]`,
       `use = egg:swift#${server}`,
+      '[filter:healthcheck]',
+      'use = egg:swift#healthcheck',
     ];
   await Promise.all(
     Object.entries(files).map(([name, lines]) => writeFile(join(dir.path, name), `${lines.join('\n')}\n`)),

@@ -4,6 +4,7 @@ import type { DriverName, Source } from '../source.js';
 import { GitTagStore } from './git-tag.js';
 import { GitFileStore } from './git.js';
 import { S3Store } from './s3.js';
+import { SwiftStore } from './swift.js';
 import type { DriverContext, VersionStore } from './types.js';
 
 export type { DriverContext, VersionStore } from './types.js';
@@ -66,8 +67,9 @@ export async function openStore(source: Source, context: DriverContext): Promise
       return GitTagStore.open(source, context);
     case 's3':
       return S3Store.open(source, context);
-    case 'gcs':
     case 'swift':
+      return SwiftStore.open(source, context);
+    case 'gcs':
       throw new ConfigError(
         `source.driver '${driver}' is not supported by this image yet (supported: git, git-tag, s3)`,
       );
