@@ -12,6 +12,7 @@ export * from './ssh-server.js';
 export * from './git-servers.js';
 export * from './minio.js';
 export * from './swift.js';
+export * from './keystone.js';
 export * from './lfs-server.js';
 export * from './registry.js';
 export * from './tofu.js';

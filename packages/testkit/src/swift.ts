@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { requireBinary } from './bin.js';
 import { LOOPBACK, freePort, retryOnPortClash, waitForHttp, waitForPort } from './ports.js';
 import { type ManagedProcess, runCommand, startProcess } from './process.js';
+import type { KeystoneServer } from './keystone.js';
 import { type TempDir, tempDir } from './temp.js';
 
 /** The tempauth user: `account:user` and its key (test-only). */
@@ -17,7 +18,7 @@ export const SWIFT_CREDENTIALS = {
 } as const;
 
 export interface SwiftServer extends AsyncDisposable {
-  /** The v1 (tempauth) auth URL, http://127.0.0.1:port/auth/v1.0. */
+  /** The v1 (tempauth) auth URL, http://127.0.0.1:port/auth/v1.0; with Keystone, its /v3. */
   readonly authUrl: string;
   /** The proxy, http://127.0.0.1:port. */
   readonly endpoint: string;
@@ -25,7 +26,7 @@ export interface SwiftServer extends AsyncDisposable {
   readonly storageUrl: string;
   readonly credentials: typeof SWIFT_CREDENTIALS;
   /** A fresh auth token of the test user. */
-  token(): Promise<string>;
+  token: () => Promise<string>;
   /** An authenticated request to `storageUrl` + `path` (e.g. `/container/object`). */
   request(method: string, path: string, body?: string): Promise<Response>;
   /** Creates a container (201, or 202 when it exists). */
@@ -42,11 +43,19 @@ export interface SwiftServer extends AsyncDisposable {
 const SERVERS = ['account', 'container', 'object'] as const;
 
 /** Swift on free 127.0.0.1 ports, everything under one temp dir that stop() removes. */
-export function startSwift(): Promise<SwiftServer> {
-  return retryOnPortClash(startOnce);
+export interface SwiftOptions {
+  /**
+   * Authenticate with this Keystone instead of tempauth (authtoken and keystoneauth in the proxy,
+   * as the admin service user); Swift is added to its catalog as `object-store` in its region.
+   */
+  keystone?: KeystoneServer;
 }
 
-async function startOnce(): Promise<SwiftServer> {
+export function startSwift(options: SwiftOptions = {}): Promise<SwiftServer> {
+  return retryOnPortClash(() => startOnce(options.keystone));
+}
+
+async function startOnce(keystone: KeystoneServer | undefined): Promise<SwiftServer> {
   const binaries = {
     memcached: requireBinary('memcached'),
     proxy: requireBinary('swift-proxy-server'),
@@ -68,7 +77,7 @@ async function startOnce(): Promise<SwiftServer> {
       container: await freePort(),
       object: await freePort(),
     };
-    await writeConfig(dir, ports);
+    await writeConfig(dir, ports, keystone);
     await buildRings(dir.path, ports);
 
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir.path };
@@ -109,17 +118,9 @@ async function startOnce(): Promise<SwiftServer> {
     );
     const endpoint = `http://${LOOPBACK}:${ports.proxy}`;
 
-    const authUrl = `${endpoint}/auth/v1.0`;
-    const storageUrl = `${endpoint}/v1/AUTH_${SWIFT_CREDENTIALS.account}`;
-    const token = async () => {
-      const answer = await fetch(authUrl, {
-        headers: { 'X-Auth-User': SWIFT_CREDENTIALS.username, 'X-Auth-Key': SWIFT_CREDENTIALS.key },
-      });
-      await answer.body?.cancel();
-      const value = answer.headers.get('x-auth-token');
-      if (!answer.ok || !value) throw new Error(`swift tempauth answered ${answer.status}`);
-      return value;
-    };
+    const { authUrl, storageUrl, token } = keystone
+      ? await registerInKeystone(keystone, endpoint)
+      : tempauthLogin(endpoint);
     const request = async (method: string, path: string, body?: string) =>
       fetch(`${storageUrl}${path}`, {
         method,
@@ -155,10 +156,53 @@ async function startOnce(): Promise<SwiftServer> {
   }
 }
 
+interface Login {
+  authUrl: string;
+  storageUrl: string;
+  token: () => Promise<string>;
+}
+
+function tempauthLogin(endpoint: string): Login {
+  const authUrl = `${endpoint}/auth/v1.0`;
+  const token = async () => {
+    const answer = await fetch(authUrl, {
+      headers: { 'X-Auth-User': SWIFT_CREDENTIALS.username, 'X-Auth-Key': SWIFT_CREDENTIALS.key },
+    });
+    await answer.body?.cancel();
+    const value = answer.headers.get('x-auth-token');
+    if (!answer.ok || !value) throw new Error(`swift tempauth answered ${answer.status}`);
+    return value;
+  };
+  return { authUrl, storageUrl: `${endpoint}/v1/AUTH_${SWIFT_CREDENTIALS.account}`, token };
+}
+
+/** Adds this proxy to Keystone's catalog; the admin's project is the account. */
+async function registerInKeystone(keystone: KeystoneServer, endpoint: string): Promise<Login> {
+  const created = await keystone.call('POST', '/services', {
+    service: { type: 'object-store', name: 'swift' },
+  });
+  const serviceId = (created['service'] as { id: string }).id;
+  await keystone.call('POST', '/endpoints', {
+    endpoint: {
+      service_id: serviceId,
+      interface: 'public',
+      region_id: keystone.admin.region,
+      url: `${endpoint}/v1/AUTH_$(project_id)s`,
+    },
+  });
+  const { projectId } = await keystone.login();
+  return {
+    authUrl: keystone.v3,
+    storageUrl: `${endpoint}/v1/AUTH_${projectId}`,
+    token: async () => (await keystone.login()).token,
+  };
+}
+
 /** swift.conf (hash salts, one storage policy) and one paste config per server. */
 async function writeConfig(
   dir: TempDir,
   ports: Record<'memcached' | 'proxy' | (typeof SERVERS)[number], number>,
+  keystone: KeystoneServer | undefined,
 ) {
   const devices = join(dir.path, 'devices');
   await mkdir(join(devices, 'd1'), { recursive: true });
@@ -186,7 +230,7 @@ async function writeConfig(
     'proxy-server.conf': [
       ...defaults(ports.proxy),
       '[pipeline:main]',
-      'pipeline = catch_errors healthcheck cache tempauth proxy-server',
+      `pipeline = catch_errors healthcheck cache ${keystone ? 'authtoken keystoneauth' : 'tempauth'} proxy-server`,
       '[app:proxy-server]',
       'use = egg:swift#proxy',
       'account_autocreate = true',
@@ -197,9 +241,7 @@ async function writeConfig(
       '[filter:cache]',
       'use = egg:swift#memcache',
       `memcache_servers = ${LOOPBACK}:${ports.memcached}`,
-      '[filter:tempauth]',
-      'use = egg:swift#tempauth',
-      `user_${SWIFT_CREDENTIALS.account}_${SWIFT_CREDENTIALS.user} = ${SWIFT_CREDENTIALS.key} .admin`,
+      ...(keystone ? keystoneFilters(keystone) : tempauthFilter),
     ],
   };
   for (const server of SERVERS)
@@ -218,6 +260,31 @@ async function writeConfig(
     Object.entries(files).map(([name, lines]) => writeFile(join(dir.path, name), `${lines.join('\n')}\n`)),
   );
 }
+
+const tempauthFilter = [
+  '[filter:tempauth]',
+  'use = egg:swift#tempauth',
+  `user_${SWIFT_CREDENTIALS.account}_${SWIFT_CREDENTIALS.user} = ${SWIFT_CREDENTIALS.key} .admin`,
+];
+
+const keystoneFilters = (keystone: KeystoneServer) => [
+  '[filter:authtoken]',
+  'paste.filter_factory = keystonemiddleware.auth_token:filter_factory',
+  `www_authenticate_uri = ${keystone.v3}`,
+  `auth_url = ${keystone.v3}`,
+  'auth_type = password',
+  `username = ${keystone.admin.username}`,
+  `password = ${keystone.admin.password}`,
+  `project_name = ${keystone.admin.project}`,
+  `user_domain_id = ${keystone.admin.domainId}`,
+  `project_domain_id = ${keystone.admin.domainId}`,
+  'delay_auth_decision = true',
+  // Keystone's bootstrap catalogs only a public identity endpoint.
+  'interface = public',
+  '[filter:keystoneauth]',
+  'use = egg:swift#keystoneauth',
+  'operator_roles = admin',
+];
 
 /**
  * The account, container and object rings: 2^6 partitions, one replica, the one device. Built with
