@@ -42,7 +42,6 @@ export interface SwiftServer extends AsyncDisposable {
 
 const SERVERS = ['account', 'container', 'object'] as const;
 
-/** Swift on free 127.0.0.1 ports, everything under one temp dir that stop() removes. */
 export interface SwiftOptions {
   /**
    * Authenticate with this Keystone instead of tempauth (authtoken and keystoneauth in the proxy,
@@ -51,6 +50,7 @@ export interface SwiftOptions {
   keystone?: KeystoneServer;
 }
 
+/** Swift on free 127.0.0.1 ports, everything under one temp dir that stop() removes. */
 export function startSwift(options: SwiftOptions = {}): Promise<SwiftServer> {
   return retryOnPortClash(() => startOnce(options.keystone));
 }

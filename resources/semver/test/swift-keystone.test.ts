@@ -77,13 +77,19 @@ describe('swift driver with Keystone v3', () => {
     }
   });
 
-  it('fails in one line on a wrong password, without printing it', async () => {
+  it('fails in one line on a wrong password or token, without printing either', async () => {
     const ws = await workspace();
-    const out = await ws.check(swiftSource(passwordLogin({ password: 'canary-keystone-pw-77aa' })));
-    expect(out.code).toBe(1);
-    expect(out.stderr.trim().split('\n')).toHaveLength(1);
-    expect(out.stderr).toContain('401');
-    expect(out.stderr + out.stdout).not.toContain('canary');
+    const canaries = [
+      passwordLogin({ password: 'canary-keystone-pw-77aa' }),
+      { identity_endpoint: keystone.v3, token_id: 'canary-token-id-88bb' },
+    ];
+    for (const login of canaries) {
+      const out = await ws.check(swiftSource(login));
+      expect(out.code).toBe(1);
+      expect(out.stderr.trim().split('\n')).toHaveLength(1);
+      expect(out.stderr).toMatch(/ 40[14] /);
+      expect(out.stderr + out.stdout).not.toContain('canary');
+    }
   });
 
   it('fails in one line when the catalog has no object store in the region', async () => {

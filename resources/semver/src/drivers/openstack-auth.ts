@@ -50,6 +50,7 @@ async function swiftV1(url: string, options: OpenstackOptions, signal: AbortSign
   });
   const storageUrl = answer.headers.get('x-storage-url');
   const token = answer.headers.get('x-auth-token');
+  await answer.body?.cancel();
   if (!storageUrl || !token)
     throw new RemoteError(`GET ${url} answered without X-Storage-Url and X-Auth-Token`);
   return { storageUrl, token };
