@@ -55,6 +55,7 @@ describe('swift driver', () => {
     ['container', { container: '' }],
     ['region', { region: '' }],
     ['item_name', { item_name: undefined }],
+    ['identity_endpoint', { identity_endpoint: '' }],
   ])('refuses a source without openstack.%s, naming it', async (field, override) => {
     const ws = await workspace();
     const out = await ws.check(source(override));
