@@ -102,15 +102,18 @@ describe('swift driver with Keystone v3', () => {
     ]);
   });
 
-  it('does not turn tenant_name into a v3 scope (as the reference), and says so', async () => {
+  it('without scope, takes tenant_name (in the user domain) or tenant_id as the project, as v1.x', async () => {
     const ws = await workspace();
-    // Without a scope the token is unscoped: its catalog is empty.
-    const out = await ws.check(
-      swiftSource(passwordLogin({ scope: undefined, tenant_name: keystone.admin.project })),
-    );
-    expect(out.code).toBe(1);
-    expect(out.stderr).toContain('ignoring source.openstack.tenant_id/tenant_name with identity v3');
-    expect(out.stderr).toContain(
+    const { projectId } = await keystone.login();
+    for (const tenant of [{ tenant_name: keystone.admin.project }, { tenant_id: projectId }]) {
+      const src = swiftSource(passwordLogin({ scope: undefined, ...tenant }));
+      expect((await ws.put(src, { bump: 'patch' })).result.version).toEqual({ number: '0.0.1' });
+      expect(await storedBody(src)).toBe('0.0.1');
+    }
+    // Neither: an unscoped token, whose catalog is empty.
+    const unscoped = await ws.check(swiftSource(passwordLogin({ scope: undefined })));
+    expect(unscoped.code).toBe(1);
+    expect(unscoped.stderr).toContain(
       "the service catalog has no public object-store endpoint in region 'RegionOne'",
     );
   });

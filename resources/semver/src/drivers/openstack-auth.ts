@@ -1,7 +1,8 @@
 // Logging in to OpenStack for the swift driver: the storage URL and token to use with Swift.
 // Keystone v2 and v3 are read from the `openstack` fields as the reference's gophercloud reads
-// them (same request bodies, same version choice, same catalog lookup); an identity endpoint
-// ending in /v1.0 or /v1 is Swift's own v1 auth (tempauth, swauth), which the reference lacks.
+// them (same request bodies, same version choice, same catalog lookup), taking the union of what
+// its v1.x (rackspace/gophercloud) and v2.x (gophercloud v2) accept; an identity endpoint ending
+// in /v1.0 or /v1 is Swift's own v1 auth (tempauth, swauth), which the reference lacks.
 import { ConfigError, RemoteError, type Logger } from '@hangar/resource-sdk';
 import type { Source } from '../source.js';
 
@@ -34,7 +35,7 @@ export async function openSwiftSession(
   if (options.passcode)
     log.warn('ignoring source.openstack.passcode: the swift driver never sends it (as the reference)');
   return version === 'v3'
-    ? keystoneV3(url, options, region, signal, log)
+    ? keystoneV3(url, options, region, signal)
     : keystoneV2(url, options, region, signal);
 }
 
@@ -124,16 +125,10 @@ async function keystoneV3(
   o: OpenstackOptions,
   region: string,
   signal: AbortSignal,
-  log: Logger,
 ): Promise<SwiftSession> {
-  // The reference hands gophercloud a scope object even when it is empty, so the tenant fields
-  // never become the v3 scope.
-  if ((o.tenant_id || o.tenant_name) && !hasScope(o.scope))
-    log.warn(
-      'ignoring source.openstack.tenant_id/tenant_name with identity v3 (as the reference): set source.openstack.scope',
-    );
+  const scope = requestedScope(o);
   let answer: Response;
-  if (o.token_id && !hasScope(o.scope)) {
+  if (o.token_id && !scope) {
     if (o.allow_reauth)
       throw new ConfigError('source.openstack.allow_reauth cannot be used with token_id and no scope');
     answer = await call(`${url}auth/tokens`, {
@@ -141,8 +136,9 @@ async function keystoneV3(
       signal,
     });
   } else {
-    const scope = o.application_credential_id || o.application_credential_name ? undefined : v3Scope(o.scope);
-    const body = { auth: { identity: v3Identity(o), ...(scope ? { scope } : {}) } };
+    const scopeBody =
+      o.application_credential_id || o.application_credential_name ? undefined : v3Scope(scope);
+    const body = { auth: { identity: v3Identity(o), ...(scopeBody ? { scope: scopeBody } : {}) } };
     answer = await call(`${url}auth/tokens`, jsonPost(body, signal), [201, 200]);
   }
   const token = answer.headers.get('x-subject-token');
@@ -199,8 +195,20 @@ function v3Identity(o: OpenstackOptions): Json {
   throw new ConfigError('set source.openstack.password, token_id or an application credential');
 }
 
-function hasScope(scope: OpenstackScope | undefined): boolean {
-  return Boolean(scope && Object.values(scope).some(Boolean));
+/**
+ * `scope` when it is set (the reference since v2.0); otherwise the tenant as a project, as v1.x
+ * did and gophercloud does without a scope: `tenant_id`, or `tenant_name` in the user's domain.
+ */
+function requestedScope(o: OpenstackOptions): OpenstackScope | undefined {
+  if (o.scope && Object.values(o.scope).some(Boolean)) return o.scope;
+  if (o.tenant_id) return { project_id: o.tenant_id };
+  if (o.tenant_name)
+    return {
+      project_name: o.tenant_name,
+      ...(o.domain_id ? { domain_id: o.domain_id } : {}),
+      ...(o.domain_name ? { domain_name: o.domain_name } : {}),
+    };
+  return undefined;
 }
 
 /** gophercloud's scope rules: system, trust, project (by name with a domain, or by id), domain. */
@@ -214,7 +222,9 @@ function v3Scope(scope: OpenstackScope | undefined): Json | undefined {
     if (scope.domain_id) return { project: { name: scope.project_name, domain: { id: scope.domain_id } } };
     if (scope.domain_name)
       return { project: { name: scope.project_name, domain: { name: scope.domain_name } } };
-    throw new ConfigError('source.openstack.scope.project_name needs scope.domain_id or scope.domain_name');
+    throw new ConfigError(
+      'source.openstack.scope.project_name (or tenant_name) needs a domain_id or domain_name',
+    );
   }
   if (scope.project_id) {
     if (scope.domain_id || scope.domain_name)
