@@ -82,6 +82,7 @@ describe('hangar start-up', () => {
   });
 
   it('builds opens the store (what the model commands must not do) and nothing of the engine', async () => {
+    await mkdir(join(dir, 'state'));
     const modules = await evaluatedModules('builds', '--state', join(dir, 'state'));
     expect(modules).toContain('src/store/store.ts');
     expect(modules.some((module) => module.includes('/node_modules/better-sqlite3/'))).toBe(true);

@@ -188,4 +188,21 @@ describe('hangar', () => {
       stderr: "error: unknown command 'frobnicate' (try: hangar help)\n",
     });
   });
+
+  it.each([
+    ['run', '--help', 'Usage: hangar run PIPELINE', true],
+    ['trigger-job', '-h', 'Usage: hangar trigger PIPELINE JOB', true],
+    ['validate', '--help', 'Usage: hangar validate PIPELINE', false],
+  ])('%s %s prints that command\'s usage and exits 0', async (name, flag, first, engine) => {
+    const result = await hangar(name, flag);
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith(first)).toBe(true);
+    expect(result.stdout).not.toContain('  graph PIPELINE');
+    expect(result.stdout.includes('Engine options:')).toBe(engine);
+  });
+
+  it('leaves --help after -- to the task', async () => {
+    const result = await hangar('execute', '--', '--help');
+    expect(result.stdout).not.toContain('Usage:');
+  });
 });

@@ -11,6 +11,8 @@ export * from './git-http-server.js';
 export * from './ssh-server.js';
 export * from './git-servers.js';
 export * from './minio.js';
+export * from './fake-gcs.js';
+export * from './postgres.js';
 export * from './swift.js';
 export * from './keystone.js';
 export * from './lfs-server.js';

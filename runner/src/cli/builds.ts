@@ -11,7 +11,7 @@ export function buildsCommand(args: string[], io: CliIo): Promise<number> {
 
 function listBuilds(args: string[], io: CliIo): number {
   const parsed = parse(args, { ...engineOptions, count: { type: 'string', short: 'c', default: '50' } });
-  const { store } = openStateDir(parsed, io);
+  const { store } = openStateDir(parsed, io, { existing: true });
   try {
     const pipelineName = parsed.positionals[0];
     const pipelineId = pipelineName === undefined ? undefined : store.pipeline(pipelineName)?.id;

@@ -60,6 +60,12 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
       .filter((b) => b.id > first)
       .reverse();
     const finished = ran.filter((b) => finishedStatuses.includes(b.status));
+    const failingChecks = runner.failingChecks();
+    if (ran.length === 0 && failingChecks.length > 0) {
+      throw new CliError(
+        `nothing ran: the check of ${failingChecks.join(', ')} errored (its error is above)`,
+      );
+    }
     if (ran.length === 0) io.stdout('nothing to run: no job has a new triggering version\n');
     else io.stdout(`\n${summaryTable(ran)}`);
     for (const b of runner.pendingBuilds())
@@ -149,7 +155,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
 
 export async function watchCommand(args: string[], io: CliIo): Promise<number> {
   const parsed = parse(args, { ...engineOptions, build: { type: 'string', short: 'b' } });
-  const session = openSession(parsed, io, false);
+  const session = openSession(parsed, io, false, { existing: true });
   try {
     const arg = typeof parsed.values.build === 'string' ? parsed.values.build : parsed.positionals[0];
     const build =

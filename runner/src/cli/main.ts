@@ -23,6 +23,20 @@ const commands: Record<string, Command> = {
   ...engineCommands,
 };
 
+/** `hangar NAME --help`: the usage lines of that command (an alias shows its command's). */
+function commandUsage(name: string): string {
+  const base = name.replace(/-(pipeline|job|resource)$/, '');
+  const lines: string[] = [];
+  let inside = false;
+  for (const line of usage.split('\n')) {
+    if (/^ {2}\S/.test(line)) inside = line.startsWith(`  ${base} `) || line === `  ${base}`;
+    else if (!line.startsWith('   ')) inside = false;
+    if (inside) lines.push(line);
+  }
+  const engineOptions = usage.slice(usage.indexOf('Engine options:'));
+  return `Usage: hangar ${lines.join('\n').trimStart()}\n${name in engineCommands ? engineOptions : ''}`;
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -30,6 +44,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return name === undefined ? 1 : 0;
   }
   const command = commands[name];
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command && (flags.includes('--help') || flags.includes('-h'))) {
+    io.stdout(commandUsage(name));
+    return 0;
+  }
   try {
     if (!command) throw new CliError(`unknown command '${name}' (try: hangar help)`);
     return await command(rest, io);

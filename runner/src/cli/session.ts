@@ -42,9 +42,9 @@ export function openSession(
   parsed: Parsed,
   io: CliIo,
   prefixes: boolean,
-  { runsBuilds = false } = {},
+  { runsBuilds = false, existing = false } = {},
 ): Session {
-  const { store, stateDir, interrupted } = openStateDir(parsed, io, { claim: runsBuilds });
+  const { store, stateDir, interrupted } = openStateDir(parsed, io, { claim: runsBuilds, existing });
   const registry = new ResourceTypeRegistry();
   for (const [type, path] of pairs(parsed.values['resource-type'], 'resource-type')) {
     registry.register(

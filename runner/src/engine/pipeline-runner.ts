@@ -66,6 +66,8 @@ export class PipelineRunner {
   /** Jobs whose inputs may have changed since they were last scheduled (Concourse's "needs scheduling"). */
   readonly #dirty = new Set<string>();
   readonly #specs = new Map<string, InputSpec[]>();
+  /** Each resource's last check error, so an unchanged error is printed once, not on every check. */
+  readonly #checkErrors = new Map<string, string>();
 
   constructor(options: RunnerOptions) {
     this.#o = options;
@@ -187,8 +189,14 @@ export class PipelineRunner {
     });
     this.#o.onCheckFinished?.(resource, outcome, Date.now() - started);
     if (outcome.newVersions > 0) this.#markResource(resource);
-    if (outcome.error) this.#message(`check ${resource} errored: ${outcome.error}\n`);
-    else if (outcome.newVersions > 0)
+    if (outcome.error) {
+      if (this.#checkErrors.get(resource) !== outcome.error)
+        this.#message(`check ${resource} errored: ${outcome.error}\n`);
+      this.#checkErrors.set(resource, outcome.error);
+      return outcome;
+    }
+    this.#checkErrors.delete(resource);
+    if (outcome.newVersions > 0)
       this.#message(`check ${resource}: ${outcome.newVersions} new version(s)\n`);
     return outcome;
   }
@@ -567,6 +575,11 @@ export class PipelineRunner {
 
   get aborted(): boolean {
     return this.#abort.signal.aborted;
+  }
+
+  /** Resources whose last check errored. */
+  failingChecks(): string[] {
+    return [...this.#checkErrors.keys()];
   }
 
   pendingBuilds(): BuildRow[] {

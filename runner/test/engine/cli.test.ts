@@ -55,6 +55,17 @@ describe('hangar run', () => {
     expect(builds.out).toMatch(/p\/j #1\s+succeeded/);
   });
 
+  it('exits 1 naming the resources when nothing ran because their checks errored', async () => {
+    const w = workspace({
+      resources: [{ name: 'r', type: 'file', source: { root: '((missing_root))' } }],
+      jobs: [{ name: 'j', plan: [{ get: 'r', trigger: true }] }],
+    });
+    const r = await hangar(['run', w.file, ...w.common]);
+    expect(r.code).toBe(1);
+    expect(r.err.match(/check r errored: undefined vars: missing_root/g)).toHaveLength(1);
+    expect(r.err).toMatch(/^error: nothing ran: the check of r errored \(its error is above\)$/m);
+  });
+
   it('exits with the failing task exit status, 2 for errored, like fly', async () => {
     const failing = workspace({ jobs: [{ name: 'j', plan: [task('t', 'exit 3')] }] });
     expect((await hangar(['trigger', failing.file, 'j', ...failing.common])).code).toBe(3);

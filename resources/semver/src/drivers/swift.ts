@@ -2,18 +2,13 @@
 // the reference. Swift has no conditional overwrite (it ignores If-Match on PUT), so only the
 // object's creation is conditional (If-None-Match: *); a bump over an existing object is
 // read-then-write, as in the reference.
-import { RemoteError, withRetry } from '@hangar/resource-sdk';
+import { RemoteError } from '@hangar/resource-sdk';
 import type { Source } from '../source.js';
 import { formatVersion, tryParseVersion, type Version } from '../version.js';
+import { WriteConflict, bumpConditionally } from './conditional-write.js';
 import { requireField } from './git-session.js';
 import { call, openSwiftSession, type SwiftSession } from './openstack-auth.js';
 import type { DriverContext, VersionStore } from './types.js';
-
-/** Attempts of a bump that races another one creating the object. */
-const CREATE_ATTEMPTS = 5;
-
-/** Someone else created the object between our read and our write. */
-class CreatedMeanwhile extends RemoteError {}
 
 export class SwiftStore implements VersionStore {
   private constructor(
@@ -77,7 +72,7 @@ export class SwiftStore implements VersionStore {
 
   /** The body's first word ('' when empty); undefined when the object does not exist. */
   private async read(): Promise<string | undefined> {
-    const answer = await this.request('GET', this.objectUrl, [200, 404], `cannot get the ${this.where}`);
+    const answer = await this.request('GET', this.objectUrl, [200, 404], `cannot get ${this.where}`);
     const body = await answer.text();
     return answer.status === 404 ? undefined : (body.trim().split(/\s+/)[0] ?? '');
   }
@@ -89,6 +84,7 @@ export class SwiftStore implements VersionStore {
     return parsed;
   }
 
+  /** Stores `version`; with `onlyIfAbsent`, a WriteConflict when someone created the object meanwhile. */
   private async write(version: Version, onlyIfAbsent: boolean): Promise<void> {
     const headers: Record<string, string> = {
       // As the reference (gophercloud): no Content-Type, so Swift picks one from the name.
@@ -98,39 +94,31 @@ export class SwiftStore implements VersionStore {
           : `attachment; filename*=UTF-8''${encodeURIComponent(this.item)}`,
       ...(onlyIfAbsent ? { 'If-None-Match': '*' } : {}),
     };
-    const answer = await this.request('PUT', this.objectUrl, [201, 412], `cannot put the ${this.where}`, {
+    const answer = await this.request('PUT', this.objectUrl, [201, 412], `cannot put ${this.where}`, {
       headers,
       body: Buffer.from(formatVersion(version)),
     });
     await answer.body?.cancel();
-    if (answer.status === 412) throw new CreatedMeanwhile(`${this.where} was created while bumping`);
-    this.context.log.info(`stored ${formatVersion(version)} in the ${this.where}`);
+    if (answer.status === 412) throw new WriteConflict(`${this.where} was created while bumping`);
   }
 
-  /** The stored version, whatever the cursor; the initial version when there is none (the reference). */
+  /** The stored version whatever the cursor (the reference); the initial one when there is none (its v1.x). */
   async check(): Promise<Version[]> {
     return [this.current(await this.read())];
   }
 
-  set(version: Version): Promise<void> {
-    return this.write(version, false);
+  async set(version: Version): Promise<void> {
+    await this.write(version, false);
+    this.context.log.info(`stored ${formatVersion(version)} in ${this.where}`);
   }
 
+  /** The revision is whether the object existed: only its creation can be made conditional. */
   bump(next: (current: Version) => Version): Promise<Version> {
-    return withRetry(
-      async () => {
-        const text = await this.read();
-        const bumped = next(this.current(text));
-        await this.write(bumped, text === undefined);
-        return bumped;
-      },
-      {
-        retries: CREATE_ATTEMPTS - 1,
-        minDelayMs: 20,
-        maxDelayMs: 500,
-        signal: this.context.signal,
-        shouldRetry: (error) => error instanceof CreatedMeanwhile,
-      },
-    );
+    const read = async () => {
+      const text = await this.read();
+      return { current: this.current(text), revision: text !== undefined };
+    };
+    const writeIf = (version: Version, existed: boolean) => this.write(version, !existed);
+    return bumpConditionally({ where: this.where, read, writeIf }, this.context, next);
   }
 }
