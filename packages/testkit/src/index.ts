@@ -13,6 +13,8 @@ export * from './git-servers.js';
 export * from './minio.js';
 export * from './fake-gcs.js';
 export * from './postgres.js';
+export * from './swift.js';
+export * from './keystone.js';
 export * from './lfs-server.js';
 export * from './registry.js';
 export * from './tofu.js';

@@ -42,6 +42,8 @@ const openstackFields = z.strictObject({
   application_credential_id: unsetString,
   application_credential_name: unsetString,
   application_credential_secret: unsetString,
+  // The key the reference actually reads (a typo in its model); ours reads either.
+  application_credential_secretj: unsetString,
 });
 
 export const sourceSchema = z.strictObject({

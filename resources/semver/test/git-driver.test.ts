@@ -320,11 +320,13 @@ describe('in', () => {
     expect(bad.stderr).toContain("version.number 'x' is not a semantic version");
   });
 
-  it('names unsupported drivers instead of crashing', async () => {
+  it('refuses an unknown driver in one line listing the known ones, instead of crashing', async () => {
     const ws = await workspace();
-    const out = await ws.check({ driver: 'swift', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
+    const out = await ws.check({ driver: 'ftp', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
     expect(out.code).toBe(1);
-    expect(out.stderr).toContain("source.driver 'swift' is not supported by this image yet");
+    expect(out.stderr.trim().split('\n')).toEqual([
+      `error: invalid 'source.driver': must be one of "git", "git-tag", "s3", "gcs", "swift"`,
+    ]);
     expect(out.stderr).not.toContain('canary');
   });
 });

@@ -1,6 +1,6 @@
 // The object-store drivers (s3, gcs) bump by compare-and-swap: read the object with its revision
 // (ETag, generation), write on condition that the revision is still the one read, and start over
-// when the store says it is not.
+// when the store says it is not. Swift can only make the object's creation conditional.
 import { RemoteError, withRetry } from '@hangar/resource-sdk';
 import { formatVersion, type Version } from '../version.js';
 import type { DriverContext } from './types.js';

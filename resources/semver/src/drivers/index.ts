@@ -1,10 +1,10 @@
 // Picks the driver named by `source.driver` (default s3, as in the reference).
-import { ConfigError } from '@hangar/resource-sdk';
 import type { DriverName, Source } from '../source.js';
 import { GitTagStore } from './git-tag.js';
 import { GcsStore } from './gcs.js';
 import { GitFileStore } from './git.js';
 import { S3Store } from './s3.js';
+import { SwiftStore } from './swift.js';
 import type { DriverContext, VersionStore } from './types.js';
 
 export type { DriverContext, VersionStore } from './types.js';
@@ -70,8 +70,6 @@ export async function openStore(source: Source, context: DriverContext): Promise
     case 'gcs':
       return GcsStore.open(source, context);
     case 'swift':
-      throw new ConfigError(
-        `source.driver '${driver}' is not supported by this image yet (supported: git, git-tag, s3, gcs)`,
-      );
+      return SwiftStore.open(source, context);
   }
 }
