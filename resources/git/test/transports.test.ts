@@ -5,11 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo, type GitServers, startGitServers, tempDir, type TempDir } from '@hangar/testkit';
+import { GitRepo, type GitServers, git, startGitServers, tempDir, type TempDir } from '@hangar/testkit';
 import { workspace, type Outcome } from './harness.js';
 
 const PASSWORD = 'canary-pw-5e1d';
-const PASSPHRASE = 'canary-phrase-77b0';
+// Spaces and `!`, as the reference's suite uses: nothing may split or expand it.
+const PASSPHRASE = 'canary phrase with spaces! 77b0';
 const HTTP_AUTH = { username: 'ci', password: PASSWORD };
 
 let servers: GitServers;
@@ -91,7 +92,6 @@ describe.each(NAMES.map((name, index) => ({ name, index })))('over $name', ({ in
     // Decrypting a passphrase-protected key costs ~0.5 s per connection here: check and get suffice.
     if (name.includes('passphrase')) return;
     await writeFile(join(got.dir, `from-${index}.txt`), name);
-    const { git } = await import('@hangar/testkit');
     await git(['add', '.'], { cwd: got.dir });
     await git(['commit', '-q', '-m', `push over ${name}`], { cwd: got.dir });
     const put = await ws.put(source, { repository: got.dir.split('/').at(-1)!, rebase: true }, ws.root);
@@ -115,6 +115,15 @@ describe('authentication failures', () => {
     expect(outcome.code).toBe(1);
     expect(outcome.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(outcome.stderr).not.toContain('canary-wrong-pw-0a9');
+  });
+
+  it('takes an empty username and password as unset, as the reference does after clearing them', async () => {
+    const ws = await workspace();
+    const outcome = await ws.check({ uri: servers.urls('app.git').git, username: '', password: '' });
+    expect(outcome.code, outcome.stderr).toBe(0);
+    const tip = await git(['rev-parse', 'main'], { cwd: servers.urls('app.git').path });
+    expect(outcome.result).toEqual([{ ref: tip }]);
+    expect(await ws.homeEntries()).toEqual([]);
   });
 
   it('does not print credentials embedded in the uri', async () => {
@@ -151,7 +160,6 @@ describe('authentication failures', () => {
 
 describe('other SSH and HTTP credentials', () => {
   it('forwards an agent holding the key with forward_agent, and none without', async () => {
-    const { git } = await import('@hangar/testkit');
     const remote = await servers.createBareRepo('agent.git');
     await git(['push', '-q', remote.path, 'main'], { cwd: join(keys.path, 'work') });
     // The server side of a push runs this hook in the SSH session: it sees a forwarded agent.
@@ -195,7 +203,6 @@ describe('other SSH and HTTP credentials', () => {
       disable_ci_skip: true,
     });
     expect(outcome.code, outcome.stderr).toBe(0);
-    const { git } = await import('@hangar/testkit');
     expect(outcome.result).toEqual([
       { ref: await git(['rev-parse', 'main'], { cwd: servers.urls('app.git').path }) },
     ]);
