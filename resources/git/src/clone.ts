@@ -82,6 +82,6 @@ export async function checkoutRef(git: Git, ref: string, missing: string): Promi
       result.stderr,
     )
   )
-    throw new RemoteError(missing);
+    throw new RemoteError(missing, { exitCode: result.code }); // git's 128, as the reference exits
   throw new GitCommandError(['checkout'], result);
 }

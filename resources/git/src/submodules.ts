@@ -60,7 +60,10 @@ async function runUpdate(git: Git, destination: string, args: string[]): Promise
     if (!(error instanceof GitCommandError)) throw error;
     const lines = error.result.stderr.split('\n').map((line) => line.trim());
     const checkout = lines.map((line) => CHECKOUT_FAILED.exec(line)).find(Boolean);
-    if (checkout) throw new RemoteError(commitNotFound(checkout[2] ?? '', checkout[1] ?? ''));
+    if (checkout)
+      throw new RemoteError(commitNotFound(checkout[2] ?? '', checkout[1] ?? ''), {
+        exitCode: error.result.code,
+      });
     const at = lines.findIndex((line) => CLONE_FAILED.test(line));
     if (at < 0) throw error;
     const [, url = '', path = ''] = CLONE_FAILED.exec(lines[at] ?? '') ?? [];

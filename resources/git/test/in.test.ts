@@ -176,7 +176,7 @@ describe('in', () => {
     await work.commit('only');
     await work.push('origin', 'main');
     const got = await ws.get({ uri: remote, branch: 'main' }, { ref: 'a'.repeat(40) });
-    expect(got.code).toBe(1);
+    expect(got.code).toBe(128);
     expect(got.stderr.trim().split('\n').at(-1)).toBe(
       `error: version ${'a'.repeat(40)} is not in branch main: was it force-pushed away?`,
     );
@@ -270,7 +270,7 @@ describe('in: remaining params', () => {
     const change = await work.commit('patch set 1');
     await work.push('origin', 'HEAD:refs/changes/01/1/1');
     const source = { uri: `file://${remote}`, branch: 'main' };
-    expect((await ws.get(source, { ref: change })).code).toBe(1);
+    expect((await ws.get(source, { ref: change })).code).toBe(128);
     const found = await ws.get({ ...source, search_remote_refs: true }, { ref: change });
     expect(found.code, found.stderr).toBe(0);
     expect(await git(['rev-parse', 'HEAD'], { cwd: found.dir })).toBe(change);

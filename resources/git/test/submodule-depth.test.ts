@@ -99,13 +99,13 @@ describe('in: submodules at depth, as the reference clones them', () => {
     const error = `error: submodule 'lib' records commit ${recorded}, which no branch fetched from its remote holds: was it force-pushed away?`;
 
     const shallow = await ws.get({ uri: `file://${app.remote}` }, undefined, { depth: 1 });
-    expect(shallow.code).toBe(1);
+    expect(shallow.code).toBe(128);
     expect(shallow.stderr).toContain(
       "Reached max depth of the origin repo while deepening the shallow clone, it's a deep clone now",
     );
     expect(shallow.stderr.trim().split('\n').at(-1)).toBe(error);
     const full = await ws.get({ uri: `file://${app.remote}` }, undefined);
-    expect(full.code).toBe(1);
+    expect(full.code).toBe(128);
     expect(full.stderr.trim().split('\n').at(-1)).toBe(error);
   });
 });

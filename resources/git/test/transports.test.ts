@@ -112,7 +112,7 @@ describe('authentication failures', () => {
       username: 'ci',
       password: 'canary-wrong-pw-0a9',
     });
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(128);
     expect(outcome.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(outcome.stderr).not.toContain('canary-wrong-pw-0a9');
   });
@@ -130,7 +130,7 @@ describe('authentication failures', () => {
     const ws = await workspace();
     const uri = servers.urls('app.git').http.replace('http://', 'http://ci:canary-url-pw-3c4@');
     const outcome = await ws.check({ uri: uri.replace('/app.git', '/missing.git') });
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(128);
     expect(outcome.stderr).not.toContain('canary-url-pw-3c4');
   });
 
@@ -153,7 +153,7 @@ describe('authentication failures', () => {
     expect((await ws.check({ ...source, known_hosts: knownHosts })).code).toBe(0);
     const other = `[127.0.0.1]:${servers.ssh.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkWpCJ9BFg9ZRaEO0Lw9Q4T6EPdBoLsAFpXmNzPmc4p`;
     const refused = await ws.check({ ...source, known_hosts: other });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(128);
     expect(refused.stderr).toMatch(/Host key verification failed|HOST IDENTIFICATION HAS CHANGED/);
   });
 });
