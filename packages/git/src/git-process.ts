@@ -22,17 +22,14 @@ export interface GitRunOptions {
   onStderr?: (text: string) => void;
 }
 
-/**
- * A git command that exited non-zero. The message carries git's last stderr line; the resource
- * exits with git's own status, as a reference script under `set -e` does.
- */
+/** A git command that exited non-zero. The message carries git's last stderr line. */
 export class GitCommandError extends RemoteError {
   constructor(
     readonly args: readonly string[],
     readonly result: GitResult,
   ) {
     const detail = lastMeaningfulLine(result.stderr) || `exit code ${result.code}`;
-    super(`git ${args[0] ?? ''} failed: ${detail}`, { exitCode: result.code });
+    super(`git ${args[0] ?? ''} failed: ${detail}`);
   }
 }
 
