@@ -16,7 +16,7 @@ import { Redactor } from './redact.js';
 import { decodeRequest } from './request.js';
 import { parseConfig, type Schema } from './schema.js';
 import type { ScriptName, Version, VersionResult } from './types.js';
-import { validateCheckResult, validateVersionResult } from './validate-output.js';
+import { validateCheckResult, validateVersionResult, type EmptyMetadata } from './validate-output.js';
 
 interface BaseContext<Source> {
   source: Source;
@@ -46,6 +46,11 @@ export interface OutContext<Source, Params> extends BaseContext<Source> {
   params: Params;
   /** `$1`: the directory holding the build's artifacts, one sub-directory per input. */
   sources: string;
+  /**
+   * `source` and `params` as sent, before the schemas read them (for a reference that echoes
+   * them). Always set by the SDK; optional so that tests may build a context by hand.
+   */
+  request?: { source: Record<string, unknown>; params: Record<string, unknown> };
 }
 
 export interface ResourceDefinition<S extends Schema, G extends Schema, P extends Schema> {
@@ -62,6 +67,8 @@ export interface ResourceDefinition<S extends Schema, G extends Schema, P extend
    * Default `reject`: an error, as where the reference rejects them.
    */
   unknownKeys?: 'reject' | 'warn';
+  /** `omit`: an in/out answer without metadata is `{version}` alone, as the reference prints it. */
+  emptyMetadata?: EmptyMetadata;
   /** How long `in`/`out` may keep running after SIGTERM to clean up (default: exit at once). */
   abortGraceMs?: number;
   check(context: CheckContext<z.output<S>>): Promise<Version[]>;
@@ -181,12 +188,14 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
           params,
           destination: resolve(directory),
         });
-        output = validateVersionResult(result, 'in');
+        output = validateVersionResult(result, 'in', definition.emptyMetadata);
       } else {
         const params = parseConfig(definition.putParams, raw.params, 'params', parsing);
+        const request = { source: raw.source, params: raw.params };
         output = validateVersionResult(
-          await definition.out({ ...base, params, sources: resolve(directory) }),
+          await definition.out({ ...base, params, sources: resolve(directory), request }),
           'out',
+          definition.emptyMetadata,
         );
       }
     }

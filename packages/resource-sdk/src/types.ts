@@ -13,6 +13,8 @@ export interface MetadataField {
 export interface VersionResult {
   version: Version;
   metadata?: MetadataField[];
+  /** Top-level keys a reference prints beside these two (slack's `debug`); Concourse ignores them. */
+  extra?: Record<string, unknown>;
 }
 
 /** The three scripts of a resource image: `/opt/resource/{check,in,out}`. */

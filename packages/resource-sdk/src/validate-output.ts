@@ -31,7 +31,15 @@ export function validateCheckResult(versions: unknown): Version[] {
   return versions as Version[];
 }
 
-export function validateVersionResult(result: VersionResult, script: 'in' | 'out'): VersionResult {
+/** What an in/out answer holds when its metadata is empty: `metadata: []`, or no key at all. */
+export type EmptyMetadata = 'print' | 'omit';
+
+/** The answer to print: version, metadata (unless empty and omitted), then any extra keys. */
+export function validateVersionResult(
+  result: VersionResult,
+  script: 'in' | 'out',
+  emptyMetadata: EmptyMetadata = 'print',
+): Record<string, unknown> {
   assertVersion(result?.version, `${script} result version`);
   const metadata = result.metadata ?? [];
   metadata.forEach((field, index) => {
@@ -39,5 +47,10 @@ export function validateVersionResult(result: VersionResult, script: 'in' | 'out
       throw new ProtocolError(`${script} result metadata[${index}] must have string name and value`);
     }
   });
-  return { version: result.version, metadata };
+  const extra = result.extra ?? {};
+  for (const key of ['version', 'metadata'])
+    if (key in extra)
+      throw new ProtocolError(`${script} result extra key '${key}' would hide the answer's own`);
+  const printed = metadata.length > 0 || emptyMetadata === 'print' ? { metadata } : {};
+  return { version: result.version, ...printed, ...extra };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RemoteError, parseInvocation } from '../src/index.js';
+import { RemoteError, defineResource, parseInvocation } from '../src/index.js';
 import { counterResource } from './fixtures/counter-resource.js';
 import { invoke } from './invoke.js';
 import { tempDir } from './temp.js';
@@ -184,6 +184,41 @@ describe('out', () => {
       '{"source":{"latest":3},"params":{"number":"4"}}',
     );
     expect(outcome.stdout).toBe('{"version":{"number":"4"},"metadata":[]}\n');
+  });
+
+  test("emptyMetadata: 'omit' prints {version} alone, and metadata only when there is some", async () => {
+    const quiet = { ...counterResource, emptyMetadata: 'omit' as const };
+    const put = (number: string) =>
+      invoke(quiet, ['out', '.'], JSON.stringify({ source: { latest: 3 }, params: { number } }));
+    expect((await put('4')).stdout).toBe('{"version":{"number":"4"}}\n');
+    const fetched = await invoke(
+      quiet,
+      ['in', await tempDir()],
+      '{"source":{"latest":3},"version":{"number":"2"}}',
+    );
+    expect(fetched.stdout).toBe('{"version":{"number":"2"},"metadata":[{"name":"number","value":"2"}]}\n');
+  });
+
+  test('extra keys follow version and metadata; the handler sees the request as sent', async () => {
+    const echoing = defineResource({
+      ...counterResource,
+      out: ({ params, request }) =>
+        Promise.resolve({ version: { number: params.number }, extra: { request } }),
+    });
+    const outcome = await invoke(echoing, ['out', '.'], '{"params":{"number":"4"},"source":{"latest":3}}');
+    expect(outcome.stdout).toBe(
+      '{"version":{"number":"4"},"metadata":[],"request":{"source":{"latest":3},"params":{"number":"4"}}}\n',
+    );
+  });
+
+  test('an extra key named version or metadata is a resource bug', async () => {
+    const clashing = {
+      ...counterResource,
+      out: () => Promise.resolve({ version: { number: '1' }, extra: { metadata: 'x' } }),
+    };
+    const outcome = await invoke(clashing, ['out', '.'], '{"source":{"latest":3},"params":{"number":"1"}}');
+    expect(outcome).toMatchObject({ code: 1, stdout: '' });
+    expect(outcome.stderr).toMatch(/^error: resource bug: .*extra key 'metadata'/);
   });
 });
 

@@ -49,6 +49,8 @@ export interface S3ClientOptions {
   maxAttempts?: number | undefined;
   /** Where notes about the set-up go (e.g. the assumed role); never receives secrets. */
   log?: Logger | undefined;
+  /** Signs each request instead of the SDK's SigV4 signer (e.g. a SigV2 signer for an old store). */
+  signer?: S3ClientConfig['signer'] | undefined;
 }
 
 export interface S3Connection {
@@ -206,6 +208,7 @@ export async function createS3Client(options: S3ClientOptions): Promise<S3Connec
     responseChecksumValidation: checksumMode,
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
+    ...(options.signer ? { signer: options.signer } : {}),
     // Unsigned requests: public buckets must work without any credentials (and without the SDK
     // probing instance metadata for some).
     ...(anonymous

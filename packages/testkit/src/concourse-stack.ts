@@ -6,8 +6,8 @@
 // state directory. Services started by the test on the host are made reachable to containers with
 // `expose(port)`; a local registry doubles as the docker.io mirror for task images.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
-import { chmod, chown, cp, link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, cp, link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheBinDir, cacheDir, requireBinary } from './bin.js';
 import { createCgroup, ownCgroupDirs, ownedCgroup } from './cgroups.js';
@@ -15,6 +15,7 @@ import { concourseBinaryPath, flyBinary } from './concourse.js';
 import { type ManagedProcess, runCommand, startProcess, type RunResult } from './process.js';
 import { startRegistry, type RegistryServer } from './registry.js';
 import { waitUntil } from './ports.js';
+import { initPostgresCluster, postgresBin, postgresServerArgs, waitForPostgres } from './postgres.js';
 import { leftoversOf, type StackLeftovers } from './stack-leftovers.js';
 import { tempDir } from './temp.js';
 import { CONCOURSE_GATEWAY, startForwarder } from './netns-forwarder.js';
@@ -211,49 +212,16 @@ async function generateKeys(dir: string) {
   return keys;
 }
 
-/** Debian's PostgreSQL binaries (`/usr/lib/postgresql/<major>/bin`), the newest major. */
-function postgresBin(): string {
-  const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
-  const newest = majors.sort((a, b) => Number(b) - Number(a))[0];
-  if (newest === undefined) throw new Error('postgresql is not installed: run scripts/bootstrap');
-  return join(root, newest, 'bin');
-}
-
 /** A throwaway cluster on 127.0.0.1:5432 inside the namespace, trust auth, no fsync. */
 async function startPostgres(dir: string, inStack: InStack): Promise<void> {
-  const bin = postgresBin();
   const data = join(dir, 'postgres');
-  await mkdir(data, { mode: 0o700 });
-  const { uid, gid } = await systemUser('postgres');
-  await chown(data, uid, gid);
-  const asPostgres = ['--reuid', String(uid), '--regid', String(gid), '--clear-groups'];
-  await runCommand(
-    'setpriv',
-    [...asPostgres, join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'],
-    {
-      name: 'initdb',
-    },
-  );
+  const asPostgres = await initPostgresCluster(data);
   const server = inStack('postgres', 'setpriv', [
     ...asPostgres,
-    join(bin, 'postgres'),
-    ...['-D', data, '-c', 'listen_addresses=127.0.0.1', '-c', 'port=5432'],
-    ...['-c', `unix_socket_directories=${data}`, '-c', 'fsync=off', '-c', 'full_page_writes=off'],
+    join(postgresBin(), 'postgres'),
+    ...postgresServerArgs(data, 5432),
   ]);
-  await waitUntil(
-    async () =>
-      (await runCommand(join(bin, 'pg_isready'), ['-h', data, '-p', '5432'], { allowFailure: true })).code ===
-      0,
-    { name: 'postgres', abort: server.exited, timeoutMs: 30_000 },
-  );
-}
-
-async function systemUser(name: string): Promise<{ uid: number; gid: number }> {
-  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${name}:`));
-  const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error(`no ${name} user: run scripts/bootstrap`);
-  return { uid: Number(uid), gid: Number(gid) };
+  await waitForPostgres(data, 5432, server);
 }
 
 /** One directory of worker bundles: each of `dirs`' bundles plus registry-image (hard links). */

@@ -1,12 +1,16 @@
 // Smart HTTP for git: a node:http server on 127.0.0.1 that runs `git http-backend` (CGI) per request,
-// with optional basic auth. Pushes are enabled (http.receivepack=true).
+// with optional basic auth, or HTTPS with a self-signed certificate. Pushes are enabled
+// (http.receivepack=true).
 import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import { requireBinary } from './bin.js';
 import { gitEnv } from './git-repo.js';
 import { LOOPBACK } from './ports.js';
+import { selfSignedCertificate } from './tls.js';
 
 export interface BasicAuth {
   username: string;
@@ -18,6 +22,8 @@ export interface GitHttpServerOptions {
   root: string;
   /** Require these credentials on every request (401 otherwise). */
   auth?: BasicAuth;
+  /** Serve HTTPS with a self-signed certificate for 127.0.0.1 made at start (see `certificate`). */
+  tls?: boolean;
 }
 
 export interface GitHttpRequest {
@@ -29,12 +35,14 @@ export interface GitHttpRequest {
 
 export interface GitHttpServer extends AsyncDisposable {
   readonly port: number;
-  /** http://127.0.0.1:port */
+  /** http://127.0.0.1:port, or https:// with `tls`. */
   readonly baseUrl: string;
+  /** With `tls`, the PEM certificate the server presents (self-signed: git refuses it unless told). */
+  readonly certificate: string | undefined;
   readonly auth: BasicAuth | undefined;
   /** Every request served so far, oldest first (no credentials recorded). */
   readonly requests: readonly GitHttpRequest[];
-  /** http://127.0.0.1:port/<relative path>, without credentials. */
+  /** <baseUrl>/<relative path>, without credentials. */
   url(relativePath: string): string;
   /** Same URL with `auth` (or the given credentials) as userinfo, for git clients. */
   urlWithCredentials(relativePath: string, credentials?: BasicAuth): string;
@@ -44,7 +52,7 @@ export interface GitHttpServer extends AsyncDisposable {
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const gitBinary = requireBinary('git');
   const requests: GitHttpRequest[] = [];
-  const server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     response.once('finish', () =>
       requests.push({
         method: request.method ?? 'GET',
@@ -62,9 +70,11 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       return;
     }
     runBackend(gitBinary, options.root, request, response);
-  });
+  };
+  const tls = options.tls ? await selfSignedCertificate() : undefined;
+  const server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   const port = await listen(server);
-  const baseUrl = `http://${LOOPBACK}:${port}`;
+  const baseUrl = `${tls ? 'https' : 'http'}://${LOOPBACK}:${port}`;
   const stop = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -74,6 +84,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   return {
     port,
     baseUrl,
+    certificate: tls?.cert,
     auth: options.auth,
     requests,
     url: (path) => `${baseUrl}${withSlash(path)}`,

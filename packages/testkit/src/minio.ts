@@ -1,5 +1,6 @@
 // MinIO on 127.0.0.1 with known test credentials, one versioned and one unversioned bucket.
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireBinary } from './bin.js';
@@ -32,12 +33,17 @@ export interface MinioServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** MinIO on free 127.0.0.1 ports, data in a temp dir, buckets `versioned` and `unversioned` created. */
-export function startMinio(): Promise<MinioServer> {
-  return retryOnPortClash(startOnce);
+export interface MinioOptions {
+  /** Give MinIO a static KMS key (random per start), so SSE-S3 writes (`ServerSideEncryption: AES256`) succeed. */
+  kms?: boolean;
 }
 
-async function startOnce(): Promise<MinioServer> {
+/** MinIO on free 127.0.0.1 ports, data in a temp dir, buckets `versioned` and `unversioned` created. */
+export function startMinio(options: MinioOptions = {}): Promise<MinioServer> {
+  return retryOnPortClash(() => startOnce(options));
+}
+
+async function startOnce(options: MinioOptions): Promise<MinioServer> {
   const minio = requireBinary('minio');
   const dir = await tempDir('hangar-minio-');
   const dataDir = join(dir.path, 'data');
@@ -64,6 +70,7 @@ async function startOnce(): Promise<MinioServer> {
         MINIO_UPDATE: 'off',
         // CI mode: accept a data directory on the root disk.
         MINIO_CI_CD: 'on',
+        ...(options.kms ? { MINIO_KMS_SECRET_KEY: `hangar-test:${randomBytes(32).toString('base64')}` } : {}),
       },
     },
   );

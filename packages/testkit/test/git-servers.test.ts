@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
   gitEnv,
   requireBinary,
   runCommand,
+  startGitHttpServer,
   startGitServers,
   tempDir,
   type TempDir,
@@ -107,6 +108,17 @@ describe('git servers', () => {
     const pushed = await clone.commit(`pushed over ${transport}`, { [`${transport}.txt`]: `${transport}\n` });
     await clone.push('origin', `HEAD:refs/heads/from-${transport}`);
     expect(await remote.revParse(`from-${transport}`)).toBe(pushed);
+  });
+
+  it('serves HTTPS with a self-signed certificate that git refuses unless told to trust or skip it', async () => {
+    await using https = await startGitHttpServer({ root: servers.root, tls: true });
+    const url = https.url('repo.git');
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/repo\.git$/);
+    await expect(git(['ls-remote', url])).rejects.toThrow(/certificate verification failed/);
+    expect(await git(['-c', 'http.sslVerify=false', 'ls-remote', url, 'main'])).toContain(head);
+    const ca = join(work.path, 'https-ca.pem');
+    await writeFile(ca, https.certificate ?? '');
+    expect(await git(['-c', `http.sslCAInfo=${ca}`, 'ls-remote', url, 'main'])).toContain(head);
   });
 
   it('accepts gzip-compressed request bodies', async () => {

@@ -5,7 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo, type GitServers, git, startGitServers, tempDir, type TempDir } from '@hangar/testkit';
+import {
+  GitRepo,
+  type GitServers,
+  git,
+  startGitHttpServer,
+  startGitServers,
+  tempDir,
+  type TempDir,
+} from '@hangar/testkit';
 import { workspace, type Outcome } from './harness.js';
 
 const PASSWORD = 'canary-pw-5e1d';
@@ -101,6 +109,33 @@ describe.each(NAMES.map((name, index) => ({ name, index })))('over $name', ({ in
     for (const outcome of [checked, got, put, after]) expectNoSecrets(outcome);
     expect(await ws.homeEntries()).toEqual([]);
     expect(head).toBeTruthy();
+  });
+});
+
+describe('skip_ssl_verification', () => {
+  it('refuses a self-signed HTTPS remote by default; with it, checks, gets and pushes', async () => {
+    await using https = await startGitHttpServer({ root: servers.root, tls: true });
+    const remote = await servers.createBareRepo('tls.git');
+    await git(['push', '-q', remote.path, 'main'], { cwd: join(keys.path, 'work') });
+    const ws = await workspace();
+    const refused = await ws.check({ uri: https.url('tls.git'), branch: 'main' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: .*certificate/m);
+    const source = { uri: https.url('tls.git'), branch: 'main', skip_ssl_verification: true };
+    const checked = await ws.check(source);
+    expect(checked.code, checked.stderr).toBe(0);
+    const got = await ws.get(source, checked.result.at(-1));
+    expect(got.code, got.stderr).toBe(0);
+    await writeFile(join(got.dir, 'tls.txt'), 'over https\n');
+    await git(['add', '.'], { cwd: got.dir });
+    await git(['commit', '-q', '-m', 'push over https'], { cwd: got.dir });
+    const repository = got.dir.split('/').at(-1)!;
+    const unverified = await ws.put({ ...source, skip_ssl_verification: false }, { repository }, ws.root);
+    expect(unverified.code).toBe(1);
+    expect(unverified.stderr).toMatch(/^error: .*certificate/m);
+    const put = await ws.put(source, { repository }, ws.root);
+    expect(put.code, put.stderr).toBe(0);
+    expect(await git(['rev-parse', 'main'], { cwd: remote.path })).toBe(put.result.version['ref']);
   });
 });
 

@@ -90,13 +90,13 @@ export async function get({
   if (!release) return getTag(repository, version['tag']!, source, params, destination);
 
   await write('url', release.html_url);
-  // a draft may have no tag yet; the reference then writes neither file
+  // A draft may have no tag yet; the reference then writes none of these files.
   if (release.tag_name) {
     await write('tag', release.tag_name);
     await write('version', versionOfTag(release.tag_name, tagFilter(source)) ?? '');
+    await write('timestamp', timestampOf(release));
+    if (release.body) await write('body', release.body);
   }
-  await write('timestamp', timestampOf(release));
-  if (release.body) await write('body', release.body);
 
   // A draft has no tag yet: resolving it would fail the implicit get after a draft put.
   const commitSha = release.draft ? undefined : await commitOfTag(repository, release.tag_name);

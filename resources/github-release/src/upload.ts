@@ -51,13 +51,15 @@ export async function uploadWithRetries(
         status === 404 ||
         status === 422 ||
         error instanceof UnexpectedAnswer;
-      if (final || attempt >= UPLOAD_ATTEMPTS) throw remote(`uploading ${name}`, error);
+      if (final) throw remote(`uploading ${name}`, error);
       log.warn(
         `uploading ${name} failed (attempt ${attempt}/${UPLOAD_ATTEMPTS}): ${(error as Error).message}`,
       );
-      // An interrupted upload can leave a half-written asset that blocks the name.
+      // An interrupted upload can leave a half-written asset that blocks the name. As in the
+      // reference, it is removed after every failed attempt, the last one too.
       const partial = (await listAssets(repository, release.id)).filter((asset) => asset.name === name);
       for (const asset of partial) await deleteAsset(repository, asset);
+      if (attempt >= UPLOAD_ATTEMPTS) throw remote(`uploading ${name}`, error);
     }
   }
 }

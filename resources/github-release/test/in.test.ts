@@ -118,8 +118,8 @@ describe('in', () => {
     expect(fake.github.requests.some((request) => request.path.includes('/git/ref/tags/v5.0.0'))).toBe(false);
   });
 
-  test('a draft without a tag gets no tag or version file, as the reference writes them only for a tag', async () => {
-    const draft = fake.github.addRelease({ tag_name: '', draft: true });
+  test('a draft without a tag gets only the url file, as the reference writes the others only for a tag', async () => {
+    const draft = fake.github.addRelease({ tag_name: '', draft: true, body: 'notes' });
     const dir = await tempDir();
     const outcome = await invoke(
       'in',
@@ -127,9 +127,8 @@ describe('in', () => {
       { dir },
     );
     expect(outcome.code, outcome.stderr).toBe(0);
-    expect(existsSync(join(dir, 'tag'))).toBe(false);
-    expect(existsSync(join(dir, 'version'))).toBe(false);
-    expect(existsSync(join(dir, 'url'))).toBe(true);
+    expect(await readdir(dir)).toEqual(['url']);
+    expect(meta(outcome)).toMatchObject({ tag: '', body: 'notes', draft: 'true' });
   });
 
   test('prereleases are marked; an asset name cannot escape the destination', async () => {
@@ -168,4 +167,72 @@ test('skip_download writes the facts and metadata but fetches no assets or archi
   expect((await readdir(dir)).sort()).toEqual(['body', 'commit_sha', 'tag', 'timestamp', 'url', 'version']);
   expect(meta(outcome)).toMatchObject({ tag: 'v7.0.0', body: 'notes' });
   expect(fake.github.requests.filter((request) => /assets|tarball|download/.test(request.path))).toEqual([]);
+});
+
+// The cases concourse/github-release-resource's in_command_test.go checks, restated against the fake.
+describe('in, as the reference checks it', () => {
+  const get = async (version: object, source: object = {}, params: object = {}) => {
+    const dir = await tempDir();
+    const outcome = await invoke('in', { source: fake.source(source), version, params }, { dir });
+    return { dir, outcome };
+  };
+  /** The error line a failed get ends with (after any progress lines), without a stack. */
+  const failure = (outcome: { code: number; stdout: string; stderr: string }) => {
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).not.toMatch(/^\s+at /m);
+    return outcome.stderr.trimEnd().split('\n').at(-1);
+  };
+
+  test('with tag_filter, version is the capture group', async () => {
+    const release = fake.github.addRelease({ tag_name: 'package-0.35.0' });
+    const { dir, outcome } = await get({ id: String(release.id) }, { tag_filter: 'package-(.*)' });
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(await read(dir, 'tag')).toBe('package-0.35.0');
+    expect(await read(dir, 'version')).toBe('0.35.0');
+  });
+
+  test('without asset_dir, the source tarball and zip land in the destination itself', async () => {
+    const release = fake.github.addRelease({ tag_name: 'v0.35.0', assets: { 'example.txt': 'x' } });
+    const { dir, outcome } = await get(
+      { id: String(release.id) },
+      {},
+      { include_source_tarball: true, include_source_zip: true },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(await read(dir, 'source.tar.gz')).toBe('tarball of v0.35.0');
+    expect(await read(dir, 'source.zip')).toBe('zipball of v0.35.0');
+    expect(await read(dir, 'example.txt')).toBe('x');
+    expect(existsSync(join(dir, 'assets'))).toBe(false);
+  });
+
+  const repo = '/repos/[^/]+/[^/]+';
+  test.each([
+    ['the asset listing', `^GET ${repo}/releases/\\d+/assets$`, /listing assets of release \d+: 403/],
+    ['the asset link', `^GET ${repo}/releases/assets/\\d+$`, /downloading asset example.txt: 403/],
+    ['the asset download', '^GET /download/\\d+/', /downloading asset example.txt: 403/],
+    ['the tarball link', `^GET ${repo}/tarball/`, /downloading the tarball of v0.35.0: 403/],
+    ['the tarball download', '^GET /download/archive/tarball/', /downloading the tarball of v0.35.0: 403/],
+    ['the zip link', `^GET ${repo}/zipball/`, /downloading the zipball of v0.35.0: 403/],
+    ['the zip download', '^GET /download/archive/zipball/', /downloading the zipball of v0.35.0: 403/],
+  ])('fails when %s fails, leaving no half-written file', async (_, request, message) => {
+    const release = fake.github.addRelease({ tag_name: 'v0.35.0', assets: { 'example.txt': 'x' } });
+    fake.github.failNext({ kind: 'forbidden' }, new RegExp(request));
+    const { dir, outcome } = await get(
+      { id: String(release.id) },
+      {},
+      { include_source_tarball: true, include_source_zip: true },
+    );
+    expect(failure(outcome)).toMatch(message);
+    expect((await readdir(dir)).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  test('fails when no release has the tag, and when fetching the release fails', async () => {
+    expect(failure((await get({ tag: 'v0.40.0' })).outcome)).toMatch(/release tagged v0.40.0: 404/);
+    const release = fake.github.addRelease({ tag_name: 'v0.35.0' });
+    fake.github.failNext({ kind: 'forbidden' }, new RegExp(`^GET ${repo}/releases/${release.id}$`));
+    expect(failure((await get({ id: String(release.id), tag: 'v0.35.0' })).outcome)).toMatch(
+      new RegExp(`getting release ${release.id}: 403`),
+    );
+  });
 });

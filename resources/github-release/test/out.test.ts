@@ -112,13 +112,10 @@ describe('out', () => {
   });
 
   test.each([
-    [{ drafts: true }, { draft: true, prerelease: false }],
-    [{ pre_release: true }, { draft: false, prerelease: false }],
-    [
-      { pre_release: true, release: false },
-      { draft: false, prerelease: true },
-    ],
-  ])('flags from source %j', async (flags, expected) => {
+    [{ drafts: true }, { draft: true, prerelease: false }, { draft: 'true' }],
+    [{ pre_release: true }, { draft: false, prerelease: false }, {}],
+    [{ pre_release: true, release: false }, { draft: false, prerelease: true }, { 'pre-release': 'true' }],
+  ])('flags from source %j, and the draft / pre-release metadata', async (flags, expected, marks) => {
     const dir = await workspace(BASE);
     const outcome = await invoke(
       'out',
@@ -127,6 +124,8 @@ describe('out', () => {
     );
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(fake.github.release('1.0.0')).toMatchObject(expected);
+    const { draft, 'pre-release': pre } = meta(outcome);
+    expect({ draft, 'pre-release': pre }).toEqual({ draft: undefined, 'pre-release': undefined, ...marks });
   });
 
   test('a glob that matches nothing is an error before anything is created', async () => {
@@ -186,6 +185,87 @@ describe('out', () => {
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stderr).toContain("unknown key 'params.glob' (did you mean 'globs'?)");
     expect(fake.github.release('1.0.0')?.assets).toEqual([]);
+  });
+});
+
+// The cases concourse/github-release-resource's out_command_test.go checks that the tests above
+// leave out, restated against the fake.
+describe('out, as the reference checks it', () => {
+  const PARAMS = { name: 'release/name', tag: 'release/tag', body: 'release/body' };
+  const put = async (dir: string, source: object, params: object = {}) => {
+    const outcome = await invoke(
+      'out',
+      { source: fake.source(source), params: { ...PARAMS, ...params } },
+      { dir },
+    );
+    expect(outcome.code, outcome.stderr).toBe(0);
+    return outcome;
+  };
+  const patches = () =>
+    fake.github
+      .writes()
+      .filter((write) => write.method === 'PATCH')
+      .map((write) => write.body as object);
+
+  test('updating makes an existing release a draft, or publishes an existing draft, as source.drafts says', async () => {
+    const published = fake.github.addRelease({ tag_name: '1.0.0' });
+    const outcome = await put(await workspace(BASE), { drafts: true });
+    expect(outcome.json.version['id']).toBe(String(published.id));
+    expect(fake.github.release('1.0.0')).toMatchObject({ name: 'Widget 1.0', draft: true });
+    expect(patches()).toEqual([expect.objectContaining({ draft: true })]);
+
+    const draft = fake.github.addRelease({ tag_name: '2.0.0', draft: true });
+    const again = await put(await workspace({ ...BASE, 'release/tag': '2.0.0' }), {});
+    expect(again.json.version['id']).toBe(String(draft.id));
+    expect(fake.github.release('2.0.0')).toMatchObject({ name: 'Widget 1.0', draft: false });
+    expect(fake.github.tagRefs.has('2.0.0')).toBe(true);
+  });
+
+  test('updating sends commitish only when given, and never generate_release_notes', async () => {
+    fake.github.addRelease({ tag_name: '1.0.0', body: 'old notes' });
+    const sha = 'b'.repeat(40);
+    const dir = await workspace({ ...BASE, 'release/sha': `${sha}\n` });
+    await put(dir, {}, { generate_release_notes: true });
+    expect(fake.github.release('1.0.0')?.body).toBe('fixed things');
+    await put(dir, {}, { commitish: 'release/sha' });
+    const [plain, withCommitish] = patches();
+    expect(plain).not.toHaveProperty('target_commitish');
+    expect(plain).not.toHaveProperty('generate_release_notes');
+    expect(withCommitish).toMatchObject({ target_commitish: sha });
+    expect(fake.github.release('1.0.0')).toMatchObject({ body: 'fixed things', target_commitish: sha });
+  });
+
+  test('an upload that keeps failing is tried 10 times, its half-written asset removed after each', async () => {
+    fake.github.addRelease({ tag_name: '1.0.0' });
+    for (let attempt = 0; attempt < 10; attempt++)
+      fake.github.failNext({ kind: 'abort-upload' }, /^POST \/uploads\//);
+    const dir = await workspace({ ...BASE, 'dist/big.bin': 'payload' });
+    const outcome = await invoke(
+      'out',
+      { source: fake.source(), params: { ...PARAMS, globs: ['dist/*'] } },
+      { dir },
+    );
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.trimEnd().split('\n').at(-1)).toMatch(/uploading big.bin: /);
+    expect(outcome.stderr).toMatch(/attempt 10\/10/);
+    const uploads = fake.github.requests.filter((request) => request.path.startsWith('/uploads/'));
+    expect(uploads).toHaveLength(10);
+    expect(fake.github.release('1.0.0')?.assets).toEqual([]);
+  });
+
+  test('an upload that succeeds on the 5th attempt stops there', async () => {
+    fake.github.addRelease({ tag_name: '1.0.0' });
+    for (let attempt = 0; attempt < 4; attempt++)
+      fake.github.failNext({ kind: 'abort-upload' }, /^POST \/uploads\//);
+    const dir = await workspace({ ...BASE, 'dist/big.bin': 'payload' });
+    const outcome = await put(dir, {}, { globs: ['dist/*'] });
+    expect(outcome.stderr.match(/uploading big.bin failed/g)).toHaveLength(4);
+    const uploads = fake.github.requests.filter((request) => request.path.startsWith('/uploads/'));
+    expect(uploads.map((request) => request.status)).toEqual([0, 0, 0, 0, 201]);
+    const assets = fake.github.release('1.0.0')?.assets;
+    expect(assets?.map((asset) => [asset.name, asset.state, asset.data.toString()])).toEqual([
+      ['big.bin', 'uploaded', 'payload'],
+    ]);
   });
 });
 

@@ -37,14 +37,16 @@ export interface GrafanaClient {
   tags(id: string): Promise<string[] | undefined>;
 }
 
-function authorization(source: Source): string {
-  if (source.api_token) return `Bearer ${source.api_token}`;
-  if (source.username) {
-    if (source.password === undefined)
-      throw new ConfigError('source.password is required with source.username');
-    return `Basic ${Buffer.from(`${source.username}:${source.password}`).toString('base64')}`;
-  }
-  throw new ConfigError('source: set api_token, or username and password');
+/** The source checked as the reference's Validate does: in its order, in its words. */
+function endpoint(source: Source): { base: string; auth: string } {
+  if (!source.url) throw new ConfigError("'url' is required in the source definition");
+  if (!source.username && !source.api_token)
+    throw new ConfigError("'username' or 'api_token' are required in the source definition");
+  if (source.username && !source.password)
+    throw new ConfigError("'password' is required in the source definition when 'username' is present");
+  const base = source.url.replace(/\/+$/, '');
+  if (source.api_token) return { base, auth: `Bearer ${source.api_token}` };
+  return { base, auth: `Basic ${Buffer.from(`${source.username}:${source.password}`).toString('base64')}` };
 }
 
 function describeNetworkError(error: unknown): string {
@@ -60,8 +62,7 @@ export function grafanaClient(
   redactor: Redactor,
   signal: AbortSignal,
 ): GrafanaClient {
-  const auth = authorization(source);
-  const base = source.url.replace(/\/+$/, '');
+  const { base, auth } = endpoint(source);
   const dispatcher = new Agent({
     connect: {
       rejectUnauthorized: !isOn(source.insecure),

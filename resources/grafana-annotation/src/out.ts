@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   ConfigError,
   RemoteError,
-  resolveInside,
   type OutContext,
   type VersionResult,
   writeFileAtomic,
@@ -19,9 +18,13 @@ export const NO_ANNOTATION = 'none';
 const sortedUnion = (...lists: (readonly string[] | undefined)[]): string[] =>
   [...new Set(lists.flatMap((list) => list ?? []))].sort();
 
-/** `path` is the directory an earlier get of this resource wrote (holding `id`), or the file itself. */
+/**
+ * `path` is the directory an earlier get of this resource wrote (holding `id`), or the file itself.
+ * It is joined onto the put's directory as the reference's `path.Join` does: `/tmp` means
+ * `<sources>/tmp`, and `..` is followed (a task of the same pipeline can read those files anyway).
+ */
 async function readId(sources: string, path: string): Promise<string> {
-  let file = resolveInside(sources, path);
+  let file = join(sources, path);
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new ConfigError(`params.path: '${path}' does not exist`);
   if (info.isDirectory()) file = join(file, 'id');
@@ -41,6 +44,8 @@ export async function out({
   redactor,
   signal,
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
+  // The source is checked first, as the reference does.
+  const client = grafanaClient(source, log, redactor, signal);
   const failOnError = isOn(params.fail_on_error ?? source.fail_on_error, true);
   const strict = isOn(params.strict ?? source.strict);
   const variables = { ...source.env, ...params.env };
@@ -48,7 +53,6 @@ export async function out({
     log.warn(message),
   );
   const configured = sortedUnion(source.tags, params.tags);
-  const client = grafanaClient(source, log, redactor, signal);
   // Whole seconds in milliseconds, as the reference sends them.
   const now = Math.floor(Date.now() / 1000) * 1000;
 

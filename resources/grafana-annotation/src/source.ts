@@ -15,8 +15,8 @@ const uid = goOptional(z.string().check(z.minLength(1), z.maxLength(40)));
 const env = goOptional(z.record(z.string(), z.string()));
 
 export const sourceSchema = z.strictObject({
-  /** Grafana's base URL; `/api/annotations` is appended. */
-  url: z.url().check(z.maxLength(2048)),
+  /** Grafana's base URL; `/api/annotations` is appended. Required by out (check and in never call Grafana). */
+  url: goOptional(z.url().check(z.maxLength(2048))),
   /** Service account token, sent as a bearer token (preferred over username/password). */
   api_token: goOptional(z.string().check(z.minLength(1), z.maxLength(4096))),
   username: goOptional(z.string().check(z.minLength(1), z.maxLength(256))),

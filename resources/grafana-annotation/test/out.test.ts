@@ -201,10 +201,30 @@ describe('update into a region', () => {
     expect(grafana.requests.at(-1)?.path).toBe(`/api/annotations/${id}`);
   });
 
+  test("an absolute path is joined onto the put directory, as the reference's path.Join does", async () => {
+    const id = await create();
+    const result = await put({ path: '/annotate' });
+    expect(result.code).toBe(0);
+    expect(grafana.requests.at(-1)).toMatchObject({ method: 'PATCH', path: `/api/annotations/${id}` });
+  });
+
+  test("'..' is followed out of the put directory, as the reference's path.Join does", async () => {
+    const id = await create();
+    const sibling = join(dir, 'put');
+    await mkdir(sibling);
+    const result = await invoke(
+      'out',
+      { source: source(), params: { path: '../annotate' } },
+      { dir: sibling },
+    );
+    expect(result.code).toBe(0);
+    expect(grafana.requests.at(-1)).toMatchObject({ method: 'PATCH', path: `/api/annotations/${id}` });
+  });
+
   test.each([
     ['missing', "params.path: 'missing' does not exist"],
+    ['/missing', "params.path: '/missing' does not exist"],
     ['notes', "params.path: 'notes' holds 'hello', not an annotation id"],
-    ['../outside', "refusing path '../outside'"],
   ])('path %s is a clear error', async (path, message) => {
     await mkdir(join(dir, 'x'), { recursive: true });
     await writeFile(join(dir, 'notes'), 'hello');
@@ -281,16 +301,26 @@ describe('errors, retries and fail_on_error', () => {
       { source: { url: grafana.url, username: 'ci', fail_on_error: false }, params: {} },
       { dir },
     );
-    expect(result.stderr).toBe('error: source.password is required with source.username\n');
+    expect(result.stderr).toBe(
+      "error: 'password' is required in the source definition when 'username' is present\n",
+    );
   });
 });
 
 describe('configuration errors are one line naming the field', () => {
+  const url = 'http://127.0.0.1:1';
+  // The source's three errors are the reference's, checked in its order.
   test.each([
     [{ url: 'x' }, {}, "invalid 'source.url'"],
-    [{}, {}, "missing required field 'source.url'"],
-    [{ url: 'http://127.0.0.1:1' }, {}, 'source: set api_token, or username and password'],
-    [{ url: 'http://127.0.0.1:1', api_token: 't' }, { panel_id: 1.5 }, "invalid 'params.panel_id'"],
+    [{}, {}, "'url' is required in the source definition"],
+    [{ url: '', api_token: 't' }, {}, "'url' is required in the source definition"],
+    [{ url }, {}, "'username' or 'api_token' are required in the source definition"],
+    [
+      { url, api_token: 't', username: 'ci' },
+      {},
+      "'password' is required in the source definition when 'username' is present",
+    ],
+    [{ url, api_token: 't' }, { panel_id: 1.5 }, "invalid 'params.panel_id'"],
   ])('%j %j', async (badSource, params, message) => {
     const result = await invoke('out', { source: badSource, params }, { dir });
     expect(result.code).toBe(1);
@@ -303,6 +333,14 @@ describe('check', () => {
   test('echoes the given version, or none', async () => {
     expect((await invoke('check', { source: source() })).stdout).toBe('[]\n');
     expect((await invoke('check', { source: source(), version: { id: '3' } })).stdout).toBe('[{"id":"3"}]\n');
+  });
+
+  test('check and in need no url or credentials, as the reference checks them only in out', async () => {
+    expect((await invoke('check', { source: {}, version: { id: '3' } })).stdout).toBe('[{"id":"3"}]\n');
+    expect((await invoke('in', { source: {}, version: { id: '3' } }, { dir })).json).toEqual({
+      version: { id: '3' },
+      metadata: [],
+    });
   });
 });
 

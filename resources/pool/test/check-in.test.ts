@@ -122,16 +122,19 @@ describe('in', () => {
     );
   });
 
-  it('fails with "lock instance is no longer acquired" when the claim moved since', async () => {
+  it('fails with "lock instance is no longer acquired" once the claim is released, and still after another claim', async () => {
     const remote = await seedPool(servers, { unclaimed: { a: '' } });
     const ws = await workspace();
     const claim = await ws.put(sourceFor(remote), { acquire: true });
     await ws.lockDir('lock', 'a');
     expect((await ws.put(sourceFor(remote), { release: 'lock' })).code).toBe(0);
+    const released = await ws.get(sourceFor(remote), claim.result.version);
+    expect(released.code).toBe(1);
+    expect(released.stderr).toBe('error: lock instance is no longer acquired\n');
     expect((await ws.put(sourceFor(remote), { acquire: true })).code).toBe(0);
-    const stale = await ws.get(sourceFor(remote), claim.result.version);
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toBe('error: lock instance is no longer acquired\n');
+    const claimedAgain = await ws.get(sourceFor(remote), claim.result.version);
+    expect(claimedAgain.code).toBe(1);
+    expect(claimedAgain.stderr).toBe('error: lock instance is no longer acquired\n');
   });
 
   it('prints "lock does not exist" and writes nothing for a remove commit', async () => {
@@ -199,11 +202,18 @@ describe('in', () => {
     const ws = await workspace();
     const put = await ws.put(sourceFor(remote), { acquire: true });
     await remote.work.run('pull', '--quiet', 'origin', remote.branch);
-    await remote.work.commit('other', { 'other/unclaimed/z': '' });
+    const otherPool = await remote.work.commit('other', { 'other/unclaimed/z': '' });
     await remote.work.push('origin', remote.branch);
     const got = await ws.get(sourceFor(remote), put.result.version);
     expect(got.code, got.stderr).toBe(0);
     expect(await readFile(join(got.dir, 'name'), 'utf8')).toBe('a\n');
+    // The version may be the other pool's commit itself (in_test "HEAD commit is about a different
+    // pool"): the lock is still this pool's, and the version is answered as given.
+    const atOther = await ws.get(sourceFor(remote), { ref: otherPool });
+    expect(atOther.code, atOther.stderr).toBe(0);
+    expect(atOther.result).toEqual(lockAnswer(otherPool, 'a'));
+    expect(await readFile(join(atOther.dir, 'name'), 'utf8')).toBe('a\n');
+    expect(await readFile(join(atOther.dir, 'metadata'), 'utf8')).toBe('m');
   });
 
   it('honours depth and fails clearly for a version beyond it', async () => {

@@ -280,6 +280,35 @@ describe.each(['master', 'another-branch'])('out on branch %s (integration/out_t
     expect(one?.result.metadata[0]?.value).not.toBe(two?.result.metadata[0]?.value);
     expect((await remote.state('lock-pool')).unclaimed).toEqual([]);
   });
+
+  it('with a lock claimed just before, two acquires at once over git daemon: one takes the other lock, one waits, neither logs an error', async () => {
+    const remote = await seed();
+    await moveOutside(remote, 'some-lock', 'unclaimed', 'claimed');
+    const puts = await Promise.all(
+      [1, 2].map(async () =>
+        (await workspace()).startPut(goSource(remote, { uri: remote.urls.git }), goParams({ acquire: true })),
+      ),
+    );
+    const first = await Promise.all(
+      puts.map((put) =>
+        Promise.race([
+          put.done.then(() => 'done' as const),
+          put.stderrMatches(/waiting for lock/).then(() => 'waiting' as const),
+        ]),
+      ),
+    );
+    expect([...first].sort()).toEqual(['done', 'waiting']);
+    // The waiter still waits; freeing the lock taken by hand lets it finish.
+    await moveOutside(remote, 'some-lock', 'claimed', 'unclaimed');
+    const [one, two] = await Promise.all(puts.map((put) => put.done));
+    const [winner, waiter] = first[0] === 'done' ? [one, two] : [two, one];
+    expect(winner?.result.metadata[0]?.value).toBe('some-other-lock');
+    expect(waiter?.result.metadata[0]?.value).toBe('some-lock');
+    for (const put of [winner, waiter]) {
+      expect(put?.code, put?.stderr).toBe(0);
+      expect(put?.stderr).not.toMatch(/err/);
+    }
+  });
 });
 
 describe('a pool whose state directories git dropped (#21)', () => {

@@ -1,5 +1,6 @@
 // in: the object (or initial content), `url`, `s3_uri`, `version`, optionally `tags.json`.
 import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   ConfigError,
@@ -129,6 +130,8 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
   const s3 = () => (connection ??= openS3(source, log));
   try {
     const target = resolveTarget(source, context.version);
+    // Concourse hands over an existing directory; the reference creates a missing one too.
+    await mkdir(context.destination, { recursive: true });
     if (source.versioned_file !== undefined && !target.versionId)
       log.warn(
         `no version_id requested: getting the current object s3://${source.bucket}/${target.key}; the answer names its path, not a version`,

@@ -127,7 +127,8 @@ function attributesFrom(
   params: PutParams,
 ): Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body'> {
   return {
-    ...(params.acl ? { ACL: params.acl } : {}),
+    // The reference asks for `private` unless told otherwise; `acl: none` (ours) asks for nothing.
+    ...(params.acl === 'none' ? {} : { ACL: params.acl ?? 'private' }),
     ...(params.content_type ? { ContentType: params.content_type } : {}),
     ...(params.cache_control ? { CacheControl: params.cache_control } : {}),
     ...(params.content_encoding ? { ContentEncoding: params.content_encoding } : {}),

@@ -76,7 +76,8 @@ const stringMap = () => goOptional(z.record(z.string().check(z.minLength(1)), z.
 
 export const putParamsSchema = z.strictObject({
   file: goOptional(z.string()),
-  acl: goOptional(z.enum(CANNED_ACLS)),
+  // `none` (ours) sends no ACL header; unset or "" is `private`, as in the reference.
+  acl: goOptional(z.enum([...CANNED_ACLS, 'none'])),
   content_type: goOptional(z.string()),
   cache_control: goOptional(z.string()),
   content_encoding: goOptional(z.string()),

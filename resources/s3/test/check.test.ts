@@ -97,11 +97,12 @@ describe('check, regexp mode', () => {
     expect(result.stderr).toContain(`'${p}/app-1.0.zip'`);
   });
 
-  it('reports initial_path before anything exists, and first once objects appear', async () => {
+  it('reports initial_path before anything exists; once objects appear, a first check gives only the latest and a check from initial_path lists it first', async () => {
     const p = uniquePrefix('initial');
     const source = { regexp: `${p}/app-(.*).tgz`, initial_path: `${p}/app-0.0.0.tgz` };
     expect((await check(source)).json).toEqual([{ path: `${p}/app-0.0.0.tgz` }]);
     await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.0.0.tgz`]: '' });
+    expect((await check(source)).json).toEqual([{ path: `${p}/app-1.0.0.tgz` }]);
     expect((await check(source, { path: `${p}/app-0.0.0.tgz` })).json).toEqual([
       { path: `${p}/app-0.0.0.tgz` },
       { path: `${p}/app-1.0.0.tgz` },

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeResource } from '@hangar/resource-sdk';
-import { type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
+import { type MinioOptions, type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { s3Resource } from '../src/s3-resource.js';
 
@@ -101,12 +101,15 @@ export interface MinioFixture {
   readonly client: S3Client;
 }
 
-/** One MinIO for the calling test file: started before its first test, stopped after its last. */
-export function useMinio(): MinioFixture {
+/**
+ * One MinIO for the calling test file (or describe block): started before its first test, stopped
+ * after its last.
+ */
+export function useMinio(options: MinioOptions = {}): MinioFixture {
   let minio: MinioServer | undefined;
   let client: S3Client | undefined;
   beforeAll(async () => {
-    minio = await startMinio();
+    minio = await startMinio(options);
     client = minio.client();
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { connection, putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
@@ -42,28 +43,46 @@ describe('get, regexp mode', () => {
     expect((await readdir(dest.path)).sort()).toEqual(['app-1.2.3.tgz', 's3_uri', 'url', 'version']);
   });
 
-  it.each([true, 'true'])('skip_download: %j still writes url, s3_uri and version', async (skip) => {
+  it.each([
+    ['source.skip_download: true', { skip_download: true }, undefined],
+    ['params.skip_download: true', {}, true],
+    ['params.skip_download: "true"', {}, 'true'],
+  ])('%s skips the object and still writes url, s3_uri and version', async (_title, source, skip) => {
     const p = uniquePrefix('skip');
     await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
     const result = await get(
-      { regexp: `${p}/app-(.*).tgz` },
+      { regexp: `${p}/app-(.*).tgz`, ...source },
       { path: `${p}/app-1.tgz` },
-      { skip_download: skip },
+      skip === undefined ? undefined : { skip_download: skip },
     );
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect((await readdir(dest.path)).sort()).toEqual(['s3_uri', 'url', 'version']);
   });
 
-  it('params.skip_download "false" overrides source.skip_download', async () => {
-    const p = uniquePrefix('noskip');
-    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+  it('fails in one line, naming the field, on a skip_download Go cannot read as a boolean', async () => {
     const result = await get(
-      { regexp: `${p}/app-(.*).tgz`, skip_download: true },
-      { path: `${p}/app-1.tgz` },
-      { skip_download: 'false' },
+      { regexp: 'app-(.*).tgz', endpoint: 'http://127.0.0.1:1' },
+      { path: 'app-1.tgz' },
+      { skip_download: 'foo' },
     );
-    expect(result.code).toBe(0);
-    expect(await read('app-1.tgz')).toBe('x');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: invalid 'params.skip_download': must be one of "0", "1", .*\n$/);
+  });
+
+  it('creates a destination directory that does not exist yet', async () => {
+    const p = uniquePrefix('mkdir');
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const into = join(dest.path, 'not', 'there');
+    const result = await run(
+      'in',
+      {
+        source: { ...connection(s3.minio), regexp: `${p}/app-(.*).tgz` },
+        version: { path: `${p}/app-1.tgz` },
+      },
+      into,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readdir(into)).sort()).toEqual(['app-1.tgz', 's3_uri', 'url', 'version']);
   });
 
   it('writes a presigned URL for a private bucket and leaves url out of the metadata', async () => {
@@ -106,6 +125,25 @@ describe('get, regexp mode', () => {
     });
     expect([...(await readFile(join(dest.path, 'app-0.0.0.tgz')))]).toEqual([0, 1, 2]);
     expect(await read('version')).toBe('0.0.0');
+    expect((await readdir(dest.path)).sort()).toEqual(['app-0.0.0.tgz', 'version']);
+  });
+
+  it('fails in one line when initial_content_binary is not base64, for initial_path and initial_version; check does not read it', async () => {
+    const notBase64 = 'not base64 data 🙈';
+    const byPath = { regexp: 'nowhere/app-(.*).tgz', initial_path: 'nowhere/app-0.0.0.tgz' };
+    const byVersion = { versioned_file: 'nowhere/state', initial_version: 'seed' };
+    for (const [source, version] of [
+      [byPath, { path: byPath.initial_path }],
+      [byVersion, { version_id: byVersion.initial_version }],
+    ] as const) {
+      const result = await get({ ...source, initial_content_binary: notBase64 }, version);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe("error: invalid 'source.initial_content_binary': expected base64\n");
+    }
+    const checked = await run('check', {
+      source: { ...connection(s3.minio), ...byPath, initial_content_binary: notBase64 },
+    });
+    expect(checked.json).toEqual([{ path: byPath.initial_path }]);
   });
 
   it('fails with one line for a version that is gone, or one that does not match the regexp', async () => {
@@ -139,24 +177,35 @@ describe('get, versioned_file mode', () => {
     expect(await read('url')).toBe(`${s3.minio.endpoint}/versioned/${key}?versionId=${first}`);
   });
 
-  it('writes the initial content for initial_version', async () => {
-    const result = await run(
-      'in',
-      {
-        source: {
-          ...connection(s3.minio, s3.minio.versionedBucket),
-          versioned_file: 'a/b.txt',
-          initial_version: 'seed',
-          initial_content_text: 'hi',
+  it.each([
+    ['text', { initial_content_text: 'the hard questions are hard 🙈' }],
+    ['binary', { initial_content_binary: Buffer.from('the hard questions are hard 🙈').toString('base64') }],
+  ])(
+    'writes the %s initial content for initial_version, not unpacked, with no url or s3_uri',
+    async (_kind, content) => {
+      const result = await run(
+        'in',
+        {
+          source: {
+            ...connection(s3.minio, s3.minio.versionedBucket),
+            versioned_file: 'a/b.txt',
+            initial_version: 'seed',
+            ...content,
+          },
+          version: { version_id: 'seed' },
+          params: { unpack: true },
         },
+        dest.path,
+      );
+      expect(result.json).toEqual({
         version: { version_id: 'seed' },
-      },
-      dest.path,
-    );
-    expect(result.code).toBe(0);
-    expect(await read('b.txt')).toBe('hi');
-    expect(await read('version')).toBe('seed');
-  });
+        metadata: [{ name: 'filename', value: 'b.txt' }],
+      });
+      expect(await read('b.txt')).toBe('the hard questions are hard 🙈');
+      expect(await read('version')).toBe('seed');
+      expect((await readdir(dest.path)).sort()).toEqual(['b.txt', 'version']);
+    },
+  );
 });
 
 describe('get with unpack', () => {
@@ -175,18 +224,17 @@ describe('get with unpack', () => {
     },
   );
 
-  it('decompresses a compressed plain file in place', async () => {
-    const p = uniquePrefix('bz');
-    await putObjects(s3.client, s3.minio.unversionedBucket, {
-      [`${p}/notes-1.txt.bz2`]: await fixture('notes.txt.bz2'),
-    });
-    const result = await get(
-      { regexp: `${p}/notes-(\\d+).txt.bz2` },
-      { path: `${p}/notes-1.txt.bz2` },
-      { unpack: true },
-    );
+  it.each([
+    ['bz2', () => fixture('notes.txt.bz2')],
+    ['gz', () => Promise.resolve(gzipSync('just text\n'))],
+  ])('decompresses a %s-compressed plain file in place and removes it', async (suffix, compressed) => {
+    const p = uniquePrefix('plain');
+    const key = `${p}/notes-1.txt.${suffix}`;
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [key]: await compressed() });
+    const result = await get({ regexp: `${p}/notes-(\\d+).txt.${suffix}` }, { path: key }, { unpack: true });
     expect(result.code, result.stderr).toBe(0);
     expect(await read('notes-1.txt')).toBe('just text\n');
+    expect((await readdir(dest.path)).sort()).toEqual(['notes-1.txt', 's3_uri', 'url', 'version']);
   });
 
   it('refuses a zip entry that escapes the destination and says it is not an archive otherwise', async () => {

@@ -1,42 +1,24 @@
 // Source fields about reaching the store: TLS trust, credentials, checksums, deprecated fields.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { join } from 'node:path';
 import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { type TempDir, runCommand, tempDir } from '@hangar/testkit';
+import { createS3Client } from '@hangar/s3-client';
+import { selfSignedCertificate, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connection, putObjects, run, uniquePrefix, useMinio } from './harness.js';
 
 const s3 = useMinio();
-let certs: TempDir;
 let tlsProxy: Server;
 let tlsEndpoint: string;
 let caPem: string;
 
 /** TLS in front of MinIO with a certificate made for this run, so trust options have something to trust. */
 async function startTlsProxy(): Promise<void> {
-  certs = await tempDir('hangar-s3-tls-');
-  const [key, cert] = [join(certs.path, 'key.pem'), join(certs.path, 'cert.pem')];
-  await runCommand('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  caPem = await readFile(cert, 'utf8');
-  tlsProxy = createServer({ key: await readFile(key), cert: caPem }, (socket) => {
+  const { key, cert } = await selfSignedCertificate();
+  caPem = cert;
+  tlsProxy = createServer({ key, cert }, (socket) => {
     const upstream = connect(s3.minio.port, '127.0.0.1');
     socket.pipe(upstream).pipe(socket);
     socket.on('error', () => upstream.destroy());
@@ -50,7 +32,6 @@ async function startTlsProxy(): Promise<void> {
 beforeAll(startTlsProxy);
 afterAll(async () => {
   await new Promise((done) => (tlsProxy ? tlsProxy.close(done) : done(undefined)));
-  await certs?.remove();
 });
 
 describe('TLS trust', () => {
@@ -147,6 +128,30 @@ describe('credentials', () => {
     expect(result.json).toEqual([{ path: `${p}/app-1.tgz` }]);
   });
 
+  it("signs with session_token: temporary keys from MinIO's STS work with it and are refused without it", async () => {
+    const p = uniquePrefix('token');
+    await putObjects(s3.client, s3.minio.unversionedBucket, { [`${p}/app-1.tgz`]: 'x' });
+    const sts = await createS3Client({
+      endpoint: s3.minio.endpoint,
+      credentials: { kind: 'static', ...s3.minio.credentials },
+      assumeRoleArn: 'arn:aws:iam::123456789012:role/ci',
+    });
+    const temporary = await sts.client.config.credentials();
+    sts.destroy();
+    expect(temporary.sessionToken).toMatch(/\S/);
+    const source = {
+      ...connection(s3.minio),
+      access_key_id: temporary.accessKeyId,
+      secret_access_key: temporary.secretAccessKey,
+      regexp: `${p}/app-(.*).tgz`,
+    };
+    const withToken = await run('check', { source: { ...source, session_token: temporary.sessionToken } });
+    expect(withToken.json).toEqual([{ path: `${p}/app-1.tgz` }]);
+    const withoutToken = await run('check', { source });
+    expect(withoutToken.code).toBe(1);
+    expect(withoutToken.stderr).toMatch(/^error: .*\(HTTP 403\)/m);
+  });
+
   it('uses the SDK default chain (here the environment) with enable_aws_creds_provider', async () => {
     const p = uniquePrefix('chain');
     await putObjects(s3.client, s3.minio.unversionedBucket, { [`private/${p}/app-1.tgz`]: 'x' });
@@ -222,7 +227,7 @@ describe('deprecated fields', () => {
     expect(put.stderr).toMatch(/warning: 'source.use_v2_signing' is deprecated/);
   });
 
-  it('still uploads with params.from and params.to', async () => {
+  it('still uploads with params.from and params.to: a folder, $1 or ${1} in to, and filename from the key', async () => {
     const p = uniquePrefix('fromto');
     await using work = await tempDir();
     await writeFile(join(work.path, 'app-3.0.tgz'), 'z');
@@ -238,5 +243,45 @@ describe('deprecated fields', () => {
       work.path,
     );
     expect(renamed.json).toMatchObject({ version: { path: `${p}/app-3.0.1.tgz` } });
+    await mkdir(join(work.path, 'a'));
+    await writeFile(join(work.path, 'a', 'file-123.tgz'), 'f');
+    const braced = await run(
+      'out',
+      {
+        source: connection(s3.minio),
+        params: { from: 'a/file-(\\d*).tgz', to: `${p}/folder-\${1}/file.tgz` },
+      },
+      work.path,
+    );
+    expect(braced.json).toEqual({
+      version: { path: `${p}/folder-123/file.tgz` },
+      metadata: [
+        { name: 'filename', value: 'file.tgz' },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned/${p}/folder-123/file.tgz` },
+      ],
+    });
+  });
+
+  it('params.from must match exactly one file', async () => {
+    const p = uniquePrefix('from-count');
+    await using work = await tempDir();
+    await mkdir(join(work.path, 'a'));
+    await writeFile(join(work.path, 'a', 'file1.tgz'), '1');
+    await writeFile(join(work.path, 'a', 'file2.tgz'), '2');
+    const source = connection(s3.minio);
+    const put = (params: Record<string, string>) =>
+      run('out', { source, params: { to: `${p}/`, ...params } }, work.path);
+    const none = await put({ from: 'b/(.*).tgz' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(
+      /^error: 'params.from' "b\/\(\.\*\)\.tgz" matched 0 files; it must match exactly one$/m,
+    );
+    const several = await put({ from: 'a/(.*).tgz' });
+    expect(several.code).toBe(1);
+    expect(several.stderr).toMatch(
+      /matched 2 files \(a\/file1.tgz, a\/file2.tgz\); it must match exactly one$/m,
+    );
+    const one = await put({ from: 'a/(.*)1.tgz' });
+    expect(one.json).toMatchObject({ version: { path: `${p}/file1.tgz` } });
   });
 });

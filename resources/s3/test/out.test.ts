@@ -252,6 +252,73 @@ describe('put, regexp mode', () => {
   });
 });
 
+describe('put with server-side encryption, to a MinIO with a KMS key', () => {
+  const kms = useMinio({ kms: true });
+
+  it.each([
+    ['AES256 in one part', { server_side_encryption: 'AES256' }, 1024, { ServerSideEncryption: 'AES256' }],
+    [
+      'AES256 in parts',
+      { server_side_encryption: 'AES256' },
+      6 * 1024 * 1024,
+      { ServerSideEncryption: 'AES256' },
+    ],
+    [
+      'aws:kms with a key id',
+      { server_side_encryption: 'aws:kms', sse_kms_key_id: 'hangar-test' },
+      1024,
+      { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: expect.stringContaining('hangar-test') as string },
+    ],
+    ['nothing unless asked', {}, 1024, { ServerSideEncryption: undefined }],
+  ])('stores %s, and get reads it back', async (_title, encryption, size, stored) => {
+    const p = uniquePrefix('sse-kms');
+    const payload = randomBytes(size);
+    await files({ 'app-1.bin': payload });
+    const source = { ...connection(kms.minio), regexp: `${p}/app-(.*).bin`, part_size_mb: 5, ...encryption };
+    const result = await run('out', { source, params: { file: 'app-1.bin' } }, work.path);
+    expect(result.code, result.stderr).toBe(0);
+    const key = `${p}/app-1.bin`;
+    const head = await kms.client.send(
+      new HeadObjectCommand({ Bucket: kms.minio.unversionedBucket, Key: key }),
+    );
+    expect({ ServerSideEncryption: head.ServerSideEncryption, SSEKMSKeyId: head.SSEKMSKeyId }).toEqual(
+      stored,
+    );
+    expect(head.ETag?.endsWith('-2"')).toBe(size > 5 * 1024 * 1024); // two parts, or one request
+    await using dest = await tempDir();
+    const got = await run('in', { source, version: { path: key } }, dest.path);
+    expect(got.code, got.stderr).toBe(0);
+    expect((await readFile(join(dest.path, 'app-1.bin'))).equals(payload)).toBe(true);
+  });
+});
+
+describe('put without regexp or versioned_file', () => {
+  it('uploads file with an empty to at the bucket root, with no deprecation warning', async () => {
+    const name = `${uniquePrefix('root')}.tgz`;
+    await files({ [`a/${name}`]: 'root' });
+    const result = await put({}, { file: 'a/*.tgz', to: '' });
+    expect(result.json).toEqual({
+      version: { path: name },
+      metadata: [
+        { name: 'filename', value: name },
+        { name: 'url', value: `${s3.minio.endpoint}/unversioned/${name}` },
+      ],
+    });
+    expect(await body(name)).toBe('root');
+    expect(result.stderr).not.toMatch(/warning/);
+  });
+
+  it('leaves url out of the metadata with private: true', async () => {
+    const p = uniquePrefix('private-put');
+    await files({ 'a/file.tgz': 'p' });
+    const result = await put({ private: true }, { file: 'a/*.tgz', to: `${p}/` });
+    expect(result.json).toEqual({
+      version: { path: `${p}/file.tgz` },
+      metadata: [{ name: 'filename', value: 'file.tgz' }],
+    });
+  });
+});
+
 describe('put, versioned_file mode', () => {
   it('answers with the new object version id', async () => {
     const key = `${uniquePrefix('vput')}/state.json`;

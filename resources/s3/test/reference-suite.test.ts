@@ -383,22 +383,26 @@ describe('reference suite: out', () => {
     expect(await keysUnder(s3.minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
   });
 
-  it('asks for the acl it is given (MinIO keeps no object ACLs to read back), and none otherwise', async () => {
+  it('asks for the acl it is given, private when it is unset or "" (MinIO keeps no object ACLs to read back), and none with acl: none', async () => {
     const p = uniquePrefix('ref-acl');
     await localFile('glob-file-to-upload');
     const proxy = await startFaultProxy(s3.minio.port);
     try {
       const source = sourceFor(s3.minio.unversionedBucket, { endpoint: proxy.endpoint });
-      const shared = await goRequest('out', source, {
-        params: { file: 'glob-*', to: `${p}/a/`, acl: 'public-read' },
-      });
-      expect(shared.code, shared.stderr).toBe(0);
-      expect(proxy.sent()).toMatch(/\r\nx-amz-acl: public-read\r\n/i);
-      const before = proxy.sent().length;
-      const plain = await goRequest('out', source, { params: { file: 'glob-*', to: `${p}/b/` } });
-      expect(plain.code, plain.stderr).toBe(0);
-      expect(proxy.sent().slice(before)).toMatch(/^PUT \//m);
-      expect(proxy.sent().slice(before)).not.toMatch(/x-amz-acl/i);
+      /** The x-amz-acl headers of the requests one put sent through the proxy. */
+      const aclsSentBy = async (to: string, acl?: string) => {
+        const before = proxy.sent().length;
+        const params = { file: 'glob-*', to: `${p}/${to}/`, ...(acl === undefined ? {} : { acl }) };
+        const result = await run('out', { source, params }, dir.path);
+        expect(result.code, result.stderr).toBe(0);
+        const sent = proxy.sent().slice(before);
+        expect(sent).toMatch(/^PUT \//m);
+        return [...sent.matchAll(/\r\nx-amz-acl: ([^\r]*)\r\n/gi)].map((match) => match[1]);
+      };
+      expect(await aclsSentBy('shared', 'public-read')).toEqual(['public-read']);
+      expect(await aclsSentBy('unset')).toEqual(['private']);
+      expect(await aclsSentBy('empty', '')).toEqual(['private']);
+      expect(await aclsSentBy('none', 'none')).toEqual([]);
     } finally {
       await proxy.stop();
     }

@@ -81,6 +81,7 @@ export const sourceSchema = z.strictObject({
   server_side_encryption: unsetString,
   json_key: unsetString,
   token: unsetString,
+  gcs_endpoint: unsetString,
 
   // swift
   openstack: goOptional(openstackFields),

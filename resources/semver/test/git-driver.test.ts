@@ -4,7 +4,7 @@ import { copyFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo, git, type GitServers, startGitServers } from '@hangar/testkit';
+import { GitRepo, git, type GitServers, startGitHttpServer, startGitServers } from '@hangar/testkit';
 import { workspace } from './harness.js';
 
 const execFileAsync = promisify(execFile);
@@ -278,6 +278,29 @@ describe('git driver: put', () => {
   });
 });
 
+describe('git driver: skip_ssl_verification (driver_test.go "Git")', () => {
+  it('refuses a self-signed HTTPS remote by default, and checks and puts through it when set', async () => {
+    await using https = await startGitHttpServer({ root: servers.root, tls: true });
+    const { urls } = await versionRepo();
+    const uri = https.url(urls.path.slice(servers.root.length + 1));
+    const ws = await workspace();
+    for (const refused of [
+      await ws.check(fileSource(uri)),
+      await ws.put(fileSource(uri), { bump: 'patch' }),
+    ]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: .*certificate/m);
+    }
+    const skipping = fileSource(uri, { skip_ssl_verification: true });
+    const checked = await ws.check(skipping);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.result).toEqual([{ number: '1.2.3' }]);
+    const put = await ws.put(skipping, { bump: 'patch' });
+    expect(put.code, put.stderr).toBe(0);
+    expect(await remoteFile(urls.path)).toBe('1.2.4\n');
+  });
+});
+
 describe('in', () => {
   it('writes number and version, bumped locally, and answers the requested version', async () => {
     const ws = await workspace();
@@ -299,9 +322,9 @@ describe('in', () => {
 
   it('names unsupported drivers instead of crashing', async () => {
     const ws = await workspace();
-    const out = await ws.check({ driver: 'gcs', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
+    const out = await ws.check({ driver: 'swift', bucket: 'b', key: 'k', json_key: 'canary-json-key' });
     expect(out.code).toBe(1);
-    expect(out.stderr).toContain("source.driver 'gcs' is not supported by this image yet");
+    expect(out.stderr).toContain("source.driver 'swift' is not supported by this image yet");
     expect(out.stderr).not.toContain('canary');
   });
 });

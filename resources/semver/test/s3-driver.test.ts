@@ -1,5 +1,7 @@
 // The s3 driver against a real MinIO: conditional writes make concurrent bumps safe.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MinioServer, startMinio } from '@hangar/testkit';
 import { workspace } from './harness.js';
@@ -8,7 +10,8 @@ let minio: MinioServer;
 let keyCount = 0;
 
 beforeAll(async () => {
-  minio = await startMinio();
+  // A KMS key lets MinIO take SSE-S3 writes, so server_side_encryption shows on the object.
+  minio = await startMinio({ kms: true });
 });
 afterAll(() => minio?.stop());
 
@@ -50,20 +53,39 @@ describe('s3 driver', () => {
     expect(first.result.version).toEqual({ number: '0.1.0-alpha.1+build.1' });
     expect(await read(src.bucket, src.key)).toBe('0.1.0-alpha.1+build.1');
     expect((await ws.put(src, { bump: 'final' })).result.version).toEqual({ number: '0.1.0+build.1' });
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(`${ws.sources}/number`, '7.0.0\n');
     expect((await ws.put(src, { file: 'number' })).result.version).toEqual({ number: '7.0.0' });
     expect((await ws.put(src, { get_latest: true })).result.version).toEqual({ number: '7.0.0' });
     expect(await read(src.bucket, src.key)).toBe('7.0.0');
   });
 
-  it('writes with a checksum algorithm and server-side encryption fields accepted', async () => {
+  it('writes with a checksum algorithm, and refuses one the SDK does not know', async () => {
     const ws = await workspace();
     const src = source({ checksum_algorithm: 'SHA256', region_name: 'us-east-1' });
     expect((await ws.put(src, { bump: 'patch' })).result.version).toEqual({ number: '0.0.1' });
     const bad = await ws.put(source({ checksum_algorithm: 'MD5' }), { bump: 'patch' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('source.checksum_algorithm');
+  });
+
+  it('sends server_side_encryption on every write when set, and no encryption header otherwise', async () => {
+    const ws = await workspace();
+    const encryptionOf = async (src: { bucket: string; key: string }) =>
+      (await minio.client().send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key })))
+        .ServerSideEncryption;
+    const plain = source();
+    expect((await ws.put(plain, { bump: 'patch' })).code).toBe(0);
+    expect(await encryptionOf(plain)).toBeUndefined();
+    const encrypted = source({ server_side_encryption: 'AES256' });
+    const bumped = await ws.put(encrypted, { bump: 'patch' });
+    expect(bumped.code, bumped.stderr).toBe(0);
+    expect(await encryptionOf(encrypted)).toBe('AES256');
+    // Setting from a file sends it too (over an object written without it).
+    await write(encrypted.bucket, encrypted.key, '0.0.1');
+    await writeFile(join(ws.sources, 'number'), '9.0.0\n');
+    const set = await ws.put(encrypted, { file: 'number' });
+    expect(set.code, set.stderr).toBe(0);
+    expect(await encryptionOf(encrypted)).toBe('AES256');
   });
 
   it('fails the put when the write is refused, without leaking the secret', async () => {

@@ -12,6 +12,8 @@ export const slackResource = defineResource({
   putParams: putParamsSchema,
   // jq reads only the keys it asks for: an unknown key is a warning naming the nearest known one.
   unknownKeys: 'warn',
+  // Its check/in/out print `{version}` alone unless asked for metadata.
+  emptyMetadata: 'omit',
   // A webhook URL is a credential even though its key is just "url".
   secretKeys: ['url'],
   check,

@@ -1,13 +1,8 @@
 // Turns put params, the files they name and the build's metadata into the message to send.
 // Every variable is substituted as data ($VAR / ${VAR}); nothing is ever handed to a shell.
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  ConfigError,
-  interpolateBuildVariables,
-  resolveInside,
-  type BuildMetadata,
-} from '@hangar/resource-sdk';
+import { join, resolve } from 'node:path';
+import { ConfigError, interpolateBuildVariables, isInside, type BuildMetadata } from '@hangar/resource-sdk';
 import { isOn, type AlertType, type PutParams } from './source.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -47,7 +42,11 @@ export interface MessagePlan {
   content: MessageContent;
   /** One post per entry; `undefined` is the webhook's (or source's) default channel. */
   channels: (string | undefined)[];
+  /** The channel list as the reference shows it in metadata: `channel` (or `null`), then `channel_file`. */
+  channelsAsGiven: string;
   textFile?: TextFile;
+  /** What `$TEXT_FILE_CONTENT` stood for: the file's content, or the placeholder. */
+  textFileContent: string;
   thread?: Thread;
 }
 
@@ -84,12 +83,15 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   const expand = (text: string) => interpolateBuildVariables(text, env, { variables, unknown: unset });
 
   const textFile = params.text_file ? await readTextFile(sources, params.text_file, expand) : undefined;
-  if (textFile?.exists && textFile.content.trim() === '' && !isOn(params.always_notify)) {
+  const channels = await channelList(sources, params, expand, warn);
+  if (textFile?.exists && textFile.content === '' && !isOn(params.always_notify)) {
     return {
       skip: `${params.text_file} is empty and always_notify is off`,
       content: {},
+      ...channels,
       channels: [],
       textFile,
+      textFileContent: '',
     };
   }
 
@@ -106,17 +108,18 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   const rich = Boolean(allAttachments?.length || blocks?.length);
 
   let textFileContent = textFile?.content ?? '';
-  if (textFileContent.trim() === '' && !rich) textFileContent = NO_NOTIFICATION;
+  if (textFileContent === '' && !rich) textFileContent = NO_NOTIFICATION;
   const text = interpolateBuildVariables(params.text ?? '$TEXT_FILE_CONTENT', env, {
     variables: { ...variables, TEXT_FILE_CONTENT: textFileContent },
     unknown: unset,
-  });
+  }).replace(/\n+$/, '');
 
+  // The reference's text always ends with exactly one newline (`$(envsubst …)`, then `jq -R -s`).
   const content: MessageContent = {};
-  if (text.trim() !== '') content.text = text;
+  if (text !== '') content.text = `${text}\n`;
   else if (!rich) {
     warn(`the text is empty: '${MISSING_TEXT}' is sent (the reference sends no text, which Slack refuses)`);
-    content.text = MISSING_TEXT;
+    content.text = `${MISSING_TEXT}\n`;
   }
   if (allAttachments?.length) content.attachments = allAttachments;
   if (blocks?.length) content.blocks = blocks;
@@ -127,13 +130,32 @@ export async function planMessage({ params, sources, env, build, warn }: Inputs)
   }
   if (isOn(params.link_names)) content.link_names = true;
 
-  const channels = await channelList(sources, params, expand, warn);
   const thread = await readThread(sources, params);
-  return { content, channels, ...(textFile ? { textFile } : {}), ...(thread ? { thread } : {}) };
+  return {
+    content,
+    ...channels,
+    textFileContent,
+    ...(textFile ? { textFile } : {}),
+    ...(thread ? { thread } : {}),
+  };
+}
+
+/**
+ * A file named by a param, under the put's directory. Relative and absolute paths are read as the
+ * reference's `cd $1` reads them, but not a file outside that directory: its content would be
+ * posted to Slack, and on hangar's host runtime that could be any of the operator's files.
+ */
+function sourcePath(sources: string, path: string, field: string): string {
+  const file = resolve(sources, path);
+  if (!isInside(sources, file))
+    throw new ConfigError(
+      `params.${field}: '${path}' is outside the put's directory; only files under it are read`,
+    );
+  return file;
 }
 
 async function readFileIn(sources: string, path: string, field: string): Promise<string | undefined> {
-  const file = resolveInside(sources, path);
+  const file = sourcePath(sources, path, field);
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
@@ -173,7 +195,11 @@ async function readEnvFile(
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) throw new ConfigError(`params.env_file: line ${index + 1} of '${path}' is not KEY=value`);
+    if (!match) {
+      // The reference's sed keeps only KEY=value lines; any other line is skipped.
+      warn(`params.env_file: line ${index + 1} of '${path}' is not KEY=value: ignored`);
+      return;
+    }
     const [, key = '', rawValue = ''] = match;
     const quoted = /^(["'])(.*)\1$/.exec(rawValue);
     const value = quoted ? (quoted[2] ?? '') : rawValue;
@@ -217,14 +243,15 @@ async function jsonList(
     )
       throw new ConfigError(`params.${name}_file: '${file}' must hold a JSON array of objects`);
   }
-  return list === undefined ? undefined : (expandLeaves(list, expand) as Json[]);
+  return list === undefined ? undefined : (mapStrings(list, expand) as Json[]);
 }
 
-function expandLeaves(value: unknown, expand: (text: string) => string): unknown {
-  if (typeof value === 'string') return expand(value);
-  if (Array.isArray(value)) return value.map((item) => expandLeaves(item, expand));
+/** `value` with `map` applied to every string inside it. */
+export function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandLeaves(item, expand)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]));
   return value;
 }
 
@@ -257,11 +284,14 @@ async function channelList(
   params: PutParams,
   expand: (text: string) => string,
   warn: (message: string) => void,
-): Promise<(string | undefined)[]> {
+): Promise<Pick<MessagePlan, 'channels' | 'channelsAsGiven'>> {
   const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter(Boolean);
-  const listed = [...words(params.channel)];
-  if (params.channel_file)
-    listed.push(...words(await optionalFile(sources, params.channel_file, 'channel_file', warn)));
+  const fromFile = params.channel_file
+    ? await optionalFile(sources, params.channel_file, 'channel_file', warn)
+    : undefined;
+  const listed = [...words(params.channel), ...words(fromFile)];
+  const given = params.channel ?? 'null';
+  const channelsAsGiven = fromFile === undefined ? given : `${given} ${fromFile.replace(/\n+$/, '')}`;
   // "null" is the reference's unset channel: its webhook's default.
   const channels = [
     ...new Set(
@@ -271,7 +301,7 @@ async function channelList(
         .filter(Boolean),
     ),
   ];
-  return channels.length ? channels : [undefined];
+  return { channels: channels.length ? channels : [undefined], channelsAsGiven };
 }
 
 /** A thread from `thread_ts`, or from `thread_file`: this resource's thread.json, its directory, or a bare ts. */
@@ -284,7 +314,7 @@ async function readThread(sources: string, params: PutParams): Promise<Thread | 
   }
   if (params.thread_file === undefined) return undefined;
   let path = params.thread_file;
-  const isDir = await stat(resolveInside(sources, path)).then(
+  const isDir = await stat(sourcePath(sources, path, 'thread_file')).then(
     (info) => info.isDirectory(),
     () => false,
   );

@@ -8,17 +8,35 @@ import {
   type OutContext,
   type VersionResult,
 } from '@hangar/resource-sdk';
-import { planMessage, type MessageContent, type MessagePlan } from './message.js';
-import { webApiSender, webhookSender, type Posted, type Sender } from './send.js';
+import { mapStrings, planMessage, type MessageContent, type MessagePlan } from './message.js';
+import { webApiSender, webhookBody, webhookSender, type Posted, type Sender } from './send.js';
 import { isOn, type PutParams, type Source } from './source.js';
 import { createFetch } from './transport.js';
 
 export const DEFAULT_API_URL = 'https://slack.com/api/';
 
-/** Where messages go, as printed: the webhook's origin only, never its secret path. */
-function endpointLabel(source: Source): string {
-  if (source.token) return source.api_url ?? DEFAULT_API_URL;
-  return source.url ? `${new URL(source.url).origin}/${REDACTED}` : '';
+/** The reference's stand-in for `source.url` in the request it shows as `payload` metadata. */
+const REFERENCE_REDACTED = '***REDACTED***';
+
+/** Where messages go, as printed: the webhook's origin, never its secret path, query or userinfo. */
+function endpointLabel(source: Source, redactor: Redactor): string {
+  if (source.token) return redactor.redact(source.api_url ?? DEFAULT_API_URL);
+  if (!source.url) return '';
+  const url = new URL(source.url);
+  const secretPart = url.pathname !== '/' || url.search || url.hash || url.username || url.password;
+  return secretPart ? `${url.origin}/${REDACTED}` : url.origin;
+}
+
+/** The request as sent, secrets redacted and `source.url` replaced as the reference replaces it. */
+function requestShown(
+  request: NonNullable<OutContext<Source, PutParams>['request']>,
+  redactor: Redactor,
+): string {
+  const redact = (value: unknown) =>
+    mapStrings(value, (text) => redactor.redact(text)) as Record<string, unknown>;
+  const source = redact(request.source);
+  if (source['url'] !== undefined) source['url'] = REFERENCE_REDACTED;
+  return JSON.stringify({ source, params: redact(request.params) });
 }
 
 function checkSource(source: Source, params: PutParams): void {
@@ -57,7 +75,14 @@ function targets(source: Source, params: PutParams, plan: MessagePlan): Target[]
   });
 }
 
-function requestBody(content: MessageContent, target: Target, plan: MessagePlan, params: PutParams): object {
+function requestBody(
+  source: Source,
+  content: MessageContent,
+  target: Target,
+  plan: MessagePlan,
+  params: PutParams,
+): object {
+  if (!source.token) return webhookBody(content, target.channel);
   return {
     ...content,
     ...(target.channel ? { channel: target.channel } : {}),
@@ -75,6 +100,7 @@ export async function out({
   log,
   redactor,
   signal,
+  request,
 }: OutContext<Source, PutParams>): Promise<VersionResult> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const silent = isOn(params.silent);
@@ -93,11 +119,13 @@ export async function out({
   if (params.redact_hook_url === false)
     info('params.redact_hook_url: false is ignored; the webhook URL is always redacted');
 
+  if (isOn(params.payload_in_metadata) && !isOn(params.metadata))
+    log.warn('params.payload_in_metadata is ignored without params.metadata, as in the reference');
+
   const plan = await planMessage({ params, sources, env, build, warn: (message) => log.warn(message) });
-  const metadata: MetadataField[] = [];
   const version: Record<string, string> = { timestamp };
   const debug = isOn(params.debug);
-  const payloads: object[] = [];
+  let lastBody: object | undefined;
 
   if (plan.skip) {
     info(`nothing sent: ${plan.skip}`);
@@ -107,13 +135,9 @@ export async function out({
     const posted: Posted[] = [];
     const failures: string[] = [];
     for (const target of list) {
-      const body = requestBody(plan.content, target, plan, params);
-      payloads.push(body);
-      if (!sender) {
-        log.info(`debug: would post to ${target.label}: ${JSON.stringify(body)}`);
-        continue;
-      }
-      log.debug(`request body: ${JSON.stringify(body)}`);
+      lastBody = requestBody(source, plan.content, target, plan, params);
+      log.debug(`request body for ${target.label}: ${JSON.stringify(lastBody)}`);
+      if (!sender) continue;
       try {
         const result = await send(sender, plan, params, target);
         posted.push(result);
@@ -131,24 +155,38 @@ export async function out({
     if (first?.ts && first.channel) Object.assign(version, { channel: first.channel, ts: first.ts });
   }
 
-  if (isOn(params.metadata) || debug || isOn(params.payload_in_metadata)) {
-    const add = (name: string, value: string | undefined) =>
-      metadata.push({ name, value: redactor.redact(value ?? '') });
-    if (isOn(params.metadata)) {
-      add('url', endpointLabel(source));
-      add('channel', plan.channels.filter(Boolean).join(' '));
-      add('username', plan.content.username);
-      add('text', plan.content.text);
-      add('text_file', params.text_file);
-      add('text_file_exists', plan.textFile?.exists ? 'Yes' : 'No');
-      add('text_file_content', plan.textFile?.content);
-      if (version['ts']) add('ts', version['ts']);
-    }
-    if (debug) add('webhook_url', endpointLabel(source));
-    if (isOn(params.payload_in_metadata) || debug)
-      add('payload', JSON.stringify(payloads.length === 1 ? payloads[0] : payloads));
-  }
-  return { version, metadata };
+  // As the reference: `debug` shows the last body it would have posted beside the answer.
+  const extra = debug && lastBody ? { webhook_url: endpointLabel(source, redactor), body: lastBody } : {};
+  if (!isOn(params.metadata)) return { version, extra };
+  const payload = isOn(params.payload_in_metadata) && request ? requestShown(request, redactor) : undefined;
+  return { version, metadata: metadataFields(source, params, plan, payload, redactor, version), extra };
+}
+
+/** The reference's metadata, in its order; `ts` (token mode) comes last. */
+function metadataFields(
+  source: Source,
+  params: PutParams,
+  plan: MessagePlan,
+  payload: string | undefined,
+  redactor: Redactor,
+  version: Record<string, string>,
+): MetadataField[] {
+  const exists = plan.textFile?.exists === true;
+  const fields: [string, string | undefined][] = [
+    ['channel', plan.channelsAsGiven],
+    ['username', plan.content.username],
+    ['text', plan.content.text],
+    // The reference forgets the name of a text_file that does not exist.
+    ['text_file', exists ? params.text_file : ''],
+    ['text_file_exists', exists ? 'Yes' : 'No'],
+    ['text_file_content', `${plan.textFileContent}\n`],
+  ];
+  return [
+    { name: 'url', value: endpointLabel(source, redactor) },
+    ...fields.map(([name, value]) => ({ name, value: redactor.redact(value ?? '') })),
+    ...(payload === undefined ? [] : [{ name: 'payload', value: payload }]),
+    ...(version['ts'] ? [{ name: 'ts', value: version['ts'] }] : []),
+  ];
 }
 
 function createSender(

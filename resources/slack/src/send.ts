@@ -99,6 +99,23 @@ const retryAfterMs = (header: string | null | undefined): number | undefined => 
   return header && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 };
 
+/**
+ * The reference's webhook body: all seven keys, unset ones `null` (Slack and Mattermost take them
+ * so), `link_names` false unless on; blocks, which it has no param for, only when given.
+ */
+export function webhookBody(content: MessageContent, channel: string | undefined): Record<string, unknown> {
+  return {
+    text: content.text ?? null,
+    username: content.username ?? null,
+    link_names: content.link_names ?? false,
+    icon_url: content.icon_url ?? null,
+    icon_emoji: content.icon_emoji ?? null,
+    channel: channel ?? null,
+    attachments: content.attachments ?? null,
+    ...(content.blocks ? { blocks: content.blocks } : {}),
+  };
+}
+
 export function webhookSender(url: string, options: SenderOptions): Sender {
   // The webhook client hides the response's status and headers; keep them ourselves.
   let lastRetryAfter: string | null = null;
@@ -129,7 +146,9 @@ export function webhookSender(url: string, options: SenderOptions): Sender {
   };
   return {
     async post(content, channel) {
-      const payload = { ...content, ...(channel ? { channel } : {}) };
+      // As the reference posts it: without link_names unless on (Mattermost rejects the key).
+      const payload = webhookBody(content, channel);
+      if (payload['link_names'] !== true) delete payload['link_names'];
       const { text } = await withSlackRetry(
         'webhook post',
         options,

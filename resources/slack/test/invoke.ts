@@ -20,6 +20,20 @@ export const invoke = invoker(slackResource, { env: BUILD_ENV, canaries });
 
 export const meta = metadataOf;
 
+/**
+ * A webhook body as the reference posts it: every key, unset ones `null` (`link_names` is left
+ * out unless true, as its post drops it).
+ */
+export const webhookPost = (fields: Record<string, unknown>): Record<string, unknown> => ({
+  text: null,
+  username: null,
+  icon_url: null,
+  icon_emoji: null,
+  channel: null,
+  attachments: null,
+  ...fields,
+});
+
 /** A fresh directory removed when the current test finishes. */
 export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hangar-slack-'));

@@ -37,7 +37,7 @@ describe('bot token mode (chat.postMessage)', () => {
     const [call] = posts();
     expect(call?.headers.authorization).toBe(`Bearer ${token}`);
     expect(call?.args).toEqual({
-      text: 'deploy 7',
+      text: 'deploy 7\n',
       channel: '#develop',
       username: 'Concourse CI',
       blocks: JSON.stringify([{ type: 'section', text: { type: 'mrkdwn', text: '*deploy* #7' } }]),
@@ -78,7 +78,7 @@ describe('bot token mode (chat.postMessage)', () => {
     const reply = await put({ text: 'done', thread_file: 'notify-start', reply_broadcast: true });
     expect(reply.code).toBe(0);
     expect(posts().at(-1)?.args).toEqual({
-      text: 'done',
+      text: 'done\n',
       channel: 'C0DEVELOP',
       thread_ts: first.json.version['ts'],
       reply_broadcast: 'true',
@@ -87,12 +87,12 @@ describe('bot token mode (chat.postMessage)', () => {
     const update = await put({ text: 'deployed', thread_file: 'notify-start/thread.json', update: true });
     expect(update.code).toBe(0);
     expect(slack.apiCalls('chat.update').at(-1)?.args).toEqual({
-      text: 'deployed',
+      text: 'deployed\n',
       channel: 'C0DEVELOP',
       ts: first.json.version['ts'],
     });
     expect(slack.messages.find((m) => m.ts === first.json.version['ts'])).toMatchObject({
-      text: 'deployed',
+      text: 'deployed\n',
       edited: true,
     });
   });
@@ -155,7 +155,7 @@ describe('alert_type', () => {
       ],
       fallback: `${title}: cloud/deploy #7`,
     });
-    expect(posts()[0]?.args['text']).toBe('rolled out');
+    expect(posts()[0]?.args['text']).toBe('rolled out\n');
     if (!status && alertType === 'auto') expect(result.stderr).toContain('BUILD_STATUS is not set');
   });
 
@@ -168,7 +168,7 @@ describe('alert_type', () => {
     );
     expect(result.code).toBe(0);
     const body = slack.webhookCalls().at(-1)?.args as { text?: string; attachments: { title?: string }[] };
-    expect(body.text).toBeUndefined();
+    expect(body.text).toBeNull();
     expect(body.attachments.map((a) => a.title ?? a)).toEqual([
       'Broken: cloud/deploy #7',
       { text: 'details' },

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FakeSlack } from '@hangar/testkit';
-import { BUILD_ENV, canaries, invoke, meta, tempDir } from './invoke.js';
+import { BUILD_ENV, canaries, invoke, meta, tempDir, webhookPost } from './invoke.js';
 
 let slack: FakeSlack;
 let url: string;
@@ -46,11 +46,13 @@ describe('the seed pipeline’s on_failure notification', () => {
     const [call] = calls();
     expect(calls()).toHaveLength(1);
     expect(call?.headers['content-type']).toBe('application/json');
-    expect(call?.args).toEqual({
-      text: 'Build 7 failed. Check it out at: https://ci.example/builds/42',
-      channel: '#develop',
-      icon_emoji: ':airplane:',
-    });
+    expect(call?.args).toEqual(
+      webhookPost({
+        text: 'Build 7 failed. Check it out at: https://ci.example/builds/42\n',
+        channel: '#develop',
+        icon_emoji: ':airplane:',
+      }),
+    );
     expect(result.stderr).toContain('posted to #develop (ok)');
   });
 });
@@ -64,20 +66,20 @@ describe('text and text_file', () => {
     });
     expect(result.code).toBe(0);
     expect(calls()[0]?.args['text']).toBe(
-      'Summary: job deploy <!here> (https://ci.example/teams/main/pipelines/cloud/jobs/deploy/builds/7)',
+      'Summary: job deploy <!here> (https://ci.example/teams/main/pipelines/cloud/jobs/deploy/builds/7)\n',
     );
   });
 
   test('text defaults to the text_file content', async () => {
     await file('msg', 'from the file');
     await put({ text_file: 'msg' });
-    expect(calls()[0]?.args['text']).toBe('from the file');
+    expect(calls()[0]?.args['text']).toBe('from the file\n');
   });
 
-  test('a missing text_file counts as unset: the placeholder is sent', async () => {
+  test('a missing text_file counts as unset: the placeholder is sent, and metadata names no file', async () => {
     const result = await put({ text_file: 'nope/missing.txt', metadata: true });
-    expect(calls()[0]?.args['text']).toBe('_(no notification provided)_');
-    expect(meta(result)).toMatchObject({ text_file: 'nope/missing.txt', text_file_exists: 'No' });
+    expect(calls()[0]?.args['text']).toBe('_(no notification provided)_\n');
+    expect(meta(result)).toMatchObject({ text_file: '', text_file_exists: 'No' });
   });
 
   test('an empty text_file sends nothing unless always_notify', async () => {
@@ -88,15 +90,15 @@ describe('text and text_file', () => {
     expect(quiet.stderr).toContain('nothing sent: empty.txt is empty and always_notify is off');
     expect(calls()).toHaveLength(0);
     await put({ text_file: 'empty.txt', always_notify: true });
-    expect(calls().map((call) => call.args['text'])).toEqual(['_(no notification provided)_']);
+    expect(calls().map((call) => call.args['text'])).toEqual(['_(no notification provided)_\n']);
   });
 
   test('no text at all sends the bash resource’s placeholders; an empty text warns', async () => {
     await put({});
     const empty = await put({ text: '' });
     expect(calls().map((call) => call.args['text'])).toEqual([
-      '_(no notification provided)_',
-      '_(missing notification text)_',
+      '_(no notification provided)_\n',
+      '_(missing notification text)_\n',
     ]);
     expect(empty.stderr).toContain(
       "warning: the text is empty: '_(missing notification text)_' is sent (the reference sends no text, which Slack refuses)",
@@ -110,18 +112,31 @@ describe('attachments', () => {
   test('inline attachments have variables expanded in every string, and no placeholder text', async () => {
     await file('why.txt', 'tests failed');
     await put({ text_file: 'why.txt', text: '', attachments: [attachment] });
-    expect(calls()[0]?.args).toEqual({
-      attachments: [{ color: 'danger', title: 'deploy #7', text: 'tests failed' }],
-    });
+    expect(calls()[0]?.args).toEqual(
+      webhookPost({ attachments: [{ color: 'danger', title: 'deploy #7', text: 'tests failed' }] }),
+    );
   });
 
   test('attachments_file is read when attachments is absent', async () => {
     await file('att.json', JSON.stringify([attachment]));
     await put({ attachments_file: 'att.json', text: 'see below' });
-    expect(calls()[0]?.args).toEqual({
-      text: 'see below',
-      attachments: [{ color: 'danger', title: 'deploy #7', text: '' }], // no text_file: empty
-    });
+    expect(calls()[0]?.args).toEqual(
+      webhookPost({
+        text: 'see below\n',
+        attachments: [{ color: 'danger', title: 'deploy #7', text: '' }], // no text_file: empty
+      }),
+    );
+  });
+
+  test('inline attachments win over attachments_file, with text or without', async () => {
+    await file('att.json', JSON.stringify([{ color: 'good', text: 'from the file' }]));
+    const inline = [{ color: 'danger', text: 'inline for $BUILD_NAME' }];
+    await put({ attachments_file: 'att.json', attachments: inline });
+    await put({ attachments_file: 'att.json', attachments: inline, text: 'with text' });
+    expect(calls().map((call) => [call.args['text'], call.args['attachments']])).toEqual([
+      [null, [{ color: 'danger', text: 'inline for 7' }]],
+      ['with text\n', [{ color: 'danger', text: 'inline for 7' }]],
+    ]);
   });
 
   test('an attachments_file that is not a JSON array of objects is a clear error', async () => {
@@ -153,7 +168,7 @@ describe('channels', () => {
 
   test('without a channel, one post goes to the webhook’s own channel', async () => {
     await put({ text: 'x' });
-    expect(calls().map((call) => call.args['channel'])).toEqual([undefined]);
+    expect(calls().map((call) => call.args['channel'])).toEqual([null]);
     expect(slack.messages.at(-1)?.channel).toBe('C0DEVELOP');
   });
 });
@@ -188,27 +203,64 @@ describe('identity and options', () => {
       username: 'release $VERSION',
       attachments: [{ text: '$OWNER' }],
     });
-    expect(calls()[0]?.args).toEqual({
-      text: 'v1.2.3 by team-main raw=$BUILD_NAME',
-      username: 'release 1.2.3',
-      attachments: [{ text: 'team-main' }],
+    expect(calls()[0]?.args).toEqual(
+      webhookPost({
+        text: 'v1.2.3 by team-main raw=$BUILD_NAME\n',
+        username: 'release 1.2.3',
+        attachments: [{ text: 'team-main' }],
+      }),
+    );
+  });
+
+  test('env_file values reach the text_file and attachments as written: spaces, brackets, a glob', async () => {
+    await file('build/libs/app.war', ''); // something the glob would match if it were expanded
+    await file('ci/.env', 'RELEASE=2.4.0\nGATE=C (WARN)\nTAG=<none>\nARTIFACTS=build/libs/*.war');
+    await file(
+      'ci/notes.txt',
+      'release ${RELEASE} by $BUILD_JOB_NAME\ngate=$GATE tag=${TAG}\nfiles=$ARTIFACTS\n\n',
+    );
+    await put({
+      env_file: 'ci/.env',
+      text_file: 'ci/notes.txt',
+      attachments: [{ text: '$ARTIFACTS | $TAG' }],
+    });
+    expect(calls()[0]?.args).toMatchObject({
+      text: 'release 2.4.0 by deploy\ngate=C (WARN) tag=<none>\nfiles=build/libs/*.war\n',
+      attachments: [{ text: 'build/libs/*.war | <none>' }],
     });
   });
 
-  test('a malformed env_file line is an error naming the line', async () => {
+  test('an env_file line that is not KEY=value is skipped with a warning, as the reference skips it', async () => {
     await file('.env', 'OK=1\nnot a pair\n');
-    const result = await put({ env_file: '.env', text: 'x' });
-    expect(result.stderr).toContain("error: params.env_file: line 2 of '.env' is not KEY=value");
+    const result = await put({ env_file: '.env', text: 'ok=$OK' });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("warning: params.env_file: line 2 of '.env' is not KEY=value: ignored");
+    expect(calls()[0]?.args['text']).toBe('ok=1\n');
   });
 
-  test('files outside the put directory are refused', async () => {
-    const result = await put({ text_file: '../../etc/passwd' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("refusing path '../../etc/passwd'");
+  test('file paths may be absolute or use .., as long as they stay in the put directory', async () => {
+    await file('msg/text', 'from msg');
+    await put({ text_file: join(dir, 'msg', 'text') });
+    await put({ text_file: 'msg/../msg/text' });
+    expect(calls().map((call) => call.args['text'])).toEqual(['from msg\n', 'from msg\n']);
+    for (const outside of ['../../etc/passwd', '/etc/passwd']) {
+      const result = await put({ text_file: outside });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: params.text_file: '${outside}' is outside the put's directory; only files under it are read\n`,
+      );
+    }
+    expect(calls()).toHaveLength(2);
   });
 });
 
 describe('nothing is ever evaluated', () => {
+  test('the step’s other environment variables are not variables: they expand to nothing', async () => {
+    const env = { ...BUILD_ENV, AWS_SECRET_ACCESS_KEY: `KEY${secret}` };
+    await put({ text: 'key=[$AWS_SECRET_ACCESS_KEY] build=$BUILD_NAME' }, {}, env);
+    expect(calls()[0]?.args['text']).toBe('key=[] build=7\n');
+  });
+
   const attacks = [
     '$(touch pwned)',
     '`touch pwned`',
@@ -231,12 +283,14 @@ describe('nothing is ever evaluated', () => {
         attachments: [{ text: attack }],
       });
       expect(result.code).toBe(0);
-      expect(calls()[0]?.args).toEqual({
-        text: `${attack} | ${attack} | note ${attack}`,
-        username: attack,
-        channel: `#ops${attack.replace(/\s/g, '')}`,
-        attachments: [{ text: attack }],
-      });
+      expect(calls()[0]?.args).toEqual(
+        webhookPost({
+          text: `${attack} | ${attack} | note ${attack}\n`,
+          username: attack,
+          channel: `#ops${attack.replace(/\s/g, '')}`,
+          attachments: [{ text: attack }],
+        }),
+      );
       expect(existsSync(join(dir, 'pwned'))).toBe(false);
       expect(existsSync('pwned')).toBe(false);
     },
@@ -255,36 +309,110 @@ describe('output: silent, metadata, payload_in_metadata, debug, disable', () => 
     expect(failed.stderr).toContain('no_service');
   });
 
-  test('metadata and payload_in_metadata, with the webhook redacted', async () => {
-    await file('t.txt', 'hello');
-    const result = await put({
-      text_file: 't.txt',
-      channel: '#ops',
-      username: 'CI',
-      metadata: true,
-      payload_in_metadata: true,
-    });
-    expect(meta(result)).toEqual({
-      url: `${slack.url}/((redacted))`,
-      channel: '#ops',
-      username: 'CI',
-      text: 'hello',
-      text_file: 't.txt',
-      text_file_exists: 'Yes',
-      text_file_content: 'hello',
-      payload: JSON.stringify(calls()[0]?.args),
+  test('metadata lists the reference’s seven fields in its order, the webhook redacted', async () => {
+    await file('t.txt', 'hello $BUILD_NAME\n');
+    const result = await put({ text_file: 't.txt', channel: '#ops', username: 'CI', metadata: true });
+    expect(result.json.metadata).toEqual([
+      { name: 'url', value: `${slack.url}/((redacted))` },
+      { name: 'channel', value: '#ops' },
+      { name: 'username', value: 'CI' },
+      { name: 'text', value: 'hello 7\n' },
+      { name: 'text_file', value: 't.txt' },
+      { name: 'text_file_exists', value: 'Yes' },
+      { name: 'text_file_content', value: 'hello 7\n' },
+    ]);
+  });
+
+  test('metadata without a text_file: no file, the placeholder as its content, null channel', async () => {
+    const result = await put({ text: 'plain', metadata: 'true' });
+    expect(result.json.metadata.slice(1)).toEqual([
+      { name: 'channel', value: 'null' },
+      { name: 'username', value: '' },
+      { name: 'text', value: 'plain\n' },
+      { name: 'text_file', value: '' },
+      { name: 'text_file_exists', value: 'No' },
+      { name: 'text_file_content', value: '_(no notification provided)_\n' },
+    ]);
+  });
+
+  test('payload_in_metadata adds the request, its url replaced as the reference does, other secrets redacted', async () => {
+    // debug: nothing goes through the made-up proxy
+    const params = { text: 'x', metadata: true, payload_in_metadata: 'true', debug: true };
+    const proxy = `http://ci:${secret}@127.0.0.1:9`;
+    const result = await invoke(
+      'out',
+      { source: { url, proxy, disable: false }, params },
+      { dir, env: BUILD_ENV },
+    );
+    expect(result.json.metadata.map((field) => field.name).slice(6)).toEqual([
+      'text_file_content',
+      'payload',
+    ]);
+    expect(JSON.parse(meta(result)['payload'] ?? '')).toEqual({
+      source: { url: '***REDACTED***', proxy: 'http://((redacted))@127.0.0.1:9', disable: false },
+      params,
     });
   });
 
-  test('debug sends nothing and shows the payload, redacted', async () => {
-    const result = await put({ text: 'x', channel: '#ops', debug: true, redact_hook_url: false });
+  test('payload_in_metadata without metadata adds nothing, and says so', async () => {
+    const result = await put({ text: 'x', payload_in_metadata: true });
+    expect(result.json).toEqual({ version: { timestamp: expect.any(String) as string } });
+    expect(result.stderr).toContain('warning: params.payload_in_metadata is ignored without params.metadata');
+  });
+
+  test('without metadata the answer is {version} alone', async () => {
+    const result = await put({ text: 'x' });
+    expect(Object.keys(JSON.parse(result.stdout) as object)).toEqual(['version']);
+  });
+
+  test('the text sent ends with exactly one newline, as the reference’s', async () => {
+    await put({ text: 'one' });
+    await put({ text: 'two\n\n\n' });
+    await put({ text: 'three\n\nlines' });
+    expect(calls().map((call) => call.args['text'])).toEqual(['one\n', 'two\n', 'three\n\nlines\n']);
+  });
+
+  test('the body carries every key, unset ones null; link_names only when on', async () => {
+    await put({ text: 'x' });
+    await put({ text: 'y', link_names: true, icon_url: 'https://ci.example/i.png' });
+    const [plain, linked] = calls().map((call) => JSON.parse(call.rawBody) as Record<string, unknown>);
+    expect(plain).toStrictEqual({
+      text: 'x\n',
+      username: null,
+      icon_url: null,
+      icon_emoji: null,
+      channel: null,
+      attachments: null,
+    });
+    expect(linked).toMatchObject({
+      link_names: true,
+      icon_url: 'https://ci.example/i.png',
+      icon_emoji: null,
+    });
+  });
+
+  test('debug posts nothing and answers the last body it would post, beside the version', async () => {
+    const result = await put({ text: 'x', channel: '#ops #general', debug: true, redact_hook_url: false });
     expect(result.code).toBe(0);
     expect(calls()).toHaveLength(0);
-    expect(meta(result)).toEqual({
+    expect(result.json).toEqual({
+      version: { timestamp: expect.any(String) as string },
       webhook_url: `${slack.url}/((redacted))`,
-      payload: JSON.stringify({ text: 'x', channel: '#ops' }),
+      body: webhookPost({ text: 'x\n', link_names: false, channel: '#general' }),
     });
-    expect(result.stderr).toContain('debug: would post to #ops: {"text":"x","channel":"#ops"}');
+  });
+
+  test('debug shows a webhook URL with no path as written; an empty text_file shows no body', async () => {
+    const bare = { url: 'https://hooks.example' };
+    const shown = await invoke('out', { source: bare, params: { text: 'x', debug: true } }, { dir });
+    expect(shown.json).toMatchObject({ webhook_url: 'https://hooks.example' });
+    await file('empty.txt', '');
+    const quiet = await invoke(
+      'out',
+      { source: bare, params: { text_file: 'empty.txt', debug: true } },
+      { dir },
+    );
+    expect(Object.keys(quiet.json)).toEqual(['version']);
   });
 
   test('source.disable sends nothing and still creates a version', async () => {
@@ -370,7 +498,7 @@ describe('check and in', () => {
 
   test('in echoes the version and writes nothing for a webhook message', async () => {
     const result = await invoke('in', { source: { url }, version: { timestamp: '5' } }, { dir });
-    expect(result.json).toEqual({ version: { timestamp: '5' }, metadata: [] });
+    expect(result.json).toEqual({ version: { timestamp: '5' } });
   });
 });
 
@@ -382,7 +510,7 @@ describe('in of versions no put made', () => {
       [{ timestamp: 'abc' }, { timestamp: 'abc' }],
     ]) {
       const result = await invoke('in', { source: { url }, version }, { dir });
-      expect(result.json).toEqual({ version: answer, metadata: [] });
+      expect(result.json).toEqual({ version: answer });
     }
   });
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FakeSlack } from '@hangar/testkit';
-import { canaries, invoke, tempDir } from './invoke.js';
+import { canaries, invoke, tempDir, webhookPost } from './invoke.js';
 
 let slack: FakeSlack;
 let url: string;
@@ -37,13 +37,13 @@ test('nulls are unset, numbers are text, "true"/"2" are a boolean and a number',
   );
   expect(outcome.code, outcome.stderr).toBe(0);
   const [call] = slack.webhookCalls().slice(before);
-  expect(call?.args).toEqual({ text: 'build 7', username: '42', link_names: true });
+  expect(call?.args).toEqual(webhookPost({ text: 'build 7\n', username: '42', link_names: true }));
 });
 
 test('a variable that is not set becomes empty, as envsubst makes it', async () => {
   const before = slack.webhookCalls().length;
   await put({ text: 'deploy ${NOT_SET_ANYWHERE}done by $BUILD_JOB_NAME' });
-  expect(slack.webhookCalls().slice(before)[0]?.args['text']).toBe('deploy done by deploy');
+  expect(slack.webhookCalls().slice(before)[0]?.args['text']).toBe('deploy done by deploy\n');
 });
 
 test('an unknown key is ignored with a warning naming the nearest known one', async () => {
@@ -77,14 +77,14 @@ test('a flag is on only for true or "true": "yes", 1 and "on" are off, as the re
   // not silent (the post is logged), no metadata, no link_names, and not a debug run (it was sent)
   expect(outcome.stderr).toContain('posted to the default channel');
   expect(outcome.json.metadata ?? []).toEqual([]);
-  expect(posts).toEqual([{ text: 'x' }]);
+  expect(posts).toEqual([webhookPost({ text: 'x\n' })]);
   const silent = await put({ text: 'y', silent: 'true' });
   expect(silent.stderr).not.toContain('posted to');
 });
 
 test('attachments given as JSON text are read as the array they hold', async () => {
   const { posts } = await putPosting({ attachments: '[{"color":"good","text":"build $BUILD_NAME"}]' });
-  expect(posts).toEqual([{ attachments: [{ color: 'good', text: 'build 7' }] }]);
+  expect(posts).toEqual([webhookPost({ attachments: [{ color: 'good', text: 'build 7' }] })]);
 });
 
 test('a missing channel_file, env_file or attachments_file is ignored with a warning, as [[ -f ]] skips it', async () => {
@@ -92,10 +92,10 @@ test('a missing channel_file, env_file or attachments_file is ignored with a war
   const { outcome, posts } = await putPosting({ text: 'x', ...files });
   for (const [field, path] of Object.entries(files))
     expect(outcome.stderr).toContain(`warning: params.${field}: '${path}' does not exist: ignored`);
-  expect(posts).toEqual([{ text: 'x' }]);
+  expect(posts).toEqual([webhookPost({ text: 'x\n' })]);
 });
 
 test('"null" as username, icon or channel text is unset, as the reference reads it', async () => {
   const { posts } = await putPosting({ text: 'x', username: 'null', icon_emoji: 'null', channel: 'null' });
-  expect(posts).toEqual([{ text: 'x' }]);
+  expect(posts).toEqual([webhookPost({ text: 'x\n' })]);
 });

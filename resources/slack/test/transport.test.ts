@@ -82,7 +82,7 @@ describe('proxy', () => {
     const result = await put({ url, proxy: `http://127.0.0.1:${proxyPort}` });
     expect(result.code).toBe(0);
     expect(proxied.at(-1)).toBe(`POST ${url}`);
-    expect(slack.webhookCalls().at(-1)?.args).toEqual({ text: 'via transport' });
+    expect(slack.webhookCalls().at(-1)?.args['text']).toBe('via transport\n');
   });
 
   test('proxy_https_tunnel tunnels them with CONNECT', async () => {
@@ -90,7 +90,7 @@ describe('proxy', () => {
     const result = await put({ url, proxy: `http://127.0.0.1:${proxyPort}`, proxy_https_tunnel: true });
     expect(result.code).toBe(0);
     expect(proxied.at(-1)).toBe(`CONNECT ${new URL(url).host}`);
-    expect(slack.webhookCalls().at(-1)?.args).toEqual({ text: 'via transport' });
+    expect(slack.webhookCalls().at(-1)?.args['text']).toBe('via transport\n');
   });
 
   test('proxy credentials never appear in output', async () => {
@@ -112,7 +112,7 @@ describe('TLS', () => {
 
   test('insecure skips verification', async () => {
     expect((await put({ url: url(), insecure: true })).code).toBe(0);
-    expect(JSON.parse(tlsBodies.at(-1) ?? '{}')).toEqual({ text: 'via transport' });
+    expect(JSON.parse(tlsBodies.at(-1) ?? '{}')).toMatchObject({ text: 'via transport\n' });
   });
 
   test('ca_certs adds trusted certificates', async () => {

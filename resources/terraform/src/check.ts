@@ -1,7 +1,9 @@
 // check: the current state of one environment, as at most one version (the reference keeps no history).
 import { ConfigError, type CheckContext, type Logger, type Version } from '@hangar/resource-sdk';
-import { rejectLegacyStorage, requireBackend } from './config.js';
+import { stateHome } from './config.js';
+import { storageRef } from './legacy-storage.js';
 import { openSession } from './session.js';
+import { checkStorage } from './storage-read.js';
 import type { Source } from './source.js';
 import { findBinary } from './tofu.js';
 import { workspaceFor } from './workspace.js';
@@ -18,10 +20,12 @@ function previousSerial(version: Version | undefined, log: Logger): number {
   return 0;
 }
 
-export async function check({ source, version, log, signal, env }: CheckContext<Source>): Promise<Version[]> {
-  rejectLegacyStorage(source);
-  const backendType = requireBackend(source);
+export async function check(context: CheckContext<Source>): Promise<Version[]> {
+  const { source, version, log } = context;
+  const home = stateHome(source, source);
   const given = version && Object.keys(version).length ? version : undefined;
+  if (home.kind === 'storage') return checkStorage(storageRef(home), given, log);
+  const legacy = storageRef(home);
   if (given && !given['env_name'])
     throw new ConfigError(`invalid version: it has no env_name, so it was not produced by this resource`);
   const envName =
@@ -30,6 +34,18 @@ export async function check({ source, version, log, signal, env }: CheckContext<
     log.info('no source.env_name and no previous version: nothing to check (puts with env_name still work)');
     return [];
   }
+  const versions = await checkBackend(home.backendType, source, envName, given, context);
+  // As the reference: an environment not in the backend yet is looked for in the legacy storage.
+  return versions.length || !legacy ? versions : checkStorage(legacy, given, log);
+}
+
+async function checkBackend(
+  backendType: string,
+  source: Source,
+  envName: string,
+  given: Version | undefined,
+  { log, signal, env }: CheckContext<Source>,
+): Promise<Version[]> {
   const serialBefore = previousSerial(given, log);
   const session = await openSession({
     binary: await findBinary(source.binary, env),

@@ -1,11 +1,14 @@
 // Merging source with params, and the checks that schemas cannot express.
 import { ConfigError } from '@hangar/resource-sdk';
-import type { Source, TerraformConfig } from './source.js';
+import { isStorageSet } from './legacy-storage.js';
+import type { LegacyStorageModel, Source, TerraformConfig } from './source.js';
 
-const MAP_FIELDS = ['backend_config', 'vars', 'env'] as const;
+/** Merged key by key; `backend_config` is not: params that give one replace the source's, as in the reference. */
+const MAP_FIELDS = ['vars', 'env'] as const;
 const BOOLEAN_FIELDS = ['delete_on_failure', 'plan_only', 'plan_run', 'summary_metadata'] as const;
 const VALUE_FIELDS = [
   'backend_type',
+  'backend_config',
   'terraform_source',
   'var_files',
   'private_key',
@@ -19,8 +22,8 @@ const VALUE_FIELDS = [
 ] as const;
 
 /**
- * Source first, params on top: maps merge key by key (params win), booleans are OR-ed, any
- * other field set in params replaces the source's. Every field merges, `lock_timeout` included.
+ * Source first, params on top: `vars` and `env` merge key by key (params win), booleans are OR-ed,
+ * any other field set in params (`backend_config` included) replaces the source's.
  */
 export function mergeConfig(source: TerraformConfig, params: TerraformConfig): TerraformConfig {
   const merged: TerraformConfig = {};
@@ -35,16 +38,29 @@ export function mergeConfig(source: TerraformConfig, params: TerraformConfig): T
   return merged;
 }
 
-/** The legacy `storage` driver is gone: say how to move to a backend, in one line. */
-export function rejectLegacyStorage(source: Source): void {
-  if (source.storage || source.migrated_from_storage) {
-    const field = source.storage ? 'storage' : 'migrated_from_storage';
-    throw new ConfigError(
-      `source.${field}: the legacy storage mode is not supported; move the state to a backend: set ` +
-        `source.backend_type: s3 and source.backend_config {bucket, key, region, access_key, secret_key}, ` +
-        `then 'tofu state push' each <bucket_path>/<env_name>.tfstate into workspace <env_name> (see the README, "Migrating from storage")`,
-    );
+/** Where states live: a backend (optionally still reading a legacy storage), or the legacy storage. */
+export type StateHome =
+  | { kind: 'backend'; backendType: string; migratedFrom?: LegacyStorageModel }
+  | { kind: 'storage'; storage: LegacyStorageModel };
+
+/** The reference's `Source.Validate` rules between `backend_type`, `storage` and `migrated_from_storage`. */
+export function stateHome(source: Source, config: TerraformConfig): StateHome {
+  const storage = isStorageSet(source.storage) ? source.storage : undefined;
+  const migratedFrom = isStorageSet(source.migrated_from_storage) ? source.migrated_from_storage : undefined;
+  if (storage && migratedFrom)
+    throw new ConfigError(`source.storage and source.migrated_from_storage exclude each other: keep one`);
+  if (storage) {
+    if (config.backend_type)
+      throw new ConfigError(
+        `source.storage and backend_type exclude each other: to move its environments into the backend, rename storage to migrated_from_storage`,
+      );
+    return { kind: 'storage', storage };
   }
+  if (migratedFrom && !config.backend_type)
+    throw new ConfigError(
+      `source.migrated_from_storage needs source.backend_type and backend_config: the backend its environments move to`,
+    );
+  return { kind: 'backend', backendType: requireBackend(config), ...(migratedFrom ? { migratedFrom } : {}) };
 }
 
 /** Checks shared by every script once source and params are merged. */

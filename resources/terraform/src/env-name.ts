@@ -1,61 +1,12 @@
 // Which environment (= workspace) a put works on.
 import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
-import { ConfigError, resolveInside } from '@hangar/resource-sdk';
+import { ConfigError } from '@hangar/resource-sdk';
+import { putPath } from './put-paths.js';
+import { ADJECTIVES, NOUNS } from './name-words.js';
 import type { PutParams, Source } from './source.js';
 
-export const ADJECTIVES = [
-  'amber',
-  'brave',
-  'calm',
-  'dapper',
-  'eager',
-  'fuzzy',
-  'gentle',
-  'happy',
-  'icy',
-  'jolly',
-  'keen',
-  'lucky',
-  'mellow',
-  'nimble',
-  'odd',
-  'plucky',
-  'quiet',
-  'rapid',
-  'shiny',
-  'tidy',
-  'upbeat',
-  'vivid',
-  'witty',
-  'zesty',
-];
-export const NOUNS = [
-  'otter',
-  'badger',
-  'comet',
-  'dingo',
-  'ember',
-  'falcon',
-  'gecko',
-  'heron',
-  'ibis',
-  'jackal',
-  'koala',
-  'lemur',
-  'marten',
-  'newt',
-  'orca',
-  'puffin',
-  'quokka',
-  'raven',
-  'stoat',
-  'tapir',
-  'urchin',
-  'vole',
-  'walrus',
-  'yak',
-];
+export { ADJECTIVES, NOUNS };
 
 export const randomName = (): string =>
   `${ADJECTIVES[randomInt(ADJECTIVES.length)]}-${NOUNS[randomInt(NOUNS.length)]}`;
@@ -86,7 +37,7 @@ export async function resolveEnvName(
       `params.${params.env_name_file ? 'env_name_file' : 'generate_random_name'} needs one workspace per environment, but source.workspace is 'default'`,
     );
   if (params.env_name_file) {
-    const path = resolveInside(sources, params.env_name_file);
+    const path = putPath(sources, params.env_name_file);
     let text: string;
     try {
       text = await readFile(path, 'utf8');

@@ -10,10 +10,12 @@ import {
   type Version,
   type VersionResult,
 } from '@hangar/resource-sdk';
-import { mergeConfig, rejectLegacyStorage, requireBackend } from './config.js';
+import { mergeConfig, stateHome } from './config.js';
 import { outputMetadata, rawOutputsFile, summaryMetadata } from './outputs.js';
 import { loadPlan, planWorkspace } from './plan-store.js';
 import { openSession } from './session.js';
+import { storageRef, type StorageRef } from './legacy-storage.js';
+import { STORAGE_DEPRECATION, getFromStorage } from './storage-read.js';
 import type { GetParams, Source } from './source.js';
 import { findBinary, type Tofu } from './tofu.js';
 import { workspaceFor } from './workspace.js';
@@ -78,15 +80,35 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
   if (!envName) throw new ConfigError(`the version has no env_name: it was not produced by this resource`);
   await writeFileAtomic(join(destination, 'name'), envName);
   if (params.action === 'destroy') return { version, metadata: [] };
-  rejectLegacyStorage(source);
+  if (params.action)
+    log.warn(`params.action '${params.action}' is not destroy: an ordinary get (as in the reference)`);
+  const config = mergeConfig(source, params);
+  const home = stateHome(source, config);
   if (params.output_module !== undefined)
     throw new ConfigError(
       `params.output_module was removed in Terraform 0.12: declare the outputs in the root module`,
     );
-  const config = mergeConfig(source, params);
+  const fromStorage = (ref: StorageRef) =>
+    getFromStorage({
+      ref,
+      version,
+      envName,
+      destination,
+      outputStatefile: Boolean(params.output_statefile),
+      binary: source.binary,
+      userEnv: config.env,
+      env,
+      signal,
+      log,
+    });
+  if (home.kind === 'storage') {
+    log.warn(STORAGE_DEPRECATION);
+    return fromStorage(storageRef(home));
+  }
+  const legacy = storageRef(home);
   const session = await openSession({
     binary: await findBinary(source.binary, env),
-    backendType: requireBackend(config),
+    backendType: home.backendType,
     backendConfig: config.backend_config ?? {},
     ...(config.env ? { userEnv: config.env } : {}),
     env,
@@ -107,6 +129,8 @@ export async function get(context: InContext<Source, GetParams>): Promise<Versio
     };
     if (version['plan_only'] === 'true') return await getPlan(target, version, workspaces, log);
     if (!workspaces.includes(workspace)) {
+      // As the reference: an environment not in the backend yet is read from the legacy storage.
+      if (legacy) return await fromStorage(legacy);
       if (isDestroyVersion(version)) {
         log.warn(`environment '${envName}' was destroyed: only the name is written`);
         return { version, metadata: [] };

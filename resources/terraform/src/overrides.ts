@@ -1,11 +1,13 @@
 // override_files and module_override_files: linked into the configuration for one put, then removed.
 import { lstat, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ConfigError, resolveInside } from '@hangar/resource-sdk';
+import { ConfigError } from '@hangar/resource-sdk';
+import { putPath } from './put-paths.js';
 
 async function requireFile(path: string, field: string, shown: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new ConfigError(`invalid '${field}': '${shown}' is not a file`);
+  if (!info) throw new ConfigError(`invalid '${field}': '${shown}' does not exist`);
+  if (!info.isFile()) throw new ConfigError(`invalid '${field}': '${shown}' is a directory; give files`);
 }
 
 async function link(target: string, path: string, field: string): Promise<void> {
@@ -28,7 +30,7 @@ export async function linkOverrides(
   try {
     for (const [index, file] of overrideFiles.entries()) {
       const field = `override_files[${index}]`;
-      const path = resolveInside(sources, file);
+      const path = putPath(sources, file);
       await requireFile(path, field, file);
       const destination = join(moduleDir, basename(file));
       await link(path, destination, field);
@@ -36,11 +38,13 @@ export async function linkOverrides(
     }
     for (const [index, { src, dst }] of moduleOverrideFiles.entries()) {
       const field = `module_override_files[${index}]`;
-      const path = resolveInside(sources, src);
+      const path = putPath(sources, src);
       await requireFile(path, `${field}.src`, src);
-      const dir = resolveInside(sources, dst);
-      if (!(await stat(dir).catch(() => undefined))?.isDirectory())
-        throw new ConfigError(`invalid '${field}.dst': '${dst}' is not a directory`);
+      const dir = putPath(sources, dst);
+      const info = await stat(dir).catch(() => undefined);
+      if (!info) throw new ConfigError(`invalid '${field}.dst': '${dst}' does not exist`);
+      if (!info.isDirectory())
+        throw new ConfigError(`invalid '${field}.dst': '${dst}' is a file; give the module's directory`);
       const destination = join(dir, basename(src));
       await link(path, destination, field);
       created.push(destination);

@@ -11,6 +11,7 @@ export const BACKEND_OVERRIDE_FILE = 'hangar_backend_override.tf.json';
 
 export interface SessionOptions {
   binary: string;
+  /** `local` (the legacy storage mode): the state is the file `Session.statePath`. */
   backendType: string;
   backendConfig: Record<string, unknown>;
   /** The user's root module; without it an empty module in the temp dir (check, get). */
@@ -31,6 +32,8 @@ export interface Session {
   tofu: Tofu;
   /** Private scratch space, removed on close. */
   tmp: string;
+  /** The state file of the `local` backend. */
+  statePath: string;
   close(): Promise<void>;
 }
 
@@ -78,8 +81,10 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       await mkdir(moduleDir, { recursive: true });
       await writeFile(join(moduleDir, 'backend.tf.json'), backendBlock);
     }
+    const statePath = join(tmp, 'terraform.tfstate');
+    const backendConfig = options.backendType === 'local' ? { path: statePath } : options.backendConfig;
     const backendFile = join(tmp, 'backend-config.json');
-    await writeFile(backendFile, JSON.stringify(options.backendConfig), { mode: 0o600 });
+    await writeFile(backendFile, JSON.stringify(backendConfig), { mode: 0o600 });
     const cliConfig = join(tmp, 'cli.tfrc');
     await writeFile(cliConfig, '');
 
@@ -96,10 +101,12 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       env,
       signal: options.signal,
       log: options.log,
+      // check and get read states only: providers a state names are not needed (as the reference).
+      providersOptional: !options.moduleDir,
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     });
     await tofu.init(backendFile, options.pluginDir);
-    return { tofu, tmp, close };
+    return { tofu, tmp, statePath, close };
   } catch (error) {
     await close();
     throw error;

@@ -67,20 +67,22 @@ const terraformFields = {
   ),
 };
 
-/** The legacy `storage` block: accepted so that we can explain the migration, never used. */
+/** The legacy `storage` block (the reference's `storage.Model`): state files in an S3 bucket. */
 const legacyStorage = z.strictObject({
-  driver: goOptional(z.string()),
-  bucket: goOptional(z.string()),
-  bucket_path: goOptional(z.string()),
-  access_key_id: goOptional(z.string()),
-  secret_access_key: goOptional(z.string()),
-  region_name: goOptional(z.string()),
-  endpoint: goOptional(z.string()),
-  use_signing_v2: goOptional(z.boolean()),
-  use_signing_v4: goOptional(z.boolean()),
-  server_side_encryption: goOptional(z.string()),
-  sse_kms_key_id: goOptional(z.string()),
+  driver: doc(z.string(), "Storage driver: only 's3' (the default)."),
+  bucket: doc(z.string(), 'Bucket holding the state files.'),
+  bucket_path: doc(z.string(), 'Prefix of the state files: <bucket_path>/<env_name>.tfstate.'),
+  access_key_id: doc(z.string(), 'Access key of the bucket.'),
+  secret_access_key: doc(z.string(), 'Secret key of the bucket.'),
+  region_name: doc(z.string(), 'Region of the bucket (default us-east-1).'),
+  endpoint: doc(z.string(), 'S3-compatible endpoint (host or URL).'),
+  use_signing_v2: doc(z.boolean(), 'Sign requests with SigV2 (the default with an endpoint).'),
+  use_signing_v4: doc(z.boolean(), 'Sign requests with SigV4 even with an endpoint.'),
+  server_side_encryption: doc(z.string(), 'Server-side encryption of uploaded files, e.g. AES256.'),
+  sse_kms_key_id: doc(z.string(), 'KMS key id: uploads use aws:kms encryption with it.'),
 });
+
+export type LegacyStorageModel = z.output<typeof legacyStorage>;
 
 /** A workspace name: S3 keys and most backends cap it well below this. */
 const envName = z.string().check(z.minLength(1), z.maxLength(255));
@@ -107,8 +109,14 @@ export const sourceSchema = z.strictObject({
       'env_name',
     ),
   ),
-  storage: doc(legacyStorage, 'Legacy storage mode: not supported, an error explaining the migration.'),
-  migrated_from_storage: doc(legacyStorage, 'Legacy storage mode: not supported.'),
+  storage: doc(
+    legacyStorage,
+    'Legacy storage mode: <bucket_path>/<env_name>.tfstate in S3 instead of a backend (no backend_type).',
+  ),
+  migrated_from_storage: doc(
+    legacyStorage,
+    'With backend_type: environments not yet in the backend are read (and on put moved) from this storage.',
+  ),
 });
 
 export const putParamsSchema = z.strictObject({
@@ -116,12 +124,15 @@ export const putParamsSchema = z.strictObject({
   env_name: doc(envName, 'The environment (workspace) to apply; overrides source.env_name.'),
   env_name_file: doc(path, 'File holding the environment name (wins over env_name).'),
   generate_random_name: doc(z.boolean(), 'Use a new random adjective-noun environment name.'),
-  action: doc(z.enum(['apply', 'destroy']), 'destroy: destroy the environment and delete its workspace.'),
+  action: doc(
+    z.string(),
+    'destroy: destroy the environment and delete its workspace; any other value applies (as in the reference).',
+  ),
 });
 
 export const getParamsSchema = z.strictObject({
   ...terraformFields,
-  action: doc(z.enum(['destroy']), 'destroy: write only the name file.'),
+  action: doc(z.string(), 'destroy: write only the name file; any other value is an ordinary get.'),
   output_statefile: doc(z.boolean(), 'Also write terraform.tfstate.'),
   output_planfile: doc(z.boolean(), 'For plan versions, also write plan.json.'),
 });

@@ -26,7 +26,17 @@ export interface TofuOptions {
   signal: AbortSignal;
   log: Logger;
   graceMs?: number;
+  /** An init that fails only on installing providers is good enough (nothing will run them). */
+  providersOptional?: boolean;
 }
+
+/** init's errors about installing providers, which leave the backend initialised. */
+const PROVIDER_INSTALL_ERRORS = [
+  'Failed to resolve provider packages',
+  'Failed to query available provider packages',
+  'Failed to install provider',
+  'Invalid provider registry host',
+];
 
 export interface CommandOptions {
   captureStdout?: boolean;
@@ -71,7 +81,16 @@ export class Tofu {
   async init(backendConfigFile: string, pluginDir?: string): Promise<void> {
     const args = ['init', '-no-color', '-input=false', '-get=true', `-backend-config=${backendConfigFile}`];
     if (pluginDir) args.push(`-plugin-dir=${pluginDir}`);
-    await this.run(args, { quiet: true });
+    try {
+      await this.run(args, { quiet: true });
+    } catch (error) {
+      // Like the reference: the default workspace's state may name providers that cannot be
+      // installed here, which fails init after the backend is set up; reading states needs none.
+      const message = error instanceof Error ? error.message : '';
+      if (!this.options.providersOptional || !PROVIDER_INSTALL_ERRORS.some((text) => message.includes(text)))
+        throw error;
+      this.options.log.info(`(a state names providers that cannot be installed: reading states needs none)`);
+    }
   }
 
   async workspaces(): Promise<string[]> {

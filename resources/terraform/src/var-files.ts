@@ -1,7 +1,7 @@
 // `vars` and `var_files` become -var-file arguments, in precedence order (later wins).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError, resolveInside } from '@hangar/resource-sdk';
+import { ConfigError } from '@hangar/resource-sdk';
 import { parse as parseYaml } from 'yaml';
 
 /** Reads a YAML or JSON file that must hold a mapping; errors name the field it came from. */
@@ -44,7 +44,8 @@ export async function varFileArgs(
   }
   for (const [index, file] of (varFiles ?? []).entries()) {
     const field = `var_files[${index}]`;
-    const path = resolveInside(root, file);
+    // As the reference's path.Join: under the put directory even when absolute; `..` is followed.
+    const path = join(root, file);
     if (file.endsWith('.tfvars')) {
       try {
         await readFile(path);

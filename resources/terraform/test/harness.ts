@@ -1,14 +1,21 @@
 // Runs the resource in-process against real OpenTofu and a real MinIO.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { invokeResource, type MetadataField, type Version } from '@hangar/resource-sdk';
-import { tofuPath, type MinioServer } from '@hangar/testkit';
+import { runCommand, tofuPath, type MinioServer } from '@hangar/testkit';
 import { terraformResource } from '../src/resource.js';
 
 /** Distinctive secrets: no output of the resource may ever contain them. */
 export const CANARY_PRIVATE_KEY = 'canary-private-key-7f3a9c';
+
+/** A new unencrypted ed25519 private key (comment `hangar-test`), made in `dir`. */
+export async function generateKey(dir: string): Promise<string> {
+  const path = join(dir, 'id_ed25519');
+  await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hangar-test', '-f', path]);
+  return readFile(path, 'utf8');
+}
 
 export interface ScriptResult {
   code: number;
@@ -146,6 +153,42 @@ export function s3Source(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return { backend_type: 's3', backend_config: s3Backend(minio, key), ...extra };
+}
+
+/** The reference's legacy `storage` block on MinIO, state files under `bucketPath`. */
+export function storageModel(minio: MinioServer, bucketPath: string): Record<string, unknown> {
+  return {
+    driver: 's3',
+    bucket: minio.unversionedBucket,
+    bucket_path: bucketPath,
+    access_key_id: minio.credentials.accessKeyId,
+    secret_access_key: minio.credentials.secretAccessKey,
+    region_name: minio.region,
+    endpoint: minio.endpoint,
+  };
+}
+
+/** An object of the state bucket as text, or undefined when it does not exist. */
+export async function readKey(minio: MinioServer, key: string): Promise<string | undefined> {
+  const client = minio.client();
+  try {
+    const answer = await client.send(new GetObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    return await answer.Body?.transformToString();
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function writeKey(minio: MinioServer, key: string, body: string): Promise<void> {
+  const client = minio.client();
+  try {
+    await client.send(new PutObjectCommand({ Bucket: minio.unversionedBucket, Key: key, Body: body }));
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Writes files (relative paths) under `root`. */

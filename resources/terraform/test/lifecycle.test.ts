@@ -2,23 +2,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
+import { startMinio, tempDir, type MinioServer, type TempDir } from '@hangar/testkit';
 import {
   BASIC_MAIN_TF,
   CANARY_PRIVATE_KEY,
   check,
+  generateKey,
   get,
   listKeys,
   put,
   s3Source,
   writeFiles,
 } from './harness.js';
-
-async function generateKey(dir: string): Promise<string> {
-  const path = join(dir, 'id_ed25519');
-  await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'hangar-test', '-f', path]);
-  return readFile(path, 'utf8');
-}
 
 let minio: MinioServer;
 let work: TempDir;

@@ -1,6 +1,6 @@
 // Merging source and params, vars and var_files, env, TF_VAR_build_*, env names, delete_on_failure,
 // lock_timeout: each against real tofu and MinIO.
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -299,9 +299,9 @@ it('honours lock_timeout from put params or source in apply, plan and destroy: w
   }
 });
 
-it('rejects the legacy storage mode with a migration message naming the field', async () => {
+it('refuses storage beside backend_type in one line pointing to migrated_from_storage, as the reference', async () => {
   const result = await put(
-    {
+    s3Source(minio, 'both/tf.tfstate', {
       env_name: 'old',
       storage: {
         driver: 's3',
@@ -310,15 +310,14 @@ it('rejects the legacy storage mode with a migration message naming the field', 
         access_key_id: 'AK',
         secret_access_key: 'sk-canary-91',
       },
-    },
+    }),
     { terraform_source: 'basic' },
     work.path,
   );
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(
-    /^error: source\.storage: the legacy storage mode is not supported; move the state to a backend/,
+  expect(result.stderr.trim()).toBe(
+    'error: source.storage and backend_type exclude each other: to move its environments into the backend, rename storage to migrated_from_storage',
   );
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(result.stderr).not.toContain('sk-canary-91');
 });
 
@@ -410,17 +409,6 @@ it('uses terraform when source.binary says so, and says when it is missing', asy
   expect(result.stderr.trim()).toBe(
     "error: invalid 'source.binary': 'terraform' is not on PATH (the image ships OpenTofu; use a custom image that adds terraform)",
   );
-});
-
-it('reads env_name_file relative to the put directory only', async () => {
-  const result = await put(
-    s3Source(minio, 'names/tf.tfstate'),
-    { terraform_source: 'basic', env_name_file: '../outside' },
-    work.path,
-  );
-  expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/error: refusing path '\.\.\/outside'/);
-  expect(await readFile(join(work.path, 'names/env-name'), 'utf8')).toContain('feature');
 });
 
 it('output_module fails a get, as in the reference, and is ignored with a warning by a put', async () => {

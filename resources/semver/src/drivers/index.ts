@@ -2,6 +2,7 @@
 import { ConfigError } from '@hangar/resource-sdk';
 import type { DriverName, Source } from '../source.js';
 import { GitTagStore } from './git-tag.js';
+import { GcsStore } from './gcs.js';
 import { GitFileStore } from './git.js';
 import { S3Store } from './s3.js';
 import type { DriverContext, VersionStore } from './types.js';
@@ -44,7 +45,7 @@ const FIELDS: Record<DriverName, readonly string[]> = {
   git: [...GIT_FIELDS, 'file'],
   'git-tag': [...GIT_FIELDS, 'tag_prefix'],
   s3: S3_FIELDS,
-  gcs: ['bucket', 'key', 'json_key', 'token'],
+  gcs: ['bucket', 'key', 'json_key', 'token', 'gcs_endpoint'],
   swift: ['openstack'],
 };
 
@@ -67,9 +68,10 @@ export async function openStore(source: Source, context: DriverContext): Promise
     case 's3':
       return S3Store.open(source, context);
     case 'gcs':
+      return GcsStore.open(source, context);
     case 'swift':
       throw new ConfigError(
-        `source.driver '${driver}' is not supported by this image yet (supported: git, git-tag, s3)`,
+        `source.driver '${driver}' is not supported by this image yet (supported: git, git-tag, s3, gcs)`,
       );
   }
 }

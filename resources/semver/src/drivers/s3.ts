@@ -2,7 +2,7 @@
 // on the ETag it read, or `If-None-Match: *` when the object did not exist — so a concurrent bump
 // makes ours fail with 412 and we read again instead of overwriting it.
 import { GetObjectCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { RemoteError, withRetry } from '@hangar/resource-sdk';
+import { RemoteError } from '@hangar/resource-sdk';
 import {
   clientOptionsFrom,
   createS3Client,
@@ -14,14 +14,9 @@ import {
 } from '@hangar/s3-client';
 import type { Source } from '../source.js';
 import { formatVersion, tryParseVersion, type Version } from '../version.js';
+import { WriteConflict, bumpConditionally } from './conditional-write.js';
 import { requireField } from './git-session.js';
 import type { DriverContext, VersionStore } from './types.js';
-
-/** Read-modify-write cycles before a bump gives up (first one included). */
-export const BUMP_ATTEMPTS = 20;
-
-/** The conditional write lost: another writer changed the object since we read it. */
-class WriteConflict extends RemoteError {}
 
 interface StoredObject {
   /** Body's first token ('' when empty), undefined when the object does not exist. */
@@ -118,36 +113,13 @@ export class S3Store implements VersionStore {
     this.context.log.info(`stored ${formatVersion(version)} in ${this.where}`);
   }
 
-  async bump(next: (current: Version) => Version): Promise<Version> {
-    try {
-      return await withRetry(
-        async () => {
-          const stored = await this.read();
-          const bumped = next(this.current(stored));
-          const condition = stored.etag ? { IfMatch: stored.etag } : { IfNoneMatch: '*' };
-          await this.write(bumped, condition);
-          this.context.log.info(`stored ${formatVersion(bumped)} in ${this.where}`);
-          return bumped;
-        },
-        {
-          retries: BUMP_ATTEMPTS - 1,
-          minDelayMs: 20,
-          maxDelayMs: 1_000,
-          signal: this.context.signal,
-          shouldRetry: (error) => error instanceof WriteConflict,
-          onRetry: (_error, attempt) =>
-            this.context.log.info(
-              `${this.where} changed meanwhile; retrying (attempt ${attempt + 1}/${BUMP_ATTEMPTS})`,
-            ),
-        },
-      );
-    } catch (error) {
-      if (error instanceof WriteConflict)
-        throw new RemoteError(
-          `bump failed: ${this.where} kept changing during ${BUMP_ATTEMPTS} attempts, nothing was stored`,
-          { cause: error },
-        );
-      throw error;
-    }
+  bump(next: (current: Version) => Version): Promise<Version> {
+    const read = async () => {
+      const stored = await this.read();
+      return { current: this.current(stored), revision: stored.etag };
+    };
+    const writeIf = (version: Version, etag: string | undefined) =>
+      this.write(version, etag ? { IfMatch: etag } : { IfNoneMatch: '*' });
+    return bumpConditionally({ where: this.where, read, writeIf }, this.context, next);
   }
 }
