@@ -119,7 +119,7 @@ describe('skip_ssl_verification', () => {
     await git(['push', '-q', remote.path, 'main'], { cwd: join(keys.path, 'work') });
     const ws = await workspace();
     const refused = await ws.check({ uri: https.url('tls.git'), branch: 'main' });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(128);
     expect(refused.stderr).toMatch(/^error: .*certificate/m);
     const source = { uri: https.url('tls.git'), branch: 'main', skip_ssl_verification: true };
     const checked = await ws.check(source);
@@ -131,7 +131,7 @@ describe('skip_ssl_verification', () => {
     await git(['commit', '-q', '-m', 'push over https'], { cwd: got.dir });
     const repository = got.dir.split('/').at(-1)!;
     const unverified = await ws.put({ ...source, skip_ssl_verification: false }, { repository }, ws.root);
-    expect(unverified.code).toBe(1);
+    expect(unverified.code).toBe(128);
     expect(unverified.stderr).toMatch(/^error: .*certificate/m);
     const put = await ws.put(source, { repository }, ws.root);
     expect(put.code, put.stderr).toBe(0);
