@@ -1,12 +1,18 @@
 /**
- * The closed set of failures a resource reports. Each prints one line on stderr and exits 1;
+ * The closed set of failures a resource reports. Each prints one line on stderr and exits 1
+ * (or the status a reference exits with for the same failure, e.g. git's 128, when given);
  * the class says whose fault it is, so users know where to look.
  */
 abstract class ResourceError extends Error {
   abstract readonly kind: string;
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The process's exit status: non-zero, FAILURE_EXIT_CODE unless the error names another. */
+  readonly exitCode: number;
+  constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
     super(message, options);
     this.name = new.target.name;
+    const code = options?.exitCode;
+    this.exitCode =
+      code !== undefined && Number.isInteger(code) && code > 0 && code < 256 ? code : FAILURE_EXIT_CODE;
   }
 }
 

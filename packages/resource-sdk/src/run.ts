@@ -3,7 +3,14 @@ import { basename, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type * as z from 'zod/mini';
 import { readBuildMetadata, type BuildMetadata } from './build-metadata.js';
-import { ConfigError, FAILURE_EXIT_CODE, ProtocolError, debugDetail, describeError } from './errors.js';
+import {
+  ConfigError,
+  FAILURE_EXIT_CODE,
+  ProtocolError,
+  debugDetail,
+  describeError,
+  isKnownError,
+} from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { Redactor } from './redact.js';
 import { decodeRequest } from './request.js';
@@ -200,7 +207,7 @@ export async function invokeResource<S extends Schema, G extends Schema, P exten
     const message = redactor.redact(describeError(error));
     io.stderr.write(`error: ${message}\n`);
     if (debug) io.stderr.write(`${redactor.redact(debugDetail(error))}\n`);
-    return FAILURE_EXIT_CODE;
+    return isKnownError(error) ? error.exitCode : FAILURE_EXIT_CODE;
   }
 }
 

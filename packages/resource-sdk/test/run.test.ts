@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defineResource, parseInvocation } from '../src/index.js';
+import { RemoteError, defineResource, parseInvocation } from '../src/index.js';
 import { counterResource } from './fixtures/counter-resource.js';
 import { invoke } from './invoke.js';
 import { tempDir } from './temp.js';
@@ -88,6 +88,17 @@ describe('check', () => {
     const noted = await invoke(counterResource, ['check'], stdin, { HANGAR_DEBUG: '1' });
     expect(noted.stdout).toBe('[{"number":"2"}]\n');
     expect(noted.stderr).toContain(`debug: ignoring 24 bytes after the request's JSON value on stdin\n`);
+  });
+
+  test("exits with the status an error names (a reference's git 128), else 1", async () => {
+    const failing = (exitCode: number) => ({
+      ...counterResource,
+      check: () => Promise.reject(new RemoteError('version abc is not in the repository', { exitCode })),
+    });
+    const named = await invoke(failing(128), ['check'], '{"source":{"latest":1}}');
+    expect(named).toEqual({ code: 128, stdout: '', stderr: 'error: version abc is not in the repository\n' });
+    for (const invalid of [0, 256, 1.5])
+      expect((await invoke(failing(invalid), ['check'], '{"source":{"latest":1}}')).code).toBe(1);
   });
 
   test('HANGAR_DEBUG=1 adds the stack', async () => {

@@ -141,11 +141,19 @@ export class GitRepo {
     return this.revParse('HEAD');
   }
 
-  /** Adds `url` as a submodule at `path` and commits it; returns the commit SHA. */
-  async addSubmodule(url: string, path: string, message = `Add submodule ${path}`): Promise<string> {
+  /**
+   * Adds `url` as a submodule at `path` (named `name`, default the path) and commits it; returns
+   * the commit SHA.
+   */
+  async addSubmodule(
+    url: string,
+    path: string,
+    options: { name?: string; message?: string } = {},
+  ): Promise<string> {
+    const name = options.name === undefined ? [] : ['--name', options.name];
     // Git >= 2.38 refuses local-path submodules unless protocol.file is allowed explicitly.
-    await this.run('-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', url, path);
-    return this.commit(message);
+    await this.run('-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', ...name, url, path);
+    return this.commit(options.message ?? `Add submodule ${path}`);
   }
 
   async addRemote(name: string, url: string): Promise<void> {

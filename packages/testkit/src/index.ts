@@ -22,6 +22,7 @@ export * from './fakes/slack.js';
 export * from './fakes/grafana.js';
 export * from './fakes/github.js';
 export * from './fakes/garbage-server.js';
+export * from './fakes/hkp-keyserver.js';
 export * from './conformance-setups.js';
 export * from './connect-proxy.js';
 export * from './tls.js';

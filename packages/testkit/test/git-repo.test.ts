@@ -64,6 +64,16 @@ describe('GitRepo', () => {
     expect(await readFile(join(clone, 'vendor/library/lib.txt'), 'utf8')).toBe('library v1\n');
   });
 
+  it('names a submodule apart from its path when asked', async () => {
+    await using dir = await tempDir('hangar-gitrepo-');
+    const library = await GitRepo.init(join(dir.path, 'library'));
+    await library.commit('library');
+    const app = await GitRepo.init(join(dir.path, 'app'));
+    await app.addSubmodule(library.path, 'some-path', { name: 'some-name', message: 'vendor it' });
+    expect(await app.run('config', '--file', '.gitmodules', 'submodule.some-name.path')).toBe('some-path');
+    expect(await app.run('log', '-1', '--format=%s')).toBe('vendor it');
+  });
+
   it('fails with git’s own message for an unknown ref', async () => {
     await using dir = await tempDir('hangar-gitrepo-');
     const repo = await GitRepo.init(dir.path);

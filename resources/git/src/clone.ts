@@ -1,7 +1,5 @@
 // Clone for `in`: one `git clone` that also brings notes (and all tags when asked), then the
 // checkout of the requested commit, deepening a shallow clone until the commit is there.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { RemoteError, type Logger } from '@hangar/resource-sdk';
 import { GitCommandError, lsRemote, type Git } from '@hangar/git';
 
@@ -39,12 +37,12 @@ export const hasCommit = (git: Git, rev: string) =>
  * log lines are the reference's (its `deepen_shallow_clone_until_ref_is_found_then_check_out`).
  */
 export async function deepenUntilFound(git: Git, ref: string, depth: number, log: Logger): Promise<void> {
-  const shallowFile = join(git.cwd ?? '.', '.git', 'shallow');
   const target = depth > 1 ? `${ref}~${depth - 1}` : ref;
   let total = depth;
   let step = depth;
   while (!(await hasCommit(git, target))) {
-    if (!existsSync(shallowFile)) {
+    // Asked of git, not of `.git/shallow`: in a submodule `.git` is a file pointing elsewhere.
+    if ((await git.output(['rev-parse', '--is-shallow-repository'])) !== 'true') {
       log.info(
         "Reached max depth of the origin repo while deepening the shallow clone, it's a deep clone now",
       );
@@ -72,8 +70,11 @@ export async function fetchRemoteRefsPointingAt(git: Git, uri: string, sha: stri
   return hasCommit(git, sha);
 }
 
-/** Checks out `ref` (a sha or a tag) detached, as the reference does, or fails naming it. */
-export async function checkoutRef(git: Git, ref: string, where: string): Promise<void> {
+/**
+ * Checks out `ref` (a sha or a tag) detached, as the reference does; fails with `missing` when the
+ * clone does not hold it.
+ */
+export async function checkoutRef(git: Git, ref: string, missing: string): Promise<void> {
   const result = await git.exec(['checkout', '--quiet', '--force', '--detach', `${ref}^{commit}`]);
   if (result.code === 0) return;
   if (
@@ -81,6 +82,6 @@ export async function checkoutRef(git: Git, ref: string, where: string): Promise
       result.stderr,
     )
   )
-    throw new RemoteError(`version ${ref} is not in ${where}: was it force-pushed away?`);
+    throw new RemoteError(missing, { exitCode: result.code }); // git's 128, as the reference exits
   throw new GitCommandError(['checkout'], result);
 }

@@ -62,7 +62,8 @@ export async function get({
     if (depth > 0) await deepenUntilFound(git, ref, depth, log);
     if (source.search_remote_refs && !(await hasCommit(git, ref)))
       await fetchRemoteRefsPointingAt(git, source.uri, ref);
-    await checkoutRef(git, ref, branch ? `branch ${branch}` : 'the repository');
+    const where = branch ? `branch ${branch}` : 'the repository';
+    await checkoutRef(git, ref, `version ${ref} is not in ${where}: was it force-pushed away?`);
   } else if (sparse.length) {
     await git.run(['checkout', '--quiet', '--force', '--detach', 'HEAD']);
   }

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { ConfigError, type Logger, RemoteError } from '@hangar/resource-sdk';
 import { type Git, GitCommandError, lastMeaningfulLine } from '@hangar/git';
 import type { GetParams, Source } from './source.js';
+import { checkoutRef, deepenUntilFound } from './clone.js';
 import { lfsEnv, openSourceSession } from './remote-session.js';
 
 interface Submodule {
@@ -42,10 +43,15 @@ function pathPattern(entry: string): (path: string) => boolean {
 }
 
 const CLONE_FAILED = /^fatal: clone of '(.*)' into submodule path '(.*)' failed$/;
+const CHECKOUT_FAILED = /^fatal: Unable to checkout '([0-9a-f]+)' in submodule path '(.*)'$/;
+
+const commitNotFound = (path: string, sha: string) =>
+  `submodule '${path}' records commit ${sha}, which no branch fetched from its remote holds: was it force-pushed away?`;
 
 /**
  * `git submodule update` prints git's reason, then "clone of '<url>' into submodule path '<abs>'
- * failed", and does it all again on its retry: one line naming the submodule, its URL and the reason.
+ * failed", and does it all again on its retry: one line naming the submodule, its URL and the
+ * reason. A recorded commit the clone lacks is named as such.
  */
 async function runUpdate(git: Git, destination: string, args: string[]): Promise<void> {
   try {
@@ -53,6 +59,11 @@ async function runUpdate(git: Git, destination: string, args: string[]): Promise
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
     const lines = error.result.stderr.split('\n').map((line) => line.trim());
+    const checkout = lines.map((line) => CHECKOUT_FAILED.exec(line)).find(Boolean);
+    if (checkout)
+      throw new RemoteError(commitNotFound(checkout[2] ?? '', checkout[1] ?? ''), {
+        exitCode: error.result.code,
+      });
     const at = lines.findIndex((line) => CLONE_FAILED.test(line));
     if (at < 0) throw error;
     const [, url = '', path = ''] = CLONE_FAILED.exec(lines[at] ?? '') ?? [];
@@ -60,6 +71,46 @@ async function runUpdate(git: Git, destination: string, args: string[]): Promise
     throw new RemoteError(
       `submodule '${relative(destination, path)}' could not be cloned from ${url}${reason ? `: ${reason}` : ''}`,
     );
+  }
+}
+
+interface UpdateOptions {
+  depth: number;
+  recursive: boolean;
+  remote: boolean;
+  log: Logger;
+}
+
+/**
+ * Updates `modules` as the reference does: `--no-fetch`, so a recorded commit that no branch of
+ * the submodule's remote holds fails rather than being fetched by its id. With a depth (and
+ * without `submodule_remote`), each submodule is cloned that deep and then deepened until its
+ * recorded commit is there, as the reference's custom update command does; its own submodules
+ * then get git's plain update.
+ */
+async function updateModules(
+  git: Git,
+  destination: string,
+  modules: readonly Submodule[],
+  { depth, recursive, remote, log }: UpdateOptions,
+): Promise<void> {
+  const update = ['submodule', '--quiet', 'update', '--init', '--no-fetch'];
+  if (depth > 0) update.push(`--depth=${depth}`);
+  const nested = [...update, ...(recursive ? ['--recursive'] : []), ...(remote ? ['--remote'] : [])];
+  if (depth === 0 || remote) {
+    await runUpdate(git, destination, [...nested, '--', ...modules.map((m) => m.path)]);
+    return;
+  }
+  // `!true` as the update command: git only clones; the checkout is ours.
+  const cloneOnly = modules.flatMap((m) => ['-c', `submodule.${m.name}.update=!true`]);
+  await runUpdate(git, destination, [...cloneOnly, ...update, '--', ...modules.map((m) => m.path)]);
+  for (const module of modules) {
+    const recorded = await git.output(['rev-parse', `HEAD:${module.path}`]);
+    const inside = git.at(join(destination, module.path));
+    await deepenUntilFound(inside, recorded, depth, log);
+    await checkoutRef(inside, recorded, commitNotFound(module.path, recorded));
+    if (recursive && existsSync(join(destination, module.path, '.gitmodules')))
+      await runUpdate(inside, destination, nested);
   }
 }
 
@@ -88,24 +139,18 @@ export async function updateSubmodules(
       );
   modules = modules.filter((module) => existsSync(join(destination, module.path)));
   if (!modules.length) return;
-  const flags = ['--init'];
-  if ((params.depth ?? 0) > 0) flags.push(`--depth=${params.depth}`);
-  if (params.submodule_recursive !== false) flags.push('--recursive');
-  if (params.submodule_remote) flags.push('--remote');
+  const options: UpdateOptions = {
+    depth: Math.max(0, params.depth ?? 0),
+    recursive: params.submodule_recursive !== false,
+    remote: Boolean(params.submodule_remote),
+    log,
+  };
   await git.run(['submodule', '--quiet', 'sync', '--recursive']);
   const keys = (source.submodule_credentials ?? []).flatMap((entry, index) =>
     entry.url ? [{ entry, index }] : [],
   );
   const plain = modules.filter((module) => !keys.some(({ entry }) => entry.url === module.url));
-  if (plain.length)
-    await runUpdate(git, destination, [
-      'submodule',
-      '--quiet',
-      'update',
-      ...flags,
-      '--',
-      ...plain.map((m) => m.path),
-    ]);
+  if (plain.length) await updateModules(git, destination, plain, options);
   for (const module of modules) {
     const key = keys.find(({ entry }) => entry.url === module.url);
     if (!key) continue;
@@ -122,13 +167,6 @@ export async function updateSubmodules(
         field: `source.submodule_credentials[${key.index}].private_key`,
       },
     });
-    await runUpdate(session.git.at(destination), destination, [
-      'submodule',
-      '--quiet',
-      'update',
-      ...flags,
-      '--',
-      module.path,
-    ]);
+    await updateModules(session.git.at(destination), destination, [module], options);
   }
 }

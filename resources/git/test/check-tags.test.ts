@@ -127,4 +127,31 @@ describe('check in tag mode', () => {
     expect((await ws.check(source)).result).toEqual([{ ref: c2 }]);
     expect((await ws.check(source, { ref: c1 })).result).toEqual([{ ref: c1 }, { ref: c2 }]);
   });
+
+  it('match_tag_ancestors with paths: the newest commit touching them that is tagged or before a tag', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const touch = (file: string, n: number) => work.commit(`${file} ${n}`, { [file]: String(n) });
+    const aCommit = await touch('file-a', 1);
+    await work.annotatedTag('1.0-staging', 'tag 1');
+    const bCommit = await touch('file-b', 1);
+    await work.annotatedTag('1.0-production', 'tag 2');
+    await work.annotatedTag('2.0-staging', 'tag 3');
+    const cCommit = await touch('file-c', 1);
+    await work.run('tag', '--force', '--annotate', '--message', 'tag 3 moved', '2.0-staging');
+    const bLater = await touch('file-b', 2);
+    await work.annotatedTag('2.0-production', 'tag 4');
+    await touch('file-c', 2); // the newest change to file-c, but no tag follows it
+    await work.push('origin', 'main', '--tags');
+    const check = async (tag_filter: string, paths: string[]) =>
+      (await ws.check({ uri: remote, tag_filter, tag_behaviour: 'match_tag_ancestors', paths })).result;
+
+    expect(await check('2*', ['file-c'])).toEqual([{ ref: cCommit }]);
+    expect(await check('*-staging', ['file-b'])).toEqual([{ ref: bCommit }]);
+    expect(await check('2.*', ['file-a'])).toEqual([{ ref: aCommit }]);
+    expect(await check('1.*', ['file-c'])).toEqual([]);
+    expect(await check('*', ['file-b', 'file-c'])).toEqual([{ ref: bLater }]);
+    expect(await check('*', ['file-f'])).toEqual([]);
+    expect(await check('4.0-*', ['file-c'])).toEqual([]);
+  });
 });

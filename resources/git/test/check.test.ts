@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { git } from '@hangar/testkit';
 import { workspace } from './harness.js';
 
 describe('check in commit mode', () => {
@@ -100,6 +101,8 @@ describe('check in commit mode', () => {
     await work.commit('docs\n\nbody says [skip ci]');
     await work.push('origin', 'main');
     expect((await ws.check({ uri: remote }, { ref: one })).result).toEqual([{ ref: one }]);
+    // A first check answers the newest commit not skipped.
+    expect((await ws.check({ uri: remote })).result).toEqual([{ ref: one }]);
     const all = await ws.check({ uri: remote, disable_ci_skip: true }, { ref: one });
     expect(all.result.map((v) => v.ref)).toContain(skipped);
     expect(all.result).toHaveLength(3);
@@ -136,7 +139,41 @@ describe('check in commit mode', () => {
       { ref: root1 },
       { ref: merge },
     ]);
-    expect(root2).not.toBe(root1);
+    // From the root reached only through the merge's second parent: every first-parent commit.
+    expect((await ws.check({ uri: remote }, { ref: root2 })).result).toEqual([
+      { ref: root1 },
+      { ref: merge },
+    ]);
+  });
+
+  it('answers the tip of source.branch, with only that branch fetched into its cache', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('base');
+    await work.checkout('bogus', { create: true });
+    await work.commit('bogus work');
+    await work.checkout('main');
+    const tip = await work.commit('main tip');
+    await work.push('origin', 'main', 'bogus');
+    expect((await ws.check({ uri: remote, branch: 'main' })).result).toEqual([{ ref: tip }]);
+    const [cache, ...others] = readdirSync(join(ws.tmp, 'hangar-git-cache'));
+    expect(others).toEqual([]);
+    const cacheDir = join(ws.tmp, 'hangar-git-cache', cache ?? '');
+    expect(await git(['for-each-ref', '--format=%(refname)'], { cwd: cacheDir })).toBe('refs/heads/main');
+  });
+
+  it('applies paths on source.branch to that branch only', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    await work.commit('one', { 'dummy/file-b': '1' });
+    await work.commit('two', { 'dummy/file-b': '2' });
+    await work.checkout('newbranch', { create: true });
+    const onBranch = await work.commit('three', { 'dummy/file-b': '3' });
+    await work.checkout('main');
+    await work.commit('later on main', { 'dummy/file-b': 'main' });
+    await work.push('origin', 'main', 'newbranch');
+    const source = { uri: remote, branch: 'newbranch', paths: ['dummy/*'], disable_ci_skip: true };
+    expect((await ws.check(source)).result).toEqual([{ ref: onBranch }]);
   });
 });
 

@@ -105,3 +105,22 @@ export async function workspace(): Promise<Workspace> {
 /** Metadata as an object, for assertions on values. */
 export const metadataMap = (metadata: InOut['metadata']) =>
   Object.fromEntries(metadata.map(({ name, value }) => [name, value]));
+
+/**
+ * The deepening a `depth` clone logged, as the reference logs it: the depths at which `ref~n` was
+ * missing, and the steps it deepened by.
+ */
+export function deepeningLog(stderr: string, ref: string, ancestors = 0) {
+  const missing = new RegExp(
+    `(?<=^Could not find ref ${ref}~${ancestors} in a shallow clone of depth )\\d+$`,
+    'gm',
+  );
+  const steps = /(?<=^Deepening the shallow clone by an additional )\d+(?=\.\.\.$)/gm;
+  return { missingAt: stderr.match(missing) ?? [], steps: stderr.match(steps) ?? [] };
+}
+
+/** What `deepeningLog` reads when depth 1 doubles its way to the reference's threshold of 127. */
+export const DEEPENING_TO_THRESHOLD = {
+  missingAt: ['1', '3', '7', '15', '31', '63', '127'],
+  steps: ['2', '4', '8', '16', '32', '64'],
+};

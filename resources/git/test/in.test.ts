@@ -176,7 +176,7 @@ describe('in', () => {
     await work.commit('only');
     await work.push('origin', 'main');
     const got = await ws.get({ uri: remote, branch: 'main' }, { ref: 'a'.repeat(40) });
-    expect(got.code).toBe(1);
+    expect(got.code).toBe(128);
     expect(got.stderr.trim().split('\n').at(-1)).toBe(
       `error: version ${'a'.repeat(40)} is not in branch main: was it force-pushed away?`,
     );
@@ -195,6 +195,37 @@ describe('in', () => {
     expect(await file(got.dir, 'ref')).toBe('v2.0.0\n');
     expect(await file(got.dir, 'short_ref')).toBe('v2.0.0'.slice(0, 7));
     expect(await file(got.dir, 'commit')).toBe(`${tagged}\n`);
+  });
+
+  it('answers a tag name given as the ref without a tag filter, in .git/ref, short_ref and describe_ref', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const tagged = await work.commit('tagged twice');
+    await work.annotatedTag('1.0-staging', 'other tag');
+    await work.annotatedTag('0.9-production', 'a tag');
+    await work.commit('later');
+    await work.annotatedTag('1.1-staging', 'another tag');
+    await work.commit('latest');
+    await work.push('origin', 'main', '--tags');
+    for (const ref of ['1.0-staging', '0.9-production']) {
+      const got = await ws.get({ uri: remote }, { ref }, { short_ref_format: 'test-%s' });
+      expect(got.result.version).toEqual({ ref });
+      expect(await git(['rev-parse', 'HEAD'], { cwd: got.dir })).toBe(tagged);
+      expect(await file(got.dir, 'ref')).toBe(`${ref}\n`);
+      expect(await file(got.dir, 'short_ref')).toBe(`test-${ref.slice(0, 7)}`);
+      // The default describe options name the newest annotated tag on the commit.
+      expect(await file(got.dir, 'describe_ref')).toBe('0.9-production\n');
+    }
+  });
+
+  it('fetches a params.fetch branch that is already the one checked out', async () => {
+    const ws = await workspace();
+    const { remote, work } = await ws.repo();
+    const tip = await work.commit('only');
+    await work.push('origin', 'main');
+    const got = await ws.get({ uri: remote }, undefined, { fetch: ['main'] });
+    expect(got.code, got.stderr).toBe(0);
+    expect(got.result.version).toEqual({ ref: tip });
   });
 
   it('applies sparse_paths, git_config locally, extra fetch branches and clean_tags', async () => {
@@ -239,7 +270,7 @@ describe('in: remaining params', () => {
     const change = await work.commit('patch set 1');
     await work.push('origin', 'HEAD:refs/changes/01/1/1');
     const source = { uri: `file://${remote}`, branch: 'main' };
-    expect((await ws.get(source, { ref: change })).code).toBe(1);
+    expect((await ws.get(source, { ref: change })).code).toBe(128);
     const found = await ws.get({ ...source, search_remote_refs: true }, { ref: change });
     expect(found.code, found.stderr).toBe(0);
     expect(await git(['rev-parse', 'HEAD'], { cwd: found.dir })).toBe(change);
@@ -270,5 +301,7 @@ describe('in: remaining params', () => {
     expect(await file(got.dir, 'commit_timestamp')).toBe(`${1_767_225_600 + 120}\n`);
     const tagged = await ws.get(source, { ref: head }, { fetch_tags: true, describe_ref_options: '--tags' });
     expect(await file(tagged.dir, 'describe_ref')).toBe(`v1-1-g${head.slice(0, 7)}\n`);
+    // Without all_branches only the tracked branch is cloned.
+    expect(await git(['branch', '-r'], { cwd: tagged.dir })).not.toContain('origin/feature');
   });
 });

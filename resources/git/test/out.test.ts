@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GitRepo, git } from '@hangar/testkit';
-import { workspace, type Workspace } from './harness.js';
+import { metadataMap, workspace, type Workspace } from './harness.js';
 
 /** A remote with one commit, and a sources dir holding a clone at `repo` (as a get would leave it). */
 async function setup(ws: Workspace, repoPath = 'repo') {
@@ -34,6 +34,7 @@ describe('out', () => {
       'branch',
       'message',
     ]);
+    expect(metadataMap(put.result.metadata)['branch']).toBe('main');
     expect(await remoteRef(remote, 'refs/heads/main')).toBe(head);
     expect(await ws.homeEntries()).toEqual([]);
   });
@@ -150,23 +151,25 @@ describe('out', () => {
     expect(await git(['rev-parse', `${pushed}~1`], { cwd: remote })).toBe(theirs);
   });
 
-  it('merges and returns the unmerged commit when asked', async () => {
-    const ws = await workspace();
-    const { remote, work, sources, clone } = await setup(ws);
-    const theirs = await work.commit('theirs', { 'b.txt': 'b' });
-    await work.push('origin', 'main');
-    const mine = await clone.commit('mine', { 'c.txt': 'c' });
-    const put = await ws.put(
-      { uri: remote, branch: 'main' },
-      { repository: 'repo', merge: true, returning: 'unmerged' },
-      sources,
-    );
-    expect(put.code).toBe(0);
-    expect(put.result.version).toEqual({ ref: mine });
-    const pushed = await remoteRef(remote, 'refs/heads/main');
-    expect(await git(['rev-parse', `${pushed}^1`, `${pushed}^2`], { cwd: remote })).toBe(
-      `${mine}\n${theirs}`,
-    );
+  it('merges and returns the merge commit, or the unmerged commit when asked', async () => {
+    for (const returning of [undefined, 'unmerged']) {
+      const ws = await workspace();
+      const { remote, work, sources, clone } = await setup(ws);
+      const theirs = await work.commit('theirs', { 'b.txt': 'b' });
+      await work.push('origin', 'main');
+      const mine = await clone.commit('mine', { 'c.txt': 'c' });
+      const put = await ws.put(
+        { uri: remote, branch: 'main' },
+        { repository: 'repo', merge: true, ...(returning ? { returning } : {}) },
+        sources,
+      );
+      expect(put.code, put.stderr).toBe(0);
+      const pushed = await remoteRef(remote, 'refs/heads/main');
+      expect(await git(['rev-parse', `${pushed}^1`, `${pushed}^2`], { cwd: remote })).toBe(
+        `${mine}\n${theirs}`,
+      );
+      expect([returning, put.result.version]).toEqual([returning, { ref: returning ? mine : pushed }]);
+    }
   });
 
   it('resolves notes relative to the sources directory even for a nested repository', async () => {
