@@ -193,7 +193,7 @@ describe('hangar', () => {
     ['run', '--help', 'Usage: hangar run PIPELINE', true],
     ['trigger-job', '-h', 'Usage: hangar trigger PIPELINE JOB', true],
     ['validate', '--help', 'Usage: hangar validate PIPELINE', false],
-  ])('%s %s prints that command\'s usage and exits 0', async (name, flag, first, engine) => {
+  ])("%s %s prints that command's usage and exits 0", async (name, flag, first, engine) => {
     const result = await hangar(name, flag);
     expect(result.code).toBe(0);
     expect(result.stdout.startsWith(first)).toBe(true);

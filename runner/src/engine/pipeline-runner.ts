@@ -196,8 +196,7 @@ export class PipelineRunner {
       return outcome;
     }
     this.#checkErrors.delete(resource);
-    if (outcome.newVersions > 0)
-      this.#message(`check ${resource}: ${outcome.newVersions} new version(s)\n`);
+    if (outcome.newVersions > 0) this.#message(`check ${resource}: ${outcome.newVersions} new version(s)\n`);
     return outcome;
   }
 
