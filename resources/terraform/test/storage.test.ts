@@ -1,5 +1,6 @@
 // The reference's legacy storage mode (state files <bucket_path>/<env>.tfstate in S3): real tofu,
 // real MinIO, and the conditional upload that keeps overlapping puts from losing a state.
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +55,8 @@ resource "terraform_data" "broken" {
 `;
 
 beforeAll(async () => {
-  [minio, work] = await Promise.all([startMinio(), tempDir('hangar-terraform-storage-')]);
+  // With a KMS key, so that the state file can be uploaded encrypted.
+  [minio, work] = await Promise.all([startMinio({ kms: true }), tempDir('hangar-terraform-storage-')]);
   await writeFiles(work.path, {
     'basic/main.tf': BASIC_MAIN_TF,
     'first/main.tf': FIRST_TF,
@@ -208,6 +210,62 @@ it('a destroy after a failed put destroys from the .tainted state and deletes it
   expect(destroyed.code).toBe(0);
   expect(destroyed.stderr).toMatch(/Destroy complete! Resources: 2 destroyed\./);
   expect(await listKeys(minio, 'tainted-destroy')).toEqual([]);
+});
+
+it('delete_on_failure: a failed apply destroys what it made and leaves neither <env>.tfstate nor .tainted', async () => {
+  const source = storageSource('delete-on-failure');
+  expect((await put(source, { env_name: 'db', terraform_source: 'first' }, work.path)).code).toBe(0);
+  const failed = await put(
+    source,
+    { env_name: 'db', terraform_source: 'failing', delete_on_failure: true },
+    work.path,
+  );
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/delete_on_failure: environment 'db' was destroyed/);
+  expect(failed.stderr).toMatch(/Destroy complete! Resources: 2 destroyed\./);
+  expect(await listKeys(minio, 'delete-on-failure')).toEqual([]);
+});
+
+describe('server-side encryption of the uploaded state file', () => {
+  async function encryptionOf(key: string) {
+    const client = minio.client();
+    onTestFinished(() => client.destroy());
+    const head = await client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    return { ServerSideEncryption: head.ServerSideEncryption, SSEKMSKeyId: head.SSEKMSKeyId };
+  }
+
+  it('server_side_encryption: AES256 stores the state encrypted with it', async () => {
+    const storage = { ...storageModel(minio, 'sse'), server_side_encryption: 'AES256' };
+    const applied = await put({ storage }, { env_name: 'aes', terraform_source: 'first' }, work.path);
+    expect(applied.code).toBe(0);
+    expect(await encryptionOf('sse/aes.tfstate')).toEqual({
+      ServerSideEncryption: 'AES256',
+      SSEKMSKeyId: undefined,
+    });
+  });
+
+  it('sse_kms_key_id stores the state as aws:kms under that key', async () => {
+    const storage = { ...storageModel(minio, 'sse'), sse_kms_key_id: 'hangar-test' };
+    const applied = await put({ storage }, { env_name: 'kms', terraform_source: 'first' }, work.path);
+    expect(applied.code).toBe(0);
+    expect(await encryptionOf('sse/kms.tfstate')).toEqual({
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: expect.stringContaining('hangar-test') as string,
+    });
+  });
+
+  it('without either, the state is stored unencrypted', async () => {
+    const applied = await put(
+      storageSource('sse'),
+      { env_name: 'plain', terraform_source: 'first' },
+      work.path,
+    );
+    expect(applied.code).toBe(0);
+    expect(await encryptionOf('sse/plain.tfstate')).toEqual({
+      ServerSideEncryption: undefined,
+      SSEKMSKeyId: undefined,
+    });
+  });
 });
 
 it("names: params.env_name before generate_random_name, as the reference's storage namer; a random name is new", async () => {
