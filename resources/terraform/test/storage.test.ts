@@ -61,6 +61,8 @@ beforeAll(async () => {
     'basic/main.tf': BASIC_MAIN_TF,
     'first/main.tf': FIRST_TF,
     'failing/main.tf': FAILING_TF,
+    'import/main.tf': 'resource "terraform_data" "existing" {}\n',
+    'import/ids.yml': 'terraform_data.existing: made-elsewhere-5\n',
   });
 });
 afterAll(async () => {
@@ -179,6 +181,48 @@ it('plan_only stores <env>.plan; its get writes only name; plan_run applies exac
   expect(applied.code).toBe(0);
   expect(applied.meta['greeting']).toBe('hello');
   expect(await listKeys(minio, 'plans')).toEqual(['plans/web.tfstate']);
+});
+
+it('plan_only plans against the stored state: the plan_run changes the resource and keeps its lineage', async () => {
+  const source = storageSource('replan');
+  expect((await put(source, { env_name: 'app', terraform_source: 'basic' }, work.path)).code).toBe(0);
+  const lineage = (await stateOf('replan/app.tfstate'))?.lineage;
+  const planned = await put(
+    source,
+    { env_name: 'app', terraform_source: 'basic', plan_only: true, vars: { greeting: 'later' } },
+    work.path,
+  );
+  expect(planned.code).toBe(0);
+  expect(planned.stderr).toContain('0 to add, 1 to change, 0 to destroy');
+  expect(await listKeys(minio, 'replan')).toEqual(['replan/app.plan', 'replan/app.tfstate']);
+  const applied = await put(
+    source,
+    { env_name: 'app', terraform_source: 'basic', plan_run: true },
+    work.path,
+  );
+  expect(applied.code).toBe(0);
+  expect(applied.meta['greeting']).toBe('later');
+  expect(await listKeys(minio, 'replan')).toEqual(['replan/app.tfstate']);
+  expect((await stateOf('replan/app.tfstate'))?.lineage).toBe(lineage);
+});
+
+it('import_files: the resource is imported into the stored state once, then found there', async () => {
+  const source = storageSource('imports');
+  const params = { env_name: 'imported', terraform_source: 'import', import_files: ['import/ids.yml'] };
+  const first = await put(source, params, work.path);
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stderr).toContain('Import successful!');
+  expect(first.stderr).toContain('0 added, 0 changed, 0 destroyed');
+  const stored = JSON.parse((await readKey(minio, 'imports/imported.tfstate')) ?? '{}') as {
+    resources: { name: string; instances: { attributes: { id: string } }[] }[];
+  };
+  expect(stored.resources.map((r) => [r.name, r.instances[0]?.attributes.id])).toEqual([
+    ['existing', 'made-elsewhere-5'],
+  ]);
+  const second = await put(source, params, work.path);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('terraform_data.existing is already in the state: not importing');
+  expect(second.stderr).toContain('0 added, 0 changed, 0 destroyed');
 });
 
 it('a failed apply leaves <env>.tfstate.tainted; the next put continues from it and puts <env>.tfstate back', async () => {
