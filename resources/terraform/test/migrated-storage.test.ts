@@ -31,6 +31,7 @@ beforeAll(async () => {
   [minio, work] = await Promise.all([startMinio(), tempDir('hangar-terraform-migrated-')]);
   await writeFiles(work.path, {
     'basic/main.tf': BASIC_MAIN_TF,
+    'ops/greeting_override.tf': 'variable "greeting" {\n  default = "overridden"\n}\n',
     'failing/main.tf': `${BASIC_MAIN_TF}
 resource "terraform_data" "broken" {
   provisioner "local-exec" {
@@ -194,4 +195,23 @@ it('plan_only moves a storage environment into the backend and plans against its
   expect(applied.meta['greeting']).toBe('later');
   expect(applied.stderr).toContain('0 added, 1 changed, 0 destroyed');
   expect(applied.version).toMatchObject({ env_name: 'planned', lineage });
+
+  // A plan left behind goes with the environment on destroy.
+  expect((await put(source, { terraform_source: 'basic', plan_only: true }, work.path)).code).toBe(0);
+  expect(await listKeys(minio, 'env:/planned-plan/')).toHaveLength(1);
+  expect((await put(source, { terraform_source: 'basic', action: 'destroy' }, work.path)).code).toBe(0);
+  expect(await listKeys(minio, 'env:/planned')).toEqual([]);
+});
+
+it('override_files apply to an environment moved from the storage', async () => {
+  expect((await putLegacy('overrides', 'tuned')).code).toBe(0);
+  const applied = await put(
+    migrated('overrides', { env_name: 'tuned' }),
+    { terraform_source: 'basic', override_files: ['ops/greeting_override.tf'] },
+    work.path,
+  );
+  expect(applied.code).toBe(0);
+  expect(applied.stderr).toMatch(/moved the state of environment 'tuned'/);
+  expect(applied.stderr).toContain('0 added, 1 changed, 0 destroyed');
+  expect(applied.meta['greeting']).toBe('overridden');
 });
