@@ -278,37 +278,39 @@ describe('server-side encryption of the uploaded state file', () => {
     return { ServerSideEncryption: head.ServerSideEncryption, SSEKMSKeyId: head.SSEKMSKeyId };
   }
 
-  it('server_side_encryption: AES256 stores the state encrypted with it', async () => {
-    const storage = { ...storageModel(minio, 'sse'), server_side_encryption: 'AES256' };
-    const applied = await put({ storage }, { env_name: 'aes', terraform_source: 'first' }, work.path);
+  it.each([
+    [
+      'server_side_encryption: AES256 encrypts it with AES256',
+      { server_side_encryption: 'AES256' },
+      'aes',
+      {
+        ServerSideEncryption: 'AES256',
+        SSEKMSKeyId: undefined,
+      },
+    ],
+    [
+      'sse_kms_key_id encrypts it as aws:kms under that key',
+      { sse_kms_key_id: 'hangar-test' },
+      'kms',
+      {
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: expect.stringContaining('hangar-test') as string,
+      },
+    ],
+    [
+      'without either, it is stored unencrypted',
+      {},
+      'plain',
+      {
+        ServerSideEncryption: undefined,
+        SSEKMSKeyId: undefined,
+      },
+    ],
+  ])('%s', async (_title, encryption, envName, expected) => {
+    const storage = { ...storageModel(minio, 'sse'), ...encryption };
+    const applied = await put({ storage }, { env_name: envName, terraform_source: 'first' }, work.path);
     expect(applied.code).toBe(0);
-    expect(await encryptionOf('sse/aes.tfstate')).toEqual({
-      ServerSideEncryption: 'AES256',
-      SSEKMSKeyId: undefined,
-    });
-  });
-
-  it('sse_kms_key_id stores the state as aws:kms under that key', async () => {
-    const storage = { ...storageModel(minio, 'sse'), sse_kms_key_id: 'hangar-test' };
-    const applied = await put({ storage }, { env_name: 'kms', terraform_source: 'first' }, work.path);
-    expect(applied.code).toBe(0);
-    expect(await encryptionOf('sse/kms.tfstate')).toEqual({
-      ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: expect.stringContaining('hangar-test') as string,
-    });
-  });
-
-  it('without either, the state is stored unencrypted', async () => {
-    const applied = await put(
-      storageSource('sse'),
-      { env_name: 'plain', terraform_source: 'first' },
-      work.path,
-    );
-    expect(applied.code).toBe(0);
-    expect(await encryptionOf('sse/plain.tfstate')).toEqual({
-      ServerSideEncryption: undefined,
-      SSEKMSKeyId: undefined,
-    });
+    expect(await encryptionOf(`sse/${envName}.tfstate`)).toEqual(expected);
   });
 });
 
