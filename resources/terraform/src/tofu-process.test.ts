@@ -109,3 +109,9 @@ it('takes the first Error line as the reason', () => {
   expect(lastError('Error: Lock failed\nsomething more\n')).toBe('Error: Lock failed something more');
   expect(lastError('a\nb\n')).toBe('b');
 });
+
+it('finds the Error line through the colours of a command that has no -no-color', () => {
+  const coloured =
+    '\x1b[31m╷\x1b[0m\n\x1b[31m│\x1b[0m \x1b[1m\x1b[31mError: \x1b[0m\x1b[1mFailed to refresh state\n\x1b[31m╵\x1b[0m\n';
+  expect(lastError(coloured)).toBe('Error: Failed to refresh state');
+});

@@ -1,5 +1,6 @@
 // One tofu/terraform command as a child process: output to the build log, graceful abort.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { RemoteError } from '@hangar/resource-sdk';
 
 export interface RunOptions {
@@ -128,11 +129,18 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
   });
 }
 
-/** The first `Error:` line tofu printed, else its last line: the one-line reason. */
+/**
+ * The first `Error:` line tofu printed, else its last line: the one-line reason. Colours are
+ * stripped: commands without `-no-color` (`state pull`) print them.
+ */
 export function lastError(output: string): string {
   const lines = output
     .split('\n')
-    .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
+    .map((line) =>
+      stripVTControlCharacters(line)
+        .replace(/^[\s│╷╵]+/, '')
+        .trim(),
+    )
     .filter(Boolean);
   const index = lines.findIndex((line) => line.startsWith('Error: '));
   if (index >= 0) {

@@ -135,7 +135,9 @@ export class Tofu {
     return parseJson(stdout, 'output -json') as Record<string, OutputValue>;
   }
 
+  /** The addresses in the state; none when there is no state yet (`state list` fails on the local backend then). */
   async stateList(): Promise<string[]> {
+    if (!(await this.statePull()).trim()) return [];
     const { stdout } = await this.run(['state', 'list', '-no-color'], { captureStdout: true });
     return stdout.split('\n').filter(Boolean);
   }

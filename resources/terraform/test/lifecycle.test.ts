@@ -13,6 +13,7 @@ import {
   put,
   s3Source,
   writeFiles,
+  writeKey,
 } from './harness.js';
 
 let minio: MinioServer;
@@ -228,4 +229,29 @@ it('never prints backend credentials or private_key', async () => {
     ])
       expect(text).not.toContain(secret);
   }
+});
+
+describe('a check that cannot read the backend fails with one error line', () => {
+  const lastLine = (stderr: string) => stderr.trimEnd().split('\n').at(-1) ?? '';
+
+  it('when the workspaces cannot be listed (the s3 backend lists them during init)', async () => {
+    const source = s3Source(minio, 'unlisted/terraform.tfstate', { env_name: 'any' });
+    (source['backend_config'] as Record<string, unknown>)['secret_key'] = 'not-the-secret-3e1';
+    const result = await check(source);
+    expect(result.code).toBe(1);
+    expect(lastLine(result.stderr)).toMatch(
+      /^error: 'tofu init' failed \(exit 1\): Error: Failed to get existing workspaces: .*SignatureDoesNotMatch/,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('when the state of the environment cannot be read', async () => {
+    await writeKey(minio, 'env:/garbled/garbled/terraform.tfstate', 'not a state {');
+    const result = await check(s3Source(minio, 'garbled/terraform.tfstate', { env_name: 'garbled' }));
+    expect(result.code).toBe(1);
+    expect(lastLine(result.stderr)).toMatch(
+      /^error: 'tofu state' failed \(exit 1\): Error: Failed to refresh state: .*Unsupported state file format/,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
 });

@@ -1,5 +1,6 @@
 // The reference's legacy storage mode (state files <bucket_path>/<env>.tfstate in S3): real tofu,
 // real MinIO, and the conditional upload that keeps overlapping puts from losing a state.
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,11 +55,14 @@ resource "terraform_data" "broken" {
 `;
 
 beforeAll(async () => {
-  [minio, work] = await Promise.all([startMinio(), tempDir('hangar-terraform-storage-')]);
+  // With a KMS key, so that the state file can be uploaded encrypted.
+  [minio, work] = await Promise.all([startMinio({ kms: true }), tempDir('hangar-terraform-storage-')]);
   await writeFiles(work.path, {
     'basic/main.tf': BASIC_MAIN_TF,
     'first/main.tf': FIRST_TF,
     'failing/main.tf': FAILING_TF,
+    'import/main.tf': 'resource "terraform_data" "existing" {}\n',
+    'import/ids.yml': 'terraform_data.existing: made-elsewhere-5\n',
   });
 });
 afterAll(async () => {
@@ -179,6 +183,48 @@ it('plan_only stores <env>.plan; its get writes only name; plan_run applies exac
   expect(await listKeys(minio, 'plans')).toEqual(['plans/web.tfstate']);
 });
 
+it('plan_only plans against the stored state: the plan_run changes the resource and keeps its lineage', async () => {
+  const source = storageSource('replan');
+  expect((await put(source, { env_name: 'app', terraform_source: 'basic' }, work.path)).code).toBe(0);
+  const lineage = (await stateOf('replan/app.tfstate'))?.lineage;
+  const planned = await put(
+    source,
+    { env_name: 'app', terraform_source: 'basic', plan_only: true, vars: { greeting: 'later' } },
+    work.path,
+  );
+  expect(planned.code).toBe(0);
+  expect(planned.stderr).toContain('0 to add, 1 to change, 0 to destroy');
+  expect(await listKeys(minio, 'replan')).toEqual(['replan/app.plan', 'replan/app.tfstate']);
+  const applied = await put(
+    source,
+    { env_name: 'app', terraform_source: 'basic', plan_run: true },
+    work.path,
+  );
+  expect(applied.code).toBe(0);
+  expect(applied.meta['greeting']).toBe('later');
+  expect(await listKeys(minio, 'replan')).toEqual(['replan/app.tfstate']);
+  expect((await stateOf('replan/app.tfstate'))?.lineage).toBe(lineage);
+});
+
+it('import_files: the resource is imported into the stored state once, then found there', async () => {
+  const source = storageSource('imports');
+  const params = { env_name: 'imported', terraform_source: 'import', import_files: ['import/ids.yml'] };
+  const first = await put(source, params, work.path);
+  expect(first.code, first.stderr).toBe(0);
+  expect(first.stderr).toContain('Import successful!');
+  expect(first.stderr).toContain('0 added, 0 changed, 0 destroyed');
+  const stored = JSON.parse((await readKey(minio, 'imports/imported.tfstate')) ?? '{}') as {
+    resources: { name: string; instances: { attributes: { id: string } }[] }[];
+  };
+  expect(stored.resources.map((r) => [r.name, r.instances[0]?.attributes.id])).toEqual([
+    ['existing', 'made-elsewhere-5'],
+  ]);
+  const second = await put(source, params, work.path);
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('terraform_data.existing is already in the state: not importing');
+  expect(second.stderr).toContain('0 added, 0 changed, 0 destroyed');
+});
+
 it('a failed apply leaves <env>.tfstate.tainted; the next put continues from it and puts <env>.tfstate back', async () => {
   const source = storageSource('tainted');
   expect((await put(source, { env_name: 'db', terraform_source: 'first' }, work.path)).code).toBe(0);
@@ -208,6 +254,64 @@ it('a destroy after a failed put destroys from the .tainted state and deletes it
   expect(destroyed.code).toBe(0);
   expect(destroyed.stderr).toMatch(/Destroy complete! Resources: 2 destroyed\./);
   expect(await listKeys(minio, 'tainted-destroy')).toEqual([]);
+});
+
+it('delete_on_failure: a failed apply destroys what it made and leaves neither <env>.tfstate nor .tainted', async () => {
+  const source = storageSource('delete-on-failure');
+  expect((await put(source, { env_name: 'db', terraform_source: 'first' }, work.path)).code).toBe(0);
+  const failed = await put(
+    source,
+    { env_name: 'db', terraform_source: 'failing', delete_on_failure: true },
+    work.path,
+  );
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/delete_on_failure: environment 'db' was destroyed/);
+  expect(failed.stderr).toMatch(/Destroy complete! Resources: 2 destroyed\./);
+  expect(await listKeys(minio, 'delete-on-failure')).toEqual([]);
+});
+
+describe('server-side encryption of the uploaded state file', () => {
+  async function encryptionOf(key: string) {
+    const client = minio.client();
+    onTestFinished(() => client.destroy());
+    const head = await client.send(new HeadObjectCommand({ Bucket: minio.unversionedBucket, Key: key }));
+    return { ServerSideEncryption: head.ServerSideEncryption, SSEKMSKeyId: head.SSEKMSKeyId };
+  }
+
+  it.each([
+    [
+      'server_side_encryption: AES256 encrypts it with AES256',
+      { server_side_encryption: 'AES256' },
+      'aes',
+      {
+        ServerSideEncryption: 'AES256',
+        SSEKMSKeyId: undefined,
+      },
+    ],
+    [
+      'sse_kms_key_id encrypts it as aws:kms under that key',
+      { sse_kms_key_id: 'hangar-test' },
+      'kms',
+      {
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: expect.stringContaining('hangar-test') as string,
+      },
+    ],
+    [
+      'without either, it is stored unencrypted',
+      {},
+      'plain',
+      {
+        ServerSideEncryption: undefined,
+        SSEKMSKeyId: undefined,
+      },
+    ],
+  ])('%s', async (_title, encryption, envName, expected) => {
+    const storage = { ...storageModel(minio, 'sse'), ...encryption };
+    const applied = await put({ storage }, { env_name: envName, terraform_source: 'first' }, work.path);
+    expect(applied.code).toBe(0);
+    expect(await encryptionOf(`sse/${envName}.tfstate`)).toEqual(expected);
+  });
 });
 
 it("names: params.env_name before generate_random_name, as the reference's storage namer; a random name is new", async () => {
