@@ -120,7 +120,7 @@ export async function run(options = {}) {
     }));
     expectThat(
       messages.length === 1 &&
-        /^Build 2 failed\. Check it out at http:\/\/\S+\/builds\/\d+$/.test(messages[0]?.text ?? ''),
+        /^Build 2 failed\. Check it out at http:\/\/\S+\/builds\/\d+\n$/.test(messages[0]?.text ?? ''),
       'expected exactly one Slack message naming build 2',
       JSON.stringify(messages),
     );

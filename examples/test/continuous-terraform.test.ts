@@ -10,7 +10,7 @@ test('continuous-terraform: apply on commit, one Slack message on a broken commi
     { channel: 'C0DEVELOP', icon_emoji: ':airplane:' },
   ]);
   expect(end.messages[0]?.text).toMatch(
-    /^Build 2 failed\. Check it out at http:\/\/127\.0\.0\.1:8080\/builds\/\d+$/,
+    /^Build 2 failed\. Check it out at http:\/\/127\.0\.0\.1:8080\/builds\/\d+\n$/,
   );
   expect(end.logs).toContain(`ref:${end.commits.good}`);
   expect(end.logs).toContain(`ref:${end.commits.broken}`);

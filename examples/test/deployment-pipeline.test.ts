@@ -52,7 +52,7 @@ describe('deployment-pipeline', () => {
     expect(end.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
     expect(end.slack).toHaveLength(1);
     expect(end.slack[0]).toMatch(
-      /^Deploy to staging failed: build 1, http:\/\/127\.0\.0\.1:8080\/\S+\/builds\/1$/,
+      /^Deploy to staging failed: build 1, http:\/\/127\.0\.0\.1:8080\/\S+\/builds\/1\n$/,
     );
     expect(end.tags).toEqual([]);
     expect(end.releases).toEqual([]);

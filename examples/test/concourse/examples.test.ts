@@ -29,7 +29,8 @@ const examples = join(import.meta.dirname, '..', '..');
 const real = concourseForThisFile(); // the real Concourse of this file
 
 /** Build ids differ between runners; the rest of a message must not. */
-const withoutBuildId = (text: string | undefined) => (text ?? '').replace(/\/builds\/\d+$/, '/builds/ID');
+const withoutBuildId = (text: string | undefined) =>
+  (text ?? '').replace(/\/builds\/\d+(\n?)$/, '/builds/ID$1');
 
 interface TerraformEnd {
   outputs: Record<string, unknown>;
@@ -179,7 +180,7 @@ describe.concurrent('examples on Concourse and on hangar', () => {
       {
         channel: 'C0DEVELOP',
         icon_emoji: ':airplane:',
-        text: 'Build 2 failed. Check it out at http://127.0.0.1:8080/builds/ID',
+        text: 'Build 2 failed. Check it out at http://127.0.0.1:8080/builds/ID\n',
       },
     ]);
     expect(concourse.builds).toEqual(hangar.builds);
@@ -206,7 +207,7 @@ describe.concurrent('examples on Concourse and on hangar', () => {
     expect(hangar.builds).toEqual({ 'deployment-failing/deploy-staging #1': 'failed' });
     expect(hangar.state.locks).toEqual({ claimed: [], unclaimed: ['production', 'staging'] });
     expect(hangar.state.slack).toEqual([
-      'Deploy to staging failed: build 1, http://127.0.0.1:8080/teams/main/pipelines/deployment-failing/jobs/deploy-staging/builds/ID',
+      'Deploy to staging failed: build 1, http://127.0.0.1:8080/teams/main/pipelines/deployment-failing/jobs/deploy-staging/builds/ID\n',
     ]);
     expect(hangar.state.tags).toEqual([]);
     expect(concourse.builds).toEqual(hangar.builds);
