@@ -80,7 +80,11 @@ async function startOnce(keystone: KeystoneServer | undefined): Promise<SwiftSer
     await writeConfig(dir, ports, keystone);
     await buildRings(dir.path, ports);
 
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir.path };
+    const env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: dir.path,
+      PYTHONPATH: await exclusivePorts(dir.path),
+    };
     processes.push(
       startProcess(
         binaries.memcached,
@@ -154,6 +158,23 @@ async function startOnce(keystone: KeystoneServer | undefined): Promise<SwiftSer
       throw new Error(`address already in use: ${error.message}`, { cause: error });
     throw error;
   }
+}
+
+/**
+ * Swift listens through eventlet, which sets SO_REUSEPORT on its fixed ports: two stacks (in two
+ * test processes) handed the same free port would both bind it and share its connections. A
+ * `sitecustomize` on the servers' PYTHONPATH turns that off, so a taken port fails to bind and
+ * `retryOnPortClash` starts again on other ports.
+ */
+async function exclusivePorts(dir: string): Promise<string> {
+  const path = join(dir, 'python');
+  await mkdir(path);
+  await writeFile(
+    join(path, 'sitecustomize.py'),
+    'import socket\nimport eventlet.convenience\n' +
+      'eventlet.convenience.listen.__defaults__ = (socket.AF_INET, 50, True, False)\n',
+  );
+  return path;
 }
 
 interface Login {

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SwiftServer, assertLoopbackOnly, startSwift } from '../src/index.js';
 
@@ -23,6 +25,21 @@ describe('Swift all in one', () => {
   it('listens on loopback only', async () => {
     expect(swift.ports).toHaveLength(5);
     for (const port of swift.ports) await assertLoopbackOnly(port);
+  });
+
+  it('owns its ports: another listener cannot share them through SO_REUSEPORT', async () => {
+    // Two stacks given the same free port must clash (and retry) rather than split its connections.
+    const bind = `import socket,sys
+s=socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+try:
+    s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('shared')
+except OSError as e:
+    print('refused', e.errno)`;
+    for (const port of swift.ports) {
+      const { stdout } = await promisify(execFile)('/usr/bin/python3', ['-c', bind, String(port)]);
+      expect(stdout.trim()).toBe('refused 98');
+    }
   });
 
   it('hands out a token for the test user and refuses a wrong key', async () => {
