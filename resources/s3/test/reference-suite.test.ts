@@ -9,14 +9,13 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { tempDir } from '@hangar/testkit';
 import { describe, expect, it } from 'vitest';
 import { startFaultProxy } from './fault-proxy.js';
-import { putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
+import { keysUnder as keysIn, putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
 const s3 = useMinio();
 const dir = useTempDir('hangar-s3-reference-');
@@ -96,10 +95,7 @@ async function putVersions(key: string, bodies: string[]): Promise<void> {
     );
 }
 
-const keysUnder = async (bucket: string, prefix: string) =>
-  ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
-    (object) => object.Key,
-  );
+const keysUnder = (bucket: string, prefix: string) => keysIn(s3.client, bucket, prefix);
 const read = (name: string) => readFile(join(dir.path, name), 'utf8');
 const localFile = (name: string, body = 'contents') => writeFile(join(dir.path, name), body);
 const urlOf = (bucket: string, key: string) => `${s3.minio.endpoint}/${bucket}/${key}`;
