@@ -379,26 +379,31 @@ describe('reference suite: out', () => {
     expect(await keysUnder(s3.minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
   });
 
-  it('asks for the acl it is given, private when it is unset or "" (MinIO keeps no object ACLs to read back), and none with acl: none', async () => {
+  it('asks for the acl it is given, canned or not, private when it is unset or "" (MinIO keeps no object ACLs to read back), and none with acl: none', async () => {
     const p = uniquePrefix('ref-acl');
     await localFile('glob-file-to-upload');
     const proxy = await startFaultProxy(s3.minio.port);
     try {
       const source = sourceFor(s3.minio.unversionedBucket, { endpoint: proxy.endpoint });
+      let stderr = '';
       /** The x-amz-acl headers of the requests one put sent through the proxy. */
       const aclsSentBy = async (to: string, acl?: string) => {
         const before = proxy.sent().length;
         const params = { file: 'glob-*', to: `${p}/${to}/`, ...(acl === undefined ? {} : { acl }) };
         const result = await run('out', { source, params }, dir.path);
         expect(result.code, result.stderr).toBe(0);
+        stderr = result.stderr;
         const sent = proxy.sent().slice(before);
         expect(sent).toMatch(/^PUT \//m);
         return [...sent.matchAll(/\r\nx-amz-acl: ([^\r]*)\r\n/gi)].map((match) => match[1]);
       };
       expect(await aclsSentBy('shared', 'public-read')).toEqual(['public-read']);
+      expect(stderr).not.toMatch(/canned/);
       expect(await aclsSentBy('unset')).toEqual(['private']);
       expect(await aclsSentBy('empty', '')).toEqual(['private']);
       expect(await aclsSentBy('none', 'none')).toEqual([]);
+      expect(await aclsSentBy('not-canned', 'team-only')).toEqual(['team-only']);
+      expect(stderr).toMatch(/^warning: 'params.acl' "team-only" is not a canned ACL: sending it as given/m);
     } finally {
       await proxy.stop();
     }
