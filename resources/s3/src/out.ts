@@ -1,6 +1,6 @@
 // out: upload one file (or a directory of files) and answer with its version. Every check that
 // can fail without the store runs before the first byte is sent.
-import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type ObjectCannedACL, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, posix, relative, sep } from 'node:path';
 import {
@@ -24,7 +24,7 @@ import {
 import { requireVersioning } from './check.js';
 import { openS3 } from './connection.js';
 import { parseSemiSemantic } from '@hangar/resource-sdk/semi-semantic';
-import { resolveMode, type Mode, type PutParams, type Source } from './source.js';
+import { CANNED_ACLS, resolveMode, type Mode, type PutParams, type Source } from './source.js';
 import { uploadFile } from './transfer.js';
 
 const MIB = 1024 * 1024;
@@ -75,17 +75,27 @@ const goReplacement = (template: string): string =>
   });
 
 /**
- * Deprecated `from`: an unanchored regexp over the full paths of the files below the put's
- * directory (as the reference walks them), which must match exactly one.
+ * Deprecated `from`: an unanchored regexp over the full paths below the put's directory, walked as
+ * the reference walks them (the directory itself, subdirectories and links included), which must
+ * match exactly one. A matched directory fails, as the reference's upload of it does (it cannot
+ * read a directory as a file), but here before anything is sent.
  */
 async function matchFrom(sources: string, from: string): Promise<string> {
   const pattern = goPattern(from, 'params.from');
-  const matches = (await filesUnder(sources)).filter((path) => pattern.test(join(sources, path)));
+  const entries = await readdir(sources, { recursive: true, withFileTypes: true });
+  const paths = [sources, ...entries.map((entry) => join(entry.parentPath, entry.name))].sort();
+  const matches = paths.filter((path) => pattern.test(path));
+  const shown = matches.slice(0, 5).map((path) => relative(sources, path).split(sep).join('/') || '.');
   if (matches.length !== 1)
     throw new ConfigError(
-      `'params.from' ${JSON.stringify(from)} matched ${matches.length} files${matches.length ? ` (${matches.slice(0, 5).join(', ')})` : ''}; it must match exactly one`,
+      `'params.from' ${JSON.stringify(from)} matched ${matches.length} paths${matches.length ? ` (${shown.join(', ')}${matches.length > 5 ? ', …' : ''})` : ''}; it must match exactly one`,
     );
-  return join(sources, matches[0]!);
+  const match = matches[0]!;
+  if ((await stat(match)).isDirectory())
+    throw new ConfigError(
+      `'params.from' ${JSON.stringify(from)} matched the directory ${shown[0]}: it must match a file`,
+    );
+  return match;
 }
 
 /** The key to upload to, chosen as the reference chooses it. */
@@ -127,8 +137,9 @@ function attributesFrom(
   params: PutParams,
 ): Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body'> {
   return {
-    // The reference asks for `private` unless told otherwise; `acl: none` (ours) asks for nothing.
-    ...(params.acl === 'none' ? {} : { ACL: params.acl ?? 'private' }),
+    // The reference asks for `private` unless told otherwise and sends any other text as given (the
+    // store may refuse it); `acl: none` (ours) asks for nothing.
+    ...(params.acl === 'none' ? {} : { ACL: (params.acl ?? 'private') as ObjectCannedACL }),
     ...(params.content_type ? { ContentType: params.content_type } : {}),
     ...(params.cache_control ? { CacheControl: params.cache_control } : {}),
     ...(params.content_encoding ? { ContentEncoding: params.content_encoding } : {}),
@@ -147,6 +158,10 @@ function validateParams(params: PutParams, log: Logger): void {
       "'params.file' and 'params.from' cannot both be set: the request contains both file and from",
     );
   if (!params.file && !params.from) throw new ConfigError("missing required field 'params.file'");
+  if (params.acl && params.acl !== 'none' && !(CANNED_ACLS as readonly string[]).includes(params.acl))
+    log.warn(
+      `'params.acl' ${JSON.stringify(params.acl)} is not a canned ACL: sending it as given; the store may refuse it`,
+    );
   for (const name of Object.keys(params.metadata ?? {}))
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
       throw new ConfigError(`invalid 'params.metadata.${name}': metadata names must be HTTP header tokens`);

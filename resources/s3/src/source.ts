@@ -76,8 +76,9 @@ const stringMap = () => goOptional(z.record(z.string().check(z.minLength(1)), z.
 
 export const putParamsSchema = z.strictObject({
   file: goOptional(z.string()),
-  // `none` (ours) sends no ACL header; unset or "" is `private`, as in the reference.
-  acl: goOptional(z.enum([...CANNED_ACLS, 'none'])),
+  // Sent as given, as the reference does (the store judges it); `none` (ours) sends no ACL
+  // header; unset or "" is `private`, as in the reference.
+  acl: goOptional(z.string()),
   content_type: goOptional(z.string()),
   cache_control: goOptional(z.string()),
   content_encoding: goOptional(z.string()),
@@ -138,7 +139,12 @@ export function resolveMode(source: Source): Mode {
 export function initialContent(source: Source): Buffer {
   const binary = source.initial_content_binary;
   if (binary === undefined) return Buffer.from(source.initial_content_text ?? '', 'utf8');
-  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(binary))
-    throw new ConfigError("invalid 'source.initial_content_binary': expected base64");
-  return Buffer.from(binary, 'base64');
+  // As the reference's Go decoder (base64.StdEncoding): line breaks are skipped, padding is
+  // required, any other character (a space too) is an error.
+  const text = binary.replace(/[\r\n]/g, '');
+  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text))
+    throw new ConfigError(
+      "invalid 'source.initial_content_binary': expected standard base64 with its '=' padding",
+    );
+  return Buffer.from(text, 'base64');
 }

@@ -109,6 +109,19 @@ describe('check, regexp mode', () => {
     ]);
   });
 
+  it('lists an initial_path that also exists as an object once (the reference lists it twice)', async () => {
+    const p = uniquePrefix('initial-stored');
+    const source = { regexp: `${p}/app-(.*).tgz`, initial_path: `${p}/app-0.0.0.tgz` };
+    await putObjects(s3.client, s3.minio.unversionedBucket, {
+      [`${p}/app-0.0.0.tgz`]: '',
+      [`${p}/app-1.0.0.tgz`]: '',
+    });
+    expect((await check(source, { path: `${p}/app-0.0.0.tgz` })).json).toEqual([
+      { path: `${p}/app-0.0.0.tgz` },
+      { path: `${p}/app-1.0.0.tgz` },
+    ]);
+  });
+
   it('orders by upload time with order_by: last_modified, capture or not', async () => {
     const p = uniquePrefix('mtime');
     // MinIO's LastModified has millisecond precision; uploads in sequence get increasing times.

@@ -1,7 +1,7 @@
 // Runs the s3 resource in-process against the real MinIO from testkit, as Concourse would call it.
 import { mkdir, rm } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { invokeResource } from '@hangar/resource-sdk';
 import { type MinioOptions, type MinioServer, type TempDir, startMinio, tempDir } from '@hangar/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -68,6 +68,12 @@ export async function putObjects(client: S3Client, bucket: string, keys: Record<
   }
   return versions;
 }
+
+/** The keys under `prefix` (one listing page: tests keep well under 1000 objects). */
+export const keysUnder = async (client: S3Client, bucket: string, prefix: string) =>
+  ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
+    (object) => object.Key,
+  );
 
 /**
  * Creates many small objects in one request: MinIO unpacks a tar uploaded with the

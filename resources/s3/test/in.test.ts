@@ -128,20 +128,37 @@ describe('get, regexp mode', () => {
     expect((await readdir(dest.path)).sort()).toEqual(['app-0.0.0.tgz', 'version']);
   });
 
-  it('fails in one line when initial_content_binary is not base64, for initial_path and initial_version; check does not read it', async () => {
-    const notBase64 = 'not base64 data 🙈';
+  it("decodes initial_content_binary as Go's standard base64: line breaks are skipped, padding is needed", async () => {
+    const source = { regexp: 'nowhere/app-(.*).tgz', initial_path: 'nowhere/app-0.0.0.tgz' };
+    for (const [encoded, bytes] of [
+      ['AAEC', [0, 1, 2]],
+      ['AA\r\nEC\n', [0, 1, 2]],
+      ['AAE=', [0, 1]],
+      ['AA==', [0]],
+    ] as const) {
+      const result = await get({ ...source, initial_content_binary: encoded }, { path: source.initial_path });
+      expect(result.code, encoded).toBe(0);
+      expect([...(await readFile(join(dest.path, 'app-0.0.0.tgz')))], encoded).toEqual(bytes);
+    }
+  });
+
+  it('fails in one line when initial_content_binary is not padded standard base64, for initial_path and initial_version; check does not read it', async () => {
     const byPath = { regexp: 'nowhere/app-(.*).tgz', initial_path: 'nowhere/app-0.0.0.tgz' };
     const byVersion = { versioned_file: 'nowhere/state', initial_version: 'seed' };
-    for (const [source, version] of [
-      [byPath, { path: byPath.initial_path }],
-      [byVersion, { version_id: byVersion.initial_version }],
-    ] as const) {
-      const result = await get({ ...source, initial_content_binary: notBase64 }, version);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toBe("error: invalid 'source.initial_content_binary': expected base64\n");
+    for (const notBase64 of ['not base64 data 🙈', 'AA EC', ' AAEC', 'AAE', 'AA', 'AA=', 'AAEC=', 'AA-_']) {
+      for (const [source, version] of [
+        [byPath, { path: byPath.initial_path }],
+        [byVersion, { version_id: byVersion.initial_version }],
+      ] as const) {
+        const result = await get({ ...source, initial_content_binary: notBase64 }, version);
+        expect(result.code, notBase64).toBe(1);
+        expect(result.stderr).toBe(
+          "error: invalid 'source.initial_content_binary': expected standard base64 with its '=' padding\n",
+        );
+      }
     }
     const checked = await run('check', {
-      source: { ...connection(s3.minio), ...byPath, initial_content_binary: notBase64 },
+      source: { ...connection(s3.minio), ...byPath, initial_content_binary: 'AA EC' },
     });
     expect(checked.json).toEqual([{ path: byPath.initial_path }]);
   });

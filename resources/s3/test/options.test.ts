@@ -7,7 +7,7 @@ import { HeadObjectCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@hangar/s3-client';
 import { selfSignedCertificate, tempDir } from '@hangar/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connection, putObjects, run, uniquePrefix, useMinio } from './harness.js';
+import { connection, keysUnder, putObjects, run, uniquePrefix, useMinio } from './harness.js';
 
 const s3 = useMinio();
 let tlsProxy: Server;
@@ -262,7 +262,7 @@ describe('deprecated fields', () => {
     });
   });
 
-  it('params.from must match exactly one file', async () => {
+  it('params.from must match exactly one path, counting directories as the reference walks them; a directory is not uploaded', async () => {
     const p = uniquePrefix('from-count');
     await using work = await tempDir();
     await mkdir(join(work.path, 'a'));
@@ -274,13 +274,24 @@ describe('deprecated fields', () => {
     const none = await put({ from: 'b/(.*).tgz' });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(
-      /^error: 'params.from' "b\/\(\.\*\)\.tgz" matched 0 files; it must match exactly one$/m,
+      /^error: 'params.from' "b\/\(\.\*\)\.tgz" matched 0 paths; it must match exactly one$/m,
     );
     const several = await put({ from: 'a/(.*).tgz' });
     expect(several.code).toBe(1);
     expect(several.stderr).toMatch(
-      /matched 2 files \(a\/file1.tgz, a\/file2.tgz\); it must match exactly one$/m,
+      /matched 2 paths \(a\/file1.tgz, a\/file2.tgz\); it must match exactly one$/m,
     );
+    // The directory a and the put's directory itself are candidates too.
+    const withDirectory = await put({ from: '/a(/file1.tgz)?$' });
+    expect(withDirectory.stderr).toMatch(/matched 2 paths \(a, a\/file1.tgz\); it must match exactly one$/m);
+    const anything = await put({ from: '.*' });
+    expect(anything.stderr).toMatch(/matched 4 paths \(\., a, a\/file1.tgz, a\/file2.tgz\)/m);
+    const directory = await put({ from: '/a$' });
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toBe(
+      `warning: 'params.from' and 'params.to' are deprecated: use 'params.file' (a glob) and 'source.regexp'\nerror: 'params.from' "/a$" matched the directory a: it must match a file\n`,
+    );
+    expect(await keysUnder(s3.client, s3.minio.unversionedBucket, `${p}/`)).toEqual([]);
     const one = await put({ from: 'a/(.*)1.tgz' });
     expect(one.json).toMatchObject({ version: { path: `${p}/file1.tgz` } });
   });

@@ -9,14 +9,13 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   PutObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { tempDir } from '@hangar/testkit';
 import { describe, expect, it } from 'vitest';
 import { startFaultProxy } from './fault-proxy.js';
-import { putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
+import { keysUnder as keysIn, putObjects, run, uniquePrefix, useMinio, useTempDir } from './harness.js';
 
 const s3 = useMinio();
 const dir = useTempDir('hangar-s3-reference-');
@@ -96,10 +95,7 @@ async function putVersions(key: string, bodies: string[]): Promise<void> {
     );
 }
 
-const keysUnder = async (bucket: string, prefix: string) =>
-  ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
-    (object) => object.Key,
-  );
+const keysUnder = (bucket: string, prefix: string) => keysIn(s3.client, bucket, prefix);
 const read = (name: string) => readFile(join(dir.path, name), 'utf8');
 const localFile = (name: string, body = 'contents') => writeFile(join(dir.path, name), body);
 const urlOf = (bucket: string, key: string) => `${s3.minio.endpoint}/${bucket}/${key}`;
@@ -383,26 +379,31 @@ describe('reference suite: out', () => {
     expect(await keysUnder(s3.minio.unversionedBucket, `${p}/`)).toEqual([`${p}/glob-file-to-upload`]);
   });
 
-  it('asks for the acl it is given, private when it is unset or "" (MinIO keeps no object ACLs to read back), and none with acl: none', async () => {
+  it('asks for the acl it is given, canned or not, private when it is unset or "" (MinIO keeps no object ACLs to read back), and none with acl: none', async () => {
     const p = uniquePrefix('ref-acl');
     await localFile('glob-file-to-upload');
     const proxy = await startFaultProxy(s3.minio.port);
     try {
       const source = sourceFor(s3.minio.unversionedBucket, { endpoint: proxy.endpoint });
+      let stderr = '';
       /** The x-amz-acl headers of the requests one put sent through the proxy. */
       const aclsSentBy = async (to: string, acl?: string) => {
         const before = proxy.sent().length;
         const params = { file: 'glob-*', to: `${p}/${to}/`, ...(acl === undefined ? {} : { acl }) };
         const result = await run('out', { source, params }, dir.path);
         expect(result.code, result.stderr).toBe(0);
+        stderr = result.stderr;
         const sent = proxy.sent().slice(before);
         expect(sent).toMatch(/^PUT \//m);
         return [...sent.matchAll(/\r\nx-amz-acl: ([^\r]*)\r\n/gi)].map((match) => match[1]);
       };
       expect(await aclsSentBy('shared', 'public-read')).toEqual(['public-read']);
+      expect(stderr).not.toMatch(/canned/);
       expect(await aclsSentBy('unset')).toEqual(['private']);
       expect(await aclsSentBy('empty', '')).toEqual(['private']);
       expect(await aclsSentBy('none', 'none')).toEqual([]);
+      expect(await aclsSentBy('not-canned', 'team-only')).toEqual(['team-only']);
+      expect(stderr).toMatch(/^warning: 'params.acl' "team-only" is not a canned ACL: sending it as given/m);
     } finally {
       await proxy.stop();
     }
